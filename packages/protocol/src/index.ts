@@ -1,0 +1,25 @@
+/**
+ * `@haipay-kit/protocol` — HaiPay's wire contract, shared by every package of the kit.
+ *
+ * What HaiPay's merchant API accepts and answers, in one place: the string-to-sign rule, a lossless
+ * JSON parser (so numbers are verified as the text HaiPay signed), the field rules per currency and
+ * payment method, zod schemas per endpoint, and the status and error-code tables. This root entry uses
+ * no Node or DOM APIs; signing lives in `@haipay-kit/protocol/node`, and the browser-safe field rules
+ * (no zod) in `@haipay-kit/protocol/rules`. See docs/protocol.md for the decisions behind each rule.
+ */
+export {
+  stringToSign,
+  renderSignValue,
+  isOmittedFromSign,
+  hasNestedValues,
+  UNSIGNED_KEYS,
+} from './sign-string.js';
+export {
+  parseJsonLossless,
+  toPlain,
+  stringifyLossless,
+  LosslessNumber,
+  type LosslessValue,
+  type LosslessObject,
+  type PlainValue,
+} from './lossless-json.js';
