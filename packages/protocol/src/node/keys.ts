@@ -176,12 +176,17 @@ export function parsePublicKey(input: KeyInput, option = 'publicKey'): KeyObject
     return checkRsa(key, option);
   }
   const der = decodeBare(text, option, 'public');
+  // Check for private key material first: createPublicKey() would silently derive a public key from it.
+  if (
+    tryOr(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })) ??
+    tryOr(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }))
+  ) {
+    throw new HaiPayKeyError(option, swapped);
+  }
   const key =
     tryOr(() => createPublicKey({ key: der, format: 'der', type: 'spki' })) ??
     tryOr(() => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }));
-  if (key && key.type === 'public') return checkRsa(key, option);
-  if (tryOr(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })))
-    throw new HaiPayKeyError(option, swapped);
+  if (key) return checkRsa(key, option);
   throw new HaiPayKeyError(option, 'is base64 but not an RSA public key (SPKI DER). Copy the whole key.');
 }
 
