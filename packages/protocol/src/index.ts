@@ -8,6 +8,7 @@
  * (no zod) in `@haipay-kit/protocol/rules`. See docs/protocol.md for the decisions behind each rule.
  */
 export {
+  type NestedStyle,
   stringToSign,
   renderSignValue,
   isOmittedFromSign,

@@ -7,15 +7,33 @@ import { LosslessNumber, stringifyLossless } from './lossless-json.js';
 export const UNSIGNED_KEYS: readonly string[] = ['sign', 'sign_type'];
 
 /**
+ * How arrays and objects are written in a string to sign. HaiPay has not documented it
+ * (docs/protocol.md §2.4): `json` is compact JSON (what the kit and the sandbox sign); `java` is Java's
+ * `toString` of a `List`/`Map` (`[a, b]`, `{k=v, k2=v2}`), which HaiPay's Java server may produce.
+ */
+export type NestedStyle = 'json' | 'java';
+
+function renderJava(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(renderJava).join(', ')}]`;
+  if (value !== null && typeof value === 'object' && !(value instanceof LosslessNumber)) {
+    const entries = Object.keys(value).map(
+      (k) => `${k}=${renderJava((value as Record<string, unknown>)[k])}`,
+    );
+    return `{${entries.join(', ')}}`;
+  }
+  return value === null || value === undefined ? 'null' : renderSignValue(value);
+}
+
+/**
  * Renders one value as it appears after `key=` in the string to sign.
  *
  * - strings: as is — no URL-encoding, trimming or quoting;
  * - numbers: their decimal text; a {@link LosslessNumber} gives its source text (`0.50000000`);
  * - booleans: `true` / `false`; bigints: their decimal text;
- * - arrays and objects: compact JSON, numbers as source text (docs/protocol.md §2.4: undocumented
- *   by HaiPay; the kit treats such signatures as unverified by default).
+ * - arrays and objects: compact JSON with numbers as source text, or Java's `toString` form when
+ *   `nested` is `java` (docs/protocol.md §2.4).
  */
-export function renderSignValue(value: unknown): string {
+export function renderSignValue(value: unknown, nested: NestedStyle = 'json'): string {
   if (typeof value === 'string') return value;
   if (value instanceof LosslessNumber) return value.source;
   if (typeof value === 'number') {
@@ -23,7 +41,7 @@ export function renderSignValue(value: unknown): string {
     return String(value);
   }
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  return stringifyLossless(value);
+  return nested === 'java' ? renderJava(value) : stringifyLossless(value);
 }
 
 /** True when a value is left out of the string to sign: `null`, `undefined` and the empty string. */
@@ -41,18 +59,23 @@ export function isOmittedFromSign(value: unknown): boolean {
  *
  * @param params - request body, response `data`, or notification body (plain or lossless values)
  * @param secretKey - the merchant secret key of the appId concerned
+ * @param nested - how arrays and objects are written (only matters when there are any)
  * @example
  * stringToSign({ appId: 1000, orderNo: '1000' }, 'WFZf…')
  * // "appId=1000&orderNo=1000&key=WFZf…"
  */
-export function stringToSign(params: Readonly<Record<string, unknown>>, secretKey: string): string {
+export function stringToSign(
+  params: Readonly<Record<string, unknown>>,
+  secretKey: string,
+  nested: NestedStyle = 'json',
+): string {
   if (typeof secretKey !== 'string' || secretKey === '') {
     throw new TypeError('stringToSign: secretKey must be a non-empty string (the merchant secret key)');
   }
   const keys = Object.keys(params)
     .filter((k) => !UNSIGNED_KEYS.includes(k) && !isOmittedFromSign(params[k]))
     .sort(); // default sort compares UTF-16 code units, as Java's String.compareTo does for these keys
-  const pairs = keys.map((k) => `${k}=${renderSignValue(params[k])}`);
+  const pairs = keys.map((k) => `${k}=${renderSignValue(params[k], nested)}`);
   pairs.push(`key=${secretKey}`);
   return pairs.join('&');
 }

@@ -2,7 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { stringToSign, parseJsonLossless, type LosslessObject } from '@haipay-kit/protocol';
-import { createSigner, createVerifier } from '@haipay-kit/protocol/node';
+import { sign as cryptoSign } from 'node:crypto';
+import { createSigner, createVerifier, parsePrivateKey } from '@haipay-kit/protocol/node';
 
 interface Vector {
   name: string;
@@ -132,5 +133,27 @@ describe('verifier input handling', () => {
     const signed = signer.signParams(input);
     assert.equal('sign' in input, false);
     assert.equal(verifier.verify(signed), true);
+  });
+});
+
+describe('nested values (docs/protocol.md §2.4)', () => {
+  const data = {
+    subscriptionNo: 'S1',
+    deductList: [{ deductNo: 'D1', amount: '0.50', status: 2 }],
+  };
+  test('java rendering follows List/Map toString', () => {
+    assert.equal(
+      stringToSign(data, 'K', 'java'),
+      'deductList=[{deductNo=D1, amount=0.50, status=2}]&subscriptionNo=S1&key=K',
+    );
+  });
+  test('the verifier accepts a signature over either rendering, and nothing else', () => {
+    const key = parsePrivateKey(fixture.privateKeyPkcs8Base64);
+    const rawSign = (text: string) => cryptoSign('sha256', Buffer.from(text, 'utf8'), key).toString('base64');
+    assert.equal(verifier.verify(data, rawSign(stringToSign(data, secretKey, 'json'))), true);
+    assert.equal(verifier.verify(data, rawSign(stringToSign(data, secretKey, 'java'))), true);
+    assert.equal(verifier.verify(data, rawSign(stringToSign(data, secretKey).replace('0.50', '0.5'))), false);
+    const changed = { ...data, deductList: [{ deductNo: 'D1', amount: '5.00', status: 2 }] };
+    assert.equal(verifier.verify(changed, rawSign(stringToSign(data, secretKey, 'java'))), false);
   });
 });

@@ -6,7 +6,7 @@
  * standard base64 output.
  */
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { stringToSign } from '../sign-string.js';
+import { hasNestedValues, stringToSign } from '../sign-string.js';
 import { parsePrivateKey, parsePublicKey, type KeyInput } from './keys.js';
 
 export {
@@ -80,7 +80,8 @@ export interface Verifier {
   /**
    * True when `signature` (default: `params.sign`) is a valid signature of `params`. Never throws for
    * a bad or missing signature: it returns false. Pass lossless values (`parseJsonLossless`) so
-   * numbers are checked as the text HaiPay signed.
+   * numbers are checked as the text HaiPay signed. Arrays and objects are accepted in compact-JSON or
+   * Java `toString` rendering (docs/protocol.md §2.4).
    */
   verify(params: Readonly<Record<string, unknown>>, signature?: unknown): boolean;
 }
@@ -103,11 +104,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (typeof signature !== 'string' || !SIGNATURE_RE.test(signature)) return false;
       const bytes = Buffer.from(signature, 'base64');
       if (bytes.length !== (key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8) return false;
-      try {
-        return cryptoVerify('sha256', Buffer.from(stringToSign(params, secretKey), 'utf8'), key, bytes);
-      } catch {
-        return false;
-      }
+      const check = (nested: 'json' | 'java') => {
+        try {
+          return cryptoVerify(
+            'sha256',
+            Buffer.from(stringToSign(params, secretKey, nested), 'utf8'),
+            key,
+            bytes,
+          );
+        } catch {
+          return false;
+        }
+      };
+      // docs/protocol.md §2.4: nested values have no documented rendering; accept a signature that
+      // matches either compact JSON (ours) or Java's toString (likely HaiPay's). Both cover every field.
+      return check('json') || (hasNestedValues(params) && check('java'));
     },
   };
 }
