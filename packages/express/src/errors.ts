@@ -1,0 +1,81 @@
+/**
+ * The error tree of `@haipay-kit/express` (after stripe-node's `Error.ts`): one base class and a few
+ * subclasses, each raised in exactly one kind of situation, so callers can branch with `instanceof`.
+ */
+import type { FieldIssueLike } from './types.js';
+
+/** Base class of every error the kit raises on purpose. */
+export class HaiPayError extends Error {
+  override name = 'HaiPayError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Raised when HaiPay answers `status:"0"`: carries HaiPay's `error` code and `msg` verbatim. */
+export class HaiPayApiError extends HaiPayError {
+  override name = 'HaiPayApiError';
+  /** HaiPay's envelope `error` code, e.g. `"4012"`. */
+  readonly code: string;
+  /** HaiPay's envelope `msg`, e.g. `"order not exit"` (HaiPay's spelling). */
+  readonly msg: string;
+  /** The HTTP status of the gateway answer. */
+  readonly httpStatus: number;
+  constructor(code: string, msg: string, httpStatus = 200) {
+    super(`HaiPay error ${code}: ${msg || '(no message)'}`);
+    this.code = code;
+    this.msg = msg;
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** Raised when a response's `data.sign` or a notification's `sign` does not verify: do not believe it. */
+export class HaiPaySignatureError extends HaiPayError {
+  override name = 'HaiPaySignatureError';
+}
+
+/** Raised when the gateway could not be reached or dropped the connection (no answer was read). */
+export class HaiPayConnectionError extends HaiPayError {
+  override name = 'HaiPayConnectionError';
+}
+
+/** Raised when the gateway did not answer within `timeoutMs`. */
+export class HaiPayTimeoutError extends HaiPayError {
+  override name = 'HaiPayTimeoutError';
+}
+
+/** Raised when a request fails the protocol field rules before any gateway call; carries per-field issues. */
+export class HaiPayValidationError extends HaiPayError {
+  override name = 'HaiPayValidationError';
+  /** One entry per offending field, with a stable `code` from `@haipay-kit/protocol/rules`. */
+  readonly issues: readonly FieldIssueLike[];
+  constructor(message: string, issues: readonly FieldIssueLike[]) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
+/**
+ * Raised by an apply call (collect, payout, refund, subscription, cashier) when the order *may* exist at
+ * HaiPay: error `1003`/`1004`, a timeout, a dropped connection, an unreadable or badly signed answer.
+ * Never re-send under a new `orderId`; the order is settled by query (the reconciler does this).
+ * docs/protocol.md §1 "Idempotency".
+ */
+export class HaiPayOutcomeUnknownError extends HaiPayError {
+  override name = 'HaiPayOutcomeUnknownError';
+  /** The merchant `orderId` (or `subscriptionOrderId`) whose outcome is unknown. */
+  readonly orderId: string;
+  constructor(orderId: string, cause: unknown) {
+    super(
+      `The outcome of order ${orderId} is unknown (${cause instanceof Error ? cause.message : String(cause)}); ` +
+        'it will be settled by query — do not re-create it under a new orderId.',
+      { cause },
+    );
+    this.orderId = orderId;
+  }
+}
+
+/** Raised when the kit is configured wrongly; the message names the option and the fix. */
+export class HaiPayConfigError extends HaiPayError {
+  override name = 'HaiPayConfigError';
+}

@@ -1,0 +1,148 @@
+/** In-memory {@link PaymentStore}: for tests and demos. State is lost when the process ends. */
+import { isFinalStatus, STATUS_RANK, type RecordStatus } from '../types.js';
+import type {
+  IdempotencyRecord,
+  IdempotencyReservation,
+  NewPaymentRecord,
+  NotificationLogEntry,
+  PaymentPatch,
+  PaymentRecord,
+  PaymentStore,
+  TransitionResult,
+} from './types.js';
+
+/** Applies a patch; returns true when a visible field changed. Shared by the stores. */
+export function applyPatch(record: PaymentRecord, patch: PaymentPatch): boolean {
+  let changed = false;
+  for (const key of ['orderNo', 'next', 'expiresAt', 'failureReason'] as const) {
+    if (!(key in patch) || patch[key] === undefined) continue;
+    const value = patch[key] ?? null;
+    if (JSON.stringify(record[key]) !== JSON.stringify(value)) {
+      (record as unknown as Record<string, unknown>)[key] = value;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
+ * A {@link PaymentStore} in a `Map`. Operations are atomic because they run synchronously between
+ * awaits, which gives the same guarantees as the SQLite store within one process.
+ */
+export class MemoryPaymentStore implements PaymentStore {
+  readonly #records = new Map<string, PaymentRecord>();
+  readonly #hookClaims = new Map<string, number>();
+  readonly #keys = new Map<string, IdempotencyRecord>();
+  readonly #notifications: NotificationLogEntry[] = [];
+
+  async create(input: NewPaymentRecord): Promise<PaymentRecord> {
+    if (this.#records.has(input.orderId)) throw new Error(`order ${input.orderId} already exists`);
+    const now = input.createdAt ?? new Date().toISOString();
+    const record: PaymentRecord = {
+      ...structuredClone(input),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      checkedAt: null,
+      hookStatus: null,
+    };
+    this.#records.set(record.orderId, record);
+    return structuredClone(record);
+  }
+
+  async get(orderId: string): Promise<PaymentRecord | null> {
+    const r = this.#records.get(orderId);
+    return r ? structuredClone(r) : null;
+  }
+
+  async patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null> {
+    const r = this.#records.get(orderId);
+    if (!r) return null;
+    if (applyPatch(r, patch)) {
+      r.version += 1;
+      r.updatedAt = new Date().toISOString();
+    }
+    return structuredClone(r);
+  }
+
+  async transition(orderId: string, to: RecordStatus, patch: PaymentPatch = {}): Promise<TransitionResult> {
+    const r = this.#records.get(orderId);
+    if (!r) return { changed: false, record: null };
+    if (STATUS_RANK[r.status] >= STATUS_RANK[to]) return { changed: false, record: structuredClone(r) };
+    r.status = to;
+    applyPatch(r, patch);
+    r.version += 1;
+    r.updatedAt = new Date().toISOString();
+    return { changed: true, record: structuredClone(r) };
+  }
+
+  async markChecked(orderId: string, at: number): Promise<void> {
+    const r = this.#records.get(orderId);
+    if (r) r.checkedAt = at;
+  }
+
+  async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
+    const { limit = 100, checkedBefore } = options;
+    return [...this.#records.values()]
+      .filter((r) => !isFinalStatus(r.status))
+      .filter((r) => checkedBefore === undefined || r.checkedAt === null || r.checkedAt < checkedBefore)
+      .sort((a, b) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0) || a.createdAt.localeCompare(b.createdAt))
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now = Date.now()): Promise<boolean> {
+    const r = this.#records.get(orderId);
+    if (!r || r.status !== status || r.hookStatus === status) return false;
+    const claimedAt = this.#hookClaims.get(orderId);
+    if (claimedAt !== undefined && claimedAt >= now - leaseMs) return false;
+    this.#hookClaims.set(orderId, now);
+    return true;
+  }
+
+  async completeHook(orderId: string, status: RecordStatus): Promise<void> {
+    const r = this.#records.get(orderId);
+    if (r) r.hookStatus = status;
+    this.#hookClaims.delete(orderId);
+  }
+
+  async releaseHook(orderId: string): Promise<void> {
+    this.#hookClaims.delete(orderId);
+  }
+
+  async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
+    return [...this.#records.values()]
+      .filter((r) => statuses.includes(r.status) && r.hookStatus !== r.status)
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async reserveIdempotencyKey(
+    input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
+  ): Promise<IdempotencyReservation> {
+    const id = `${input.scope}\u0000${input.key}`;
+    const existing = this.#keys.get(id);
+    if (existing) {
+      return existing.requestHash === input.requestHash
+        ? { outcome: 'replay', record: { ...existing } }
+        : { outcome: 'conflict', record: { ...existing } };
+    }
+    this.#keys.set(id, { ...input, responseStatus: null, createdAt: new Date().toISOString() });
+    return { outcome: 'reserved' };
+  }
+
+  async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
+    const r = this.#keys.get(`${scope}\u0000${key}`);
+    if (r && r.responseStatus === null) r.responseStatus = responseStatus;
+  }
+
+  async appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
+    this.#notifications.push({ ...entry, id: this.#notifications.length + 1 });
+  }
+
+  async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
+    return this.#notifications.filter((n) => n.orderId === orderId).map((n) => ({ ...n }));
+  }
+
+  async close(): Promise<void> {}
+}

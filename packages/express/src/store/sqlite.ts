@@ -1,0 +1,363 @@
+/**
+ * SQLite {@link PaymentStore} on better-sqlite3 — the default store.
+ *
+ * WAL mode with `synchronous = FULL`, so a committed transition survives a crash and power loss before
+ * `/notify` answers `SUCCESS`. Schema changes are numbered migrations recorded in `haipay_migrations`.
+ * Forward-only transitions are one conditional `UPDATE … WHERE status IN (<lower ranks>)`: the database,
+ * not the process, decides which of two racing writers wins.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { statusesBefore, type RecordStatus } from '../types.js';
+import { applyPatch } from './memory.js';
+import type {
+  IdempotencyRecord,
+  IdempotencyReservation,
+  NewPaymentRecord,
+  NotificationLogEntry,
+  PaymentPatch,
+  PaymentRecord,
+  PaymentStore,
+  TransitionResult,
+} from './types.js';
+
+/** Options for {@link SqlitePaymentStore}. */
+export interface SqlitePaymentStoreOptions {
+  /** Database file path (created with its directory if missing), or `:memory:`. */
+  filename: string;
+  /** Milliseconds to wait for a lock held by another process. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** The numbered schema migrations, applied in order once each. */
+export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE haipay_payments (
+        order_id       TEXT PRIMARY KEY,
+        kind           TEXT NOT NULL,
+        merchant       TEXT NOT NULL,
+        method         TEXT NOT NULL,
+        amount         TEXT NOT NULL,
+        currency       TEXT NOT NULL,
+        subject        TEXT NOT NULL,
+        order_ref      TEXT,
+        buyer_id       TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        order_no       TEXT,
+        next_json      TEXT,
+        expires_at     TEXT,
+        failure_reason TEXT,
+        return_url     TEXT,
+        metadata_json  TEXT NOT NULL DEFAULT '{}',
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        version        INTEGER NOT NULL DEFAULT 1,
+        checked_at     INTEGER,
+        hook_status    TEXT,
+        hook_claim_at  INTEGER
+      );
+      CREATE INDEX haipay_payments_unsettled ON haipay_payments (status, checked_at);
+      CREATE TABLE haipay_idempotency_keys (
+        scope           TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        request_hash    TEXT NOT NULL,
+        order_id        TEXT NOT NULL,
+        response_status INTEGER,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      CREATE TABLE haipay_notifications (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id    TEXT,
+        received_at TEXT NOT NULL,
+        verified    INTEGER NOT NULL,
+        outcome     TEXT NOT NULL,
+        body        TEXT NOT NULL
+      );
+      CREATE INDEX haipay_notifications_order ON haipay_notifications (order_id, id);
+    `,
+  },
+];
+
+const FINAL: readonly RecordStatus[] = ['succeeded', 'failed', 'expired', 'cancelled'];
+
+interface Row {
+  order_id: string;
+  kind: string;
+  merchant: string;
+  method: string;
+  amount: string;
+  currency: string;
+  subject: string;
+  order_ref: string | null;
+  buyer_id: string;
+  status: string;
+  order_no: string | null;
+  next_json: string | null;
+  expires_at: string | null;
+  failure_reason: string | null;
+  return_url: string | null;
+  metadata_json: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  checked_at: number | null;
+  hook_status: string | null;
+}
+
+function fromRow(row: Row): PaymentRecord {
+  return {
+    orderId: row.order_id,
+    kind: row.kind as PaymentRecord['kind'],
+    merchant: row.merchant,
+    method: row.method,
+    amount: row.amount,
+    currency: row.currency,
+    subject: row.subject,
+    orderRef: row.order_ref,
+    buyerId: row.buyer_id,
+    status: row.status as RecordStatus,
+    orderNo: row.order_no,
+    next: row.next_json ? JSON.parse(row.next_json) : null,
+    expiresAt: row.expires_at,
+    failureReason: row.failure_reason,
+    returnUrl: row.return_url,
+    metadata: JSON.parse(row.metadata_json),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+    checkedAt: row.checked_at,
+    hookStatus: (row.hook_status as RecordStatus | null) ?? null,
+  };
+}
+
+/**
+ * A {@link PaymentStore} in one SQLite file. Safe to share between processes on one machine (WAL).
+ *
+ * @example
+ * const store = new SqlitePaymentStore({ filename: './data/haipay.db' });
+ */
+export class SqlitePaymentStore implements PaymentStore {
+  /** The underlying better-sqlite3 handle (for inspection; do not write to the kit's tables). */
+  readonly db: Database.Database;
+
+  constructor(options: SqlitePaymentStoreOptions) {
+    if (!options || typeof options.filename !== 'string' || options.filename === '') {
+      throw new TypeError(
+        'SqlitePaymentStore: `filename` is required, e.g. new SqlitePaymentStore({ filename: "./data/haipay.db" }).',
+      );
+    }
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    this.db.pragma('foreign_keys = ON');
+    this.#migrate();
+  }
+
+  #migrate(): void {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS haipay_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM haipay_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    const run = this.db.transaction((m: (typeof SQLITE_MIGRATIONS)[number]) => {
+      this.db.exec(m.sql);
+      this.db
+        .prepare('INSERT INTO haipay_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+        .run(m.version, m.name, new Date().toISOString());
+    });
+    for (const m of SQLITE_MIGRATIONS) if (!applied.has(m.version)) run.immediate(m);
+  }
+
+  #getRow(orderId: string): Row | undefined {
+    return this.db.prepare('SELECT * FROM haipay_payments WHERE order_id = ?').get(orderId) as Row | undefined;
+  }
+
+  async create(input: NewPaymentRecord): Promise<PaymentRecord> {
+    const now = input.createdAt ?? new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO haipay_payments (order_id, kind, merchant, method, amount, currency, subject, order_ref, buyer_id,
+           status, order_no, next_json, expires_at, failure_reason, return_url, metadata_json, created_at, updated_at)
+         VALUES (@orderId, @kind, @merchant, @method, @amount, @currency, @subject, @orderRef, @buyerId,
+           @status, @orderNo, @next, @expiresAt, @failureReason, @returnUrl, @metadata, @now, @now)`,
+      )
+      .run({
+        ...input,
+        next: input.next ? JSON.stringify(input.next) : null,
+        metadata: JSON.stringify(input.metadata ?? {}),
+        now,
+      });
+    return fromRow(this.#getRow(input.orderId)!);
+  }
+
+  async get(orderId: string): Promise<PaymentRecord | null> {
+    const row = this.#getRow(orderId);
+    return row ? fromRow(row) : null;
+  }
+
+  #patchColumns(patch: PaymentPatch): { sets: string[]; params: Record<string, unknown> } {
+    const sets: string[] = [];
+    const params: Record<string, unknown> = {};
+    const cols = { orderNo: 'order_no', next: 'next_json', expiresAt: 'expires_at', failureReason: 'failure_reason' } as const;
+    for (const [key, col] of Object.entries(cols) as [keyof PaymentPatch, string][]) {
+      if (!(key in patch) || patch[key] === undefined) continue;
+      const v = patch[key];
+      sets.push(`${col} = @p_${key}`);
+      params[`p_${key}`] = key === 'next' ? (v ? JSON.stringify(v) : null) : (v ?? null);
+    }
+    return { sets, params };
+  }
+
+  async patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null> {
+    const tx = this.db.transaction(() => {
+      const row = this.#getRow(orderId);
+      if (!row) return null;
+      const record = fromRow(row);
+      if (!applyPatch(record, patch)) return record;
+      const { sets, params } = this.#patchColumns(patch);
+      this.db
+        .prepare(
+          `UPDATE haipay_payments SET ${sets.join(', ')}, version = version + 1, updated_at = @now WHERE order_id = @orderId`,
+        )
+        .run({ ...params, now: new Date().toISOString(), orderId });
+      return fromRow(this.#getRow(orderId)!);
+    });
+    return tx.immediate();
+  }
+
+  async transition(orderId: string, to: RecordStatus, patch: PaymentPatch = {}): Promise<TransitionResult> {
+    const from = statusesBefore(to);
+    const { sets, params } = this.#patchColumns(patch);
+    const placeholders = from.map((_, i) => `@from${i}`).join(', ');
+    const fromParams = Object.fromEntries(from.map((s, i) => [`from${i}`, s]));
+    const info = this.db
+      .prepare(
+        `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}version = version + 1, updated_at = @now
+         WHERE order_id = @orderId AND status IN (${placeholders})`,
+      )
+      .run({ ...params, ...fromParams, to, now: new Date().toISOString(), orderId });
+    return { changed: info.changes === 1, record: await this.get(orderId) };
+  }
+
+  async markChecked(orderId: string, at: number): Promise<void> {
+    this.db.prepare('UPDATE haipay_payments SET checked_at = ? WHERE order_id = ?').run(at, orderId);
+  }
+
+  async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
+    const { limit = 100, checkedBefore } = options;
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM haipay_payments WHERE status NOT IN (${FINAL.map(() => '?').join(', ')})
+           AND (? IS NULL OR checked_at IS NULL OR checked_at < ?)
+         ORDER BY COALESCE(checked_at, 0), created_at LIMIT ?`,
+      )
+      .all(...FINAL, checkedBefore ?? null, checkedBefore ?? null, limit) as Row[];
+    return rows.map(fromRow);
+  }
+
+  async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now = Date.now()): Promise<boolean> {
+    const info = this.db
+      .prepare(
+        `UPDATE haipay_payments SET hook_claim_at = @now
+         WHERE order_id = @orderId AND status = @status AND (hook_status IS NULL OR hook_status != @status)
+           AND (hook_claim_at IS NULL OR hook_claim_at < @expired)`,
+      )
+      .run({ now, orderId, status, expired: now - leaseMs });
+    return info.changes === 1;
+  }
+
+  async completeHook(orderId: string, status: RecordStatus): Promise<void> {
+    this.db
+      .prepare('UPDATE haipay_payments SET hook_status = ?, hook_claim_at = NULL WHERE order_id = ?')
+      .run(status, orderId);
+  }
+
+  async releaseHook(orderId: string): Promise<void> {
+    this.db.prepare('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ?').run(orderId);
+  }
+
+  async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM haipay_payments WHERE status IN (${statuses.map(() => '?').join(', ')})
+           AND (hook_status IS NULL OR hook_status != status) ORDER BY updated_at LIMIT ?`,
+      )
+      .all(...statuses, limit) as Row[];
+    return rows.map(fromRow);
+  }
+
+  async reserveIdempotencyKey(
+    input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
+  ): Promise<IdempotencyReservation> {
+    // The (scope, key) primary key makes the insert the arbiter between two racing requests.
+    const info = this.db
+      .prepare(
+        `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+      )
+      .run(input.scope, input.key, input.requestHash, input.orderId, new Date().toISOString());
+    if (info.changes === 1) return { outcome: 'reserved' };
+    const row = this.db
+      .prepare('SELECT * FROM haipay_idempotency_keys WHERE scope = ? AND key = ?')
+      .get(input.scope, input.key) as {
+      scope: string;
+      key: string;
+      request_hash: string;
+      order_id: string;
+      response_status: number | null;
+      created_at: string;
+    };
+    const record: IdempotencyRecord = {
+      scope: row.scope,
+      key: row.key,
+      requestHash: row.request_hash,
+      orderId: row.order_id,
+      responseStatus: row.response_status,
+      createdAt: row.created_at,
+    };
+    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
+  }
+
+  async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
+    this.db
+      .prepare(
+        'UPDATE haipay_idempotency_keys SET response_status = ? WHERE scope = ? AND key = ? AND response_status IS NULL',
+      )
+      .run(responseStatus, scope, key);
+  }
+
+  async appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO haipay_notifications (order_id, received_at, verified, outcome, body) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(entry.orderId, entry.receivedAt, entry.verified ? 1 : 0, entry.outcome, entry.body);
+  }
+
+  async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM haipay_notifications WHERE order_id = ? ORDER BY id')
+      .all(orderId) as { id: number; order_id: string; received_at: string; verified: number; outcome: string; body: string }[];
+    return rows.map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      receivedAt: r.received_at,
+      verified: r.verified === 1,
+      outcome: r.outcome,
+      body: r.body,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * `PaymentStore` — where the router keeps orders, idempotency keys and the notification log.
+ *
+ * The store itself enforces forward-only transitions (a conditional update: "set status to X where the
+ * current status ranks below X"), so two processes or two notifications can never move a final state
+ * backwards. Implementations: {@link MemoryPaymentStore} (tests), {@link SqlitePaymentStore} (default).
+ * A new implementation passes when it passes the shared contract suite in test/store-contract.ts.
+ */
+import type { NextAction, RecordStatus } from '../types.js';
+
+/** What a record is: a one-off payment or a subscription. */
+export type RecordKind = 'payment' | 'subscription';
+
+/** A stored order. Never holds card number, CVV or expiry: those are forwarded once and dropped. */
+export interface PaymentRecord {
+  /** Merchant order id minted by the kit (`hp_…`); HaiPay's `orderId` / `subscriptionOrderId`. */
+  orderId: string;
+  kind: RecordKind;
+  /** Which configured merchant (appId) the order was made with, e.g. `THB`, `USD`, `CASHIER`. */
+  merchant: string;
+  method: string;
+  /** Amount as the decimal string sent to HaiPay, e.g. `"100.00"`. */
+  amount: string;
+  currency: string;
+  subject: string;
+  /** The merchant's own reference from the browser (`orderRef`/`planRef`). */
+  orderRef: string | null;
+  /** Buyer id from `resolveOrder` (HaiPay `partnerUserId`). */
+  buyerId: string;
+  status: RecordStatus;
+  /** HaiPay's platform order number, once known. */
+  orderNo: string | null;
+  next: NextAction | null;
+  expiresAt: string | null;
+  failureReason: string | null;
+  /** Where the return route sends the browser. */
+  returnUrl: string | null;
+  /** Merchant data from `resolveOrder` (strings only). */
+  metadata: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  /** Increases by one on every visible change; the SSE event id. */
+  version: number;
+  /** Last time (ms since epoch) the gateway was queried for this order, or null. */
+  checkedAt: number | null;
+  /** The last status whose merchant hook completed, or null. */
+  hookStatus: RecordStatus | null;
+}
+
+/** Fields given when a record is created. */
+export type NewPaymentRecord = Omit<
+  PaymentRecord,
+  'createdAt' | 'updatedAt' | 'version' | 'checkedAt' | 'hookStatus'
+> & { createdAt?: string };
+
+/** Fields that may change without a status change. */
+export interface PaymentPatch {
+  orderNo?: string | null;
+  next?: NextAction | null;
+  expiresAt?: string | null;
+  failureReason?: string | null;
+}
+
+/** Result of {@link PaymentStore.transition}. */
+export interface TransitionResult {
+  /** True only for the one caller whose update moved the status. */
+  changed: boolean;
+  /** The record after the attempt (null when no such order). */
+  record: PaymentRecord | null;
+}
+
+/** A stored idempotency key. Holds a hash of the request body — never the body. */
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  orderId: string;
+  /** HTTP status of the first answer, or null while that request is still in flight. */
+  responseStatus: number | null;
+  createdAt: string;
+}
+
+/** Result of {@link PaymentStore.reserveIdempotencyKey}. */
+export type IdempotencyReservation =
+  | { outcome: 'reserved' }
+  | { outcome: 'replay'; record: IdempotencyRecord }
+  | { outcome: 'conflict'; record: IdempotencyRecord };
+
+/** One received notification, kept for audit (the body has no card data: HaiPay masks `cardNo`). */
+export interface NotificationLogEntry {
+  id?: number;
+  orderId: string | null;
+  receivedAt: string;
+  verified: boolean;
+  /** What the kit did: `applied`, `duplicate`, `rejected_signature`, `amount_mismatch`, … */
+  outcome: string;
+  body: string;
+}
+
+/** Storage for the router. Every method is async so a networked database fits the same interface. */
+export interface PaymentStore {
+  /** Creates a record; rejects if `orderId` exists. */
+  create(record: NewPaymentRecord): Promise<PaymentRecord>;
+  /** The record, or null. */
+  get(orderId: string): Promise<PaymentRecord | null>;
+  /** Sets non-status fields; bumps `version` when anything visible changed. Null when no such order. */
+  patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null>;
+  /**
+   * Moves the status to `to` only if the current status ranks strictly below it (`STATUS_RANK`), in
+   * one conditional update, applying `patch` in the same write. `changed` is true for exactly one caller.
+   */
+  transition(orderId: string, to: RecordStatus, patch?: PaymentPatch): Promise<TransitionResult>;
+  /** Records that the gateway was just queried for this order. */
+  markChecked(orderId: string, at: number): Promise<void>;
+  /** Non-final records, least recently checked first. */
+  listUnsettled(options?: { limit?: number; checkedBefore?: number }): Promise<PaymentRecord[]>;
+  /**
+   * Claims the right to run the merchant hook for the record's current `status`. True for one caller
+   * until {@link completeHook} (then never again for that status) or until the lease expires.
+   */
+  claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean>;
+  /** Marks the hook for `status` as done. */
+  completeHook(orderId: string, status: RecordStatus): Promise<void>;
+  /** Gives a claim back (the hook threw), so a retry can run it. */
+  releaseHook(orderId: string): Promise<void>;
+  /** Records whose current status is in `statuses` and whose hook for it has not completed. */
+  listHookPending(statuses: readonly RecordStatus[], limit?: number): Promise<PaymentRecord[]>;
+  /**
+   * Stores an idempotency key (unique per scope) pointing at `orderId`. When the key exists: `replay`
+   * if the request hash matches, `conflict` otherwise.
+   */
+  reserveIdempotencyKey(record: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>): Promise<IdempotencyReservation>;
+  /** Stores the HTTP status of the first answer given for a key. */
+  finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void>;
+  /** Appends to the notification log. */
+  appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void>;
+  /** The notification log of one order, oldest first. */
+  listNotifications(orderId: string): Promise<NotificationLogEntry[]>;
+  /** Releases resources (closes the database). */
+  close(): Promise<void>;
+}

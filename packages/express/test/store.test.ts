@@ -1,0 +1,46 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryPaymentStore } from '../src/store/memory.js';
+import { SqlitePaymentStore } from '../src/store/sqlite.js';
+import { runPaymentStoreContract, sampleRecord } from './store-contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'haipay-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+runPaymentStoreContract('memory', () => new MemoryPaymentStore());
+runPaymentStoreContract('sqlite', () => new SqlitePaymentStore({ filename: join(dir, `contract-${n++}.db`) }));
+
+describe('SqlitePaymentStore', () => {
+  it('keeps state across reopening the same file, and migrates once', async () => {
+    const filename = join(dir, 'reopen.db');
+    const a = new SqlitePaymentStore({ filename });
+    const rec = await a.create(sampleRecord({ status: 'pending' }));
+    await a.transition(rec.orderId, 'succeeded');
+    await a.close();
+    const b = new SqlitePaymentStore({ filename });
+    assert.equal((await b.get(rec.orderId))?.status, 'succeeded');
+    const migrations = b.db.prepare('SELECT version FROM haipay_migrations').all();
+    assert.deepEqual(migrations, [{ version: 1 }]);
+    assert.equal(b.db.pragma('journal_mode', { simple: true }), 'wal');
+    await b.close();
+  });
+
+  it('lets two connections to one file race a final state: exactly one wins', async () => {
+    const filename = join(dir, 'two.db');
+    const a = new SqlitePaymentStore({ filename });
+    const b = new SqlitePaymentStore({ filename });
+    const rec = await a.create(sampleRecord({ status: 'pending' }));
+    const [ra, rb] = await Promise.all([a.transition(rec.orderId, 'succeeded'), b.transition(rec.orderId, 'failed')]);
+    assert.equal(Number(ra.changed) + Number(rb.changed), 1);
+    await a.close();
+    await b.close();
+  });
+
+  it('names the fix when the filename is missing', () => {
+    assert.throws(() => new SqlitePaymentStore({} as never), /filename.*required/);
+  });
+});
