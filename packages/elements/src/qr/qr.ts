@@ -1,0 +1,175 @@
+import { html, nothing, svg, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { emit } from '../events.js';
+import { HaiPayPaymentElement } from '../shared/payment-element.js';
+import { baseStyles } from '../shared/styles.js';
+import { copyText } from '../shared/copy.js';
+import { liveMessage, statusLine } from '../shared/status-view.js';
+import { qrMatrix, qrPath, qrPng, type QrMatrix } from './qr-matrix.js';
+import { qrStyles } from './qr.styles.js';
+
+/** PromptPay mark: a simple inline emblem (no external asset, CSP-safe). */
+const promptPayMark = svg`<svg viewBox="0 0 28 28" aria-hidden="true" focusable="false"><rect width="28" height="28" rx="6" fill="#fff"/><path d="M8 6h7.5a5.5 5.5 0 0 1 0 11H12v5H8z" fill="#113566"/><path d="M12 10h3.4a1.6 1.6 0 0 1 0 3.2H12z" fill="#fff"/><circle cx="21" cy="21" r="3" fill="#00a9e0"/></svg>`;
+
+/**
+ * A PromptPay QR code with the amount in THB, a countdown to the server's expiry and live payment
+ * status.
+ *
+ * @summary PromptPay QR payment: inline SVG QR, amount, server-synced countdown, live status.
+ *
+ * @fires haipay-succeeded - The payment was confirmed. `detail: { orderId, view }`
+ * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
+ * @fires haipay-expired - The QR expired (server expiry reached, or the companion said so).
+ * @fires haipay-new-qr - The shopper pressed "New QR" after expiry; create a new payment and update the element.
+ * @fires haipay-error - The payment could not be loaded. `detail: { type, message }`
+ *
+ * @csspart base - The wrapper.
+ * @csspart brand - The PromptPay header.
+ * @csspart qr - The QR code `<svg>`.
+ * @csspart amount - The amount.
+ * @csspart countdown - The time left.
+ * @csspart status - The status line.
+ * @csspart save-button - "Save QR image".
+ * @csspart copy-button - "Copy code".
+ * @csspart new-qr-button - "New QR" (after expiry).
+ *
+ * @cssprop [--haipay-color-primary=#0a58ca] - Buttons and focus rings.
+ * @cssprop [--haipay-color-background=#ffffff] - Background.
+ * @cssprop [--haipay-color-text=#1b1f24] - Text colour.
+ * @cssprop [--haipay-color-success=#1a7f37] - "Paid" colour.
+ * @cssprop [--haipay-color-danger=#b42318] - Failed / expired colour.
+ * @cssprop [--haipay-radius=8px] - Corner radius.
+ * @cssprop [--haipay-font-family=system-ui] - Font stack.
+ * @cssprop [--haipay-qr-size=240px] - Width and height of the QR code.
+ * @cssprop [--haipay-qr-brand-background=#113566] - PromptPay header background.
+ *
+ * @slot footer - Content under the QR, e.g. merchant help text.
+ */
+export class HaiPayQr extends HaiPayPaymentElement {
+  static override styles = [baseStyles, qrStyles];
+
+  /** The EMVCo PromptPay payload to draw (when no `order-id` is given). */
+  @property() payload = '';
+  /** Amount as a decimal string, e.g. `100.00` (when no `order-id` is given). */
+  @property() amount = '';
+  /** ISO 4217 currency of `amount`. */
+  @property() currency = 'THB';
+  /** ISO 8601 expiry (when no `order-id` is given). With `order-id` the companion's expiry is used. */
+  @property({ attribute: 'expires-at' }) expiresAt = '';
+
+  /** Text of the polite live region: milestones, final states, "Copied" — never every second. */
+  private announcement = '';
+  private lastLive = '';
+  private matrix: QrMatrix | null = null;
+  private matrixFor = '';
+
+  /** Where "Save QR image" sends the PNG. Replaceable (e.g. to share instead of download). */
+  saveFile = (blob: Blob, filename: string): void => {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  private get effectivePayload(): string {
+    const next = this.view?.next;
+    return next?.type === 'qr' ? next.payload : this.payload;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('expiresAt') && !this.orderId) this.countdown.set(this.expiresAt, 0);
+    const payload = this.effectivePayload;
+    if (payload !== this.matrixFor) {
+      this.matrixFor = payload;
+      this.matrix = payload ? qrMatrix(payload) : null;
+    }
+  }
+
+  // After the controllers' hostUpdate (which moves milestones), before render.
+  protected override update(changed: PropertyValues<this>): void {
+    const live = liveMessage(this.localize, this.currentStatus, this.countdown.milestone);
+    if (live && live !== this.lastLive) this.announcement = this.lastLive = live;
+    super.update(changed);
+  }
+
+  private async copy(): Promise<void> {
+    const ok = await copyText(this.effectivePayload);
+    this.announcement = this.localize.term(ok ? 'action.copied' : 'action.copyFailed');
+    this.requestUpdate();
+  }
+
+  private async save(): Promise<void> {
+    if (!this.matrix) return;
+    const blob = await qrPng(this.matrix);
+    if (blob) this.saveFile(blob, `promptpay-${this.view?.orderId ?? 'qr'}.png`);
+  }
+
+  private requestNewQr(): void {
+    emit(this, 'haipay-new-qr', { orderId: this.view?.orderId ?? (this.orderId || null) });
+  }
+
+  override render() {
+    const t = this.localize;
+    const status = this.currentStatus;
+    const amount = this.view?.amount ?? this.amount;
+    const currency = this.view?.currency ?? this.currency;
+    const money = amount ? t.money(amount, currency) : '';
+    const final = status === 'succeeded' || status === 'failed' || status === 'expired';
+    const size = this.matrix?.size ?? 0;
+    return html`<section part="base" aria-labelledby="title">
+      <div part="brand">${promptPayMark}<span>PromptPay</span></div>
+      <h2 id="title">${t.term('qr.title')}</h2>
+      ${
+        money
+          ? html`<div>
+              <span class="muted">${t.term('amount.label')}</span>
+              <div class="amount" part="amount">${money}</div>
+            </div>`
+          : nothing
+      }
+      ${
+        !final && this.matrix
+          ? html`<svg
+                part="qr"
+                role="img"
+                aria-label=${t.term('qr.alt', { amount: money })}
+                viewBox="-4 -4 ${size + 8} ${size + 8}"
+                shape-rendering="crispEdges"
+                data-size=${size}
+              >
+                <rect x="-4" y="-4" width=${size + 8} height=${size + 8} fill="#fff" />
+                <path fill="#000" d=${qrPath(this.matrix)} />
+              </svg>
+              <p class="muted">${t.term('qr.instructions')}</p>
+              ${
+                this.countdown.active
+                  ? html`<p part="countdown" class="countdown">
+                      ${t.term('countdown.label')}: <time>${this.countdown.display}</time>
+                    </p>`
+                  : nothing
+              }
+              <div class="actions">
+                <button part="save-button" type="button" @click=${this.save}>
+                  ${t.term('action.saveQr')}
+                </button>
+                <button part="copy-button" type="button" @click=${this.copy}>
+                  ${t.term('action.copyCode')}
+                </button>
+              </div>`
+          : nothing
+      }
+      ${statusLine(t, status, this.loadError, final ? 'status final' : 'status')}
+      ${
+        status === 'expired'
+          ? html`<button class="primary" part="new-qr-button" type="button" @click=${this.requestNewQr}>
+              ${t.term('action.newQr')}
+            </button>`
+          : nothing
+      }
+      <slot name="footer"></slot>
+      <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
+    </section>`;
+  }
+}

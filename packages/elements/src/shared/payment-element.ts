@@ -1,0 +1,110 @@
+import { LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { emit } from '../events.js';
+import { CountdownController } from '../controllers/countdown-controller.js';
+import { LocalizeController, type Translation } from '../controllers/localize-controller.js';
+import { PaymentStatusController } from '../controllers/payment-status-controller.js';
+import { isFinal, type PaymentStatus, type PaymentView, type Theme } from '../types.js';
+
+/**
+ * Shared attributes and wiring of the elements that show one payment's live status (`<haipay-qr>`,
+ * `<haipay-bank-transfer>`, and the return page of `<haipay-card-form>`). Behaviour lives in the three
+ * controllers; this class only holds them and turns their output into `haipay-*` events, once.
+ */
+export abstract class HaiPayPaymentElement extends LitElement {
+  /** Base URL of the companion router, e.g. `/haipay`. */
+  @property() endpoint = '';
+  /** The companion's order id: the element reads the payment and follows its status. */
+  @property({ attribute: 'order-id' }) orderId = '';
+  /** BCP 47 locale: `en`, `th`, `zh-TW` (others fall back to English). Defaults to the page's `lang`. */
+  @property({ reflect: true }) locale: string | undefined;
+  /** `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
+  @property({ reflect: true }) theme: Theme = 'auto';
+  /** Per-key overrides of the built-in strings. */
+  @property({ attribute: false }) strings: Partial<Translation> | undefined;
+  /** First polling interval (ms) when the status stream is unavailable; backs off to 30 s. */
+  @property({ attribute: false }) pollInterval = 2000;
+  /** The client clock. Replace it only in tests; the countdown always corrects it by the server's `Date`. */
+  @property({ attribute: false }) clock: () => number = () => Date.now();
+
+  /** The latest payment view from the companion (`null` before the first answer). */
+  @state() protected view: PaymentView | null = null;
+  @state() protected localStatus: PaymentStatus | null = null;
+  @state() protected loadError = '';
+
+  protected readonly localize = new LocalizeController(this);
+  protected readonly countdown = new CountdownController(this, {
+    now: () => this.clock(),
+    onExpire: () => void this.expiredLocally(),
+  });
+  protected readonly status = new PaymentStatusController(this, {
+    now: () => this.clock(),
+    pollMs: () => this.pollInterval,
+    onView: (view, skewMs) => this.viewChanged(view, skewMs),
+    onError: () => {
+      this.loadError = this.localize.term('error.network');
+      this.emitError('network_error', 'Could not load the payment');
+    },
+  });
+  private announcedFinal = '';
+
+  /** Status as shown: the companion's, or `expired` when the countdown ran out first. */
+  protected get currentStatus(): PaymentStatus | null {
+    if (this.view && isFinal(this.view.status)) return this.view.status;
+    return this.localStatus ?? this.view?.status ?? null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if ((changed.has('orderId') || changed.has('endpoint')) && this.orderId && this.endpoint) {
+      void this.status.follow(this.endpoint, this.orderId);
+    }
+  }
+
+  /** Applies a view from the companion: deadline with skew, and final-state events (once each). */
+  protected viewChanged(view: PaymentView, skewMs: number | null): void {
+    this.view = view;
+    this.loadError = '';
+    if (view.expiresAt !== undefined) {
+      this.countdown.set(view.expiresAt, skewMs ?? this.skewMs);
+    }
+    if (skewMs !== null) this.skewMs = skewMs;
+    if (isFinal(view.status)) {
+      this.countdown.stop();
+      this.announceFinal(view.status, view);
+    }
+  }
+
+  private skewMs = 0;
+
+  protected announceFinal(status: PaymentStatus, view: PaymentView | null): void {
+    const key = `${view?.orderId ?? ''}:${status}`;
+    if (this.announcedFinal === key) return;
+    this.announcedFinal = key;
+    const detail = { orderId: view?.orderId ?? this.orderId, view: view ?? this.syntheticView(status) };
+    if (status === 'succeeded') emit(this, 'haipay-succeeded', detail);
+    else if (status === 'failed') emit(this, 'haipay-failed', detail);
+    else if (status === 'expired') emit(this, 'haipay-expired', detail);
+  }
+
+  /** The countdown reached the server's expiry: confirm once with the companion, then show expired. */
+  protected async expiredLocally(): Promise<void> {
+    if (this.view && isFinal(this.view.status)) return;
+    const confirmed = this.orderId && this.endpoint ? await this.status.refresh() : null;
+    if (confirmed && isFinal(confirmed.status)) return; // viewChanged already handled it
+    this.status.stop();
+    this.localStatus = 'expired';
+    this.announceFinal('expired', this.view);
+  }
+
+  protected emitError(type: string, message: string, code?: string): void {
+    emit(this, 'haipay-error', code === undefined ? { type, message } : { type, message, code });
+  }
+
+  private syntheticView(status: PaymentStatus): PaymentView {
+    return { orderId: this.orderId, status, method: '', amount: '', currency: '' };
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+  }
+}

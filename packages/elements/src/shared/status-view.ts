@@ -1,0 +1,31 @@
+import { html, nothing } from 'lit';
+import type { LocalizeController } from '../controllers/localize-controller.js';
+import type { PaymentStatus } from '../types.js';
+
+/** The visible status line (not live: the live region announces milestones only). */
+export function statusLine(
+  t: LocalizeController,
+  status: PaymentStatus | null,
+  error: string,
+  cls = 'status',
+) {
+  if (error) return html`<p part="status" class="status error">${error}</p>`;
+  if (!status) return nothing;
+  return html`<p part="status" class=${cls} data-status=${status}>${t.term(`status.${status}`)}</p>`;
+}
+
+/**
+ * What screen readers should hear now: a final status, else the latest countdown milestone
+ * (5 minutes left, 1 minute left) — never every second.
+ */
+export function liveMessage(
+  t: LocalizeController,
+  status: PaymentStatus | null,
+  milestone: number | null,
+): string {
+  if (status === 'succeeded' || status === 'failed' || status === 'expired')
+    return t.term(`status.${status}`);
+  if (milestone === 60_000) return t.term('countdown.oneMinuteLeft');
+  if (milestone) return t.term('countdown.minutesLeft', { minutes: milestone / 60_000 });
+  return '';
+}

@@ -1,0 +1,66 @@
+import type { PaymentView } from '../src/types.js';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  idempotencyKey: string | null;
+  contentType: string | null;
+  body: Record<string, string> | undefined;
+}
+
+export interface OrderScript {
+  views: PaymentView[];
+  pollViews?: PaymentView[];
+  sse?: 'ok' | 'fail';
+  date?: string;
+  intervalMs?: number;
+}
+
+/** A fresh namespace on the fake companion (web-test-runner middleware), so tests never share state. */
+export async function companion(
+  script: { post?: { status: number; body: unknown }[]; orders?: Record<string, OrderScript> } = {},
+) {
+  const endpoint = `/__companion/t${Math.random().toString(36).slice(2, 10)}`;
+  const set = async (s: typeof script): Promise<void> => {
+    await fetch(`${endpoint}/__script`, { method: 'POST', body: JSON.stringify(s) });
+  };
+  await set(script);
+  return {
+    endpoint,
+    set,
+    requests: async (): Promise<RecordedRequest[]> =>
+      (await fetch(`${endpoint}/__requests`)).json() as Promise<RecordedRequest[]>,
+  };
+}
+
+export function view(partial: Partial<PaymentView> = {}): PaymentView {
+  return {
+    orderId: 'hp_test_1',
+    orderNo: '6026000000000001',
+    status: 'pending',
+    method: 'promptpay',
+    amount: '100.00',
+    currency: 'THB',
+    subject: 'Order #123',
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    next: { type: 'qr', payload: PROMPTPAY_PAYLOAD },
+    failureReason: null,
+    updatedAt: new Date().toISOString(),
+    ...partial,
+  };
+}
+
+/** A PromptPay-shaped (EMVCo tag-length-value) payload for 100.00 THB; the CRC is not meaningful here. */
+export const PROMPTPAY_PAYLOAD =
+  '00020101021229370016A000000677010111011300668123456785802TH53037645406100.006304' + 'E0B1';
+
+/** Shadow-DOM query shorthand. */
+export function $(el: Element, selector: string): HTMLElement {
+  const found = el.shadowRoot?.querySelector<HTMLElement>(selector);
+  if (!found) throw new Error(`no ${selector} in <${el.localName}>`);
+  return found;
+}
+
+export function text(el: Element, selector: string): string {
+  return ($(el, selector).textContent ?? '').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,205 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../src/qr/qr.register.js';
+import type { HaiPayQr } from '../src/qr/qr.js';
+import { decodeQr, matrixFromPath } from './qr-decode.js';
+import { $, companion, PROMPTPAY_PAYLOAD, text, view, type OrderScript } from './helpers.js';
+
+const T0 = Date.parse('2026-11-22T10:00:00.000Z');
+
+async function qrFromOrder(orders: Record<string, OrderScript>, extra: Partial<HaiPayQr> = {}) {
+  const c = await companion({ orders });
+  const el = await fixture<HaiPayQr>(html`<haipay-qr></haipay-qr>`);
+  Object.assign(el, { pollInterval: 30, ...extra });
+  el.endpoint = c.endpoint;
+  el.orderId = Object.keys(orders)[0]!;
+  return { el, c };
+}
+
+function decodeRendered(el: HaiPayQr) {
+  const svg = $(el, 'svg[part~="qr"]');
+  const size = Number(svg.dataset['size']);
+  const d = svg.querySelector('path')!.getAttribute('d')!;
+  return decodeQr(matrixFromPath(d, size));
+}
+
+describe('<haipay-qr>', () => {
+  it('is accessible', async () => {
+    const el = await fixture<HaiPayQr>(
+      html`<haipay-qr
+        payload=${PROMPTPAY_PAYLOAD}
+        amount="100.00"
+        expires-at=${new Date(Date.now() + 600_000).toISOString()}
+      ></haipay-qr>`,
+    );
+    await expect(el).to.be.accessible();
+  });
+
+  it('draws an SVG QR that decodes back to the payload, with the amount in THB and PromptPay branding', async () => {
+    const el = await fixture<HaiPayQr>(
+      html`<haipay-qr payload=${PROMPTPAY_PAYLOAD} amount="100.00" locale="en"></haipay-qr>`,
+    );
+    const decoded = decodeRendered(el);
+    expect(decoded.text).to.equal(PROMPTPAY_PAYLOAD);
+    expect(decoded.ecc).to.equal('M');
+    expect(text(el, '[part~="amount"]')).to.equal('THB 100.00');
+    expect(text(el, '[part~="brand"]')).to.contain('PromptPay');
+    expect($(el, 'svg[part~="qr"]').getAttribute('aria-label')).to.contain('100.00');
+  });
+
+  it('decodes a 200-character payload and a payload with UTF-8 bytes', async () => {
+    const long = ('00020101021230' + '0123456789'.repeat(20)).slice(0, 196) + '6304';
+    for (const payload of [long, 'promptpay://ชำระเงิน?amount=100.00']) {
+      const el = await fixture<HaiPayQr>(html`<haipay-qr payload=${payload}></haipay-qr>`);
+      expect(decodeRendered(el).text).to.equal(payload);
+    }
+  });
+
+  it('shows the amount with Thai digits and symbol in Thai', async () => {
+    const el = await fixture<HaiPayQr>(
+      html`<haipay-qr payload=${PROMPTPAY_PAYLOAD} amount="1250.50" locale="th"></haipay-qr>`,
+    );
+    expect(text(el, '[part~="amount"]')).to.equal('฿1,250.50');
+    expect(text(el, 'h2')).to.equal('สแกนเพื่อชำระด้วยพร้อมเพย์');
+  });
+
+  it('reads the payment from the companion and counts down to the server expiry, corrected for a skewed clock', async () => {
+    // The client clock is 2 minutes behind the server (server Date header 10:02, client 10:00).
+    let now = T0;
+    const { el } = await qrFromOrder(
+      {
+        hp_skew: {
+          views: [view({ orderId: 'hp_skew', expiresAt: '2026-11-22T10:12:00.000Z' })],
+          date: new Date(T0 + 120_000).toUTCString(),
+        },
+      },
+      { clock: () => now },
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('[part~="countdown"]'), 'countdown shown');
+    // 10 minutes on the server's clock — not the 12 a browser trusting its own clock would show.
+    expect(text(el, '[part~="countdown"] time')).to.equal('10:00');
+    expect(decodeRendered(el).text).to.equal(PROMPTPAY_PAYLOAD);
+
+    now = T0 + 5 * 60_000;
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(text(el, '[part~="countdown"] time')).to.equal('5:00');
+    expect(text(el, '[role="status"]')).to.equal('5 minutes left');
+
+    now = T0 + 9 * 60_000 + 1_000;
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(text(el, '[part~="countdown"] time')).to.equal('0:59');
+    expect(text(el, '[role="status"]')).to.equal('1 minute left');
+  });
+
+  it('announces only milestones, not every second', async () => {
+    let now = T0;
+    const el = await fixture<HaiPayQr>(
+      html`<haipay-qr
+        payload=${PROMPTPAY_PAYLOAD}
+        .clock=${() => now}
+        expires-at=${new Date(T0 + 7 * 60_000).toISOString()}
+      ></haipay-qr>`,
+    );
+    for (const s of [1, 2, 30, 61]) {
+      now = T0 + s * 1000;
+      el.requestUpdate();
+      await el.updateComplete;
+      expect(text(el, '[role="status"]')).to.equal('');
+    }
+  });
+
+  it('stops at expiry, shows the expired state and fires haipay-new-qr from "New QR"', async () => {
+    let now = T0;
+    const el = await fixture<HaiPayQr>(
+      html`<haipay-qr
+        payload=${PROMPTPAY_PAYLOAD}
+        .clock=${() => now}
+        expires-at=${new Date(T0 + 60_000).toISOString()}
+      ></haipay-qr>`,
+    );
+    const expired = oneEvent(el, 'haipay-expired');
+    now = T0 + 60_000;
+    el.requestUpdate();
+    await expired;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('svg[part~="qr"]')).to.equal(null);
+    expect(text(el, '[part~="status"]')).to.equal('This payment has expired.');
+    const newQr = oneEvent(el, 'haipay-new-qr');
+    $(el, '[part~="new-qr-button"]').click();
+    const ev = await newQr;
+    expect(ev.bubbles && ev.composed).to.equal(true);
+  });
+
+  for (const [status, event, message] of [
+    ['succeeded', 'haipay-succeeded', 'Payment received. Thank you!'],
+    ['failed', 'haipay-failed', 'Payment failed.'],
+    ['expired', 'haipay-expired', 'This payment has expired.'],
+  ] as const) {
+    it(`follows the status stream to ${status}`, async () => {
+      const orderId = `hp_${status}`;
+      const { el } = await qrFromOrder({
+        [orderId]: {
+          views: [
+            view({ orderId, status: 'pending' }),
+            view({ orderId, status: 'processing' }),
+            view({ orderId, status, updatedAt: new Date().toISOString() }),
+          ],
+        },
+      });
+      const ev = await oneEvent(el, event);
+      expect(ev.detail.orderId).to.equal(orderId);
+      await el.updateComplete;
+      expect(text(el, '[part~="status"]')).to.equal(message);
+      expect(text(el, '[role="status"]')).to.equal(message);
+    });
+  }
+
+  it('falls back to polling when the stream fails', async () => {
+    const { el, c } = await qrFromOrder({
+      hp_poll: {
+        sse: 'fail',
+        views: [view({ orderId: 'hp_poll' })],
+        pollViews: [
+          view({ orderId: 'hp_poll' }),
+          view({ orderId: 'hp_poll' }),
+          view({ orderId: 'hp_poll', status: 'succeeded' }),
+        ],
+      },
+    });
+    await oneEvent(el, 'haipay-succeeded');
+    const paths = (await c.requests()).map((r) => r.path);
+    expect(paths).to.include('/payments/hp_poll/events');
+    expect(paths.filter((p) => p === '/payments/hp_poll').length).to.be.greaterThanOrEqual(3);
+  });
+
+  it('copies the payload with "Copy code" and announces it', async () => {
+    const el = await fixture<HaiPayQr>(html`<haipay-qr payload=${PROMPTPAY_PAYLOAD}></haipay-qr>`);
+    $(el, '[part~="copy-button"]').click();
+    await waitUntil(() => text(el, '[role="status"]') === 'Copied', 'announced');
+    expect(await navigator.clipboard.readText()).to.equal(PROMPTPAY_PAYLOAD);
+  });
+
+  it('saves the QR as a PNG image that carries the same modules', async () => {
+    const el = await fixture<HaiPayQr>(html`<haipay-qr payload=${PROMPTPAY_PAYLOAD}></haipay-qr>`);
+    const saved = new Promise<[Blob, string]>((resolve) => (el.saveFile = (b, n) => resolve([b, n])));
+    $(el, '[part~="save-button"]').click();
+    const [blob, name] = await saved;
+    expect(blob.type).to.equal('image/png');
+    expect(name).to.match(/\.png$/);
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const size = Number($(el, 'svg[part~="qr"]').dataset['size']);
+    const scale = bitmap.width / (size + 8);
+    const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const modules = Array.from({ length: size }, (_, y) =>
+      Array.from(
+        { length: size },
+        (_, x) => px[(((y + 4) * scale + scale / 2) * bitmap.width + (x + 4) * scale + scale / 2) * 4]! < 128,
+      ),
+    );
+    expect(decodeQr(modules).text).to.equal(PROMPTPAY_PAYLOAD);
+  });
+});
