@@ -1,0 +1,526 @@
+/**
+ * `createHaiPayRouter(options)` — the Express router a merchant mounts (e.g. at `/haipay`): the browser
+ * checkout API of docs/contracts.md, the return route, and `POST /notify` for HaiPay's notifications.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import {
+  HaiPayCheckout,
+  IdempotencyConflictError,
+  toPaymentView,
+  toSubscriptionView,
+  type CheckoutHooks,
+  type RequestContext,
+  type ResolvedOrder,
+  type ResolvedPlan,
+} from './checkout.js';
+import type { HaiPayClient } from './client.js';
+import { HaiPayApiError, HaiPayConfigError, HaiPayError, HaiPayValidationError } from './errors.js';
+import { createConsoleLogger, redactingLogger, type Logger } from './logger.js';
+import { createReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
+import { SqlitePaymentStore } from './store/sqlite.js';
+import type { PaymentRecord, PaymentStore } from './store/types.js';
+import { isFinalStatus, type PaymentMethod } from './types.js';
+
+/**
+ * PromptPay QR window of the kit sandbox (packages/sandbox README). HaiPay documents none
+ * (docs/protocol.md §9 q8); set `expiresAfterMs.promptpay` to what your HaiPay account uses.
+ */
+export const DEFAULT_PROMPTPAY_WINDOW_MS = 15 * 60_000;
+
+/** Options for {@link createHaiPayRouter}. */
+export interface HaiPayRouterOptions {
+  /** The signed client. */
+  client: HaiPayClient;
+  /** Where orders live. Default: `SqlitePaymentStore` at `./data/haipay.db`. */
+  store?: PaymentStore;
+  /**
+   * Your server-side answer for a checkout: amount, currency, subject, buyer id (and optionally return
+   * URL, metadata). The browser never sets money. Throw to refuse (answered 400 `order_rejected`).
+   */
+  resolveOrder(req: Request, body: Record<string, unknown>): ResolvedOrder | Promise<ResolvedOrder>;
+  /** Public URL of the router's mount point, e.g. `https://shop.example/haipay` (builds `notifyUrl` and return URLs). */
+  publicBaseUrl: string;
+  /** Default merchant page the return route sends the browser to (`?haipay_order=<id>` is appended). */
+  returnUrl: string;
+  /** Origins allowed to call the browser routes, e.g. `['https://shop.example']`. */
+  allowedOrigins: readonly string[];
+  /** Logger; everything is redacted by path before writing. Default: JSON lines on the console. */
+  logger?: Logger;
+  /** Merchant hooks (`onPaymentSucceeded`, `onPaymentFailed`, …). */
+  hooks?: CheckoutHooks;
+  /** Subscriptions (USD card). Omit to disable the subscription routes. */
+  subscriptions?: {
+    /** Your answer for a plan: amount, interval, … Like `resolveOrder`. */
+    resolvePlan(req: Request, body: Record<string, unknown>): ResolvedPlan | Promise<ResolvedPlan>;
+    /** Whether this request may cancel this subscription (e.g. the signed-in buyer owns it). */
+    authorize(req: Request, subscription: Readonly<PaymentRecord>): boolean | Promise<boolean>;
+  };
+  /** Payment window per method, ms. Default `{ promptpay: DEFAULT_PROMPTPAY_WINDOW_MS }`. */
+  expiresAfterMs?: Partial<Record<PaymentMethod, number>>;
+  /** Production mode: the card routes refuse plain HTTP. Default `NODE_ENV === 'production'`. */
+  production?: boolean;
+  /** Body size limit of browser routes. Default `16kb`. */
+  bodyLimit?: string | number;
+  /** Rate limit of create routes per client IP. Default `{ windowMs: 60000, max: 30 }`; `false` disables. */
+  rateLimit?: { windowMs: number; max: number } | false;
+  /** A non-final order is re-queried on read when its last check is older than this. Default 10000. */
+  refreshAfterMs?: number;
+  /** Reconciler settings; `false` disables it (then call `router.reconciler.runOnce()` yourself). */
+  reconcile?: ReconcilerOptions | false;
+  /** SSE heartbeat interval. Default 15000. */
+  heartbeatMs?: number;
+  /** SSE store-poll interval (picks up changes made by other processes). Default 2000. */
+  ssePollMs?: number;
+  /** `always` confirms every success notification by query before crediting. Default `on-mismatch`. */
+  confirmByQuery?: 'always' | 'on-mismatch';
+  /** An `unknown` order HaiPay says does not exist is failed after this long. Default 120000. */
+  unknownGraceMs?: number;
+}
+
+/** The router, with its checkout core and reconciler attached. */
+export type HaiPayRouter = Router & {
+  /** The checkout core (create, refresh, notifications). */
+  readonly checkout: HaiPayCheckout;
+  /** The reconciler (started unless `reconcile: false`). */
+  readonly reconciler: Reconciler;
+  /** Stops the reconciler and open SSE streams, and closes the store if the router created it. */
+  close(): Promise<void>;
+};
+
+const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{8,200}$/;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+function errorBody(type: string, message: string, extra: Record<string, unknown> = {}) {
+  return { error: { type, message, ...extra } };
+}
+
+function assertOption(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new HaiPayConfigError(`createHaiPayRouter: ${message}`);
+}
+
+function normalizeIp(ip: string | undefined): string {
+  if (!ip) return '0.0.0.0';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/**
+ * Creates the HaiPay router. Options are validated now, with errors that name the fix.
+ *
+ * @example
+ * app.use('/haipay', createHaiPayRouter({
+ *   client, store: new SqlitePaymentStore({ filename: './data/haipay.db' }),
+ *   publicBaseUrl: 'https://shop.example/haipay', returnUrl: 'https://shop.example/thanks',
+ *   allowedOrigins: ['https://shop.example'],
+ *   resolveOrder: async (req, body) => ({ amount: '100.00', currency: 'THB', subject: 'Order #1', buyerId: req.user.id }),
+ *   hooks: { onPaymentSucceeded: (p) => fulfil(p.orderRef) },
+ * }));
+ */
+export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
+  assertOption(options && typeof options === 'object', 'options are required.');
+  assertOption(
+    options.client && typeof (options.client as HaiPayClient).collectApply === 'function',
+    '`client` must be a HaiPayClient (new HaiPayClient({ merchants, platformPublicKey })).',
+  );
+  assertOption(typeof options.resolveOrder === 'function', '`resolveOrder(req, body)` is required: it decides amount, currency, subject and buyerId server-side.');
+  let base: URL;
+  try {
+    base = new URL(options.publicBaseUrl);
+  } catch {
+    throw new HaiPayConfigError(
+      'createHaiPayRouter: `publicBaseUrl` must be the absolute public URL of the mount point, e.g. "https://shop.example/haipay".',
+    );
+  }
+  assertOption(!base.search && !base.hash, '`publicBaseUrl` must not have a query or fragment.');
+  const publicBaseUrl = base.href.replace(/\/+$/, '');
+  try {
+    new URL(options.returnUrl);
+  } catch {
+    throw new HaiPayConfigError('createHaiPayRouter: `returnUrl` must be an absolute URL of your order-status page.');
+  }
+  assertOption(
+    Array.isArray(options.allowedOrigins) && options.allowedOrigins.length > 0,
+    '`allowedOrigins` must list the origins of your storefront, e.g. ["https://shop.example"].',
+  );
+  const allowedOrigins = new Set(
+    options.allowedOrigins.map((o) => {
+      let u: URL;
+      try {
+        u = new URL(o);
+      } catch {
+        throw new HaiPayConfigError(`createHaiPayRouter: allowedOrigins entry "${o}" is not an origin like "https://shop.example".`);
+      }
+      if (u.origin !== o.replace(/\/$/, '')) {
+        throw new HaiPayConfigError(`createHaiPayRouter: allowedOrigins entry "${o}" must be an origin only (no path), e.g. "${u.origin}".`);
+      }
+      return u.origin;
+    }),
+  );
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  if (production) {
+    assertOption(base.protocol === 'https:', '`publicBaseUrl` must be https in production (HaiPay posts notifications there).');
+  }
+  const rate = options.rateLimit === undefined ? { windowMs: 60_000, max: 30 } : options.rateLimit;
+  if (rate !== false) {
+    assertOption(rate.windowMs > 0 && rate.max > 0, '`rateLimit` needs positive `windowMs` and `max` (or false).');
+  }
+  if (options.subscriptions) {
+    assertOption(
+      typeof options.subscriptions.resolvePlan === 'function' && typeof options.subscriptions.authorize === 'function',
+      '`subscriptions` needs `resolvePlan(req, body)` and `authorize(req, subscription)`.',
+    );
+  }
+  const logger = redactingLogger(options.logger ?? createConsoleLogger());
+  const ownsStore = !options.store;
+  const store = options.store ?? new SqlitePaymentStore({ filename: './data/haipay.db' });
+  const checkout = new HaiPayCheckout({
+    client: options.client,
+    store,
+    logger,
+    hooks: options.hooks ?? {},
+    publicBaseUrl,
+    returnUrl: options.returnUrl,
+    expiresAfterMs: { promptpay: DEFAULT_PROMPTPAY_WINDOW_MS, ...options.expiresAfterMs },
+    refreshAfterMs: options.refreshAfterMs ?? 10_000,
+    unknownGraceMs: options.unknownGraceMs ?? 120_000,
+    hookLeaseMs: 60_000,
+    confirmByQuery: options.confirmByQuery ?? 'on-mismatch',
+  });
+  const reconciler = createReconciler(checkout, options.reconcile || {});
+  if (options.reconcile !== false) reconciler.start();
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const ssePollMs = options.ssePollMs ?? 2_000;
+  const bodyLimit = options.bodyLimit ?? '16kb';
+  const openStreams = new Set<() => void>();
+
+  const router = express.Router();
+
+  // ---------- POST /notify: HaiPay → us. Own raw-body parsing, no Origin check (server to server). ----------
+  router.post(
+    '/notify',
+    express.raw({ type: () => true, limit: '64kb' }),
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const raw = rawNotificationBody(req);
+        const result = await checkout.handleNotification(raw);
+        res.status(result.httpStatus).type('text/plain').send(result.ack ? 'SUCCESS' : 'FAIL');
+      } catch (err) {
+        logger.error('haipay notification failed', { message: (err as Error).message });
+        // Not SUCCESS: HaiPay retries (docs/protocol.md §2.6).
+        if (!res.headersSent) res.status(500).type('text/plain').send('FAIL');
+        else next(err);
+      }
+    },
+  );
+
+  // ---------- Return route: HaiPay's callBackUrl / callBackFailUrl. ----------
+  router.get('/return/:orderId', async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const orderId = String(req.params.orderId);
+      const record = /^hps?_[A-Za-z0-9_-]{10,40}$/.test(orderId) ? await store.get(orderId) : null;
+      const target = new URL(record?.returnUrl ?? options.returnUrl);
+      if (record) {
+        target.searchParams.set('haipay_order', record.orderId);
+        // The buyer just came back from HaiPay: look the order up now rather than at the next tick.
+        void checkout.refresh(record.orderId).catch(() => undefined);
+      }
+      res.redirect(303, target.href);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // ---------- Browser routes: Origin allowlist, CORS, JSON only, small bodies, no caching. ----------
+  const browser = express.Router();
+  browser.use((req: Request, res: Response, next: NextFunction) => {
+    const origin = req.get('origin');
+    res.set('Cache-Control', 'no-store');
+    res.vary('Origin');
+    if (origin !== undefined) {
+      if (!allowedOrigins.has(origin)) {
+        res.status(403).json(errorBody('origin_not_allowed', 'This origin may not use the payment API.'));
+        return;
+      }
+      res.set('Access-Control-Allow-Origin', origin);
+      res.set('Access-Control-Expose-Headers', 'Date');
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // Browsers always send Origin on POST; its absence means a non-browser caller or a stripped header.
+      res.status(403).json(errorBody('origin_required', 'An Origin header from an allowed origin is required.'));
+      return;
+    }
+    if (req.method === 'OPTIONS') {
+      res.set('Access-Control-Allow-Methods', 'GET, POST');
+      res.set('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key, Last-Event-ID');
+      res.set('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    if (req.method === 'POST' && !req.is('application/json')) {
+      res.status(415).json(errorBody('unsupported_media_type', 'Send Content-Type: application/json.'));
+      return;
+    }
+    next();
+  });
+  browser.use(express.json({ limit: bodyLimit, strict: true }));
+
+  const hits = new Map<string, { count: number; resetAt: number }>();
+  const rateLimited = (req: Request, res: Response, next: NextFunction) => {
+    if (rate === false) return next();
+    const now = Date.now();
+    const key = normalizeIp(req.ip);
+    let entry = hits.get(key);
+    if (!entry || entry.resetAt <= now) {
+      if (hits.size > 10_000) for (const [k, v] of hits) if (v.resetAt <= now) hits.delete(k);
+      entry = { count: 0, resetAt: now + rate.windowMs };
+      hits.set(key, entry);
+    }
+    entry.count += 1;
+    if (entry.count > rate.max) {
+      res.set('Retry-After', String(Math.ceil((entry.resetAt - now) / 1000)));
+      res.status(429).json(errorBody('rate_limited', 'Too many payment attempts; try again shortly.'));
+      return;
+    }
+    next();
+  };
+
+  const context = (req: Request): RequestContext => ({
+    ip: normalizeIp(req.ip),
+    userAgent: req.get('user-agent') ?? 'unknown',
+    referer: req.get('referer') ?? req.get('origin') ?? publicBaseUrl,
+  });
+
+  const readCreate = (req: Request, card: boolean): { body: Record<string, unknown>; key: string } => {
+    const body = req.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new HttpError(400, 'invalid_request', 'The body must be a JSON object.');
+    }
+    const key = req.get('idempotency-key');
+    if (!key || !IDEMPOTENCY_KEY_RE.test(key)) {
+      throw new HttpError(400, 'invalid_request', 'An Idempotency-Key header of 8–200 printable characters is required.');
+    }
+    if (card && production && req.protocol !== 'https') {
+      throw new HttpError(403, 'insecure_transport', 'Card payments require HTTPS.');
+    }
+    return { body: body as Record<string, unknown>, key };
+  };
+
+  /** Drops card data from the request object once it has been forwarded. */
+  const scrub = (req: Request) => {
+    const b = req.body as Record<string, unknown> | undefined;
+    if (b && typeof b === 'object') for (const k of ['cardNumber', 'cvv', 'expiryMonth', 'expiryYear']) delete b[k];
+  };
+
+  const resolveOr400 = async <T>(fn: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof HaiPayConfigError) throw err;
+      throw new HttpError(400, 'order_rejected', (err as Error)?.message || 'The order was rejected.');
+    }
+  };
+
+  browser.post('/payments', rateLimited, async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const { body, key } = readCreate(req, req.body?.method === 'card');
+      const preIssues = checkout.validatePaymentBody(body, null);
+      if (preIssues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', preIssues);
+      const order = await resolveOr400(() => options.resolveOrder(req, body));
+      const result = await checkout.createPayment(body, order, context(req), key);
+      scrub(req);
+      if (result.httpStatus === 502) {
+        res.status(502).json(errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the payment.', { code: result.gatewayError?.code }));
+        return;
+      }
+      res.status(result.httpStatus).json(result.view);
+    } catch (err) {
+      scrub(req);
+      next(err);
+    }
+  });
+
+  const loadPayment = async (req: Request, kind: 'payment' | 'subscription') => {
+    const id = String(req.params.orderId ?? req.params.id);
+    const record = /^hps?_[A-Za-z0-9_-]{10,40}$/.test(id) ? await store.get(id) : null;
+    if (!record || record.kind !== kind) throw new HttpError(404, 'not_found', `No such ${kind}.`);
+    return record;
+  };
+
+  const refreshed = async (record: PaymentRecord): Promise<PaymentRecord> => {
+    if (isFinalStatus(record.status)) return record;
+    const stale = record.checkedAt === null || Date.now() - record.checkedAt >= checkout.options.refreshAfterMs;
+    return stale ? ((await checkout.refresh(record.orderId).catch(() => null)) ?? record) : record;
+  };
+
+  browser.get('/payments/:orderId', async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const record = await refreshed(await loadPayment(req, 'payment'));
+      res.json(toPaymentView(record));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  browser.get('/payments/:orderId/events', async (req: Request, res: Response, next: NextFunction) => {
+    let record: PaymentRecord;
+    try {
+      record = await loadPayment(req, 'payment');
+    } catch (err) {
+      next(err);
+      return;
+    }
+    const orderId = record.orderId;
+    res.status(200);
+    res.set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write('retry: 3000\n\n');
+    const lastEventId = Number(req.get('last-event-id') ?? req.query.lastEventId ?? 0) || 0;
+    let sent = lastEventId;
+    let closed = false;
+    const send = (r: PaymentRecord) => {
+      if (closed || r.version <= sent) return;
+      sent = r.version;
+      res.write(`event: status\nid: ${r.version}\ndata: ${JSON.stringify(toPaymentView(r))}\n\n`);
+      if (isFinalStatus(r.status)) end();
+    };
+    const onChange = (r: PaymentRecord) => {
+      if (r.orderId === orderId) send(r);
+    };
+    const poll = async () => {
+      try {
+        const r = await store.get(orderId);
+        if (r) send(await refreshed(r));
+      } catch (err) {
+        logger.warn('haipay sse poll failed', { orderId, message: (err as Error).message });
+      }
+    };
+    const heartbeat = setInterval(() => !closed && res.write(': ping\n\n'), heartbeatMs);
+    const poller = setInterval(() => void poll(), ssePollMs);
+    const end = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearInterval(poller);
+      checkout.events.off('change', onChange);
+      openStreams.delete(end);
+      res.end();
+    };
+    openStreams.add(end);
+    checkout.events.on('change', onChange);
+    req.on('close', end);
+    res.on('close', end);
+    // The first event is the current state (unless the client already has it: Last-Event-ID).
+    if (record.version <= sent && isFinalStatus(record.status)) end();
+    else send(record);
+  });
+
+  if (options.subscriptions) {
+    const subs = options.subscriptions;
+    browser.post('/subscriptions', rateLimited, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const { body, key } = readCreate(req, true);
+        const pre = checkout.validateSubscriptionBody(body, null);
+        if (pre.length > 0) throw new HaiPayValidationError('Some fields are invalid.', pre);
+        const plan = await resolveOr400(() => subs.resolvePlan(req, body));
+        const result = await checkout.createSubscription(body, plan, context(req), key);
+        scrub(req);
+        if (result.httpStatus === 502) {
+          res.status(502).json(errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the subscription.', { code: result.gatewayError?.code }));
+          return;
+        }
+        res.status(result.httpStatus).json(result.view);
+      } catch (err) {
+        scrub(req);
+        next(err);
+      }
+    });
+    browser.get('/subscriptions/:id', async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        res.json(toSubscriptionView(await refreshed(await loadPayment(req, 'subscription'))));
+      } catch (err) {
+        next(err);
+      }
+    });
+    browser.post('/subscriptions/:id/cancel', async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const record = await loadPayment(req, 'subscription');
+        if (!(await subs.authorize(req, record))) {
+          throw new HttpError(403, 'forbidden', 'You may not cancel this subscription.');
+        }
+        res.json(toSubscriptionView(await checkout.cancelSubscription(record.orderId)));
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+
+  // Errors of the browser routes: always `{ error: { type, message, … } }`, never a stack or a secret.
+  browser.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof HaiPayValidationError) {
+      res.status(400).json(errorBody('validation_error', err.message, { fields: err.issues }));
+    } else if (err instanceof IdempotencyConflictError) {
+      res.status(409).json(errorBody('idempotency_conflict', err.message));
+    } else if (err instanceof HttpError) {
+      res.status(err.status).json(errorBody(err.type, err.message, err.extra));
+    } else if (err instanceof HaiPayApiError) {
+      res.status(502).json(errorBody('gateway_error', err.msg, { code: err.code }));
+    } else if ((err as { type?: string })?.type === 'entity.too.large') {
+      res.status(413).json(errorBody('payload_too_large', 'The request body is too large.'));
+    } else if ((err as { type?: string })?.type === 'entity.parse.failed') {
+      res.status(400).json(errorBody('invalid_json', 'The body is not valid JSON.'));
+    } else if (err instanceof HaiPayError) {
+      logger.error('haipay request failed', { path: req.path, error: err.name, message: err.message });
+      const status = err instanceof HaiPayConfigError ? 500 : 502;
+      res.status(status).json(errorBody(status === 500 ? 'server_error' : 'gateway_error', status === 500 ? 'Payment service misconfigured.' : err.message));
+    } else {
+      logger.error('haipay request failed', { path: req.path, message: (err as Error)?.message });
+      res.status(500).json(errorBody('server_error', 'Something went wrong.'));
+    }
+  });
+  router.use(browser);
+
+  return Object.assign(router, {
+    checkout,
+    reconciler,
+    async close() {
+      await reconciler.stop();
+      for (const end of [...openStreams]) end();
+      if (ownsStore) await store.close();
+    },
+  }) as HaiPayRouter;
+}
+
+/**
+ * The notification body as text. Normally the router's own raw parser has it; when a global body
+ * parser ran first (`app.use(express.json())`), fall back to what it left: a `rawBody` the merchant
+ * kept, or the parsed object re-serialised. The re-serialised form verifies whenever HaiPay's numbers
+ * are integers (appId, status) and amounts are strings, which is what HaiPay sends for collections.
+ */
+export function rawNotificationBody(req: Request): string {
+  const body: unknown = req.body;
+  if (Buffer.isBuffer(body)) {
+    const text = body.toString('utf8');
+    if (req.is('application/x-www-form-urlencoded')) return JSON.stringify(Object.fromEntries(new URLSearchParams(text)));
+    return text;
+  }
+  const kept = (req as unknown as { rawBody?: unknown }).rawBody;
+  if (Buffer.isBuffer(kept)) return kept.toString('utf8');
+  if (typeof kept === 'string') return kept;
+  if (typeof body === 'string') return body;
+  if (body !== null && typeof body === 'object') return JSON.stringify(body);
+  return '';
+}
