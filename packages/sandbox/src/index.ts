@@ -1,0 +1,244 @@
+/**
+ * `@haipay-kit/sandbox` — a stateful local HaiPay gateway that speaks HaiPay's real wire protocol.
+ *
+ * Same paths, envelope, signatures (platform key + merchant secret, docs/protocol.md §2.3), error
+ * codes and notifications as HaiPay, so the companion, the elements and the demo run with no HaiPay
+ * account and no network. On top of that it keeps a ledger per appId, hosts the pages a shopper would
+ * see (3-D Secure, TWD cashier, wallets, a bank app that pays PromptPay payloads and virtual
+ * accounts), runs on a virtual clock so QR expiry, notification retries and a year of subscription
+ * deductions take milliseconds, and lets a test make it misbehave on purpose (faults). State lives in
+ * memory, per instance: several sandboxes can run side by side. See the package README.
+ */
+import type { Socket } from 'node:net';
+import { VirtualClock, type ClockMode, type SandboxClock } from './clock.js';
+import {
+  checkSandboxConfig,
+  generateSandboxConfig,
+  type MerchantConfig,
+  type MerchantCurrency,
+  type SandboxConfig,
+} from './config.js';
+import { FaultBook, type Fault, type FaultSpec } from './faults.js';
+import {
+  DEFAULT_COLLECT_FEES,
+  DEFAULT_EXPIRY,
+  DEFAULT_PAYOUT_FEES,
+  Gateway,
+  type CollectOrder,
+  type ExpiryWindows,
+  type PayoutOrder,
+  type Refund,
+  type Subscription,
+} from './gateway.js';
+import type { FeeSchedule } from './money.js';
+import { Notifier, type NotificationRecord } from './notifier.js';
+import { closeServer, createApp } from './server.js';
+
+export { generateSandboxConfig, checkSandboxConfig, GENERATED_APP_IDS } from './config.js';
+export type { SandboxConfig, MerchantConfig, MerchantCurrency } from './config.js';
+export { FAULT_MODES } from './faults.js';
+export type { FaultSpec, Fault, FaultMode } from './faults.js';
+export type { SandboxClock, ClockMode } from './clock.js';
+export type { NotificationRecord, DeliveryAttempt, NotificationKind } from './notifier.js';
+export {
+  TEST_CARDS,
+  DEFAULT_EXPIRY,
+  DEFAULT_COLLECT_FEES,
+  DEFAULT_PAYOUT_FEES,
+  ERROR_MESSAGES,
+  LOCAL_UTC_OFFSET,
+  SANDBOX_USD_THB_RATE,
+} from './gateway.js';
+export type {
+  CollectOrder,
+  PayoutOrder,
+  Refund,
+  Subscription,
+  Deduction,
+  ExpiryWindows,
+  CardBehaviour,
+  OrderStatus,
+} from './gateway.js';
+export type { FeeSchedule, SandboxCurrency } from './money.js';
+export { buildQrPayload, scanQrPayload, crc16ccitt, hasValidCrc, parseTlv } from './emv.js';
+
+/** Options of {@link createSandbox}. Every field is optional. */
+export interface SandboxOptions {
+  /** Keys and merchants; generated (with merchant private keys) when left out. */
+  config?: SandboxConfig;
+  /** TCP port; default 0 (an ephemeral port). */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  /**
+   * `manual` (default): virtual time moves only through `clock.advance()` / `POST /_sandbox/clock/advance`,
+   * so tests are deterministic. `real`: time flows with the wall clock too (the CLI's default).
+   */
+  clock?: ClockMode;
+  /** Virtual start time (epoch ms or Date); default now. */
+  startTime?: number | Date;
+  /** Interval between notification attempts, virtual ms; default 5 min (docs/protocol.md §2.6). */
+  notifyRetryMs?: number;
+  /** Retries after the first push; default 5. */
+  notifyMaxRetries?: number;
+  /** Real-time limit for one notification attempt; default 5000 ms. */
+  notifyTimeoutMs?: number;
+  /** Virtual ms before a payout settles; default 60 000. */
+  payoutDelayMs?: number;
+  /** Virtual ms before a refund completes; default 60 000. */
+  refundDelayMs?: number;
+  /** Virtual ms before collected money leaves `unSettleBal` for `availableBal`; default 0 (at once). */
+  settlementDelayMs?: number;
+  /** Overrides of the expiry windows (virtual ms). */
+  expiry?: Partial<ExpiryWindows>;
+  /** Collection fee overrides per currency. */
+  collectFees?: Partial<Record<string, FeeSchedule>>;
+  /** Payout fee overrides per currency. */
+  payoutFees?: Partial<Record<string, FeeSchedule>>;
+  /** Public base URL for hosted-page links (e.g. behind a proxy); default the listening URL. */
+  publicUrl?: string;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** HaiPay base URL for a client, e.g. `http://127.0.0.1:54321` (no trailing slash). */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Keys and merchants in use (generated ones include merchant private keys). */
+  readonly config: SandboxConfig;
+  /** The virtual clock. */
+  readonly clock: SandboxClock;
+  /** The merchant of a currency (or `CASHIER`); throws when the config has none. */
+  merchant(currency: MerchantCurrency): MerchantConfig;
+  /** A collection or payout order by `orderNo`. */
+  order(orderNo: string): CollectOrder | PayoutOrder | undefined;
+  /** Every collection and payout order, oldest first. */
+  orders(): (CollectOrder | PayoutOrder)[];
+  /** A refund by `refundNo`. */
+  refund(refundNo: string): Refund | undefined;
+  /** A subscription by `subscriptionNo`. */
+  subscription(subscriptionNo: string): Subscription | undefined;
+  /**
+   * Drives an order, payout, refund or subscription authorization to its final state, as the control
+   * API's `POST /_sandbox/orders/:no/complete` does. Returns false when it was already final.
+   */
+  complete(no: string, outcome: 'success' | 'failure', errorMsg?: string): boolean;
+  /** Notifications (and their attempts), optionally only those about `orderNo`. */
+  notifications(orderNo?: string): NotificationRecord[];
+  /** Balances of an appId as `account/ledger` shows them. */
+  ledger(appId: number): { bal: string; availableBal: string; frzBal: string; unSettleBal: string };
+  /** Injects a fault (see README "Faults"). */
+  injectFault(spec: FaultSpec): Fault;
+  /** Removes every active fault. */
+  clearFaults(): void;
+  /** Resolves when every due task (notification deliveries included) has run. */
+  idle(): Promise<void>;
+  /** Stops the server (hanging requests are dropped) and every timer. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a sandbox gateway on loopback.
+ *
+ * @example
+ * const sandbox = await createSandbox();
+ * const usd = sandbox.merchant('USD'); // { appId, secretKey, privateKey, publicKey }
+ * // point a HaiPay client at sandbox.url with usd.privateKey / usd.secretKey and
+ * // sandbox.config.platform.publicKey, then:
+ * await sandbox.clock.advance(15 * 60_000); // a PromptPay QR expires
+ * await sandbox.close();
+ */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const config = options.config ? checkSandboxConfig(options.config) : generateSandboxConfig();
+  const startTime = options.startTime instanceof Date ? options.startTime.getTime() : options.startTime;
+  const clock = new VirtualClock({
+    mode: options.clock ?? 'manual',
+    ...(startTime !== undefined ? { start: startTime } : {}),
+  });
+  const notifier = new Notifier({
+    clock,
+    retryMs: options.notifyRetryMs ?? 5 * 60_000,
+    maxRetries: options.notifyMaxRetries ?? 5,
+    timeoutMs: options.notifyTimeoutMs ?? 5000,
+  });
+  const faults = new FaultBook();
+  let baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  const gateway = new Gateway(config, clock, notifier, faults, {
+    baseUrl: () => baseUrl,
+    collectFees: { ...DEFAULT_COLLECT_FEES, ...(options.collectFees as Record<string, FeeSchedule>) },
+    payoutFees: { ...DEFAULT_PAYOUT_FEES, ...(options.payoutFees as Record<string, FeeSchedule>) },
+    payoutDelayMs: options.payoutDelayMs ?? 60_000,
+    refundDelayMs: options.refundDelayMs ?? 60_000,
+    settlementDelayMs: options.settlementDelayMs ?? 0,
+    expiry: { ...DEFAULT_EXPIRY, ...options.expiry },
+  });
+  const hanging = new Set<import('express').Response>();
+  const app = createApp({ gateway, hanging });
+  const sockets = new Set<Socket>();
+  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+    const s = app.listen(options.port ?? 0, options.host ?? '127.0.0.1', (err?: Error) =>
+      err ? reject(err) : resolve(s),
+    );
+    s.on('error', reject);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (!baseUrl) baseUrl = url;
+  let closed: Promise<void> | undefined;
+
+  return {
+    url,
+    port,
+    config,
+    clock,
+    merchant(currency) {
+      const m = config.merchants.find((x) => x.currency === currency);
+      if (!m) throw new Error(`The sandbox config has no ${currency} merchant.`);
+      return m;
+    },
+    order: (no) => gateway.orders.get(no),
+    orders: () => [...gateway.orders.values()],
+    refund: (no) => gateway.refunds.get(no),
+    subscription: (no) => gateway.subscriptions.get(no),
+    complete(no, outcome, errorMsg) {
+      const o = gateway.orders.get(no);
+      if (o?.kind === 'collect') return gateway.completeCollect(o, outcome, errorMsg);
+      if (o?.kind === 'payout') return gateway.completePayout(o, outcome, errorMsg);
+      const r = gateway.refunds.get(no);
+      if (r) return gateway.completeRefund(r, outcome, errorMsg);
+      const s = gateway.subscriptions.get(no);
+      if (s) return gateway.authorizeSubscription(s, outcome);
+      throw new Error(`No sandbox order, refund or subscription ${no}.`);
+    },
+    notifications: (orderNo) => notifier.find(orderNo),
+    ledger(appId) {
+      const m = gateway.merchants.get(appId);
+      if (!m || m.currency === 'CASHIER') throw new Error(`No sandbox merchant ${appId} with a ledger.`);
+      const r = gateway.ledgerQuery(m, m.currency);
+      return (r as { data: { bal: string; availableBal: string; frzBal: string; unSettleBal: string } }).data;
+    },
+    injectFault: (spec) => faults.add(spec),
+    clearFaults: () => faults.clear(),
+    async idle() {
+      await clock.kick();
+      await clock.idle();
+    },
+    close() {
+      closed ??= (async () => {
+        clock.stop();
+        gateway.stop();
+        notifier.stop();
+        for (const res of hanging) res.socket?.destroy();
+        await closeServer(server, sockets);
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,423 @@
+/**
+ * HTTP surface of the sandbox: HaiPay's API paths with HaiPay's envelope (docs/protocol.md §1),
+ * request signature checks (§2.3), fault injection, hosted pages and the `/_sandbox/` control API.
+ */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import express, { type Request, type Response } from 'express';
+import { parseJsonLossless, stringifyLossless, toPlain, type LosslessObject } from '@haipay-kit/protocol';
+import { createVerifier, type Verifier } from '@haipay-kit/protocol/node';
+import { scanQrPayload } from './emv.js';
+import type { Fault, FaultSpec } from './faults.js';
+import {
+  ERROR_MESSAGES,
+  type ApiResult,
+  type CollectOrder,
+  type ErrorCode,
+  type Gateway,
+} from './gateway.js';
+import type { MerchantConfig } from './config.js';
+import { isSandboxCurrency, parseAmount } from './money.js';
+import { bankAppPage, finishedPage, orderPage, subscriptionPage } from './pages.js';
+import { issuesToCode, validateBody, type EndpointId } from './validation.js';
+
+const STATUS_TEXT: Record<number, string> = { 0: 'not started', 1: 'processing', 2: 'success', 3: 'failed' };
+
+interface Route {
+  id: EndpointId;
+  /** Which appId the path accepts: its currency, the CASHIER business, or any (subscriptions). */
+  scope: 'currency' | 'cashier' | 'usd' | 'any';
+  handle: (
+    gw: Gateway,
+    m: MerchantConfig,
+    currency: string,
+    path: string,
+    body: Record<string, unknown>,
+  ) => ApiResult;
+}
+
+const CURRENCY_ROUTES: Record<string, Route> = {
+  'collect/apply': {
+    id: 'collect.apply',
+    scope: 'currency',
+    handle: (g, m, c, p, b) => g.collectApply(m, c, p, b, false),
+  },
+  'collect/query': {
+    id: 'collect.query',
+    scope: 'currency',
+    handle: (g, m, _c, _p, b) => g.collectQuery(m, b),
+  },
+  'pay/apply': { id: 'pay.apply', scope: 'currency', handle: (g, m, c, p, b) => g.payApply(m, c, p, b) },
+  'pay/query': { id: 'pay.query', scope: 'currency', handle: (g, m, _c, _p, b) => g.payQuery(m, b) },
+  'account/ledger': { id: 'account.ledger', scope: 'currency', handle: (g, m, c) => g.ledgerQuery(m, c) },
+};
+
+const FIXED_ROUTES: Record<string, Route> = {
+  '/usd/refund/apply': { id: 'refund.apply', scope: 'usd', handle: (g, m, _c, _p, b) => g.refundApply(m, b) },
+  '/usd/refund/refundQuery': {
+    id: 'refund.query',
+    scope: 'usd',
+    handle: (g, m, _c, _p, b) => g.refundQuery(m, b),
+  },
+  '/subscription/apply': {
+    id: 'subscription.apply',
+    scope: 'any',
+    handle: (g, m, _c, p, b) => g.subscriptionApply(m, p, b),
+  },
+  '/subscription/query': {
+    id: 'subscription.query',
+    scope: 'any',
+    handle: (g, m, _c, _p, b) => g.subscriptionQuery(m, b),
+  },
+  '/subscription/cancel': {
+    id: 'subscription.cancel',
+    scope: 'any',
+    handle: (g, m, _c, _p, b) => g.subscriptionCancel(m, b),
+  },
+  '/global/cashier/collect/apply': {
+    id: 'cashier.apply',
+    scope: 'cashier',
+    handle: (g, m, _c, p, b) => g.collectApply(m, String(b.currency), p, b, true),
+  },
+  '/global/cashier/collect/query': {
+    id: 'cashier.query',
+    scope: 'cashier',
+    handle: (g, m, _c, _p, b) => g.collectQuery(m, b),
+  },
+};
+
+function errorEnvelope(code: ErrorCode | string): string {
+  const msg = (ERROR_MESSAGES as Record<string, string>)[code] ?? 'system exception';
+  return JSON.stringify({ status: '0', error: code, msg });
+}
+
+/** Everything the HTTP layer needs from the sandbox instance. */
+export interface ServerContext {
+  gateway: Gateway;
+  hanging: Set<Response>;
+}
+
+/** Builds the Express app. */
+export function createApp(ctx: ServerContext): express.Express {
+  const gw = ctx.gateway;
+  const verifiers = new Map<number, Verifier>();
+  for (const m of gw.config.merchants)
+    verifiers.set(m.appId, createVerifier({ publicKey: m.publicKey, secretKey: m.secretKey }));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  // ------------------------------------------------------------------ HaiPay API
+  const rawJson = express.raw({ type: () => true, limit: '256kb' });
+
+  const api = async (req: Request, res: Response, route: Route, currency: string) => {
+    const path = req.path;
+    const faults = gw.faults.takeRequestFaults(path);
+    const fault = (mode: Fault['mode']) => faults.find((f) => f.mode === mode);
+    const latency = fault('latency');
+    if (latency) await new Promise((r) => setTimeout(r, latency.ms ?? 1000));
+    if (fault('http500')) {
+      res.status(500).type('text/plain').send('Internal Server Error');
+      return;
+    }
+    const errorFault = faults.find((f) => f.mode === 'error' || f.mode === '1003' || f.mode === '1004');
+    const recordFirst = errorFault && (errorFault.code === '1003' || errorFault.code === '1004');
+    if (errorFault && !recordFirst) {
+      res.type('application/json').send(errorEnvelope(errorFault.code ?? '1003'));
+      return;
+    }
+
+    const result = process(req, route, currency, path);
+
+    if (errorFault) {
+      // docs/protocol.md §1: 1003/1004 mean the order may exist — it was recorded above.
+      res.type('application/json').send(errorEnvelope(errorFault.code ?? '1003'));
+      return;
+    }
+    if (fault('hang')) {
+      const ms = fault('hang')?.ms;
+      ctx.hanging.add(res);
+      res.on('close', () => ctx.hanging.delete(res));
+      if (ms !== undefined) setTimeout(() => res.socket?.destroy(), ms).unref();
+      return;
+    }
+    let text: string;
+    if ('error' in result) text = errorEnvelope(result.error);
+    else {
+      const appId = result.appId;
+      const data = result.data;
+      const sign = fault('badSignature')
+        ? gw.signer(appId).sign({ ...data, sandboxTampered: 'true' })
+        : gw.signer(appId).sign(data);
+      text = stringifyLossless({ status: '1', error: '00000000', msg: '', data: { ...data, sign } });
+    }
+    if (fault('malformedJson')) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+    res.type('application/json').send(text);
+  };
+
+  function process(
+    req: Request,
+    route: Route,
+    currency: string,
+    path: string,
+  ): { error: ErrorCode } | { data: Record<string, unknown>; appId: number } {
+    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    let lossless: LosslessObject;
+    try {
+      const parsed = parseJsonLossless(raw);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: '1002' };
+      lossless = parsed as LosslessObject;
+    } catch {
+      return { error: '1002' };
+    }
+    const body = toPlain(lossless) as Record<string, unknown>;
+    if (body.appId === undefined || body.appId === null || body.appId === '') return { error: '1001' };
+    const appId = Number(String(body.appId));
+    if (!Number.isSafeInteger(appId)) return { error: '1002' };
+    const merchant = gw.merchants.get(appId);
+    if (!merchant) return { error: '4011' };
+    // Decision (README): an appId of another currency or business is answered 4011 — for this path
+    // the appId "does not exist"; HaiPay documents no dedicated code (docs/protocol.md §1).
+    if (route.scope === 'currency' && merchant.currency !== currency) return { error: '4011' };
+    if (route.scope === 'cashier' && merchant.currency !== 'CASHIER') return { error: '4011' };
+    if (route.scope === 'usd' && merchant.currency !== 'USD') return { error: '4011' };
+    if (body.sign === undefined || body.sign === '') return { error: '1001' };
+    // docs/protocol.md §8.1: no documented code for a bad signature; the sandbox answers 1002.
+    if (!verifiers.get(appId)!.verify(lossless)) return { error: '1002' };
+    const issues = validateBody(
+      route.id,
+      route.scope === 'cashier' ? String(body.currency ?? '') : currency,
+      body,
+    );
+    if (issues.length) return { error: issuesToCode(issues) };
+    const result = route.handle(gw, merchant, currency, path, body);
+    return 'error' in result ? result : { data: result.data, appId };
+  }
+
+  for (const [path, route] of Object.entries(FIXED_ROUTES)) {
+    app.post(path, rawJson, (req, res, next) => {
+      api(req, res, route, 'USD').catch(next);
+    });
+  }
+  app.post('/:currency/:group/:action', rawJson, (req, res, next) => {
+    const route = CURRENCY_ROUTES[`${req.params.group}/${req.params.action}`];
+    const currency = String(req.params.currency).toUpperCase();
+    // docs/protocol.md §1: the currency segment is lower case.
+    if (
+      !route ||
+      req.params.currency !== req.params.currency?.toLowerCase() ||
+      !isSandboxCurrency(currency)
+    ) {
+      next();
+      return;
+    }
+    api(req, res, route, currency).catch(next);
+  });
+
+  // ------------------------------------------------------------------ hosted pages
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const html = (res: Response, status: number, body: string) =>
+    res.status(status).set('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+
+  app.get('/pay/:no', (req, res) => {
+    const no = String(req.params.no);
+    const sub = gw.subscriptions.get(no);
+    if (sub) {
+      if (sub.status !== '1')
+        return html(res, 200, finishedPage('This subscription', `in status ${sub.status}`));
+      return html(res, 200, subscriptionPage(sub));
+    }
+    const order = gw.orders.get(no);
+    if (!order || order.kind !== 'collect' || !order.payUrl)
+      return html(res, 404, finishedPage('This payment link', 'unknown'));
+    if (order.status >= 2)
+      return html(res, 200, finishedPage('This payment', STATUS_TEXT[order.status] ?? ''));
+    gw.touch(order);
+    return html(res, 200, orderPage(order));
+  });
+
+  app.post('/pay/:no', form, (req, res) => {
+    const no = String(req.params.no);
+    const approve = (req.body as Record<string, unknown> | undefined)?.action === 'approve';
+    const sub = gw.subscriptions.get(no);
+    if (sub) {
+      gw.authorizeSubscription(sub, approve ? 'success' : 'failure');
+      const to = sub.status === '2' ? sub.callBackUrl : (sub.cancelUrl ?? sub.callBackUrl);
+      return to
+        ? res.redirect(303, to)
+        : html(res, 200, finishedPage('This subscription', `in status ${sub.status}`));
+    }
+    const order = gw.orders.get(no);
+    if (!order || order.kind !== 'collect' || !order.payUrl)
+      return html(res, 404, finishedPage('This payment link', 'unknown'));
+    const chosen = (req.body as Record<string, unknown> | undefined)?.inBankCode;
+    gw.completeCollect(
+      order,
+      approve ? 'success' : 'failure',
+      approve
+        ? undefined
+        : order.flow === 'card-3ds'
+          ? '3-D Secure authentication failed'
+          : 'Payment cancelled by the user',
+      typeof chosen === 'string' && approve ? chosen : undefined,
+    );
+    return redirectAfter(res, order);
+  });
+
+  function redirectAfter(res: Response, order: CollectOrder) {
+    const to = order.status === 2 ? order.callBackUrl : (order.callBackFailUrl ?? order.callBackUrl);
+    if (!to) return html(res, 200, finishedPage('This payment', STATUS_TEXT[order.status] ?? ''));
+    return res.redirect(303, to);
+  }
+
+  app.get('/bank-app', (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const payload = typeof q.payload === 'string' ? q.payload : typeof q.bankNo === 'string' ? q.bankNo : '';
+    html(res, 200, bankAppPage({ payload, amount: typeof q.amount === 'string' ? q.amount : '' }));
+  });
+
+  app.post('/bank-app', form, (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const payload = String(b.payload ?? '').trim();
+    const amountText = String(b.amount ?? '').trim();
+    const fail = (msg: string) => html(res, 422, bankAppPage({ payload, amount: amountText }, msg));
+    let order: CollectOrder | undefined;
+    if (payload.startsWith('000201')) {
+      let scanned;
+      try {
+        scanned = scanQrPayload(payload);
+      } catch (err) {
+        return fail((err as Error).message);
+      }
+      const o = scanned.reference ? gw.orders.get(scanned.reference) : undefined;
+      if (!o || o.kind !== 'collect' || o.qrCode !== payload)
+        return fail('This QR code does not belong to a sandbox order.');
+      order = o;
+    } else {
+      for (const o of gw.orders.values())
+        if (o.kind === 'collect' && o.bankNo && o.bankNo === payload.replace(/[\s-]/g, '')) order = o;
+      if (!order) return fail('No sandbox virtual account has this number.');
+      if (b.action === 'approve' && parseAmount(amountText) !== order.amount) {
+        return fail('The amount must equal the order amount exactly.');
+      }
+    }
+    if (order.status >= 2) return fail(`This order is already ${STATUS_TEXT[order.status]}.`);
+    gw.touch(order);
+    gw.completeCollect(
+      order,
+      b.action === 'approve' ? 'success' : 'failure',
+      'Payment declined in the bank app',
+    );
+    return redirectAfter(res, order);
+  });
+
+  // ------------------------------------------------------------------ control API
+  const control = express.Router();
+  control.use(express.json({ limit: '64kb' }));
+
+  const view = (no: string): Record<string, unknown> | undefined => {
+    const o = gw.orders.get(no);
+    if (o) return { ...o, statusText: STATUS_TEXT[o.status], notifications: gw.notifier.find(no).length };
+    const r = gw.refunds.get(no);
+    if (r) return { ...r };
+    const s = gw.subscriptions.get(no);
+    if (s) return { ...s };
+    return undefined;
+  };
+
+  control.get('/orders', (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    let list = [...gw.orders.values()];
+    if (typeof q.appId === 'string') list = list.filter((o) => String(o.appId) === q.appId);
+    if (typeof q.kind === 'string') list = list.filter((o) => o.kind === q.kind);
+    if (typeof q.orderId === 'string') list = list.filter((o) => o.orderId === q.orderId);
+    if (typeof q.status === 'string') list = list.filter((o) => String(o.status) === q.status);
+    res.json({ orders: list.map((o) => view(o.orderNo)) });
+  });
+  control.get('/orders/:no', (req, res) => {
+    const v = view(String(req.params.no));
+    if (!v) return void res.status(404).json({ error: 'unknown orderNo / refundNo / subscriptionNo' });
+    res.json(v);
+  });
+  control.post('/orders/:no/complete', (req, res) => {
+    const no = String(req.params.no);
+    const outcome = (req.body as Record<string, unknown> | undefined)?.outcome;
+    const errorMsg = (req.body as Record<string, unknown> | undefined)?.errorMsg;
+    if (outcome !== 'success' && outcome !== 'failure')
+      return void res.status(400).json({ error: 'outcome must be "success" or "failure"' });
+    const msg = typeof errorMsg === 'string' ? errorMsg : undefined;
+    const o = gw.orders.get(no);
+    const r = gw.refunds.get(no);
+    const s = gw.subscriptions.get(no);
+    let done: boolean;
+    if (o?.kind === 'collect') done = gw.completeCollect(o, outcome, msg);
+    else if (o?.kind === 'payout') done = gw.completePayout(o, outcome, msg);
+    else if (r) done = gw.completeRefund(r, outcome, msg);
+    else if (s) done = gw.authorizeSubscription(s, outcome);
+    else return void res.status(404).json({ error: 'unknown orderNo / refundNo / subscriptionNo' });
+    if (!done) return void res.status(409).json({ error: 'already in a final state', order: view(no) });
+    res.json(view(no));
+  });
+  control.get('/notifications', (req, res) => {
+    const orderNo = typeof req.query.orderNo === 'string' ? req.query.orderNo : undefined;
+    const list = gw.notifier.find(orderNo);
+    res.json({ notifications: list, attempts: list.flatMap((n) => n.attempts) });
+  });
+  control.get('/clock', (_req, res) =>
+    res.json({
+      now: gw.clock.date().toISOString(),
+      ms: gw.clock.now(),
+      mode: gw.clock.mode,
+      pending: gw.clock.pending(),
+    }),
+  );
+  control.post('/clock/advance', async (req, res, next) => {
+    try {
+      const ms = Number((req.body as Record<string, unknown> | undefined)?.ms);
+      if (!Number.isFinite(ms) || ms < 0)
+        return void res.status(400).json({ error: 'ms must be a number ≥ 0' });
+      const now = await gw.clock.advance(ms);
+      res.json({ now: new Date(now).toISOString(), ms: now });
+    } catch (err) {
+      next(err);
+    }
+  });
+  control.post('/faults', (req, res) => {
+    try {
+      res.status(201).json(gw.faults.add(req.body as FaultSpec));
+    } catch (err) {
+      res.status(400).json({ error: (err as Error).message });
+    }
+  });
+  control.get('/faults', (_req, res) => res.json({ faults: gw.faults.list() }));
+  control.delete('/faults', (_req, res) => {
+    gw.faults.clear();
+    res.json({ faults: [] });
+  });
+  control.get('/ledger/:appId', (req, res) => {
+    const appId = Number(req.params.appId);
+    const m = gw.merchants.get(appId);
+    if (!m || m.currency === 'CASHIER') return void res.status(404).json({ error: 'unknown appId' });
+    const r = gw.ledgerQuery(m, m.currency);
+    res.json('data' in r ? r.data : {});
+  });
+  app.use('/_sandbox', control);
+
+  app.get('/', (_req, res) =>
+    res.type('text/plain').send('HaiPay sandbox. API under /{currency}/..., control API under /_sandbox/.\n'),
+  );
+  app.use((_req: Request, res: Response) =>
+    res.status(404).json({ status: '0', error: '404', msg: 'Not Found' }),
+  );
+  return app;
+}
+
+/** Closes a server, dropping keep-alive and hanging connections. */
+export function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    for (const s of sockets) s.destroy();
+    server.closeAllConnections?.();
+  });
+}
