@@ -471,4 +471,3 @@ export function isOutcomeUnknown(err: unknown): err is HaiPayOutcomeUnknownError
   return err instanceof HaiPayOutcomeUnknownError;
 }
 
-export { HaiPayError };

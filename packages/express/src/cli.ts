@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+/**
+ * `haipay` — the kit's command line (`pnpm haipay <command>` from the repository root).
+ *
+ *   keygen [--out <dir>]                          new RSA-2048 pair as {"privateKey","publicKey"} (bare base64); PEM files with --out
+ *   sign --private-key <key|file> --secret <s>    JSON params on stdin → signature
+ *   verify --public-key <key|file> --secret <s>   signed JSON on stdin → exit 0 only if it verifies
+ *   notify --url <notifyUrl> --platform-private-key <key|file> --secret <s> [--payload <json>|stdin]
+ *                                                 send a correctly signed test notification
+ *   query --currency <THB|…> --order-id <id> [--order-no <no>]  look an order up (credentials from env/flags)
+ *
+ * Secrets may come from the environment instead of flags (keeps them out of shell history):
+ * HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
+ * HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID, HAIPAY_BASE_URL.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseJsonLossless, type LosslessObject } from '@haipay-kit/protocol';
+import {
+  createSigner,
+  createVerifier,
+  generateHaiPayKeyPair,
+  parsePrivateKey,
+  parsePublicKey,
+  toPem,
+} from '@haipay-kit/protocol/node';
+import { HaiPayClient } from './client.js';
+import { generateTestNotification, sendTestNotification } from './testing.js';
+
+/** Streams the CLI writes to (replaceable in tests). */
+export interface CliIo {
+  stdin: () => Promise<string>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const USAGE = `Usage: haipay <command> [options]
+
+  keygen [--out <dir>]
+  sign --private-key <key|file> --secret <secret>          < params.json
+  verify --public-key <key|file> --secret <secret>         < signed.json
+  notify --url <notifyUrl> --platform-private-key <key|file> --secret <secret> [--payload <json>] [< payload.json]
+  query --currency <THB|TWD|USD|VND> --order-id <id> [--order-no <no>] [--base-url <url>]
+        [--app-id <id>] [--secret <s>] [--private-key <key|file>] [--platform-public-key <key|file>]
+
+Secrets can come from HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
+HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID and HAIPAY_BASE_URL instead of flags.
+`;
+
+class CliError extends Error {}
+
+function readKey(value: string | undefined, flag: string): string {
+  if (!value) throw new CliError(`${flag} is required (a bare base64 key, PEM text, or a file path).`);
+  const looksLikeFile = !/^-----BEGIN/.test(value) && !/^[A-Za-z0-9+/=\s]{200,}$/.test(value);
+  if (looksLikeFile) {
+    const path = resolve(value);
+    if (!existsSync(path)) throw new CliError(`${flag}: no such file ${path} (and the value is not a key).`);
+    return readFileSync(path, 'utf8');
+  }
+  return value;
+}
+
+function parseJsonObject(text: string, what: string): LosslessObject {
+  let parsed: unknown;
+  try {
+    parsed = parseJsonLossless(text.trim());
+  } catch (err) {
+    throw new CliError(`${what} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliError(`${what} must be a JSON object.`);
+  return parsed as LosslessObject;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    allowPositionals: false,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      'private-key': { type: 'string' },
+      'public-key': { type: 'string' },
+      'platform-private-key': { type: 'string' },
+      'platform-public-key': { type: 'string' },
+      secret: { type: 'string' },
+      url: { type: 'string' },
+      payload: { type: 'string' },
+      currency: { type: 'string' },
+      'order-id': { type: 'string' },
+      'order-no': { type: 'string' },
+      'base-url': { type: 'string' },
+      'app-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const env = io.env;
+  const secret = () => {
+    const s = values.secret ?? env.HAIPAY_SECRET;
+    if (!s) throw new CliError('--secret (or HAIPAY_SECRET) is required: the merchant secret key.');
+    return s;
+  };
+  if (!command || values.help || command === 'help') {
+    io.stdout(USAGE);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'keygen': {
+      const pair = generateHaiPayKeyPair();
+      if (values.out) {
+        const dir = resolve(values.out);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'haipay-private.pem'), toPem(parsePrivateKey(pair.privateKey)), { mode: 0o600 });
+        writeFileSync(join(dir, 'haipay-public.pem'), toPem(parsePublicKey(pair.publicKey)));
+        io.stderr(`wrote ${join(dir, 'haipay-private.pem')} (mode 600) and ${join(dir, 'haipay-public.pem')}\n`);
+      }
+      io.stdout(`${JSON.stringify(pair)}\n`);
+      return 0;
+    }
+    case 'sign': {
+      const signer = createSigner({ privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key'), secretKey: secret() });
+      io.stdout(`${signer.sign(parseJsonObject(await io.stdin(), 'stdin'))}\n`);
+      return 0;
+    }
+    case 'verify': {
+      const verifier = createVerifier({
+        publicKey: readKey(values['public-key'] ?? env.HAIPAY_PUBLIC_KEY ?? env.HAIPAY_PLATFORM_PUBLIC_KEY, '--public-key'),
+        secretKey: secret(),
+      });
+      const ok = verifier.verify(parseJsonObject(await io.stdin(), 'stdin'));
+      (ok ? io.stdout : io.stderr)(ok ? 'valid\n' : 'INVALID signature\n');
+      return ok ? 0 : 1;
+    }
+    case 'notify': {
+      if (!values.url) throw new CliError('--url is required: your notify URL, e.g. http://localhost:3000/haipay/notify');
+      const payload = parseJsonObject(values.payload ?? (await io.stdin()), values.payload ? '--payload' : 'stdin');
+      const body = generateTestNotification({
+        payload,
+        platformPrivateKey: readKey(values['platform-private-key'] ?? env.HAIPAY_PLATFORM_PRIVATE_KEY, '--platform-private-key'),
+        secretKey: secret(),
+      });
+      const res = await sendTestNotification(values.url, body);
+      io.stdout(`${res.status} ${res.body}\n`);
+      return res.body === 'SUCCESS' ? 0 : 1;
+    }
+    case 'query': {
+      const currency = (values.currency ?? '').toUpperCase();
+      if (!currency || !values['order-id']) throw new CliError('--currency and --order-id are required.');
+      const appId = values['app-id'] ?? env.HAIPAY_APP_ID;
+      if (!appId) throw new CliError('--app-id (or HAIPAY_APP_ID) is required.');
+      const client = new HaiPayClient({
+        ...(values['base-url'] ?? env.HAIPAY_BASE_URL ? { baseUrl: values['base-url'] ?? env.HAIPAY_BASE_URL } : {}),
+        merchants: { [currency]: { appId, secretKey: secret(), privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key') } },
+        platformPublicKey: readKey(values['platform-public-key'] ?? env.HAIPAY_PLATFORM_PUBLIC_KEY, '--platform-public-key'),
+      });
+      const data =
+        currency === 'CASHIER'
+          ? await client.cashierQuery({ orderId: values['order-id'], orderNo: values['order-no'] ?? null })
+          : await client.collectQuery(currency, { orderId: values['order-id'], orderNo: values['order-no'] ?? null });
+      io.stdout(`${JSON.stringify(data, null, 2)}\n`);
+      return 0;
+    }
+    default:
+      io.stderr(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  runCli(process.argv.slice(2), {
+    stdin: readStdin,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+  }).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      process.stderr.write(`haipay: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exitCode = err instanceof CliError || (err as Error)?.name === 'HaiPayKeyError' ? 2 : 1;
+    },
+  );
+}

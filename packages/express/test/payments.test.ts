@@ -1,0 +1,223 @@
+/** Each payment method through router → sandbox on loopback: create → paid/failed, hook exactly once. */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from './helpers.js';
+
+let sandbox: Sandbox;
+let h: Harness;
+before(async () => {
+  sandbox = await createSandbox();
+  h = await startHarness({ sandbox });
+});
+after(async () => {
+  await h.close();
+  await sandbox.close();
+});
+
+/** Drives a sandbox order to its final state via the control API (over HTTP) and waits for notifications. */
+async function complete(orderNo: string, outcome: 'success' | 'failure', errorMsg?: string) {
+  const res = await fetch(`${sandbox.url}/_sandbox/orders/${orderNo}/complete`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ outcome, ...(errorMsg ? { errorMsg } : {}) }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  await sandbox.idle();
+}
+
+async function pay(method: string, body: Record<string, unknown> = {}) {
+  const res = await h.post('/haipay/payments', { method, orderRef: 'cart-1', ...BUYER, ...body }, idem());
+  assert.equal(res.status, 201, JSON.stringify(res.json));
+  return res.json;
+}
+
+const hookCalls = (orderId: string) => h.calls.filter((c) => c.endsWith(`:${orderId}`));
+
+describe('payment methods: create → final, hook exactly once', () => {
+  it('promptpay (THB): QR payload and server expiry, then paid', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #123', buyerId: 'u-1001' };
+    const p = await pay('promptpay');
+    assert.equal(p.status, 'pending');
+    assert.equal(p.next.type, 'qr');
+    assert.match(p.next.payload, /^000201.*5303764.*5802TH.*6304[0-9A-F]{4}$/);
+    assert.equal(p.amount, '100.00');
+    assert.equal(p.currency, 'THB');
+    assert.ok(Date.parse(p.expiresAt) > Date.now() + 14 * 60_000, 'expiresAt is the 15-minute QR window');
+    await complete(p.orderNo, 'success');
+    const view = await h.get(`/haipay/payments/${p.orderId}`);
+    assert.equal(view.json.status, 'succeeded');
+    assert.ok(view.headers.get('date'), 'Date header for clock-skew correction');
+    assert.deepEqual(hookCalls(p.orderId), [`succeeded:${p.orderId}`]);
+  });
+
+  it('promptpay: an unpaid QR expires (sandbox clock) → expired hook once', async () => {
+    const p = await pay('promptpay');
+    await sandbox.clock.advance(15 * 60_000 + 1000);
+    await sandbox.idle();
+    const view = await h.get(`/haipay/payments/${p.orderId}`);
+    assert.equal(view.json.status, 'expired');
+    assert.deepEqual(hookCalls(p.orderId), [`expired:${p.orderId}`]);
+  });
+
+  it('truemoney (THB): redirect, then failed', async () => {
+    const p = await pay('truemoney');
+    assert.equal(p.next.type, 'redirect');
+    assert.ok(p.next.url.startsWith(sandbox.url));
+    await complete(p.orderNo, 'failure', 'Wallet declined');
+    const view = await h.get(`/haipay/payments/${p.orderId}`);
+    assert.equal(view.json.status, 'failed');
+    assert.equal(view.json.failureReason, 'Wallet declined');
+    assert.deepEqual(hookCalls(p.orderId), [`failed:${p.orderId}`]);
+  });
+
+  it('bank-transfer (THB virtual account, sandbox extension): bank details, then paid', async () => {
+    const p = await pay('bank-transfer');
+    assert.equal(p.next.type, 'bank');
+    assert.ok(p.next.bankNo && p.next.bankCode);
+    await complete(p.orderNo, 'success');
+    assert.equal((await h.get(`/haipay/payments/${p.orderId}`)).json.status, 'succeeded');
+    assert.deepEqual(hookCalls(p.orderId), [`succeeded:${p.orderId}`]);
+  });
+
+  it('bank-transfer (VND bank transfer): bank details with account name and reference', async () => {
+    h.order = { amount: '200000', currency: 'VND', subject: 'Order #124', buyerId: 'u-1001' };
+    const p = await pay('bank-transfer', { name: 'Nguyen Van A', phone: '0912345678' });
+    assert.equal(p.next.type, 'bank');
+    assert.equal(p.next.bankName, 'Vietcombank');
+    assert.ok(p.next.accountName);
+    assert.ok(p.next.reference);
+    await complete(p.orderNo, 'success');
+    assert.equal((await h.get(`/haipay/payments/${p.orderId}`)).json.status, 'succeeded');
+    assert.deepEqual(hookCalls(p.orderId), [`succeeded:${p.orderId}`]);
+  });
+
+  for (const method of ['twd-atm', 'twd-store-ibon', 'twd-store-fami', 'twd-store-hilife', 'twd-store-okgo', 'jkopay']) {
+    it(`${method} (TWD): redirect to the hosted page, then paid`, async () => {
+      h.order = { amount: '1500', currency: 'TWD', subject: 'Order #125', buyerId: 'u-1001' };
+      const p = await pay(method, { name: 'Wang Xiaoming', phone: '0912345678' });
+      assert.equal(p.next.type, 'redirect');
+      assert.equal(p.currency, 'TWD');
+      const sandboxOrder = sandbox.order(p.orderNo) as { inBankCode: string } | undefined;
+      assert.ok(sandboxOrder, 'the sandbox has the order');
+      await complete(p.orderNo, 'success');
+      assert.equal((await h.get(`/haipay/payments/${p.orderId}`)).json.status, 'succeeded');
+      assert.deepEqual(hookCalls(p.orderId), [`succeeded:${p.orderId}`]);
+    });
+  }
+
+  it('card (USD, PCI direct): success card settles; decline card fails', async () => {
+    h.order = { amount: '25.00', currency: 'USD', subject: 'Order #126', buyerId: 'u-1001' };
+    const ok = await h.post('/haipay/payments', { method: 'card', ...BUYER, phone: '', ...CARD }, { ...idem(), 'user-agent': 'test-agent', referer: `${ORIGIN}/checkout` });
+    assert.ok(ok.status === 201, JSON.stringify(ok.json));
+    await sandbox.idle();
+    const sandboxOrder = sandbox.order(ok.json.orderNo) as Record<string, unknown>;
+    assert.ok(sandboxOrder);
+    if (ok.json.next.type === 'redirect') await complete(ok.json.orderNo, 'success');
+    assert.equal((await h.get(`/haipay/payments/${ok.json.orderId}`)).json.status, 'succeeded');
+    assert.deepEqual(hookCalls(ok.json.orderId), [`succeeded:${ok.json.orderId}`]);
+    assert.ok(!JSON.stringify(ok.json).includes(CARD.cardNumber), 'card number never echoed');
+
+    const bad = await h.post('/haipay/payments', { method: 'card', ...BUYER, ...CARD, cardNumber: '4000000000009995' }, idem());
+    assert.ok(bad.status === 201, JSON.stringify(bad.json));
+    await sandbox.idle();
+    const view = await h.get(`/haipay/payments/${bad.json.orderId}`);
+    assert.equal(view.json.status, 'failed');
+    assert.deepEqual(hookCalls(bad.json.orderId), [`failed:${bad.json.orderId}`]);
+  });
+
+  it('card with a 3-D Secure challenge card: redirect to payUrl, then paid', async () => {
+    h.order = { amount: '25.00', currency: 'USD', subject: 'Order #127', buyerId: 'u-1001' };
+    const p = await pay('card', { ...CARD, cardNumber: '4000002500003155' });
+    assert.equal(p.next.type, 'redirect');
+    await complete(p.orderNo, 'success');
+    assert.equal((await h.get(`/haipay/payments/${p.orderId}`)).json.status, 'succeeded');
+    assert.deepEqual(hookCalls(p.orderId), [`succeeded:${p.orderId}`]);
+  });
+
+  it('cashier (global cashier appId): redirect, then paid', async () => {
+    h.order = { amount: '300.00', currency: 'THB', subject: 'Order #128', buyerId: 'u-1001' };
+    const p = await pay('cashier');
+    assert.equal(p.next.type, 'redirect');
+    const so = sandbox.order(p.orderNo) as { appId: number };
+    assert.equal(so.appId, sandbox.merchant('CASHIER').appId);
+    await complete(p.orderNo, 'success');
+    assert.equal((await h.get(`/haipay/payments/${p.orderId}`)).json.status, 'succeeded');
+    assert.deepEqual(hookCalls(p.orderId), [`succeeded:${p.orderId}`]);
+  });
+
+  it('return route: 303 to the merchant page with haipay_order', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #129', buyerId: 'u-1001' };
+    const p = await pay('truemoney');
+    const res = await h.get(`/haipay/return/${p.orderId}?result=success`);
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `${ORIGIN}/thanks?haipay_order=${p.orderId}`);
+  });
+});
+
+describe('idempotency', () => {
+  it('same key and body → same answer, one gateway order; other body → 409', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #130', buyerId: 'u-1001' };
+    const key = idem();
+    const before = sandbox.orders().length;
+    const body = { method: 'promptpay', orderRef: 'cart-9', ...BUYER };
+    const first = await h.post('/haipay/payments', body, key);
+    const second = await h.post('/haipay/payments', body, key);
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 200);
+    assert.equal(second.json.orderId, first.json.orderId);
+    assert.deepEqual(second.json.next, first.json.next);
+    assert.equal(sandbox.orders().length, before + 1, 'no second gateway call');
+    const conflict = await h.post('/haipay/payments', { ...body, orderRef: 'cart-10' }, key);
+    assert.equal(conflict.status, 409);
+    assert.equal(conflict.json.error.type, 'idempotency_conflict');
+    assert.equal(sandbox.orders().length, before + 1);
+  });
+});
+
+describe('validation and browser-route safety', () => {
+  it('answers 400 with per-field rule codes before any gateway call', async () => {
+    h.order = { amount: '25.00', currency: 'USD', subject: 'Order #131', buyerId: 'u-1001' };
+    const before = sandbox.orders().length;
+    const res = await h.post(
+      '/haipay/payments',
+      { method: 'card', name: 'S', email: 'not-an-email', cardNumber: '4242424242424241', expiryMonth: '12', expiryYear: '2030', cvv: '1' },
+      idem(),
+    );
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error.type, 'validation_error');
+    const fields = Object.fromEntries(res.json.error.fields.map((f: { field: string; code: string }) => [f.field, f.code]));
+    assert.equal(fields.cardNumber, 'card_number_invalid');
+    assert.equal(fields.email, 'invalid_email');
+    assert.equal(fields.cvv, 'cvv_invalid');
+    assert.ok(!JSON.stringify(res.json).includes('4242424242424241'), 'card number not echoed in errors');
+    const unknown = await h.post('/haipay/payments', { method: 'bitcoin', ...BUYER }, idem());
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.json.error.fields[0].field, 'method');
+    h.order = { amount: '5.00', currency: 'THB', subject: 'x', buyerId: 'u-1001' };
+    const wrongCurrency = await h.post('/haipay/payments', { method: 'jkopay', ...BUYER }, idem());
+    assert.equal(wrongCurrency.status, 400);
+    assert.equal(sandbox.orders().length, before, 'no gateway call');
+  });
+
+  it('refuses other origins, non-JSON, missing idempotency keys and big bodies', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'x', buyerId: 'u-1001' };
+    const body = { method: 'promptpay', ...BUYER };
+    assert.equal((await h.post('/haipay/payments', body, { ...idem(), origin: 'https://evil.example' })).status, 403);
+    const form = await fetch(`${h.url}/haipay/payments`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', ...idem() },
+      body: 'method=promptpay',
+    });
+    assert.equal(form.status, 415);
+    const noKey = await h.post('/haipay/payments', body);
+    assert.equal(noKey.status, 400);
+    assert.equal(noKey.json.error.type, 'invalid_request');
+    const big = await h.post('/haipay/payments', { ...body, name: 'x'.repeat(40_000) }, idem());
+    assert.equal(big.status, 413);
+    const preflight = await fetch(`${h.url}/haipay/payments`, { method: 'OPTIONS', headers: { origin: ORIGIN } });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Idempotency-Key/);
+    assert.equal((await h.get('/haipay/payments/hp_doesnotexist000000')).status, 404);
+  });
+});
