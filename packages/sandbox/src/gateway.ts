@@ -3,6 +3,7 @@
  * each API call the way HaiPay does (docs/protocol.md §3) and moving orders on the virtual clock.
  * HTTP, envelopes and faults live in server.ts; this module only sees validated, verified bodies.
  */
+import type { HaipayErrorCode } from '@haipay-kit/protocol';
 import { createSigner, type Signer } from '@haipay-kit/protocol/node';
 import { findCollectMethod, type CollectMethod } from '@haipay-kit/protocol/rules';
 import { formatLocalTime, type TaskHandle, type VirtualClock } from './clock.js';
@@ -12,26 +13,8 @@ import type { FaultBook } from './faults.js';
 import { computeFee, formatAmount, parseAmount, type FeeSchedule } from './money.js';
 import type { Notifier } from './notifier.js';
 
-/** HaiPay error codes the sandbox answers, with HaiPay's own (misspelt) messages (docs/protocol.md §8.1). */
-export const ERROR_MESSAGES = {
-  '1001': 'param is null',
-  '1002': 'Illegal Param',
-  '1003': 'system exception',
-  '1004': 'system is busy',
-  '4002': 'system:channel code does not exist',
-  '4005': 'order already exit',
-  '4011': 'appId do not exit',
-  '4012': 'you do not have an available product, please connect admin',
-  '4013': 'order not exit',
-  '4014': 'order is already end status',
-  '4015': 'this merchant do not have a collect bank',
-  '4016': 'your account do not have enough money',
-  '4031': 'ip adress is Forbidden',
-  '5012': 'pay in channel not functional, please connect customer service',
-} as const;
-
-/** A HaiPay error code the sandbox can answer. */
-export type ErrorCode = keyof typeof ERROR_MESSAGES;
+/** A HaiPay error code the sandbox can answer (messages: `haipayErrorMessage`, docs/protocol.md §8.1). */
+export type ErrorCode = Exclude<HaipayErrorCode, '00000000'>;
 
 /** A handler's answer: business `data` (to be signed) or an error code. */
 export type ApiResult = { data: Record<string, unknown> } | { error: ErrorCode };

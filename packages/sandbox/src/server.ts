@@ -5,21 +5,21 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import express, { type Request, type Response } from 'express';
-import { parseJsonLossless, stringifyLossless, toPlain, type LosslessObject } from '@haipay-kit/protocol';
+import {
+  haipayErrorMessage,
+  parseJsonLossless,
+  stringifyLossless,
+  toPlain,
+  type LosslessObject,
+} from '@haipay-kit/protocol';
 import { createVerifier, type Verifier } from '@haipay-kit/protocol/node';
 import { scanQrPayload } from './emv.js';
 import type { Fault, FaultSpec } from './faults.js';
-import {
-  ERROR_MESSAGES,
-  type ApiResult,
-  type CollectOrder,
-  type ErrorCode,
-  type Gateway,
-} from './gateway.js';
+import { type ApiResult, type CollectOrder, type ErrorCode, type Gateway } from './gateway.js';
 import type { MerchantConfig } from './config.js';
 import { isSandboxCurrency, parseAmount } from './money.js';
 import { bankAppPage, finishedPage, orderPage, subscriptionPage } from './pages.js';
-import { issuesToCode, validateBody, type EndpointId } from './validation.js';
+import { validateBody, type EndpointId } from './validation.js';
 
 const STATUS_TEXT: Record<number, string> = { 0: 'not started', 1: 'processing', 2: 'success', 3: 'failed' };
 
@@ -38,56 +38,56 @@ interface Route {
 
 const CURRENCY_ROUTES: Record<string, Route> = {
   'collect/apply': {
-    id: 'collect.apply',
+    id: 'collectApply',
     scope: 'currency',
     handle: (g, m, c, p, b) => g.collectApply(m, c, p, b, false),
   },
   'collect/query': {
-    id: 'collect.query',
+    id: 'collectQuery',
     scope: 'currency',
     handle: (g, m, _c, _p, b) => g.collectQuery(m, b),
   },
-  'pay/apply': { id: 'pay.apply', scope: 'currency', handle: (g, m, c, p, b) => g.payApply(m, c, p, b) },
-  'pay/query': { id: 'pay.query', scope: 'currency', handle: (g, m, _c, _p, b) => g.payQuery(m, b) },
-  'account/ledger': { id: 'account.ledger', scope: 'currency', handle: (g, m, c) => g.ledgerQuery(m, c) },
+  'pay/apply': { id: 'payApply', scope: 'currency', handle: (g, m, c, p, b) => g.payApply(m, c, p, b) },
+  'pay/query': { id: 'payQuery', scope: 'currency', handle: (g, m, _c, _p, b) => g.payQuery(m, b) },
+  'account/ledger': { id: 'accountLedger', scope: 'currency', handle: (g, m, c) => g.ledgerQuery(m, c) },
 };
 
 const FIXED_ROUTES: Record<string, Route> = {
-  '/usd/refund/apply': { id: 'refund.apply', scope: 'usd', handle: (g, m, _c, _p, b) => g.refundApply(m, b) },
+  '/usd/refund/apply': { id: 'refundApply', scope: 'usd', handle: (g, m, _c, _p, b) => g.refundApply(m, b) },
   '/usd/refund/refundQuery': {
-    id: 'refund.query',
+    id: 'refundQuery',
     scope: 'usd',
     handle: (g, m, _c, _p, b) => g.refundQuery(m, b),
   },
   '/subscription/apply': {
-    id: 'subscription.apply',
+    id: 'subscriptionApply',
     scope: 'any',
     handle: (g, m, _c, p, b) => g.subscriptionApply(m, p, b),
   },
   '/subscription/query': {
-    id: 'subscription.query',
+    id: 'subscriptionQuery',
     scope: 'any',
     handle: (g, m, _c, _p, b) => g.subscriptionQuery(m, b),
   },
   '/subscription/cancel': {
-    id: 'subscription.cancel',
+    id: 'subscriptionCancel',
     scope: 'any',
     handle: (g, m, _c, _p, b) => g.subscriptionCancel(m, b),
   },
   '/global/cashier/collect/apply': {
-    id: 'cashier.apply',
+    id: 'cashierApply',
     scope: 'cashier',
     handle: (g, m, _c, p, b) => g.collectApply(m, String(b.currency), p, b, true),
   },
   '/global/cashier/collect/query': {
-    id: 'cashier.query',
+    id: 'cashierQuery',
     scope: 'cashier',
     handle: (g, m, _c, _p, b) => g.collectQuery(m, b),
   },
 };
 
 function errorEnvelope(code: ErrorCode | string): string {
-  const msg = (ERROR_MESSAGES as Record<string, string>)[code] ?? 'system exception';
+  const msg = haipayErrorMessage(code) ?? 'system exception';
   return JSON.stringify({ status: '0', error: code, msg });
 }
 
@@ -185,12 +185,13 @@ export function createApp(ctx: ServerContext): express.Express {
     if (body.sign === undefined || body.sign === '') return { error: '1001' };
     // docs/protocol.md §8.1: no documented code for a bad signature; the sandbox answers 1002.
     if (!verifiers.get(appId)!.verify(lossless)) return { error: '1002' };
-    const issues = validateBody(
+    const invalid = validateBody(
       route.id,
-      route.scope === 'cashier' ? String(body.currency ?? '') : currency,
+      route.scope === 'cashier' || route.scope === 'any' ? null : currency,
       body,
+      gw.clock.date(),
     );
-    if (issues.length) return { error: issuesToCode(issues) };
+    if (invalid) return { error: invalid.error };
     const result = route.handle(gw, merchant, currency, path, body);
     return 'error' in result ? result : { data: result.data, appId };
   }

@@ -1,41 +1,46 @@
 /**
- * Request validation seam. The field rules live in `@haipay-kit/protocol` (one implementation for the
- * browser, the companion and the sandbox); this module only maps the sandbox's endpoints onto them and
- * turns issues into HaiPay's answer: `required` → `1001 param is null`, anything else →
- * `1002 Illegal Param` (docs/protocol.md §8.1).
+ * Request validation seam. The field rules live in `@haipay-kit/protocol` (`validateRequest`: one
+ * implementation for the browser, the companion and the sandbox); this module only adapts its answer
+ * to HaiPay's codes: `required` → `1001 param is null`, anything else → `1002 Illegal Param`
+ * (docs/protocol.md §8.1), and an endpoint the path currency does not offer → `4012`.
  */
-import type { FieldIssue } from '@haipay-kit/protocol/rules';
-import { TEMPORARY_validateRequest } from './validation-fallback.js';
+import {
+  haipayErrorForIssues,
+  isCurrency,
+  validateRequest,
+  type EndpointId,
+  type FieldIssue,
+} from '@haipay-kit/protocol';
 
-/** The API endpoints the sandbox serves, by id. */
-export const SANDBOX_ENDPOINTS = {
-  'collect.apply': '/{currency}/collect/apply',
-  'collect.query': '/{currency}/collect/query',
-  'refund.apply': '/usd/refund/apply',
-  'refund.query': '/usd/refund/refundQuery',
-  'pay.apply': '/{currency}/pay/apply',
-  'pay.query': '/{currency}/pay/query',
-  'account.ledger': '/{currency}/account/ledger',
-  'subscription.apply': '/subscription/apply',
-  'subscription.query': '/subscription/query',
-  'subscription.cancel': '/subscription/cancel',
-  'cashier.apply': '/global/cashier/collect/apply',
-  'cashier.query': '/global/cashier/collect/query',
-} as const;
+export type { EndpointId } from '@haipay-kit/protocol';
 
-/** One of {@link SANDBOX_ENDPOINTS}' keys. */
-export type EndpointId = keyof typeof SANDBOX_ENDPOINTS;
-
-/** Validates a request body; returns the field issues (empty when valid). */
+/**
+ * Validates a verified request body with the protocol's rules.
+ *
+ * @param now - virtual time, so card expiry is judged on the sandbox clock
+ * @returns `undefined` when valid, otherwise HaiPay's error code and the issues behind it
+ */
 export function validateBody(
   endpoint: EndpointId,
-  currency: string,
+  currency: string | null,
   body: Record<string, unknown>,
-): FieldIssue[] {
-  return TEMPORARY_validateRequest(endpoint, currency, body);
-}
-
-/** HaiPay's error code for a list of issues: `1001` when a field is missing, else `1002`. */
-export function issuesToCode(issues: readonly FieldIssue[]): '1001' | '1002' {
-  return issues.some((i) => i.code === 'required') ? '1001' : '1002';
+  now: Date,
+): { error: '1001' | '1002' | '4012'; issues: FieldIssue[] } | undefined {
+  const cur = currency !== null && isCurrency(currency) ? currency : null;
+  let issues = validateRequest(endpoint, cur, body, { requireSign: true, now });
+  // The path exists but this currency has no such product (e.g. TWD payouts, docs/protocol.md §5).
+  if (issues.some((i) => i.field === '(path)')) return { error: '4012', issues };
+  // docs/protocol.md §6: HaiPay's UAT documents expiry month `13` and CVV `99` as cards whose payment
+  // FAILS, not as parameter errors — so those two test values pass validation and fail the order.
+  if (
+    (endpoint === 'collectApply' || endpoint === 'subscriptionApply') &&
+    typeof body.accountNo === 'string'
+  ) {
+    issues = issues.filter(
+      (i) =>
+        !(body.expiryMonth === '13' && /^expiry/.test(i.field)) && !(body.cvv === '99' && i.field === 'cvv'),
+    );
+  }
+  const answer = haipayErrorForIssues(issues);
+  return answer ? { error: answer.error as '1001' | '1002', issues } : undefined;
 }
