@@ -38,7 +38,91 @@ ensure_chromium() {
   return 1
 }
 
+# True when a PostgreSQL URL accepts a connection (psql when installed, else the workspace's `pg`).
+_pg_reachable() {
+  if command -v psql >/dev/null 2>&1; then
+    PGCONNECT_TIMEOUT=3 psql "$1" -qtAc 'SELECT 1' >/dev/null 2>&1
+    return
+  fi
+  [ -d packages/postgres/node_modules/pg ] || return 1
+  node --input-type=module -e "
+    import { createRequire } from 'node:module';
+    const pg = createRequire(process.cwd() + '/packages/postgres/package.json')('pg');
+    const c = new pg.Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
+    await c.connect(); await c.end();" "$1" >/dev/null 2>&1
+}
+
+# The PostgreSQL suites (packages/postgres) read HAIPAY_PG_URL. Uses it when it is set and reachable;
+# otherwise installs Debian's postgresql when missing (root + apt-get only), creates/starts a cluster,
+# makes a password role haipay/haipay and database haipay_test (127.0.0.1 needs a password role: the
+# Debian pg_hba.conf has scram-sha-256 there), and exports HAIPAY_PG_URL pointing at it.
 ensure_postgres() {
-  # Filled in by the PostgreSQL store work (issue 8); until then there is nothing to start.
-  return 0
+  if [ "${HAIPAY_SKIP_PG:-}" = 1 ]; then
+    echo "[bootstrap] HAIPAY_SKIP_PG=1: not setting up PostgreSQL; its suites will skip"
+    return 0
+  fi
+  if [ -n "${HAIPAY_PG_URL:-}" ]; then
+    if _pg_reachable "$HAIPAY_PG_URL"; then return 0; fi
+    echo "[bootstrap] HAIPAY_PG_URL is set but does not answer; setting up a local PostgreSQL instead"
+  fi
+  local root=0
+  [ "$(id -u)" = 0 ] && root=1
+  if ! command -v pg_lsclusters >/dev/null 2>&1; then
+    if [ "$root" = 1 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "[bootstrap] PostgreSQL not found: installing Debian's postgresql package (apt-get)"
+      apt-get update -qq >/dev/null 2>&1
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1
+    fi
+    if ! command -v pg_lsclusters >/dev/null 2>&1; then
+      echo "[bootstrap] No PostgreSQL. Install it (Debian/Ubuntu: 'apt-get install postgresql') or set" \
+        "HAIPAY_PG_URL=postgres://user:pass@host:5432/db. The PostgreSQL suites will fail until then."
+      return 1
+    fi
+  fi
+  local cluster ver name port status
+  cluster=$(pg_lsclusters -h 2>/dev/null | head -n 1)
+  if [ -z "$cluster" ]; then
+    ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)
+    if [ "$root" != 1 ] || [ -z "$ver" ]; then
+      echo "[bootstrap] PostgreSQL has no cluster and we cannot create one (need root): run" \
+        "'pg_createcluster <version> main --start' or set HAIPAY_PG_URL."
+      return 1
+    fi
+    echo "[bootstrap] PostgreSQL: creating cluster $ver/main"
+    pg_createcluster "$ver" main >/dev/null 2>&1
+    cluster=$(pg_lsclusters -h 2>/dev/null | head -n 1)
+  fi
+  read -r ver name port status _ <<<"$cluster"
+  if [ "${status%%,*}" != online ]; then
+    echo "[bootstrap] PostgreSQL: starting cluster $ver/$name on port $port"
+    if ! pg_ctlcluster "$ver" "$name" start >/dev/null 2>&1; then
+      echo "[bootstrap] PostgreSQL: 'pg_ctlcluster $ver $name start' failed; see /var/log/postgresql/." \
+        "The PostgreSQL suites will fail until a server answers."
+      return 1
+    fi
+  fi
+  local url="postgres://haipay:haipay@127.0.0.1:${port}/haipay_test"
+  if ! _pg_reachable "$url"; then
+    if [ "$root" != 1 ]; then
+      echo "[bootstrap] PostgreSQL runs on port $port but role haipay/database haipay_test are missing;" \
+        "create them as the postgres user, or set HAIPAY_PG_URL."
+      return 1
+    fi
+    echo "[bootstrap] PostgreSQL: creating role haipay (password haipay) and database haipay_test"
+    local psql_as=(runuser -u postgres -- psql -p "$port" -qtAX -v ON_ERROR_STOP=1)
+    if [ "$("${psql_as[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'haipay'")" != 1 ]; then
+      "${psql_as[@]}" -c "CREATE ROLE haipay LOGIN PASSWORD 'haipay'" >/dev/null
+    else
+      "${psql_as[@]}" -c "ALTER ROLE haipay LOGIN PASSWORD 'haipay'" >/dev/null
+    fi
+    if [ "$("${psql_as[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'haipay_test'")" != 1 ]; then
+      "${psql_as[@]}" -c "CREATE DATABASE haipay_test OWNER haipay" >/dev/null
+    fi
+    if ! _pg_reachable "$url"; then
+      echo "[bootstrap] PostgreSQL: still cannot connect as haipay over 127.0.0.1:$port (check pg_hba.conf)."
+      return 1
+    fi
+  fi
+  export HAIPAY_PG_URL="$url"
+  echo "[bootstrap] PostgreSQL $ver/$name on port $port: HAIPAY_PG_URL=$url"
 }

@@ -66,7 +66,7 @@ const suites = [
     single: true,
   },
 ];
-for (const pkg of ['protocol', 'sandbox', 'express']) {
+for (const pkg of ['protocol', 'sandbox', 'express', 'postgres']) {
   const files = testFiles(join(root, 'packages', pkg, 'test'));
   if (files.length) suites.push(nodeSuite(`@haipay-kit/${pkg}`, files));
 }

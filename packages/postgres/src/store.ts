@@ -1,0 +1,502 @@
+/**
+ * PostgreSQL {@link PaymentStore}: the same contract and semantics as the SQLite store, for several
+ * server instances sharing one database.
+ *
+ * Every race is decided by one statement in the database, never by a read-then-write in the process:
+ * transitions are `UPDATE … WHERE status_rank < $n RETURNING *`, idempotency keys are
+ * `INSERT … ON CONFLICT DO NOTHING`, hook claims and the reconciler lease are conditional writes with
+ * an expiry. Identifiers (the schema) are quoted once at construction; every value is a parameter.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import {
+  ChangeFeed,
+  type ChangeFeedOptions,
+  type ChangeFeedState,
+  type PaymentChange,
+  type PaymentChangeListener,
+} from './change-feed.js';
+import { STATUS_RANK, isFinalStatus } from './express.js';
+import type {
+  IdempotencyRecord,
+  IdempotencyReservation,
+  NewPaymentRecord,
+  NotificationLogEntry,
+  PaymentPatch,
+  PaymentRecord,
+  PaymentStore,
+  RecordStatus,
+  TransitionResult,
+} from './express.js';
+import { changeChannel, migrate } from './migrations.js';
+
+/** Options for {@link PostgresPaymentStore}: give `connectionString` or `pool`. */
+export interface PostgresPaymentStoreOptions {
+  /** e.g. `postgres://haipay:secret@db.internal:5432/shop`. The store makes and owns its pool. */
+  connectionString?: string;
+  /** An existing pool (the caller keeps owning it: {@link PostgresPaymentStore.close} does not end it). */
+  pool?: pg.Pool;
+  /** Schema for the kit's tables (created if missing). Default `public`. */
+  schema?: string;
+  /** Pool size when the store makes the pool. Default 10. */
+  maxConnections?: number;
+  /** Tuning of the cross-instance change feed (polling interval, reconnect backoff). */
+  changeFeed?: Omit<ChangeFeedOptions, 'onError'>;
+  /** Told about dropped listener connections and failed polls; default: silent. */
+  onError?: (message: string, error: unknown) => void;
+}
+
+/** Lease name of the reconciler: the instance holding it is the only one querying unsettled orders. */
+export const RECONCILER_LEASE = 'reconciler';
+
+const PATCH_COLUMNS = {
+  orderNo: 'order_no',
+  next: 'next_json',
+  expiresAt: 'expires_at',
+  failureReason: 'failure_reason',
+} as const;
+
+/** Milliseconds since the epoch on the database clock, so every instance measures leases on one clock. */
+const DB_NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
+
+const FINAL_STATUSES = (Object.keys(STATUS_RANK) as RecordStatus[]).filter(isFinalStatus);
+
+interface Row {
+  order_id: string;
+  kind: string;
+  merchant: string;
+  method: string;
+  amount: string;
+  currency: string;
+  subject: string;
+  order_ref: string | null;
+  buyer_id: string;
+  status: string;
+  order_no: string | null;
+  next_json: string | null;
+  expires_at: string | null;
+  failure_reason: string | null;
+  return_url: string | null;
+  metadata_json: string;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  /** BIGINT arrives as a string: node-postgres does not narrow 64-bit integers by itself. */
+  checked_at: string | null;
+  hook_status: string | null;
+}
+
+function fromRow(row: Row): PaymentRecord {
+  return {
+    orderId: row.order_id,
+    kind: row.kind as PaymentRecord['kind'],
+    merchant: row.merchant,
+    method: row.method,
+    amount: row.amount,
+    currency: row.currency,
+    subject: row.subject,
+    orderRef: row.order_ref,
+    buyerId: row.buyer_id,
+    status: row.status as RecordStatus,
+    orderNo: row.order_no,
+    next: row.next_json ? JSON.parse(row.next_json) : null,
+    expiresAt: row.expires_at,
+    failureReason: row.failure_reason,
+    returnUrl: row.return_url,
+    metadata: JSON.parse(row.metadata_json) as Record<string, string>,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    version: row.version,
+    checkedAt: row.checked_at === null ? null : Number(row.checked_at),
+    hookStatus: (row.hook_status as RecordStatus | null) ?? null,
+  };
+}
+
+/** The value a patch field is stored as (JSON text for `next`, as the SQLite store does). */
+function patchValue(key: keyof PaymentPatch, value: unknown): unknown {
+  if (key === 'next') return value ? JSON.stringify(value) : null;
+  return value ?? null;
+}
+
+/** `SET` fragments and parameters for a patch, numbered from `$<first>`. */
+function patchSets(patch: PaymentPatch, params: unknown[]): { col: string; ref: string }[] {
+  const out: { col: string; ref: string }[] = [];
+  for (const [key, col] of Object.entries(PATCH_COLUMNS) as [keyof PaymentPatch, string][]) {
+    if (!(key in patch) || patch[key] === undefined) continue;
+    params.push(patchValue(key, patch[key]));
+    out.push({ col, ref: `$${params.length}` });
+  }
+  return out;
+}
+
+function rankOf(status: RecordStatus): number {
+  const rank = STATUS_RANK[status];
+  if (rank === undefined) throw new TypeError(`PostgresPaymentStore: unknown status "${String(status)}".`);
+  return rank;
+}
+
+/**
+ * A {@link PaymentStore} in PostgreSQL, shared by any number of server instances. Migrations run on
+ * first use (await {@link ready} to fail fast at start-up). Besides the `PaymentStore` methods it offers
+ * {@link subscribe} (changes committed by any instance) and {@link tryAcquireReconcilerLease}.
+ *
+ * @example
+ * const store = new PostgresPaymentStore({ connectionString: process.env.DATABASE_URL });
+ * await store.ready();
+ * app.use('/haipay', createHaiPayRouter({ ..., store }));
+ */
+export class PostgresPaymentStore implements PaymentStore {
+  /** The pool every query runs on. */
+  readonly pool: pg.Pool;
+  /** The schema name (unquoted). */
+  readonly schema: string;
+  /** This instance's id in lease rows (random per store object). */
+  readonly instanceId: string = randomUUID();
+  readonly #ownsPool: boolean;
+  readonly #t: { payments: string; keys: string; notifications: string; leases: string };
+  readonly #ready: Promise<void>;
+  readonly #feed: ChangeFeed;
+  #closed = false;
+
+  constructor(options: PostgresPaymentStoreOptions) {
+    if (!options || (!options.connectionString && !options.pool)) {
+      throw new TypeError(
+        'PostgresPaymentStore: give `connectionString` (e.g. "postgres://user:pass@127.0.0.1:5432/shop") or an existing `pool`.',
+      );
+    }
+    if (options.connectionString && options.pool) {
+      throw new TypeError('PostgresPaymentStore: give either `connectionString` or `pool`, not both.');
+    }
+    const schema = options.schema ?? 'public';
+    // The NOTIFY channel carries the schema and channel names are at most 63 bytes.
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(schema)) {
+      throw new TypeError(
+        `PostgresPaymentStore: \`schema\` must be a plain identifier of at most 48 characters, got "${schema}".`,
+      );
+    }
+    this.schema = schema;
+    const onError = options.onError ?? (() => {});
+    if (options.pool) {
+      this.pool = options.pool;
+      this.#ownsPool = false;
+    } else {
+      this.pool = new pg.Pool({
+        connectionString: options.connectionString,
+        max: options.maxConnections ?? 10,
+        keepAlive: true,
+      });
+      this.#ownsPool = true;
+      // An idle pooled client whose server went away emits here; without a handler the process dies.
+      this.pool.on('error', (error) => onError('idle PostgreSQL connection failed', error));
+    }
+    const s = pg.escapeIdentifier(schema);
+    this.#t = {
+      payments: `${s}.haipay_payments`,
+      keys: `${s}.haipay_idempotency_keys`,
+      notifications: `${s}.haipay_notifications`,
+      leases: `${s}.haipay_leases`,
+    };
+    this.#ready = migrate(this.pool, s, schema);
+    // Methods await #ready and see its rejection; this only keeps an unused store from crashing the process.
+    this.#ready.catch(() => {});
+    const clientConfig: pg.ClientConfig = { ...this.pool.options, keepAlive: true };
+    this.#feed = new ChangeFeed(
+      () => new pg.Client(clientConfig),
+      changeChannel(schema),
+      (ids) => this.#readVersions(ids),
+      { ...options.changeFeed, onError },
+    );
+  }
+
+  /** Resolves once the schema is migrated; rejects with the connection or migration error. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  async #query<R extends pg.QueryResultRow>(
+    text: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
+    await this.#ready;
+    return this.pool.query<R>(text, params);
+  }
+
+  /** Tells this process's subscribers at once; other instances hear it through the trigger's NOTIFY. */
+  #changed(record: PaymentRecord | null): void {
+    if (record) this.#feed.publish({ orderId: record.orderId, version: record.version });
+  }
+
+  async create(input: NewPaymentRecord): Promise<PaymentRecord> {
+    const { rows } = await this.#query<Row>(
+      `INSERT INTO ${this.#t.payments} (order_id, kind, merchant, method, amount, currency, subject, order_ref,
+         buyer_id, status, status_rank, order_no, next_json, expires_at, failure_reason, return_url, metadata_json,
+         created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+         COALESCE($18::timestamptz, now()), COALESCE($18::timestamptz, now()))
+       RETURNING *`,
+      [
+        input.orderId,
+        input.kind,
+        input.merchant,
+        input.method,
+        input.amount,
+        input.currency,
+        input.subject,
+        input.orderRef,
+        input.buyerId,
+        input.status,
+        rankOf(input.status),
+        input.orderNo,
+        input.next ? JSON.stringify(input.next) : null,
+        input.expiresAt,
+        input.failureReason,
+        input.returnUrl,
+        JSON.stringify(input.metadata ?? {}),
+        input.createdAt ?? null,
+      ],
+    );
+    return fromRow(rows[0]!);
+  }
+
+  async get(orderId: string): Promise<PaymentRecord | null> {
+    const { rows } = await this.#query<Row>(`SELECT * FROM ${this.#t.payments} WHERE order_id = $1`, [
+      orderId,
+    ]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null> {
+    const params: unknown[] = [orderId];
+    const sets = patchSets(patch, params);
+    if (sets.length > 0) {
+      // One statement: the version moves only when a value really differs (`IS DISTINCT FROM` treats
+      // NULLs as values), so a no-op patch is not an event for the status streams.
+      const { rows } = await this.#query<Row>(
+        `UPDATE ${this.#t.payments}
+            SET ${sets.map((s) => `${s.col} = ${s.ref}`).join(', ')}, version = version + 1, updated_at = now()
+          WHERE order_id = $1 AND (${sets.map((s) => `${s.col} IS DISTINCT FROM ${s.ref}`).join(' OR ')})
+          RETURNING *`,
+        params,
+      );
+      if (rows[0]) {
+        const record = fromRow(rows[0]);
+        this.#changed(record);
+        return record;
+      }
+    }
+    return this.get(orderId);
+  }
+
+  async transition(orderId: string, to: RecordStatus, patch: PaymentPatch = {}): Promise<TransitionResult> {
+    const params: unknown[] = [orderId, to, rankOf(to)];
+    const sets = patchSets(patch, params);
+    // The forward-only rule is the WHERE clause: of two racing writers the database lets one through;
+    // the other's row no longer matches after the first commits (READ COMMITTED re-checks it).
+    const { rows } = await this.#query<Row>(
+      `UPDATE ${this.#t.payments}
+          SET status = $2, status_rank = $3, ${sets.map((s) => `${s.col} = ${s.ref}, `).join('')}
+              version = version + 1, updated_at = now()
+        WHERE order_id = $1 AND status_rank < $3
+        RETURNING *`,
+      params,
+    );
+    if (rows[0]) {
+      const record = fromRow(rows[0]);
+      this.#changed(record);
+      return { changed: true, record };
+    }
+    return { changed: false, record: await this.get(orderId) };
+  }
+
+  async markChecked(orderId: string, at: number): Promise<void> {
+    await this.#query(`UPDATE ${this.#t.payments} SET checked_at = $2 WHERE order_id = $1`, [orderId, at]);
+  }
+
+  async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
+    const { limit = 100, checkedBefore } = options;
+    const { rows } = await this.#query<Row>(
+      `SELECT * FROM ${this.#t.payments}
+        WHERE status <> ALL($1::text[])
+          AND ($2::bigint IS NULL OR checked_at IS NULL OR checked_at < $2::bigint)
+        ORDER BY COALESCE(checked_at, 0), created_at, order_id
+        LIMIT $3`,
+      [FINAL_STATUSES, checkedBefore ?? null, limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
+    // Without an explicit `now`, the lease is timed on the database clock: instances' clocks may differ.
+    const { rowCount } = await this.#query(
+      `WITH clock AS (SELECT COALESCE($4::bigint, ${DB_NOW_MS}) AS now)
+       UPDATE ${this.#t.payments} SET hook_claim_at = clock.now
+         FROM clock
+        WHERE order_id = $1 AND status = $2 AND (hook_status IS NULL OR hook_status <> $2)
+          AND (hook_claim_at IS NULL OR hook_claim_at < clock.now - $3::bigint)`,
+      [orderId, status, Math.max(0, Math.floor(leaseMs)), now ?? null],
+    );
+    return rowCount === 1;
+  }
+
+  async completeHook(orderId: string, status: RecordStatus): Promise<void> {
+    await this.#query(
+      `UPDATE ${this.#t.payments} SET hook_status = $2, hook_claim_at = NULL WHERE order_id = $1`,
+      [orderId, status],
+    );
+  }
+
+  async releaseHook(orderId: string): Promise<void> {
+    await this.#query(`UPDATE ${this.#t.payments} SET hook_claim_at = NULL WHERE order_id = $1`, [orderId]);
+  }
+
+  async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
+    if (statuses.length === 0) return [];
+    const { rows } = await this.#query<Row>(
+      `SELECT * FROM ${this.#t.payments}
+        WHERE status = ANY($1::text[]) AND (hook_status IS NULL OR hook_status <> status)
+        ORDER BY updated_at, order_id LIMIT $2`,
+      [statuses, limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  async reserveIdempotencyKey(
+    input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
+  ): Promise<IdempotencyReservation> {
+    // The (scope, key) primary key is the arbiter: a racing insert waits for the first to commit, then
+    // does nothing; the read after it sees the winner's row.
+    const inserted = await this.#query(
+      `INSERT INTO ${this.#t.keys} (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (scope, key) DO NOTHING`,
+      [input.scope, input.key, input.requestHash, input.orderId],
+    );
+    if (inserted.rowCount === 1) return { outcome: 'reserved' };
+    const { rows } = await this.#query<{
+      scope: string;
+      key: string;
+      request_hash: string;
+      order_id: string;
+      response_status: number | null;
+      created_at: Date;
+    }>(`SELECT * FROM ${this.#t.keys} WHERE scope = $1 AND key = $2`, [input.scope, input.key]);
+    const row = rows[0]!;
+    const record: IdempotencyRecord = {
+      scope: row.scope,
+      key: row.key,
+      requestHash: row.request_hash,
+      orderId: row.order_id,
+      responseStatus: row.response_status,
+      createdAt: row.created_at.toISOString(),
+    };
+    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
+  }
+
+  async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
+    await this.#query(
+      `UPDATE ${this.#t.keys} SET response_status = $3 WHERE scope = $1 AND key = $2 AND response_status IS NULL`,
+      [scope, key, responseStatus],
+    );
+  }
+
+  async appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
+    await this.#query(
+      `INSERT INTO ${this.#t.notifications} (order_id, received_at, verified, outcome, body) VALUES ($1, $2, $3, $4, $5)`,
+      [entry.orderId, entry.receivedAt, entry.verified, entry.outcome, entry.body],
+    );
+  }
+
+  async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
+    const { rows } = await this.#query<{
+      id: string;
+      order_id: string | null;
+      received_at: Date;
+      verified: boolean;
+      outcome: string;
+      body: string;
+    }>(`SELECT * FROM ${this.#t.notifications} WHERE order_id = $1 ORDER BY id`, [orderId]);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      orderId: r.order_id,
+      receivedAt: r.received_at.toISOString(),
+      verified: r.verified,
+      outcome: r.outcome,
+      body: r.body,
+    }));
+  }
+
+  /**
+   * Calls `listener` whenever any instance commits a change (a version bump) to `orderId`: at once for
+   * this process's own writes, within milliseconds through `LISTEN/NOTIFY` for other instances', and
+   * within the polling interval (default 500 ms) while the listener connection is down. At least once
+   * per version, never an older version after a newer one; the listener should re-read the record.
+   * Returns the function that stops the subscription.
+   */
+  subscribe(orderId: string, listener: PaymentChangeListener): () => void {
+    return this.#feed.subscribe(orderId, listener);
+  }
+
+  /** State of the cross-instance change feed (`listening`, or polling in any other state). */
+  get changeFeedState(): ChangeFeedState {
+    return this.#feed.state;
+  }
+
+  /** Backend pid of the `LISTEN` connection while listening (diagnostics; tests terminate it). */
+  get listenerPid(): number | null {
+    return this.#feed.listenerPid;
+  }
+
+  async #readVersions(orderIds: string[]): Promise<PaymentChange[]> {
+    const { rows } = await this.#query<{ order_id: string; version: number }>(
+      `SELECT order_id, version FROM ${this.#t.payments} WHERE order_id = ANY($1::text[])`,
+      [orderIds],
+    );
+    return rows.map((r) => ({ orderId: r.order_id, version: r.version }));
+  }
+
+  /**
+   * True when this instance holds the reconciler lease for the next `leaseMs` (taking it when it is free
+   * or expired, renewing it when already held). Call it on every reconciler tick with a lease longer
+   * than the tick; an instance that dies stops renewing and another takes over once the lease expires.
+   * Timed on the database clock.
+   */
+  tryAcquireReconcilerLease(leaseMs: number): Promise<boolean> {
+    return this.tryAcquireLease(RECONCILER_LEASE, leaseMs);
+  }
+
+  /** {@link tryAcquireReconcilerLease} for any named singleton job. */
+  async tryAcquireLease(name: string, leaseMs: number): Promise<boolean> {
+    // INSERT … ON CONFLICT DO UPDATE locks the row, so of two instances racing for a free lease exactly
+    // one sees its WHERE hold; the loser gets no row back.
+    const { rowCount } = await this.#query(
+      `INSERT INTO ${this.#t.leases} AS l (name, holder, expires_at)
+       VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+        WHERE l.holder = EXCLUDED.holder OR l.expires_at < clock_timestamp()`,
+      [name, this.instanceId, Math.max(0, Math.floor(leaseMs))],
+    );
+    return rowCount === 1;
+  }
+
+  /** Gives up a lease this instance holds, so another instance can take it at once. */
+  async releaseLease(name: string = RECONCILER_LEASE): Promise<void> {
+    await this.#query(`DELETE FROM ${this.#t.leases} WHERE name = $1 AND holder = $2`, [
+      name,
+      this.instanceId,
+    ]);
+  }
+
+  /**
+   * Stops the change feed, gives up leases this instance holds, and ends the pool if the store made it
+   * (a pool given in the options stays open: its owner ends it).
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#feed.close();
+    await this.#ready
+      .then(() => this.pool.query(`DELETE FROM ${this.#t.leases} WHERE holder = $1`, [this.instanceId]))
+      .catch(() => {});
+    this.#closed = true;
+    if (this.#ownsPool) await this.pool.end();
+  }
+}

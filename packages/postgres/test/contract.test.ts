@@ -1,0 +1,13 @@
+// The shared PaymentStore contract (the one the memory and SQLite stores pass), against PostgreSQL.
+import { runPaymentStoreContract } from '../../express/test/store-contract.js';
+import { PostgresPaymentStore } from '../src/index.js';
+import { pgSuite, schemaPool } from './helpers.js';
+
+pgSuite('PaymentStore contract: postgres', (url) => {
+  const nextSchema = schemaPool(url);
+  runPaymentStoreContract('postgres', async () => {
+    const store = new PostgresPaymentStore({ connectionString: url, schema: nextSchema() });
+    await store.ready();
+    return store;
+  });
+});

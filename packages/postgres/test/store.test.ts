@@ -1,0 +1,341 @@
+// PostgreSQL-specific behaviour of PostgresPaymentStore: migrations, races between separate pools (as
+// between instances), the reconciler lease, and cross-instance change delivery with its polling fallback.
+import { describe, it, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { sampleRecord } from '../../express/test/store-contract.js';
+import {
+  PostgresPaymentStore,
+  POSTGRES_MIGRATIONS,
+  type PaymentChange,
+  type PostgresPaymentStoreOptions,
+} from '../src/index.js';
+import { adminQuery, pgSuite, schemaPool, waitFor } from './helpers.js';
+
+pgSuite('PostgresPaymentStore', (url) => {
+  const nextSchema = schemaPool(url);
+  const open: PostgresPaymentStore[] = [];
+  /** A store on `schema`, as one server instance would have it (its own pool). */
+  async function instance(schema: string, options: Partial<PostgresPaymentStoreOptions> = {}) {
+    const store = new PostgresPaymentStore({ connectionString: url, schema, ...options });
+    open.push(store);
+    await store.ready();
+    return store;
+  }
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+
+  describe('schema and migrations', () => {
+    it('migrates once, even when several instances start at the same moment, and keeps data across restarts', async () => {
+      const schema = nextSchema();
+      const [a] = await Promise.all([instance(schema), instance(schema), instance(schema), instance(schema)]);
+      const rec = await a!.create(sampleRecord({ status: 'pending' }));
+      await a!.transition(rec.orderId, 'succeeded');
+      await Promise.all(open.splice(0).map((s) => s.close()));
+      const b = await instance(schema);
+      assert.equal((await b.get(rec.orderId))?.status, 'succeeded');
+      const versions = await adminQuery<{ version: number }>(
+        url,
+        `SELECT version FROM ${pg.escapeIdentifier(schema)}.haipay_migrations ORDER BY version`,
+      );
+      assert.deepEqual(
+        versions.map((v) => v.version),
+        POSTGRES_MIGRATIONS.map((m) => m.version),
+      );
+    });
+
+    it('stores hostile strings as values (every query is parameterized)', async () => {
+      const store = await instance(nextSchema());
+      const orderId = `hp_'); DROP TABLE haipay_payments; --`;
+      await store.create(
+        sampleRecord({ orderId, subject: `$1 "quoted" \\ 'single'`, metadata: { "k'": 'v"' } }),
+      );
+      const read = await store.get(orderId);
+      assert.equal(read?.subject, `$1 "quoted" \\ 'single'`);
+      assert.deepEqual(read?.metadata, { "k'": 'v"' });
+      assert.equal(
+        (await store.transition(orderId, 'pending', { failureReason: "it's" })).record?.failureReason,
+        "it's",
+      );
+    });
+
+    it('names the fix for bad options', () => {
+      assert.throws(() => new PostgresPaymentStore({}), /connectionString.*or an existing `pool`/);
+      assert.throws(() => new PostgresPaymentStore({ connectionString: url, schema: 'a-b; drop' }), /schema/);
+      const pool = new pg.Pool({ connectionString: url });
+      assert.throws(() => new PostgresPaymentStore({ connectionString: url, pool }), /either/);
+      return pool.end();
+    });
+
+    it('fails `ready()` with the connection error when the database is unreachable', async () => {
+      const store = new PostgresPaymentStore({
+        connectionString: 'postgres://nobody:nothing@127.0.0.1:1/none',
+      });
+      await assert.rejects(store.ready(), /ECONNREFUSED|connect/);
+      await assert.rejects(store.get('hp_x'));
+      await store.close();
+    });
+
+    it('leaves a pool it was given open, and ends a pool it made', async () => {
+      const pool = new pg.Pool({ connectionString: url });
+      const store = new PostgresPaymentStore({ pool, schema: nextSchema() });
+      await store.ready();
+      await store.close();
+      assert.equal((await pool.query('SELECT 1 AS one')).rows[0]?.one, 1);
+      await pool.end();
+      const owned = new PostgresPaymentStore({ connectionString: url, schema: nextSchema() });
+      await owned.ready();
+      await owned.close();
+      assert.equal(owned.pool.ended, true);
+      await assert.rejects(owned.get('hp_x'), /closed/);
+    });
+  });
+
+  describe('races between instances (separate pools, one database)', () => {
+    it('lets exactly one of many transitions across instances win, and a final state never changes', async () => {
+      const schema = nextSchema();
+      const stores = await Promise.all([instance(schema), instance(schema), instance(schema)]);
+      for (let round = 0; round < 5; round++) {
+        const { orderId } = await stores[0]!.create(sampleRecord({ status: 'pending' }));
+        const targets = ['succeeded', 'failed', 'expired', 'succeeded', 'failed', 'succeeded'] as const;
+        const results = await Promise.all(targets.map((to, i) => stores[i % 3]!.transition(orderId, to)));
+        const winners = results.filter((r) => r.changed);
+        assert.equal(winners.length, 1, `round ${round}: one winner`);
+        const final = await stores[1]!.get(orderId);
+        assert.equal(final?.status, winners[0]!.record?.status);
+        assert.equal(final?.version, 2, 'exactly one version bump');
+      }
+    });
+
+    it('lets exactly one of many idempotency reservations across instances win', async () => {
+      const schema = nextSchema();
+      const stores = await Promise.all([instance(schema), instance(schema)]);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          stores[i % 2]!.reserveIdempotencyKey({
+            scope: 'payments',
+            key: 'dup-key-123',
+            requestHash: 'h',
+            orderId: `hp_${i}`,
+          }),
+        ),
+      );
+      assert.equal(results.filter((r) => r.outcome === 'reserved').length, 1);
+      const winner = results.findIndex((r) => r.outcome === 'reserved');
+      for (const r of results) if (r.outcome === 'replay') assert.equal(r.record.orderId, `hp_${winner}`);
+    });
+
+    it('grants a hook claim to exactly one instance, on the database clock when no time is given', async () => {
+      const schema = nextSchema();
+      const stores = await Promise.all([instance(schema), instance(schema)]);
+      const { orderId } = await stores[0]!.create(sampleRecord({ status: 'pending' }));
+      await stores[1]!.transition(orderId, 'succeeded');
+      const claims = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => stores[i % 2]!.claimHook(orderId, 'succeeded', 60_000)),
+      );
+      assert.equal(claims.filter(Boolean).length, 1);
+      await stores[0]!.completeHook(orderId, 'succeeded');
+      assert.equal(await stores[1]!.claimHook(orderId, 'succeeded', 0), false, 'completed → never again');
+    });
+
+    it('a hook claim whose lease ran out can be taken by another instance', async () => {
+      const schema = nextSchema();
+      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      const { orderId } = await a.create(sampleRecord({ status: 'pending' }));
+      await a.transition(orderId, 'failed');
+      assert.equal(await a.claimHook(orderId, 'failed', 50), true);
+      assert.equal(await b.claimHook(orderId, 'failed', 50), false);
+      await new Promise((r) => setTimeout(r, 80));
+      assert.equal(await b.claimHook(orderId, 'failed', 50), true);
+    });
+  });
+
+  describe('reconciler lease', () => {
+    it('is held by one instance at a time, renewed by its holder, and taken over after it expires', async () => {
+      const schema = nextSchema();
+      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      assert.equal(await a.tryAcquireReconcilerLease(150), true);
+      assert.equal(await b.tryAcquireReconcilerLease(150), false);
+      assert.equal(await a.tryAcquireReconcilerLease(150), true, 'the holder renews');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await b.tryAcquireReconcilerLease(10_000), true, 'expired → another instance takes it');
+      assert.equal(await a.tryAcquireReconcilerLease(10_000), false);
+    });
+
+    it('goes to exactly one of many instances racing for it', async () => {
+      const schema = nextSchema();
+      const stores = await Promise.all([
+        instance(schema),
+        instance(schema),
+        instance(schema),
+        instance(schema),
+      ]);
+      const got = await Promise.all(
+        stores.flatMap((s) => [s.tryAcquireReconcilerLease(10_000), s.tryAcquireReconcilerLease(10_000)]),
+      );
+      const holders = new Set(stores.filter((_, i) => got[2 * i] || got[2 * i + 1]));
+      assert.equal(holders.size, 1);
+    });
+
+    it('is given back on close, so another instance takes it at once', async () => {
+      const schema = nextSchema();
+      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      assert.equal(await a.tryAcquireReconcilerLease(60_000), true);
+      await a.close();
+      assert.equal(await b.tryAcquireReconcilerLease(60_000), true);
+    });
+  });
+
+  describe('changes across instances', () => {
+    /** A subscriber never sees a version twice nor an older version after a newer one. */
+    function assertIncreasing(seen: PaymentChange[]) {
+      for (let i = 1; i < seen.length; i++)
+        assert.ok(seen[i]!.version > seen[i - 1]!.version, `out of order: ${JSON.stringify(seen)}`);
+    }
+    /** Collects a store's change events for one order. */
+    function collect(store: PostgresPaymentStore, orderId: string) {
+      const seen: (PaymentChange & { at: number })[] = [];
+      const stop = store.subscribe(orderId, (c) => seen.push({ ...c, at: Date.now() }));
+      return { seen, stop };
+    }
+
+    it("tells this instance's subscribers of its own writes at once", async () => {
+      const store = await instance(nextSchema());
+      const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
+      const { seen } = collect(store, orderId);
+      await store.transition(orderId, 'processing');
+      assert.deepEqual(
+        seen.map((c) => c.version),
+        [2],
+      );
+    });
+
+    it('delivers a change committed on instance A to a subscriber on instance B within a second, by NOTIFY', async () => {
+      const schema = nextSchema();
+      const [a, b] = await Promise.all([
+        instance(schema),
+        instance(schema, { changeFeed: { pollIntervalMs: 60_000 } }),
+      ]);
+      const { orderId } = await a.create(sampleRecord({ status: 'pending' }));
+      const { seen } = collect(b, orderId);
+      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
+      const started = Date.now();
+      await a.patch(orderId, { next: { type: 'qr', payload: '000201' } });
+      await a.transition(orderId, 'succeeded');
+      // Polling is set to once a minute here, so only NOTIFY can deliver in time.
+      await waitFor(() => seen.some((c) => c.version === 3), 1000, 'version 3 on B');
+      assert.ok(seen.at(-1)!.at - started < 1000);
+      // The first catch-up poll may also report version 1 (delivery is at least once); never out of order.
+      assertIncreasing(seen);
+      assert.deepEqual(
+        seen.map((c) => c.version).filter((v) => v > 1),
+        [2, 3],
+      );
+      assert.equal((await b.get(orderId))?.status, 'succeeded');
+    });
+
+    it('sends nothing for writes that change nothing visible', async () => {
+      const schema = nextSchema();
+      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      const { orderId } = await a.create(sampleRecord({ status: 'succeeded', orderNo: '1' }));
+      const { seen } = collect(b, orderId);
+      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
+      const before = seen.length; // the catch-up poll may report the current version once
+      await a.transition(orderId, 'failed'); // refused: final
+      await a.patch(orderId, { orderNo: '1' }); // same value
+      await a.markChecked(orderId, 5);
+      await a.claimHook(orderId, 'succeeded', 1000);
+      await a.completeHook(orderId, 'succeeded');
+      await a.patch(orderId, { failureReason: 'marker' }); // a real change, to know the others arrived first
+      await waitFor(() => seen.some((c) => c.version === 2), 1000, 'the marker change');
+      assert.deepEqual(
+        seen.slice(before).map((c) => c.version),
+        [2],
+      );
+    });
+
+    it('hears a change made outside the kit (the trigger announces any version bump)', async () => {
+      const schema = nextSchema();
+      const b = await instance(schema, { changeFeed: { pollIntervalMs: 60_000 } });
+      const { orderId } = await b.create(sampleRecord({ status: 'pending' }));
+      const { seen } = collect(b, orderId);
+      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
+      await adminQuery(
+        url,
+        `UPDATE ${pg.escapeIdentifier(schema)}.haipay_payments SET status = 'expired', status_rank = 3, version = version + 1 WHERE order_id = $1`,
+        [orderId],
+      );
+      await waitFor(() => seen.some((c) => c.version === 2), 1000, 'the manual change');
+    });
+
+    it('does not hear another schema (channels are per schema)', async () => {
+      const [a, b] = await Promise.all([instance(nextSchema()), instance(nextSchema())]);
+      const orderId = 'hp_same_id_in_two_schemas';
+      await a.create(sampleRecord({ orderId, status: 'pending' }));
+      await b.create(sampleRecord({ orderId, status: 'pending' }));
+      const { seen } = collect(b, orderId);
+      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
+      const before = seen.length;
+      await a.transition(orderId, 'succeeded');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(seen.slice(before), []);
+    });
+
+    it('misses nothing committed between subscribing and the first LISTEN', async () => {
+      const schema = nextSchema();
+      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      const { orderId } = await a.create(sampleRecord({ status: 'pending' }));
+      const { seen } = collect(b, orderId);
+      await a.transition(orderId, 'succeeded'); // likely before B's listener is connected
+      await waitFor(() => seen.some((c) => c.version === 2), 1000, 'version 2 on B');
+    });
+
+    it('polls while the listener connection is down, and listens again after reconnecting', async () => {
+      const schema = nextSchema();
+      const errors: string[] = [];
+      const a = await instance(schema);
+      const b = await instance(schema, {
+        changeFeed: { pollIntervalMs: 200, minReconnectDelayMs: 2500, maxReconnectDelayMs: 2500 },
+        onError: (message) => errors.push(message),
+      });
+      const { orderId } = await a.create(sampleRecord({ status: 'unknown' }));
+      const { seen } = collect(b, orderId);
+      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
+      const pid = b.listenerPid;
+      assert.ok(pid);
+      // Kill B's LISTEN connection from the server side, as a failover or an idle-connection reaper would.
+      await adminQuery(url, 'SELECT pg_terminate_backend($1)', [pid]);
+      await waitFor(() => b.changeFeedState !== 'listening', 2000, 'B to notice the dropped listener');
+      assert.ok(errors.some((m) => /listener connection lost/.test(m)));
+      const started = Date.now();
+      await a.transition(orderId, 'pending');
+      await waitFor(() => seen.some((c) => c.version === 2), 1000, 'version 2 by polling');
+      assert.notEqual(b.changeFeedState, 'listening', 'delivered by the polling fallback');
+      assert.ok(Date.now() - started < 1000);
+      await waitFor(() => b.changeFeedState === 'listening', 4000, 'B to reconnect');
+      assert.notEqual(b.listenerPid, pid);
+      await a.transition(orderId, 'succeeded');
+      await waitFor(() => seen.some((c) => c.version === 3), 1000, 'version 3 by NOTIFY after reconnecting');
+      assertIncreasing(seen);
+      assert.deepEqual(
+        seen.map((c) => c.version).filter((v) => v > 1),
+        [2, 3],
+      );
+    });
+
+    it('stops calling a listener after unsubscribing', async () => {
+      const store = await instance(nextSchema());
+      const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
+      const { seen, stop } = collect(store, orderId);
+      await store.transition(orderId, 'processing');
+      stop();
+      await store.transition(orderId, 'succeeded');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(
+        seen.map((c) => c.version),
+        [2],
+      );
+    });
+  });
+});
