@@ -38,8 +38,8 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
   let running: Promise<number> | undefined;
 
   const pass = async (): Promise<number> => {
-    // Only orders not checked within this pass's window, least recently checked first.
-    const due = await checkout.store.listUnsettled({ limit: batchSize, checkedBefore: Date.now() - Math.min(intervalMs, checkout.options.refreshAfterMs) + 1 });
+    // Least recently checked first, so a large backlog is worked through across passes.
+    const due = await checkout.store.listUnsettled({ limit: batchSize });
     for (const record of due) {
       try {
         await checkout.refresh(record.orderId, { force: true });

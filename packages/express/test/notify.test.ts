@@ -1,0 +1,189 @@
+/** POST /notify: verification, cross-checks, duplicates, ordering, raw body under a global express.json(). */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { generateTestNotification } from '../src/testing.js';
+import { startHarness, idem, BUYER, type Harness } from './helpers.js';
+
+let sandbox: Sandbox;
+let h: Harness;
+before(async () => {
+  sandbox = await createSandbox();
+  h = await startHarness({ sandbox });
+});
+after(async () => {
+  await h.close();
+  await sandbox.close();
+});
+
+async function promptpay(amount = '100.00') {
+  h.order = { amount, currency: 'THB', subject: 'Order #1', buyerId: 'u-1001' };
+  const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+  assert.equal(res.status, 201, JSON.stringify(res.json));
+  return res.json as { orderId: string; orderNo: string };
+}
+
+function signed(payload: Record<string, unknown>): string {
+  return generateTestNotification({
+    payload,
+    platformPrivateKey: sandbox.config.platform.privateKey,
+    secretKey: sandbox.merchant('THB').secretKey,
+  });
+}
+
+async function notify(body: string, url = `${h.url}/haipay/notify`) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, text: await res.text() };
+}
+
+const paid = (p: { orderId: string; orderNo: string }, extra: Record<string, unknown> = {}) => ({
+  appId: sandbox.merchant('THB').appId,
+  currency: 'THB',
+  orderId: p.orderId,
+  orderNo: p.orderNo,
+  amount: '100.00',
+  fee: '1.50',
+  status: 2,
+  payTime: '2026-01-01 12:00:05',
+  inBankCode: 'QR',
+  ...extra,
+});
+
+describe('POST /notify', () => {
+  it('accepts a correctly signed notification (the public test helper) → SUCCESS, hook once', async () => {
+    const p = await promptpay();
+    const body = signed(paid(p));
+    const first = await notify(body);
+    assert.deepEqual(first, { status: 200, text: 'SUCCESS' });
+    assert.equal((await h.store.get(p.orderId))?.status, 'succeeded');
+    const again = await notify(body);
+    assert.equal(again.text, 'SUCCESS', 'a duplicate is acknowledged');
+    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), [`succeeded:${p.orderId}`]);
+    const log = await h.store.listNotifications(p.orderId);
+    assert.deepEqual(log.map((n) => n.outcome), ['applied', 'duplicate']);
+  });
+
+  it('rejects a tampered notification (not SUCCESS) and changes nothing', async () => {
+    const p = await promptpay();
+    const body = signed({ ...paid(p), status: 3, errorMsg: 'declined' }).replace('"status":3', '"status":2');
+    const res = await notify(body);
+    assert.notEqual(res.text, 'SUCCESS');
+    assert.equal(res.status, 400);
+    const record = await h.store.get(p.orderId);
+    assert.equal(record?.status, 'pending');
+    assert.equal(record?.version, 3, 'no write beyond creation (unknown → patch → pending)');
+    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), []);
+    const log = await h.store.listNotifications(p.orderId);
+    assert.deepEqual(log.map((n) => [n.verified, n.outcome]), [[false, 'rejected_signature']]);
+    // Signed with a key that is not the platform's → rejected too.
+    const forged = generateTestNotification({
+      payload: paid(p),
+      platformPrivateKey: sandbox.merchant('THB').privateKey!,
+      secretKey: sandbox.merchant('THB').secretKey,
+    });
+    assert.equal((await notify(forged)).status, 400);
+    assert.equal((await h.store.get(p.orderId))?.status, 'pending');
+  });
+
+  it('an amount mismatch is not credited: confirmed by query, held for review, mismatch hook', async () => {
+    const p = await promptpay();
+    const res = await notify(signed(paid(p, { amount: '1.00' })));
+    assert.equal(res.text, 'SUCCESS', 'recorded durably; retrying would not change it');
+    const record = await h.store.get(p.orderId);
+    assert.notEqual(record?.status, 'succeeded');
+    assert.match(record?.failureReason ?? '', /review: amount 1\.00/);
+    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), [`mismatch:${p.orderId}`]);
+    // A currency mismatch is held too.
+    const q = await promptpay();
+    await notify(signed(paid(q, { currency: 'USD' })));
+    assert.notEqual((await h.store.get(q.orderId))?.status, 'succeeded');
+  });
+
+  it('a success notification the gateway query contradicts (order unpaid) is not credited', async () => {
+    const p = await promptpay();
+    // Signed correctly but for a different amount than the order: the query says "not paid", so no credit.
+    await notify(signed(paid(p, { amount: '100.01' })));
+    const view = await h.get(`/haipay/payments/${p.orderId}`);
+    assert.notEqual(view.json.status, 'succeeded');
+  });
+
+  it('duplicate deliveries (sandbox fault) → one state change, hook once', async () => {
+    sandbox.injectFault({ mode: 'duplicateNotification', endpoint: 'collect/apply', count: 1 });
+    const p = await promptpay();
+    sandbox.complete(p.orderNo, 'success');
+    await sandbox.idle();
+    await sandbox.clock.advance(11 * 60_000);
+    await sandbox.idle();
+    assert.equal((await h.store.get(p.orderId))?.status, 'succeeded');
+    const delivered = sandbox.notifications(p.orderNo).flatMap((n) => n.attempts).filter((a) => a.delivered);
+    assert.ok(delivered.length >= 2, `the sandbox delivered the notification twice (${delivered.length})`);
+    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), [`succeeded:${p.orderId}`]);
+    const log = await h.store.listNotifications(p.orderId);
+    assert.deepEqual(log.map((n) => n.outcome).slice(0, 2), ['applied', 'duplicate']);
+    sandbox.clearFaults();
+  });
+
+  it('out-of-order notifications: a final state never moves', async () => {
+    const p = await promptpay();
+    assert.equal((await notify(signed(paid(p)))).text, 'SUCCESS');
+    const late = await notify(signed({ ...paid(p), status: 3, amount: '0.00', errorMsg: 'Order expired' }));
+    assert.equal(late.text, 'SUCCESS', 'acknowledged so HaiPay stops retrying');
+    assert.equal((await h.store.get(p.orderId))?.status, 'succeeded');
+    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), [`succeeded:${p.orderId}`]);
+    const log = await h.store.listNotifications(p.orderId);
+    assert.equal(log.at(-1)?.outcome, 'stale');
+  });
+
+  it('an unknown order is confirmed by query and not acknowledged', async () => {
+    const res = await notify(signed(paid({ orderId: 'hp_notours0000000000000', orderNo: '6000000000000000' })));
+    assert.notEqual(res.text, 'SUCCESS');
+    assert.equal(res.status, 404);
+  });
+
+  it('a merchant hook that throws → not SUCCESS, retried on the next delivery, then once', async () => {
+    const flaky = await startHarness({ sandbox });
+    let attempts = 0;
+    flaky.router.checkout.options.hooks.onPaymentSucceeded = (pay) => {
+      attempts++;
+      if (attempts === 1) throw new Error('warehouse down');
+      flaky.calls.push(`succeeded:${pay.orderId}`);
+    };
+    try {
+      flaky.order = { amount: '100.00', currency: 'THB', subject: 'Order #2', buyerId: 'u-1001' };
+      const p = (await flaky.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
+      const body = signed(paid(p));
+      const first = await notify(body, `${flaky.url}/haipay/notify`);
+      assert.notEqual(first.text, 'SUCCESS');
+      assert.equal((await flaky.store.get(p.orderId))?.status, 'succeeded', 'the state change itself is kept');
+      const second = await notify(body, `${flaky.url}/haipay/notify`);
+      assert.equal(second.text, 'SUCCESS');
+      await notify(body, `${flaky.url}/haipay/notify`);
+      assert.equal(attempts, 2);
+      assert.deepEqual(flaky.calls, [`succeeded:${p.orderId}`]);
+    } finally {
+      await flaky.close();
+    }
+  });
+});
+
+describe('a global express.json() before the router', () => {
+  it('does not break /notify: sandbox notifications still verify and apply', async () => {
+    const g = await startHarness({ sandbox, globalJson: true });
+    try {
+      g.order = { amount: '100.00', currency: 'THB', subject: 'Order #3', buyerId: 'u-1001' };
+      const p = (await g.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
+      assert.equal(p.status, 'pending');
+      sandbox.complete(p.orderNo, 'success');
+      await sandbox.idle();
+      assert.equal((await g.store.get(p.orderId))?.status, 'succeeded');
+      assert.deepEqual(g.calls, [`succeeded:${p.orderId}`]);
+      const attempts = sandbox.notifications(p.orderNo)[0]?.attempts ?? [];
+      assert.equal(attempts.at(-1)?.answer, 'SUCCESS');
+      // and a tampered body is still refused through the fallback path
+      const bad = signed({ ...paid(p), amount: '5.00' }).replace('"amount":"5.00"', '"amount":"100.00"');
+      assert.notEqual((await notify(bad, `${g.url}/haipay/notify`)).text, 'SUCCESS');
+    } finally {
+      await g.close();
+    }
+  });
+});
