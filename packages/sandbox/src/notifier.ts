@@ -51,6 +51,8 @@ export interface NotificationRecord {
   state: 'pending' | 'held' | 'delivered' | 'failed' | 'no-url';
   createdAt: string;
   nextAttemptAt?: string;
+  /** Set when the `duplicateNotification` fault makes the first push go out twice. */
+  duplicate?: boolean;
   attempts: DeliveryAttempt[];
 }
 
@@ -155,7 +157,7 @@ export class Notifier {
     const delayed = input.faults.find((f) => f.mode === 'delayedNotification');
     const outOfOrder = input.faults.find((f) => f.mode === 'outOfOrderNotifications');
     const duplicate = input.faults.some((f) => f.mode === 'duplicateNotification');
-    if (duplicate) (record as { duplicate?: boolean }).duplicate = true;
+    if (duplicate) record.duplicate = true;
     if (outOfOrder) {
       this.#hold(record, outOfOrder);
     } else {
@@ -216,7 +218,7 @@ export class Notifier {
     delete record.nextAttemptAt;
     const n = record.attempts.filter((a) => !a.duplicate).length + 1;
     const attempt = await this.#send(record, n, false);
-    if ((record as { duplicate?: boolean }).duplicate && n === 1) await this.#send(record, n, true);
+    if (record.duplicate && n === 1) await this.#send(record, n, true);
     if (attempt.delivered) {
       record.state = 'delivered';
     } else if (n <= this.#opts.maxRetries) {
