@@ -1,9 +1,8 @@
 /**
- * The one place this package imports `@haipay-kit/express` from, so the rest of the package does not
- * care where the store interface and the status ranks live.
+ * The one place this package imports `@haipay-kit/express` from: the store interface it implements and
+ * the status ranks that make transitions forward-only.
  */
-export { STATUS_RANK, isFinalStatus } from '../../express/src/types.js';
-export type { RecordStatus } from '../../express/src/types.js';
+export { STATUS_RANK, isFinalStatus } from '@haipay-kit/express';
 export type {
   IdempotencyRecord,
   IdempotencyReservation,
@@ -12,5 +11,6 @@ export type {
   PaymentPatch,
   PaymentRecord,
   PaymentStore,
+  RecordStatus,
   TransitionResult,
-} from '../../express/src/store/types.js';
+} from '@haipay-kit/express';
