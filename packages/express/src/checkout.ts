@@ -149,7 +149,13 @@ export interface NotificationResult {
   orderId: string | null;
 }
 
-const FINAL_HOOK_STATUSES: readonly RecordStatus[] = ['succeeded', 'failed', 'expired', 'active', 'cancelled'];
+const FINAL_HOOK_STATUSES: readonly RecordStatus[] = [
+  'succeeded',
+  'failed',
+  'expired',
+  'active',
+  'cancelled',
+];
 const CARD_METHODS = new Set(['card']);
 
 /** Mints a merchant order id: `hp_` + 22 url-safe characters (HaiPay allows 48). Unguessable, so it doubles as a capability. */
@@ -274,12 +280,17 @@ export class HaiPayCheckout {
   validatePaymentBody(body: Record<string, unknown>, order: ResolvedOrder | null): FieldIssue[] {
     const issues: FieldIssue[] = [];
     const method = body.method;
-    if (method === undefined || method === '') issues.push(issue('method', 'required', 'Choose a payment method.'));
+    if (method === undefined || method === '')
+      issues.push(issue('method', 'required', 'Choose a payment method.'));
     else if (!(PAYMENT_METHODS as readonly unknown[]).includes(method)) {
-      issues.push(issue('method', 'not_allowed', `Unknown method; use one of ${PAYMENT_METHODS.join(', ')}.`));
+      issues.push(
+        issue('method', 'not_allowed', `Unknown method; use one of ${PAYMENT_METHODS.join(', ')}.`),
+      );
     }
     if (body.orderRef !== undefined && (typeof body.orderRef !== 'string' || body.orderRef.length > 100)) {
-      issues.push(issue('orderRef', 'invalid_format', 'orderRef must be a string of at most 100 characters.'));
+      issues.push(
+        issue('orderRef', 'invalid_format', 'orderRef must be a string of at most 100 characters.'),
+      );
     }
     for (const key of ['name', 'email', 'phone', 'cardNumber', 'expiryMonth', 'expiryYear', 'cvv'] as const) {
       if (body[key] !== undefined && typeof body[key] !== 'string') {
@@ -295,15 +306,18 @@ export class HaiPayCheckout {
     add('name', validateName(currency, str(body.name)));
     add('email', validateEmail(str(body.email)));
     // docs/protocol.md §6: phone is optional on the PCI card API.
-    if (!CARD_METHODS.has(m) || str(body.phone) !== '') add('phone', validatePhone(currency, str(body.phone)));
+    if (!CARD_METHODS.has(m) || str(body.phone) !== '')
+      add('phone', validatePhone(currency, str(body.phone)));
     if (m === 'card') {
       add('cardNumber', validateCardNumber(str(body.cardNumber)));
       const exp = validateExpiry(str(body.expiryMonth), str(body.expiryYear));
-      if (exp) add(/month/i.test(exp.message) && !/year/i.test(exp.message) ? 'expiryMonth' : 'expiryYear', exp);
+      if (exp)
+        add(/month/i.test(exp.message) && !/year/i.test(exp.message) ? 'expiryMonth' : 'expiryYear', exp);
       add('cvv', validateCvv(str(body.cvv)));
     } else {
       for (const key of ['cardNumber', 'expiryMonth', 'expiryYear', 'cvv'] as const) {
-        if (body[key] !== undefined) issues.push(issue(key, 'not_allowed', 'Card fields are only for method "card".'));
+        if (body[key] !== undefined)
+          issues.push(issue(key, 'not_allowed', 'Card fields are only for method "card".'));
       }
     }
     if (m === 'cashier') {
@@ -321,12 +335,19 @@ export class HaiPayCheckout {
 
   /** Calls `resolveOrder`'s result through basic checks; throws a config error naming the fix. */
   checkResolved<T extends ResolvedOrder>(order: T, hook: string): T {
-    if (!order || typeof order !== 'object') throw new HaiPayConfigError(`${hook}: must return { amount, currency, subject, buyerId }.`);
+    if (!order || typeof order !== 'object')
+      throw new HaiPayConfigError(`${hook}: must return { amount, currency, subject, buyerId }.`);
     if (typeof order.amount !== 'string') {
-      throw new HaiPayConfigError(`${hook}: amount must be a decimal string such as "100.00" (got ${typeof order.amount}); never a float.`);
+      throw new HaiPayConfigError(
+        `${hook}: amount must be a decimal string such as "100.00" (got ${typeof order.amount}); never a float.`,
+      );
     }
-    if (!isCurrency(order.currency)) throw new HaiPayConfigError(`${hook}: currency must be THB, TWD, USD or VND (got ${String(order.currency)}).`);
-    if (typeof order.subject !== 'string' || order.subject.trim() === '') throw new HaiPayConfigError(`${hook}: subject is required.`);
+    if (!isCurrency(order.currency))
+      throw new HaiPayConfigError(
+        `${hook}: currency must be THB, TWD, USD or VND (got ${String(order.currency)}).`,
+      );
+    if (typeof order.subject !== 'string' || order.subject.trim() === '')
+      throw new HaiPayConfigError(`${hook}: subject is required.`);
     const buyer = validatePartnerUserId(str(order.buyerId));
     if (buyer) throw new HaiPayConfigError(`${hook}: buyerId ${buyer.message}`);
     return order;
@@ -345,7 +366,9 @@ export class HaiPayCheckout {
     const hash = requestHash(scope, body);
     const res = await this.store.reserveIdempotencyKey({ scope, key, requestHash: hash, orderId });
     if (res.outcome === 'conflict') {
-      throw new IdempotencyConflictError('This Idempotency-Key was already used with a different request body.');
+      throw new IdempotencyConflictError(
+        'This Idempotency-Key was already used with a different request body.',
+      );
     }
     return res;
   }
@@ -385,13 +408,17 @@ export class HaiPayCheckout {
     if (method === 'cashier') {
       region = order.region ?? CASHIER_DEFAULT_REGION[currency];
       if (!region || !isCashierCurrencyAllowed(region, currency)) {
-        throw new HaiPayConfigError(`resolveOrder: region "${region}" does not allow ${currency} for the global cashier.`);
+        throw new HaiPayConfigError(
+          `resolveOrder: region "${region}" does not allow ${currency} for the global cashier.`,
+        );
       }
     }
     const wire = method === 'cashier' ? undefined : wireMethodFor(method, currency)!;
     const merchant = method === 'cashier' ? this.options.client.config.cashierMerchant : wire!.currency;
     if (!this.options.client.hasMerchant(merchant)) {
-      throw new HaiPayConfigError(`No HaiPay merchant configured for ${merchant}; add client merchants.${merchant}.`);
+      throw new HaiPayConfigError(
+        `No HaiPay merchant configured for ${merchant}; add client merchants.${merchant}.`,
+      );
     }
 
     const orderId = mintOrderId();
@@ -476,11 +503,17 @@ export class HaiPayCheckout {
     } catch (err) {
       if (err instanceof HaiPayOutcomeUnknownError || err instanceof HaiPaySignatureError) {
         // The order may exist at HaiPay: keep it `unknown`; the reconciler settles it by query.
-        this.options.logger.warn('haipay apply outcome unknown', { orderId, error: err.name, message: err.message });
+        this.options.logger.warn('haipay apply outcome unknown', {
+          orderId,
+          error: err.name,
+          message: err.message,
+        });
         this.#emit(await this.store.patch(orderId, { next: { type: 'wait' } }));
         httpStatus = 202;
       } else if (err instanceof HaiPayApiError && !orderMayExist(err.code) && err.code !== '4005') {
-        const t = await this.store.transition(orderId, 'failed', { failureReason: `${err.code}: ${err.msg}` });
+        const t = await this.store.transition(orderId, 'failed', {
+          failureReason: `${err.code}: ${err.msg}`,
+        });
         this.#emit(t.record);
         this.options.logger.warn('haipay apply refused', { orderId, code: err.code, msg: err.msg });
         httpStatus = 502;
@@ -575,7 +608,10 @@ export class HaiPayCheckout {
         customerIp: ctx.ip,
       });
       this.#emit(
-        await this.store.patch(orderId, { orderNo: str(data.subscriptionNo) || null, next: nextFromApply(data) }),
+        await this.store.patch(orderId, {
+          orderNo: str(data.subscriptionNo) || null,
+          next: nextFromApply(data),
+        }),
       );
       const to = subscriptionStatusToKit(data.status);
       const t = await this.store.transition(orderId, to === 'unknown' ? 'pending' : to);
@@ -585,7 +621,10 @@ export class HaiPayCheckout {
       if (err instanceof HaiPayOutcomeUnknownError || err instanceof HaiPaySignatureError) {
         httpStatus = 202;
       } else if (err instanceof HaiPayApiError && !orderMayExist(err.code)) {
-        this.#emit((await this.store.transition(orderId, 'failed', { failureReason: `${err.code}: ${err.msg}` })).record);
+        this.#emit(
+          (await this.store.transition(orderId, 'failed', { failureReason: `${err.code}: ${err.msg}` }))
+            .record,
+        );
         httpStatus = 502;
         gatewayError = { code: err.code, message: err.msg };
       } else {
@@ -604,7 +643,8 @@ export class HaiPayCheckout {
     const record = await this.store.get(orderId);
     if (!record || record.kind !== 'subscription') throw new HaiPayError('No such subscription.');
     if (isFinalStatus(record.status)) return record;
-    if (!record.orderNo) throw new HaiPayError('The subscription is not confirmed by HaiPay yet; try again shortly.');
+    if (!record.orderNo)
+      throw new HaiPayError('The subscription is not confirmed by HaiPay yet; try again shortly.');
     try {
       await this.options.client.subscriptionCancel({ subscriptionNo: record.orderNo });
     } catch (err) {
@@ -660,7 +700,12 @@ export class HaiPayCheckout {
     } else if (to === 'pending' || to === 'processing') {
       // The companion's own verdict (protocol status.ts): unpaid past the payment window → expired.
       const grace = 5_000;
-      if (code === 0 && record.expiresAt && Date.parse(record.expiresAt) + grace < Date.now() && source === 'query') {
+      if (
+        code === 0 &&
+        record.expiresAt &&
+        Date.parse(record.expiresAt) + grace < Date.now() &&
+        source === 'query'
+      ) {
         to = 'expired';
         patch.failureReason = 'expired';
       }
@@ -675,7 +720,14 @@ export class HaiPayCheckout {
       this.#emit(t.record);
       this.options.logger.info('haipay payment status', { orderId: record.orderId, status: to, source });
     }
-    return { outcome: t.changed ? 'applied' : isFinalStatus(t.record?.status ?? 'unknown') && t.record?.status !== to ? 'stale' : 'duplicate', record: t.record };
+    return {
+      outcome: t.changed
+        ? 'applied'
+        : isFinalStatus(t.record?.status ?? 'unknown') && t.record?.status !== to
+          ? 'stale'
+          : 'duplicate',
+      record: t.record,
+    };
   }
 
   #mismatch(record: PaymentRecord, reported: HaiPayData): string | null {
@@ -683,12 +735,14 @@ export class HaiPayCheckout {
     if (currency && currency.toUpperCase() !== record.currency) {
       return `currency ${currency} does not match the order's ${record.currency}`;
     }
-    const amount = str(reported.actualAmount) && Number(reported.status) === 2 && str(reported.actualAmount) !== '0.00'
-      ? str(reported.actualAmount)
-      : str(reported.amount);
+    const amount =
+      str(reported.actualAmount) && Number(reported.status) === 2 && str(reported.actualAmount) !== '0.00'
+        ? str(reported.actualAmount)
+        : str(reported.amount);
     if (!amount) return 'no amount reported';
     try {
-      if (compareDecimal(amount, record.amount) !== 0) return `amount ${amount} does not match the order's ${record.amount}`;
+      if (compareDecimal(amount, record.amount) !== 0)
+        return `amount ${amount} does not match the order's ${record.amount}`;
     } catch {
       return `amount ${amount} is not a decimal`;
     }
@@ -701,7 +755,10 @@ export class HaiPayCheckout {
     reason: string,
   ): Promise<{ outcome: string; record: PaymentRecord | null }> {
     const failureReason = `review: ${reason}`;
-    this.options.logger.error('haipay payment NOT credited: needs review', { orderId: record.orderId, reason });
+    this.options.logger.error('haipay payment NOT credited: needs review', {
+      orderId: record.orderId,
+      reason,
+    });
     const first = record.failureReason !== failureReason;
     let r: PaymentRecord | null = record;
     if (!isFinalStatus(record.status)) {
@@ -740,7 +797,8 @@ export class HaiPayCheckout {
       return record;
     }
     const now = Date.now();
-    if (!force && record.checkedAt !== null && now - record.checkedAt < this.options.refreshAfterMs) return record;
+    if (!force && record.checkedAt !== null && now - record.checkedAt < this.options.refreshAfterMs)
+      return record;
     await this.store.markChecked(orderId, now);
     try {
       if (record.kind === 'subscription') {
@@ -760,11 +818,19 @@ export class HaiPayCheckout {
         // "order not exit": an apply that never reached HaiPay. Fail it once the grace period has passed.
         if (record.status === 'unknown' && now - Date.parse(record.createdAt) > this.options.unknownGraceMs) {
           this.#emit(
-            (await this.store.transition(orderId, 'failed', { failureReason: 'not_created: HaiPay has no such order' })).record,
+            (
+              await this.store.transition(orderId, 'failed', {
+                failureReason: 'not_created: HaiPay has no such order',
+              })
+            ).record,
           );
         }
       } else {
-        this.options.logger.warn('haipay refresh failed', { orderId, error: (err as Error).name, message: (err as Error).message });
+        this.options.logger.warn('haipay refresh failed', {
+          orderId,
+          error: (err as Error).name,
+          message: (err as Error).message,
+        });
       }
     }
     await this.runHooks(orderId);
@@ -777,7 +843,8 @@ export class HaiPayCheckout {
    */
   async runHooks(orderId: string): Promise<boolean> {
     const record = await this.store.get(orderId);
-    if (!record || !FINAL_HOOK_STATUSES.includes(record.status) || record.hookStatus === record.status) return true;
+    if (!record || !FINAL_HOOK_STATUSES.includes(record.status) || record.hookStatus === record.status)
+      return true;
     const hook = this.#hookFor(record);
     if (!(await this.store.claimHook(orderId, record.status, this.options.hookLeaseMs))) return true;
     try {
@@ -806,7 +873,8 @@ export class HaiPayCheckout {
 
   /** Hooks whose state changed but whose hook did not complete (crash, throw): run them now. */
   async runPendingHooks(limit = 100): Promise<void> {
-    for (const r of await this.store.listHookPending(FINAL_HOOK_STATUSES, limit)) await this.runHooks(r.orderId);
+    for (const r of await this.store.listHookPending(FINAL_HOOK_STATUSES, limit))
+      await this.runHooks(r.orderId);
   }
 
   /**
@@ -816,7 +884,13 @@ export class HaiPayCheckout {
   async handleNotification(rawBody: string): Promise<NotificationResult> {
     const receivedAt = new Date().toISOString();
     const log = async (orderId: string | null, verified: boolean, outcome: string) => {
-      await this.store.appendNotification({ orderId, receivedAt, verified, outcome, body: rawBody.slice(0, 8192) });
+      await this.store.appendNotification({
+        orderId,
+        receivedAt,
+        verified,
+        outcome,
+        body: rawBody.slice(0, 8192),
+      });
     };
     let verified;
     try {
@@ -836,7 +910,9 @@ export class HaiPayCheckout {
       let confirmed = 'not_queried';
       if (orderId && !type) {
         confirmed = await this.options.client
-          .collectQuery(merchant === this.options.client.config.cashierMerchant ? 'USD' : merchant, { orderId })
+          .collectQuery(merchant === this.options.client.config.cashierMerchant ? 'USD' : merchant, {
+            orderId,
+          })
           .then((q) => `gateway_status_${q.status}`)
           .catch((e: unknown) => (e instanceof HaiPayApiError ? `gateway_${e.code}` : 'query_failed'));
       }
@@ -850,7 +926,8 @@ export class HaiPayCheckout {
       outcome = 'deduction';
     } else if (type === 'SUBSCRIPTION') {
       const to = subscriptionStatusToKit(data.status);
-      const t = to === 'unknown' ? { changed: false, record } : await this.store.transition(record.orderId, to);
+      const t =
+        to === 'unknown' ? { changed: false, record } : await this.store.transition(record.orderId, to);
       if (t.changed) this.#emit(t.record);
       outcome = t.changed ? 'applied' : 'duplicate';
     } else {

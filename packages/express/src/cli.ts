@@ -70,7 +70,8 @@ function parseJsonObject(text: string, what: string): LosslessObject {
   } catch (err) {
     throw new CliError(`${what} is not valid JSON: ${(err as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliError(`${what} must be a JSON object.`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new CliError(`${what} must be a JSON object.`);
   return parsed as LosslessObject;
 }
 
@@ -114,21 +115,31 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (values.out) {
         const dir = resolve(values.out);
         mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, 'haipay-private.pem'), toPem(parsePrivateKey(pair.privateKey)), { mode: 0o600 });
+        writeFileSync(join(dir, 'haipay-private.pem'), toPem(parsePrivateKey(pair.privateKey)), {
+          mode: 0o600,
+        });
         writeFileSync(join(dir, 'haipay-public.pem'), toPem(parsePublicKey(pair.publicKey)));
-        io.stderr(`wrote ${join(dir, 'haipay-private.pem')} (mode 600) and ${join(dir, 'haipay-public.pem')}\n`);
+        io.stderr(
+          `wrote ${join(dir, 'haipay-private.pem')} (mode 600) and ${join(dir, 'haipay-public.pem')}\n`,
+        );
       }
       io.stdout(`${JSON.stringify(pair)}\n`);
       return 0;
     }
     case 'sign': {
-      const signer = createSigner({ privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key'), secretKey: secret() });
+      const signer = createSigner({
+        privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key'),
+        secretKey: secret(),
+      });
       io.stdout(`${signer.sign(parseJsonObject(await io.stdin(), 'stdin'))}\n`);
       return 0;
     }
     case 'verify': {
       const verifier = createVerifier({
-        publicKey: readKey(values['public-key'] ?? env.HAIPAY_PUBLIC_KEY ?? env.HAIPAY_PLATFORM_PUBLIC_KEY, '--public-key'),
+        publicKey: readKey(
+          values['public-key'] ?? env.HAIPAY_PUBLIC_KEY ?? env.HAIPAY_PLATFORM_PUBLIC_KEY,
+          '--public-key',
+        ),
         secretKey: secret(),
       });
       const ok = verifier.verify(parseJsonObject(await io.stdin(), 'stdin'));
@@ -136,11 +147,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return ok ? 0 : 1;
     }
     case 'notify': {
-      if (!values.url) throw new CliError('--url is required: your notify URL, e.g. http://localhost:3000/haipay/notify');
-      const payload = parseJsonObject(values.payload ?? (await io.stdin()), values.payload ? '--payload' : 'stdin');
+      if (!values.url)
+        throw new CliError('--url is required: your notify URL, e.g. http://localhost:3000/haipay/notify');
+      const payload = parseJsonObject(
+        values.payload ?? (await io.stdin()),
+        values.payload ? '--payload' : 'stdin',
+      );
       const body = generateTestNotification({
         payload,
-        platformPrivateKey: readKey(values['platform-private-key'] ?? env.HAIPAY_PLATFORM_PRIVATE_KEY, '--platform-private-key'),
+        platformPrivateKey: readKey(
+          values['platform-private-key'] ?? env.HAIPAY_PLATFORM_PRIVATE_KEY,
+          '--platform-private-key',
+        ),
         secretKey: secret(),
       });
       const res = await sendTestNotification(values.url, body);
@@ -153,14 +171,28 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const appId = values['app-id'] ?? env.HAIPAY_APP_ID;
       if (!appId) throw new CliError('--app-id (or HAIPAY_APP_ID) is required.');
       const client = new HaiPayClient({
-        ...(values['base-url'] ?? env.HAIPAY_BASE_URL ? { baseUrl: values['base-url'] ?? env.HAIPAY_BASE_URL } : {}),
-        merchants: { [currency]: { appId, secretKey: secret(), privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key') } },
-        platformPublicKey: readKey(values['platform-public-key'] ?? env.HAIPAY_PLATFORM_PUBLIC_KEY, '--platform-public-key'),
+        ...((values['base-url'] ?? env.HAIPAY_BASE_URL)
+          ? { baseUrl: values['base-url'] ?? env.HAIPAY_BASE_URL }
+          : {}),
+        merchants: {
+          [currency]: {
+            appId,
+            secretKey: secret(),
+            privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key'),
+          },
+        },
+        platformPublicKey: readKey(
+          values['platform-public-key'] ?? env.HAIPAY_PLATFORM_PUBLIC_KEY,
+          '--platform-public-key',
+        ),
       });
       const data =
         currency === 'CASHIER'
           ? await client.cashierQuery({ orderId: values['order-id'], orderNo: values['order-no'] ?? null })
-          : await client.collectQuery(currency, { orderId: values['order-id'], orderNo: values['order-no'] ?? null });
+          : await client.collectQuery(currency, {
+              orderId: values['order-id'],
+              orderNo: values['order-no'] ?? null,
+            });
       io.stdout(`${JSON.stringify(data, null, 2)}\n`);
       return 0;
     }

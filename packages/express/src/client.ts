@@ -14,7 +14,13 @@ import {
   type LosslessObject,
   type PlainValue,
 } from '@haipay-kit/protocol';
-import { createSigner, createVerifier, type KeyInput, type Signer, type Verifier } from '@haipay-kit/protocol/node';
+import {
+  createSigner,
+  createVerifier,
+  type KeyInput,
+  type Signer,
+  type Verifier,
+} from '@haipay-kit/protocol/node';
 import {
   HaiPayApiError,
   HaiPayConfigError,
@@ -120,7 +126,12 @@ export interface EndpointSpec {
 
 /** Every endpoint the client knows (docs/protocol.md §3). */
 export const HAIPAY_ENDPOINTS = {
-  collectApply: { id: 'collectApply', path: '/{currency}/collect/apply', kind: 'apply', orderIdField: 'orderId' },
+  collectApply: {
+    id: 'collectApply',
+    path: '/{currency}/collect/apply',
+    kind: 'apply',
+    orderIdField: 'orderId',
+  },
   collectQuery: { id: 'collectQuery', path: '/{currency}/collect/query', kind: 'query' },
   refundApply: { id: 'refundApply', path: '/usd/refund/apply', kind: 'apply', orderIdField: 'orderId' },
   refundQuery: { id: 'refundQuery', path: '/usd/refund/refundQuery', kind: 'query' },
@@ -136,7 +147,12 @@ export const HAIPAY_ENDPOINTS = {
   subscriptionQuery: { id: 'subscriptionQuery', path: '/subscription/query', kind: 'query' },
   // Cancelling twice is harmless (4014 "already end status"), so a cancel may be retried like a query.
   subscriptionCancel: { id: 'subscriptionCancel', path: '/subscription/cancel', kind: 'query' },
-  cashierApply: { id: 'cashierApply', path: '/global/cashier/collect/apply', kind: 'apply', orderIdField: 'orderId' },
+  cashierApply: {
+    id: 'cashierApply',
+    path: '/global/cashier/collect/apply',
+    kind: 'apply',
+    orderIdField: 'orderId',
+  },
   cashierQuery: { id: 'cashierQuery', path: '/global/cashier/collect/query', kind: 'query' },
 } as const satisfies Record<string, EndpointSpec>;
 
@@ -196,7 +212,11 @@ export class HaiPayClient {
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
       throw new HaiPayConfigError(`baseUrl: must be http(s), got ${parsed.protocol}`);
     }
-    if (!options.merchants || typeof options.merchants !== 'object' || Object.keys(options.merchants).length === 0) {
+    if (
+      !options.merchants ||
+      typeof options.merchants !== 'object' ||
+      Object.keys(options.merchants).length === 0
+    ) {
       throw new HaiPayConfigError(
         'merchants: give at least one business, e.g. { THB: { appId, secretKey, privateKey } } (one appId per currency).',
       );
@@ -209,7 +229,8 @@ export class HaiPayClient {
     for (const [rawKey, creds] of Object.entries(options.merchants)) {
       const key = rawKey.toUpperCase();
       const option = `merchants.${rawKey}`;
-      if (!creds || typeof creds !== 'object') throw new HaiPayConfigError(`${option}: must be { appId, secretKey, privateKey }.`);
+      if (!creds || typeof creds !== 'object')
+        throw new HaiPayConfigError(`${option}: must be { appId, secretKey, privateKey }.`);
       const appId = normalizeAppId(creds.appId, option);
       let signer: Signer;
       let verifier: Verifier;
@@ -296,7 +317,8 @@ export class HaiPayClient {
     }
     const raw = parsed as LosslessObject;
     const merchant = this.merchantForNotification({ appId: raw.appId?.toString(), currency: raw.currency });
-    if (!merchant) throw new HaiPaySignatureError('Notification names an appId/currency that is not configured.');
+    if (!merchant)
+      throw new HaiPaySignatureError('Notification names an appId/currency that is not configured.');
     if (!this.#merchant(merchant).verifier.verify(raw)) {
       throw new HaiPaySignatureError('Notification signature does not verify with the platform public key.');
     }
@@ -329,7 +351,8 @@ export class HaiPayClient {
         const transient =
           err instanceof HaiPayTimeoutError ||
           err instanceof HaiPayConnectionError ||
-          (err instanceof HaiPayApiError && (OUTCOME_UNKNOWN_CODES.includes(err.code) || err.httpStatus >= 500));
+          (err instanceof HaiPayApiError &&
+            (OUTCOME_UNKNOWN_CODES.includes(err.code) || err.httpStatus >= 500));
         this.#logger.warn('haipay call failed', {
           endpoint: endpoint.id,
           attempt,
@@ -372,16 +395,19 @@ export class HaiPayClient {
     const envelope = parsed as LosslessObject;
     const status = envelope.status instanceof LosslessNumber ? envelope.status.source : envelope.status;
     if (status !== '1') {
-      const code = envelope.error === undefined || envelope.error === null ? String(res.status) : String(envelope.error);
+      const code =
+        envelope.error === undefined || envelope.error === null ? String(res.status) : String(envelope.error);
       throw new HaiPayApiError(code, typeof envelope.msg === 'string' ? envelope.msg : '', res.status);
     }
     const data = envelope.data;
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new HaiPaySignatureError('HaiPay answered status "1" without a signed `data` object; refusing it.');
+      throw new HaiPaySignatureError(
+        'HaiPay answered status "1" without a signed `data` object; refusing it.',
+      );
     }
     if (!merchant.verifier.verify(data as LosslessObject)) {
       throw new HaiPaySignatureError(
-        'The signature of HaiPay\'s answer does not verify. Check `platformPublicKey` and the merchant `secretKey`; ' +
+        "The signature of HaiPay's answer does not verify. Check `platformPublicKey` and the merchant `secretKey`; " +
           'until it verifies, nothing in the answer is believed.',
       );
     }
@@ -396,22 +422,29 @@ export class HaiPayClient {
   }
 
   /** `POST /{currency}/collect/query` — a collection order's status. Retried with backoff. */
-  collectQuery(currency: string, params: { orderId: string; orderNo?: string | null }): Promise<CollectQueryData> {
+  collectQuery(
+    currency: string,
+    params: { orderId: string; orderNo?: string | null },
+  ): Promise<CollectQueryData> {
     return this.call<CollectQueryData>(HAIPAY_ENDPOINTS.collectQuery, currency, params).then(normalizeQuery);
   }
 
   /** `POST /global/cashier/collect/apply` — a global cashier order (the `CASHIER` appId). */
   cashierApply(params: Record<string, unknown>): Promise<CollectApplyData> {
-    return this.call<CollectApplyData>(HAIPAY_ENDPOINTS.cashierApply, this.config.cashierMerchant, params).then(
-      normalizeIds,
-    );
+    return this.call<CollectApplyData>(
+      HAIPAY_ENDPOINTS.cashierApply,
+      this.config.cashierMerchant,
+      params,
+    ).then(normalizeIds);
   }
 
   /** `POST /global/cashier/collect/query` — needs `orderId` and `orderNo`. */
   cashierQuery(params: { orderId: string; orderNo?: string | null }): Promise<CollectQueryData> {
-    return this.call<CollectQueryData>(HAIPAY_ENDPOINTS.cashierQuery, this.config.cashierMerchant, params).then(
-      normalizeQuery,
-    );
+    return this.call<CollectQueryData>(
+      HAIPAY_ENDPOINTS.cashierQuery,
+      this.config.cashierMerchant,
+      params,
+    ).then(normalizeQuery);
   }
 
   /** `POST /usd/refund/apply` — full refund of a card order (`orderId` is a NEW refund id, `orderNo` the original). */
@@ -441,22 +474,35 @@ export class HaiPayClient {
 
   /** `POST /subscription/apply` — create a USD card subscription. Never retried. */
   subscriptionApply(params: Record<string, unknown>): Promise<SubscriptionData> {
-    return this.call<SubscriptionData>(HAIPAY_ENDPOINTS.subscriptionApply, this.config.subscriptionMerchant, params);
+    return this.call<SubscriptionData>(
+      HAIPAY_ENDPOINTS.subscriptionApply,
+      this.config.subscriptionMerchant,
+      params,
+    );
   }
 
   /** `POST /subscription/query` — a subscription and its deductions. */
   subscriptionQuery(params: { subscriptionNo: string }): Promise<SubscriptionData> {
-    return this.call<SubscriptionData>(HAIPAY_ENDPOINTS.subscriptionQuery, this.config.subscriptionMerchant, params);
+    return this.call<SubscriptionData>(
+      HAIPAY_ENDPOINTS.subscriptionQuery,
+      this.config.subscriptionMerchant,
+      params,
+    );
   }
 
   /** `POST /subscription/cancel` — cancel a subscription. */
   subscriptionCancel(params: { subscriptionNo: string }): Promise<SubscriptionData> {
-    return this.call<SubscriptionData>(HAIPAY_ENDPOINTS.subscriptionCancel, this.config.subscriptionMerchant, params);
+    return this.call<SubscriptionData>(
+      HAIPAY_ENDPOINTS.subscriptionCancel,
+      this.config.subscriptionMerchant,
+      params,
+    );
   }
 }
 
 function normalizeIds<T extends HaiPayData>(data: T): T {
-  if (data.orderNo !== undefined && data.orderNo !== null) (data as HaiPayData).orderNo = String(data.orderNo);
+  if (data.orderNo !== undefined && data.orderNo !== null)
+    (data as HaiPayData).orderNo = String(data.orderNo);
   return data;
 }
 
@@ -470,4 +516,3 @@ function normalizeQuery(data: CollectQueryData): CollectQueryData {
 export function isOutcomeUnknown(err: unknown): err is HaiPayOutcomeUnknownError {
   return err instanceof HaiPayOutcomeUnknownError;
 }
-

@@ -35,7 +35,12 @@ export {
   HaiPayOutcomeUnknownError,
   HaiPayConfigError,
 } from './errors.js';
-export { createFetchTransport, type HttpTransport, type TransportRequest, type TransportResponse } from './transport.js';
+export {
+  createFetchTransport,
+  type HttpTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport.js';
 export {
   createConsoleLogger,
   redactingLogger,

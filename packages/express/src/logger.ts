@@ -37,7 +37,8 @@ export const DEFAULT_REDACT_PATHS: readonly string[] = [
 /** The placeholder written in place of a redacted value. */
 export const REDACTED = '[Redacted]';
 
-const PAN_RE = /\b(?:\d[ -]?){13,19}\b/g;
+const PLATFORM_NUMBER_KEYS = new Set(['orderNo', 'subscriptionNo', 'refundNo', 'deductNo']);
+const PAN_RE = /\b\d(?:[ -]?\d){12,18}\b/g;
 
 /**
  * Returns a deep copy of `value` with the values at `paths` replaced by `[Redacted]`. Strings anywhere
@@ -62,7 +63,8 @@ export function redact(value: unknown, paths: readonly string[] = DEFAULT_REDACT
       const hit =
         anyDepth.has(k.toLowerCase()) ||
         pathed.some((p) => p.length === here.length && p.every((seg, i) => seg === '*' || seg === here[i]));
-      out[k] = hit ? REDACTED : walk(x, here);
+      // HaiPay's platform numbers are 16 digits and pass the Luhn check one time in ten: keep them readable.
+      out[k] = hit ? REDACTED : typeof x === 'string' && PLATFORM_NUMBER_KEYS.has(k) ? x : walk(x, here);
     }
     return out;
   };
@@ -111,13 +113,17 @@ export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger 
   const paths = [...DEFAULT_REDACT_PATHS, ...(options.redactPaths ?? [])];
   const write =
     options.write ??
-    ((line: string, level: string) => (level === 'error' || level === 'warn' ? console.error(line) : console.log(line)));
+    ((line: string, level: string) =>
+      level === 'error' || level === 'warn' ? console.error(line) : console.log(line));
   const log =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, fields?: LogFields): void => {
       if (LEVELS[level] < min) return;
       const safe = fields ? (redact(fields, paths) as LogFields) : {};
-      write(JSON.stringify({ level, time: new Date().toISOString(), msg: maskPans(message), ...safe }), level);
+      write(
+        JSON.stringify({ level, time: new Date().toISOString(), msg: maskPans(message), ...safe }),
+        level,
+      );
     };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -6,7 +6,9 @@ import { findCollectMethod, type CollectMethod } from '@haipay-kit/protocol/rule
 import type { PaymentMethod } from './types.js';
 
 /** Wire pairs per browser method and order currency (docs/protocol.md §4–§6 and the sandbox extension). */
-export const METHOD_WIRE: Readonly<Record<Exclude<PaymentMethod, 'cashier'>, Readonly<Record<string, readonly [string, string]>>>> = {
+export const METHOD_WIRE: Readonly<
+  Record<Exclude<PaymentMethod, 'cashier'>, Readonly<Record<string, readonly [string, string]>>>
+> = {
   card: { USD: ['BANK_TRANSFER', 'CREDIT_CARD'] },
   promptpay: { THB: ['QR', 'QR'], USD: ['QR', 'TH_QR_USD'] },
   truemoney: { THB: ['PAYMENT_GATEWAY', 'TM'], USD: ['PAYMENT_GATEWAY', 'TH_TM_USD'] },
@@ -15,7 +17,10 @@ export const METHOD_WIRE: Readonly<Record<Exclude<PaymentMethod, 'cashier'>, Rea
   'twd-atm': { TWD: ['BANK_TRANSFER', 'ATM'], USD: ['BANK_TRANSFER', 'ATM_USD'] },
   'twd-store-ibon': { TWD: ['BANK_TRANSFER', 'STORE_IBON'], USD: ['BANK_TRANSFER', 'STORE_IBON_USD'] },
   'twd-store-fami': { TWD: ['BANK_TRANSFER', 'STORE_FAMI'], USD: ['BANK_TRANSFER', 'STORE_FAMI_USD'] },
-  'twd-store-hilife': { TWD: ['BANK_TRANSFER', 'STORE_HILIFEET'], USD: ['BANK_TRANSFER', 'STORE_HILIFEET_USD'] },
+  'twd-store-hilife': {
+    TWD: ['BANK_TRANSFER', 'STORE_HILIFEET'],
+    USD: ['BANK_TRANSFER', 'STORE_HILIFEET_USD'],
+  },
   'twd-store-okgo': { TWD: ['BANK_TRANSFER', 'STORE_OKGO'], USD: ['BANK_TRANSFER', 'STORE_OKGO_USD'] },
   jkopay: { TWD: ['EWALLET', 'JKO_PAY_TWD'], USD: ['EWALLET', 'JKO_PAY'] },
 };

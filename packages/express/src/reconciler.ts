@@ -32,7 +32,8 @@ export interface Reconciler {
 export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOptions = {}): Reconciler {
   const intervalMs = options.intervalMs ?? 60_000;
   const batchSize = options.batchSize ?? 100;
-  if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new TypeError('reconcile.intervalMs: must be ≥ 10 ms.');
+  if (!Number.isFinite(intervalMs) || intervalMs < 10)
+    throw new TypeError('reconcile.intervalMs: must be ≥ 10 ms.');
   const logger = options.logger ?? checkout.options.logger;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -44,7 +45,10 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
       try {
         await checkout.refresh(record.orderId, { force: true });
       } catch (err) {
-        logger.warn('haipay reconcile failed for an order', { orderId: record.orderId, message: (err as Error).message });
+        logger.warn('haipay reconcile failed for an order', {
+          orderId: record.orderId,
+          message: (err as Error).message,
+        });
       }
     }
     await checkout.runPendingHooks(batchSize);
@@ -60,9 +64,14 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
     runOnce,
     start() {
       if (timer) return;
-      if (options.runOnStart ?? true) void runOnce().catch((e: unknown) => logger.error('haipay reconcile pass failed', { message: String(e) }));
+      if (options.runOnStart ?? true)
+        void runOnce().catch((e: unknown) =>
+          logger.error('haipay reconcile pass failed', { message: String(e) }),
+        );
       timer = setInterval(() => {
-        void runOnce().catch((e: unknown) => logger.error('haipay reconcile pass failed', { message: String(e) }));
+        void runOnce().catch((e: unknown) =>
+          logger.error('haipay reconcile pass failed', { message: String(e) }),
+        );
       }, intervalMs);
       timer.unref();
     },

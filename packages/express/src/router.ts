@@ -131,7 +131,10 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     options.client && typeof (options.client as HaiPayClient).collectApply === 'function',
     '`client` must be a HaiPayClient (new HaiPayClient({ merchants, platformPublicKey })).',
   );
-  assertOption(typeof options.resolveOrder === 'function', '`resolveOrder(req, body)` is required: it decides amount, currency, subject and buyerId server-side.');
+  assertOption(
+    typeof options.resolveOrder === 'function',
+    '`resolveOrder(req, body)` is required: it decides amount, currency, subject and buyerId server-side.',
+  );
   let base: URL;
   try {
     base = new URL(options.publicBaseUrl);
@@ -145,7 +148,9 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   try {
     new URL(options.returnUrl);
   } catch {
-    throw new HaiPayConfigError('createHaiPayRouter: `returnUrl` must be an absolute URL of your order-status page.');
+    throw new HaiPayConfigError(
+      'createHaiPayRouter: `returnUrl` must be an absolute URL of your order-status page.',
+    );
   }
   assertOption(
     Array.isArray(options.allowedOrigins) && options.allowedOrigins.length > 0,
@@ -157,25 +162,36 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       try {
         u = new URL(o);
       } catch {
-        throw new HaiPayConfigError(`createHaiPayRouter: allowedOrigins entry "${o}" is not an origin like "https://shop.example".`);
+        throw new HaiPayConfigError(
+          `createHaiPayRouter: allowedOrigins entry "${o}" is not an origin like "https://shop.example".`,
+        );
       }
       if (u.origin !== o.replace(/\/$/, '')) {
-        throw new HaiPayConfigError(`createHaiPayRouter: allowedOrigins entry "${o}" must be an origin only (no path), e.g. "${u.origin}".`);
+        throw new HaiPayConfigError(
+          `createHaiPayRouter: allowedOrigins entry "${o}" must be an origin only (no path), e.g. "${u.origin}".`,
+        );
       }
       return u.origin;
     }),
   );
   const production = options.production ?? process.env.NODE_ENV === 'production';
   if (production) {
-    assertOption(base.protocol === 'https:', '`publicBaseUrl` must be https in production (HaiPay posts notifications there).');
+    assertOption(
+      base.protocol === 'https:',
+      '`publicBaseUrl` must be https in production (HaiPay posts notifications there).',
+    );
   }
   const rate = options.rateLimit === undefined ? { windowMs: 60_000, max: 30 } : options.rateLimit;
   if (rate !== false) {
-    assertOption(rate.windowMs > 0 && rate.max > 0, '`rateLimit` needs positive `windowMs` and `max` (or false).');
+    assertOption(
+      rate.windowMs > 0 && rate.max > 0,
+      '`rateLimit` needs positive `windowMs` and `max` (or false).',
+    );
   }
   if (options.subscriptions) {
     assertOption(
-      typeof options.subscriptions.resolvePlan === 'function' && typeof options.subscriptions.authorize === 'function',
+      typeof options.subscriptions.resolvePlan === 'function' &&
+        typeof options.subscriptions.authorize === 'function',
       '`subscriptions` needs `resolvePlan(req, body)` and `authorize(req, subscription)`.',
     );
   }
@@ -212,7 +228,10 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       try {
         const raw = rawNotificationBody(req);
         const result = await checkout.handleNotification(raw);
-        res.status(result.httpStatus).type('text/plain').send(result.ack ? 'SUCCESS' : 'FAIL');
+        res
+          .status(result.httpStatus)
+          .type('text/plain')
+          .send(result.ack ? 'SUCCESS' : 'FAIL');
       } catch (err) {
         logger.error('haipay notification failed', { message: (err as Error).message });
         // Not SUCCESS: HaiPay retries (docs/protocol.md §2.6).
@@ -254,7 +273,9 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       res.set('Access-Control-Expose-Headers', 'Date');
     } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       // Browsers always send Origin on POST; its absence means a non-browser caller or a stripped header.
-      res.status(403).json(errorBody('origin_required', 'An Origin header from an allowed origin is required.'));
+      res
+        .status(403)
+        .json(errorBody('origin_required', 'An Origin header from an allowed origin is required.'));
       return;
     }
     if (req.method === 'OPTIONS') {
@@ -305,7 +326,11 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     }
     const key = req.get('idempotency-key');
     if (!key || !IDEMPOTENCY_KEY_RE.test(key)) {
-      throw new HttpError(400, 'invalid_request', 'An Idempotency-Key header of 8–200 printable characters is required.');
+      throw new HttpError(
+        400,
+        'invalid_request',
+        'An Idempotency-Key header of 8–200 printable characters is required.',
+      );
     }
     if (card && production && req.protocol !== 'https') {
       throw new HttpError(403, 'insecure_transport', 'Card payments require HTTPS.');
@@ -316,7 +341,8 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   /** Drops card data from the request object once it has been forwarded. */
   const scrub = (req: Request) => {
     const b = req.body as Record<string, unknown> | undefined;
-    if (b && typeof b === 'object') for (const k of ['cardNumber', 'cvv', 'expiryMonth', 'expiryYear']) delete b[k];
+    if (b && typeof b === 'object')
+      for (const k of ['cardNumber', 'cvv', 'expiryMonth', 'expiryYear']) delete b[k];
   };
 
   const resolveOr400 = async <T>(fn: () => T | Promise<T>): Promise<T> => {
@@ -337,7 +363,13 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       const result = await checkout.createPayment(body, order, context(req), key);
       scrub(req);
       if (result.httpStatus === 502) {
-        res.status(502).json(errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the payment.', { code: result.gatewayError?.code }));
+        res
+          .status(502)
+          .json(
+            errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the payment.', {
+              code: result.gatewayError?.code,
+            }),
+          );
         return;
       }
       res.status(result.httpStatus).json(result.view);
@@ -356,7 +388,8 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
 
   const refreshed = async (record: PaymentRecord): Promise<PaymentRecord> => {
     if (isFinalStatus(record.status)) return record;
-    const stale = record.checkedAt === null || Date.now() - record.checkedAt >= checkout.options.refreshAfterMs;
+    const stale =
+      record.checkedAt === null || Date.now() - record.checkedAt >= checkout.options.refreshAfterMs;
     return stale ? ((await checkout.refresh(record.orderId).catch(() => null)) ?? record) : record;
   };
 
@@ -438,7 +471,13 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
         const result = await checkout.createSubscription(body, plan, context(req), key);
         scrub(req);
         if (result.httpStatus === 502) {
-          res.status(502).json(errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the subscription.', { code: result.gatewayError?.code }));
+          res
+            .status(502)
+            .json(
+              errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the subscription.', {
+                code: result.gatewayError?.code,
+              }),
+            );
           return;
         }
         res.status(result.httpStatus).json(result.view);
@@ -485,7 +524,14 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     } else if (err instanceof HaiPayError) {
       logger.error('haipay request failed', { path: req.path, error: err.name, message: err.message });
       const status = err instanceof HaiPayConfigError ? 500 : 502;
-      res.status(status).json(errorBody(status === 500 ? 'server_error' : 'gateway_error', status === 500 ? 'Payment service misconfigured.' : err.message));
+      res
+        .status(status)
+        .json(
+          errorBody(
+            status === 500 ? 'server_error' : 'gateway_error',
+            status === 500 ? 'Payment service misconfigured.' : err.message,
+          ),
+        );
     } else {
       logger.error('haipay request failed', { path: req.path, message: (err as Error)?.message });
       res.status(500).json(errorBody('server_error', 'Something went wrong.'));
@@ -514,7 +560,8 @@ export function rawNotificationBody(req: Request): string {
   const body: unknown = req.body;
   if (Buffer.isBuffer(body)) {
     const text = body.toString('utf8');
-    if (req.is('application/x-www-form-urlencoded')) return JSON.stringify(Object.fromEntries(new URLSearchParams(text)));
+    if (req.is('application/x-www-form-urlencoded'))
+      return JSON.stringify(Object.fromEntries(new URLSearchParams(text)));
     return text;
   }
   const kept = (req as unknown as { rawBody?: unknown }).rawBody;

@@ -32,7 +32,10 @@ export function generateTestNotification(options: TestNotificationOptions): stri
 }
 
 /** Posts a notification body to `url`; resolves with the HTTP status and the answer text (`SUCCESS` when accepted). */
-export async function sendTestNotification(url: string, body: string): Promise<{ status: number; body: string }> {
+export async function sendTestNotification(
+  url: string,
+  body: string,
+): Promise<{ status: number; body: string }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   return { status: res.status, body: await res.text() };
 }

@@ -34,14 +34,22 @@ export function createFetchTransport(): HttpTransport {
     async request(req) {
       const signal = AbortSignal.timeout(req.timeoutMs);
       try {
-        const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body ?? null, signal });
+        const res = await fetch(req.url, {
+          method: req.method,
+          headers: req.headers,
+          body: req.body ?? null,
+          signal,
+        });
         return { status: res.status, body: await res.text() };
       } catch (err) {
         const name = (err as { name?: string })?.name;
         if (name === 'TimeoutError' || name === 'AbortError' || signal.aborted) {
-          throw new HaiPayTimeoutError(`No answer from ${new URL(req.url).origin} within ${req.timeoutMs} ms`, {
-            cause: err,
-          });
+          throw new HaiPayTimeoutError(
+            `No answer from ${new URL(req.url).origin} within ${req.timeoutMs} ms`,
+            {
+              cause: err,
+            },
+          );
         }
         const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
         throw new HaiPayConnectionError(

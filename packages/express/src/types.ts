@@ -1,7 +1,14 @@
 /** Types shared by the client, the store and the router (the browser contract lives in docs/contracts.md). */
 
 /** Status of a payment as the browser sees it. Final: `succeeded`, `failed`, `expired`. */
-export const PAYMENT_STATUSES = ['unknown', 'pending', 'processing', 'succeeded', 'failed', 'expired'] as const;
+export const PAYMENT_STATUSES = [
+  'unknown',
+  'pending',
+  'processing',
+  'succeeded',
+  'failed',
+  'expired',
+] as const;
 /** One of {@link PAYMENT_STATUSES}. */
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 

@@ -13,18 +13,29 @@ import type { PaymentEvent, ResolvedOrder } from '../src/checkout.js';
 export const ORIGIN = 'https://shop.example';
 
 /** Client options for a sandbox (every merchant of its config). */
-export function clientOptionsFor(sandbox: Sandbox, extra: Partial<HaiPayClientOptions> = {}): HaiPayClientOptions {
+export function clientOptionsFor(
+  sandbox: Sandbox,
+  extra: Partial<HaiPayClientOptions> = {},
+): HaiPayClientOptions {
   const merchants: HaiPayClientOptions['merchants'] = {};
   for (const m of sandbox.config.merchants) {
     merchants[m.currency] = { appId: m.appId, secretKey: m.secretKey, privateKey: m.privateKey! };
   }
-  return { baseUrl: sandbox.url, merchants, platformPublicKey: sandbox.config.platform.publicKey, timeoutMs: 3000, retryDelayMs: 10, ...extra };
+  return {
+    baseUrl: sandbox.url,
+    merchants,
+    platformPublicKey: sandbox.config.platform.publicKey,
+    timeoutMs: 3000,
+    retryDelayMs: 10,
+    ...extra,
+  };
 }
 
 /** Captures log lines (as JSON text) so tests can grep them. */
 export function captureLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const w = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(JSON.stringify({ level, msg, ...fields }));
+  const w = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    lines.push(JSON.stringify({ level, msg, ...fields }));
   return { lines, debug: w('debug'), info: w('info'), warn: w('warn'), error: w('error') };
 }
 
@@ -40,8 +51,15 @@ export interface Harness {
   calls: string[];
   /** Next resolveOrder answer (per test). */
   order: ResolvedOrder;
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: any; headers: Headers }>;
+  get(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -106,7 +124,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { origin: ORIGIN, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        origin: ORIGIN,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
       redirect: 'manual',
     });
@@ -127,7 +149,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logger,
     calls,
     order: { amount: '100.00', currency: 'THB', subject: 'Order #123', buyerId: 'u-1001' },
-    post: (path: string, body: unknown, headers?: Record<string, string>) => call('POST', path, body, headers),
+    post: (path: string, body: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body, headers),
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
     async close() {
       await router.close();

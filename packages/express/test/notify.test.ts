@@ -58,9 +58,15 @@ describe('POST /notify', () => {
     assert.equal((await h.store.get(p.orderId))?.status, 'succeeded');
     const again = await notify(body);
     assert.equal(again.text, 'SUCCESS', 'a duplicate is acknowledged');
-    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), [`succeeded:${p.orderId}`]);
+    assert.deepEqual(
+      h.calls.filter((c) => c.endsWith(p.orderId)),
+      [`succeeded:${p.orderId}`],
+    );
     const log = await h.store.listNotifications(p.orderId);
-    assert.deepEqual(log.map((n) => n.outcome), ['applied', 'duplicate']);
+    assert.deepEqual(
+      log.map((n) => n.outcome),
+      ['applied', 'duplicate'],
+    );
   });
 
   it('rejects a tampered notification (not SUCCESS) and changes nothing', async () => {
@@ -72,9 +78,15 @@ describe('POST /notify', () => {
     const record = await h.store.get(p.orderId);
     assert.equal(record?.status, 'pending');
     assert.equal(record?.version, 3, 'no write beyond creation (unknown → patch → pending)');
-    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), []);
+    assert.deepEqual(
+      h.calls.filter((c) => c.endsWith(p.orderId)),
+      [],
+    );
     const log = await h.store.listNotifications(p.orderId);
-    assert.deepEqual(log.map((n) => [n.verified, n.outcome]), [[false, 'rejected_signature']]);
+    assert.deepEqual(
+      log.map((n) => [n.verified, n.outcome]),
+      [[false, 'rejected_signature']],
+    );
     // Signed with a key that is not the platform's → rejected too.
     const forged = generateTestNotification({
       payload: paid(p),
@@ -92,7 +104,10 @@ describe('POST /notify', () => {
     const record = await h.store.get(p.orderId);
     assert.notEqual(record?.status, 'succeeded');
     assert.match(record?.failureReason ?? '', /review: amount 1\.00/);
-    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), [`mismatch:${p.orderId}`]);
+    assert.deepEqual(
+      h.calls.filter((c) => c.endsWith(p.orderId)),
+      [`mismatch:${p.orderId}`],
+    );
     // A currency mismatch is held too.
     const q = await promptpay();
     await notify(signed(paid(q, { currency: 'USD' })));
@@ -115,9 +130,15 @@ describe('POST /notify', () => {
     await sandbox.clock.advance(11 * 60_000);
     await sandbox.idle();
     assert.equal((await h.store.get(p.orderId))?.status, 'succeeded');
-    const delivered = sandbox.notifications(p.orderNo).flatMap((n) => n.attempts).filter((a) => a.delivered);
+    const delivered = sandbox
+      .notifications(p.orderNo)
+      .flatMap((n) => n.attempts)
+      .filter((a) => a.delivered);
     assert.ok(delivered.length >= 2, `the sandbox delivered the notification twice (${delivered.length})`);
-    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), [`succeeded:${p.orderId}`]);
+    assert.deepEqual(
+      h.calls.filter((c) => c.endsWith(p.orderId)),
+      [`succeeded:${p.orderId}`],
+    );
     const log = await h.store.listNotifications(p.orderId);
     assert.deepEqual(log.map((n) => n.outcome).slice(0, 2), ['applied', 'duplicate']);
     sandbox.clearFaults();
@@ -129,13 +150,18 @@ describe('POST /notify', () => {
     const late = await notify(signed({ ...paid(p), status: 3, amount: '0.00', errorMsg: 'Order expired' }));
     assert.equal(late.text, 'SUCCESS', 'acknowledged so HaiPay stops retrying');
     assert.equal((await h.store.get(p.orderId))?.status, 'succeeded');
-    assert.deepEqual(h.calls.filter((c) => c.endsWith(p.orderId)), [`succeeded:${p.orderId}`]);
+    assert.deepEqual(
+      h.calls.filter((c) => c.endsWith(p.orderId)),
+      [`succeeded:${p.orderId}`],
+    );
     const log = await h.store.listNotifications(p.orderId);
     assert.equal(log.at(-1)?.outcome, 'stale');
   });
 
   it('an unknown order is confirmed by query and not acknowledged', async () => {
-    const res = await notify(signed(paid({ orderId: 'hp_notours0000000000000', orderNo: '6000000000000000' })));
+    const res = await notify(
+      signed(paid({ orderId: 'hp_notours0000000000000', orderNo: '6000000000000000' })),
+    );
     assert.notEqual(res.text, 'SUCCESS');
     assert.equal(res.status, 404);
   });
@@ -154,7 +180,11 @@ describe('POST /notify', () => {
       const body = signed(paid(p));
       const first = await notify(body, `${flaky.url}/haipay/notify`);
       assert.notEqual(first.text, 'SUCCESS');
-      assert.equal((await flaky.store.get(p.orderId))?.status, 'succeeded', 'the state change itself is kept');
+      assert.equal(
+        (await flaky.store.get(p.orderId))?.status,
+        'succeeded',
+        'the state change itself is kept',
+      );
       const second = await notify(body, `${flaky.url}/haipay/notify`);
       assert.equal(second.text, 'SUCCESS');
       await notify(body, `${flaky.url}/haipay/notify`);

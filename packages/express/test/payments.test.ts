@@ -92,7 +92,14 @@ describe('payment methods: create → final, hook exactly once', () => {
     assert.deepEqual(hookCalls(p.orderId), [`succeeded:${p.orderId}`]);
   });
 
-  for (const method of ['twd-atm', 'twd-store-ibon', 'twd-store-fami', 'twd-store-hilife', 'twd-store-okgo', 'jkopay']) {
+  for (const method of [
+    'twd-atm',
+    'twd-store-ibon',
+    'twd-store-fami',
+    'twd-store-hilife',
+    'twd-store-okgo',
+    'jkopay',
+  ]) {
     it(`${method} (TWD): redirect to the hosted page, then paid`, async () => {
       h.order = { amount: '1500', currency: 'TWD', subject: 'Order #125', buyerId: 'u-1001' };
       const p = await pay(method, { name: 'Wang Xiaoming', phone: '0912345678' });
@@ -108,17 +115,25 @@ describe('payment methods: create → final, hook exactly once', () => {
 
   it('card (USD, PCI direct): success card settles; decline card fails', async () => {
     h.order = { amount: '25.00', currency: 'USD', subject: 'Order #126', buyerId: 'u-1001' };
-    const ok = await h.post('/haipay/payments', { method: 'card', ...BUYER, phone: '', ...CARD }, { ...idem(), 'user-agent': 'test-agent', referer: `${ORIGIN}/checkout` });
+    const ok = await h.post(
+      '/haipay/payments',
+      { method: 'card', ...BUYER, phone: '', ...CARD },
+      { ...idem(), 'user-agent': 'test-agent', referer: `${ORIGIN}/checkout` },
+    );
     assert.ok(ok.status === 201, JSON.stringify(ok.json));
     await sandbox.idle();
-    const sandboxOrder = sandbox.order(ok.json.orderNo) as Record<string, unknown>;
+    const sandboxOrder = sandbox.order(ok.json.orderNo);
     assert.ok(sandboxOrder);
     if (ok.json.next.type === 'redirect') await complete(ok.json.orderNo, 'success');
     assert.equal((await h.get(`/haipay/payments/${ok.json.orderId}`)).json.status, 'succeeded');
     assert.deepEqual(hookCalls(ok.json.orderId), [`succeeded:${ok.json.orderId}`]);
     assert.ok(!JSON.stringify(ok.json).includes(CARD.cardNumber), 'card number never echoed');
 
-    const bad = await h.post('/haipay/payments', { method: 'card', ...BUYER, ...CARD, cardNumber: '4000000000009995' }, idem());
+    const bad = await h.post(
+      '/haipay/payments',
+      { method: 'card', ...BUYER, ...CARD, cardNumber: '4000000000009995' },
+      idem(),
+    );
     assert.ok(bad.status === 201, JSON.stringify(bad.json));
     await sandbox.idle();
     const view = await h.get(`/haipay/payments/${bad.json.orderId}`);
@@ -181,12 +196,22 @@ describe('validation and browser-route safety', () => {
     const before = sandbox.orders().length;
     const res = await h.post(
       '/haipay/payments',
-      { method: 'card', name: 'S', email: 'not-an-email', cardNumber: '4242424242424241', expiryMonth: '12', expiryYear: '2030', cvv: '1' },
+      {
+        method: 'card',
+        name: 'S',
+        email: 'not-an-email',
+        cardNumber: '4242424242424241',
+        expiryMonth: '12',
+        expiryYear: '2030',
+        cvv: '1',
+      },
       idem(),
     );
     assert.equal(res.status, 400);
     assert.equal(res.json.error.type, 'validation_error');
-    const fields = Object.fromEntries(res.json.error.fields.map((f: { field: string; code: string }) => [f.field, f.code]));
+    const fields = Object.fromEntries(
+      res.json.error.fields.map((f: { field: string; code: string }) => [f.field, f.code]),
+    );
     assert.equal(fields.cardNumber, 'card_number_invalid');
     assert.equal(fields.email, 'invalid_email');
     assert.equal(fields.cvv, 'cvv_invalid');
@@ -203,7 +228,10 @@ describe('validation and browser-route safety', () => {
   it('refuses other origins, non-JSON, missing idempotency keys and big bodies', async () => {
     h.order = { amount: '100.00', currency: 'THB', subject: 'x', buyerId: 'u-1001' };
     const body = { method: 'promptpay', ...BUYER };
-    assert.equal((await h.post('/haipay/payments', body, { ...idem(), origin: 'https://evil.example' })).status, 403);
+    assert.equal(
+      (await h.post('/haipay/payments', body, { ...idem(), origin: 'https://evil.example' })).status,
+      403,
+    );
     const form = await fetch(`${h.url}/haipay/payments`, {
       method: 'POST',
       headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', ...idem() },
@@ -215,7 +243,10 @@ describe('validation and browser-route safety', () => {
     assert.equal(noKey.json.error.type, 'invalid_request');
     const big = await h.post('/haipay/payments', { ...body, name: 'x'.repeat(40_000) }, idem());
     assert.equal(big.status, 413);
-    const preflight = await fetch(`${h.url}/haipay/payments`, { method: 'OPTIONS', headers: { origin: ORIGIN } });
+    const preflight = await fetch(`${h.url}/haipay/payments`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN },
+    });
     assert.equal(preflight.status, 204);
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Idempotency-Key/);
     assert.equal((await h.get('/haipay/payments/hp_doesnotexist000000')).status, 404);

@@ -159,20 +159,43 @@ describe('card data at rest and in logs', () => {
     await withHarness(
       async (h) => {
         h.order = { amount: '25.00', currency: 'USD', subject: 'Order #5', buyerId: 'u-1001' };
-        const ok = await h.post('/haipay/payments', { method: 'card', ...BUYER, ...CARD, cardNumber: pan, cvv: '987' }, idem());
+        const ok = await h.post(
+          '/haipay/payments',
+          { method: 'card', ...BUYER, ...CARD, cardNumber: pan, cvv: '987' },
+          idem(),
+        );
         assert.equal(ok.status, 201);
         assert.ok(!JSON.stringify(ok.json).includes(pan));
         // a validation failure and an outcome-unknown card apply, both logged
-        await h.post('/haipay/payments', { method: 'card', ...BUYER, ...CARD, cardNumber: pan, cvv: 'x' }, idem());
+        await h.post(
+          '/haipay/payments',
+          { method: 'card', ...BUYER, ...CARD, cardNumber: pan, cvv: 'x' },
+          idem(),
+        );
         sandbox.injectFault({ mode: '1003', endpoint: 'usd/collect/apply' });
-        const unknown = await h.post('/haipay/payments', { method: 'card', ...BUYER, ...CARD, cardNumber: pan }, idem());
+        const unknown = await h.post(
+          '/haipay/payments',
+          { method: 'card', ...BUYER, ...CARD, cardNumber: pan },
+          idem(),
+        );
         assert.equal(unknown.status, 202);
         // replay of the same key/body must match without storing the card
         const key = idem();
-        const a = await h.post('/haipay/payments', { method: 'card', ...BUYER, ...CARD, cardNumber: pan }, key);
-        const b = await h.post('/haipay/payments', { method: 'card', ...BUYER, ...CARD, cardNumber: pan }, key);
+        const a = await h.post(
+          '/haipay/payments',
+          { method: 'card', ...BUYER, ...CARD, cardNumber: pan },
+          key,
+        );
+        const b = await h.post(
+          '/haipay/payments',
+          { method: 'card', ...BUYER, ...CARD, cardNumber: pan },
+          key,
+        );
         assert.equal(a.json.orderId, b.json.orderId);
-        h.router.checkout.options.logger.info('a line with a stray pan', { body: { cardNumber: pan, cvv: '987' }, note: `pan ${pan}` });
+        h.router.checkout.options.logger.info('a line with a stray pan', {
+          body: { cardNumber: pan, cvv: '987' },
+          note: `pan ${pan}`,
+        });
         logs = h.logger.lines;
       },
       { store },

@@ -30,7 +30,10 @@ export function sampleRecord(overrides: Partial<NewPaymentRecord> = {}): NewPaym
 }
 
 /** Runs the store contract against stores made by `factory` (called once per test). */
-export function runPaymentStoreContract(name: string, factory: () => PaymentStore | Promise<PaymentStore>): void {
+export function runPaymentStoreContract(
+  name: string,
+  factory: () => PaymentStore | Promise<PaymentStore>,
+): void {
   describe(`PaymentStore contract: ${name}`, () => {
     let store: PaymentStore;
     beforeEach(async () => {
@@ -111,21 +114,34 @@ export function runPaymentStoreContract(name: string, factory: () => PaymentStor
       await store.transition(c.orderId, 'succeeded');
       await store.markChecked(a.orderId, 2000);
       const all = await store.listUnsettled();
-      assert.deepEqual(all.map((r) => r.orderId), [b.orderId, a.orderId]);
+      assert.deepEqual(
+        all.map((r) => r.orderId),
+        [b.orderId, a.orderId],
+      );
       const stale = await store.listUnsettled({ checkedBefore: 1000 });
-      assert.deepEqual(stale.map((r) => r.orderId), [b.orderId]);
+      assert.deepEqual(
+        stale.map((r) => r.orderId),
+        [b.orderId],
+      );
     });
 
     it('grants a hook claim once per status, with a lease, and never after completion', async () => {
       const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
       assert.equal(await store.claimHook(orderId, 'succeeded', 1000), false, 'status is not succeeded yet');
       await store.transition(orderId, 'succeeded');
-      assert.deepEqual((await store.listHookPending(['succeeded'])).map((r) => r.orderId), [orderId]);
+      assert.deepEqual(
+        (await store.listHookPending(['succeeded'])).map((r) => r.orderId),
+        [orderId],
+      );
       assert.equal(await store.claimHook(orderId, 'succeeded', 1000, 10_000), true);
       assert.equal(await store.claimHook(orderId, 'succeeded', 1000, 10_500), false, 'lease held');
       await store.releaseHook(orderId);
       assert.equal(await store.claimHook(orderId, 'succeeded', 1000, 10_600), true, 'released → claimable');
-      assert.equal(await store.claimHook(orderId, 'succeeded', 1000, 12_000), true, 'lease expired → claimable');
+      assert.equal(
+        await store.claimHook(orderId, 'succeeded', 1000, 12_000),
+        true,
+        'lease expired → claimable',
+      );
       await store.completeHook(orderId, 'succeeded');
       assert.equal(await store.claimHook(orderId, 'succeeded', 1000, 99_000), false, 'done → never again');
       assert.equal((await store.get(orderId))?.hookStatus, 'succeeded');
@@ -145,24 +161,52 @@ export function runPaymentStoreContract(name: string, factory: () => PaymentStor
       assert.equal(after.outcome === 'replay' && after.record.responseStatus, 201, 'first answer kept');
       const conflict = await store.reserveIdempotencyKey({ ...base, requestHash: 'h2' });
       assert.equal(conflict.outcome, 'conflict');
-      assert.deepEqual(await store.reserveIdempotencyKey({ ...base, scope: 'subscriptions' }), { outcome: 'reserved' });
+      assert.deepEqual(await store.reserveIdempotencyKey({ ...base, scope: 'subscriptions' }), {
+        outcome: 'reserved',
+      });
     });
 
     it('lets exactly one of many racing reservations of one key win', async () => {
       const results = await Promise.all(
         [1, 2, 3, 4].map((i) =>
-          store.reserveIdempotencyKey({ scope: 'payments', key: 'race-key-1', requestHash: 'h', orderId: `hp_${i}` }),
+          store.reserveIdempotencyKey({
+            scope: 'payments',
+            key: 'race-key-1',
+            requestHash: 'h',
+            orderId: `hp_${i}`,
+          }),
         ),
       );
       assert.equal(results.filter((r) => r.outcome === 'reserved').length, 1);
     });
 
     it('keeps a notification log per order, oldest first', async () => {
-      await store.appendNotification({ orderId: 'hp_a', receivedAt: '2026-01-01T00:00:00.000Z', verified: true, outcome: 'applied', body: '{"a":1}' });
-      await store.appendNotification({ orderId: 'hp_b', receivedAt: '2026-01-01T00:00:01.000Z', verified: false, outcome: 'rejected_signature', body: '{}' });
-      await store.appendNotification({ orderId: 'hp_a', receivedAt: '2026-01-01T00:00:02.000Z', verified: true, outcome: 'duplicate', body: '{"a":2}' });
+      await store.appendNotification({
+        orderId: 'hp_a',
+        receivedAt: '2026-01-01T00:00:00.000Z',
+        verified: true,
+        outcome: 'applied',
+        body: '{"a":1}',
+      });
+      await store.appendNotification({
+        orderId: 'hp_b',
+        receivedAt: '2026-01-01T00:00:01.000Z',
+        verified: false,
+        outcome: 'rejected_signature',
+        body: '{}',
+      });
+      await store.appendNotification({
+        orderId: 'hp_a',
+        receivedAt: '2026-01-01T00:00:02.000Z',
+        verified: true,
+        outcome: 'duplicate',
+        body: '{"a":2}',
+      });
       const log = await store.listNotifications('hp_a');
-      assert.deepEqual(log.map((n) => n.outcome), ['applied', 'duplicate']);
+      assert.deepEqual(
+        log.map((n) => n.outcome),
+        ['applied', 'duplicate'],
+      );
       assert.equal(log[0]?.verified, true);
       assert.equal(log[0]?.body, '{"a":1}');
     });

@@ -12,7 +12,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 runPaymentStoreContract('memory', () => new MemoryPaymentStore());
-runPaymentStoreContract('sqlite', () => new SqlitePaymentStore({ filename: join(dir, `contract-${n++}.db`) }));
+runPaymentStoreContract(
+  'sqlite',
+  () => new SqlitePaymentStore({ filename: join(dir, `contract-${n++}.db`) }),
+);
 
 describe('SqlitePaymentStore', () => {
   it('keeps state across reopening the same file, and migrates once', async () => {
@@ -34,7 +37,10 @@ describe('SqlitePaymentStore', () => {
     const a = new SqlitePaymentStore({ filename });
     const b = new SqlitePaymentStore({ filename });
     const rec = await a.create(sampleRecord({ status: 'pending' }));
-    const [ra, rb] = await Promise.all([a.transition(rec.orderId, 'succeeded'), b.transition(rec.orderId, 'failed')]);
+    const [ra, rb] = await Promise.all([
+      a.transition(rec.orderId, 'succeeded'),
+      b.transition(rec.orderId, 'failed'),
+    ]);
     assert.equal(Number(ra.changed) + Number(rb.changed), 1);
     await a.close();
     await b.close();

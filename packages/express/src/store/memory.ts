@@ -91,7 +91,12 @@ export class MemoryPaymentStore implements PaymentStore {
       .map((r) => structuredClone(r));
   }
 
-  async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now = Date.now()): Promise<boolean> {
+  async claimHook(
+    orderId: string,
+    status: RecordStatus,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<boolean> {
     const r = this.#records.get(orderId);
     if (!r || r.status !== status || r.hookStatus === status) return false;
     const claimedAt = this.#hookClaims.get(orderId);

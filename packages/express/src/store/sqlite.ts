@@ -165,7 +165,9 @@ export class SqlitePaymentStore implements PaymentStore {
       'CREATE TABLE IF NOT EXISTS haipay_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
     );
     const applied = new Set(
-      (this.db.prepare('SELECT version FROM haipay_migrations').all() as { version: number }[]).map((r) => r.version),
+      (this.db.prepare('SELECT version FROM haipay_migrations').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
     );
     const run = this.db.transaction((m: (typeof SQLITE_MIGRATIONS)[number]) => {
       this.db.exec(m.sql);
@@ -177,7 +179,8 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   #getRow(orderId: string): Row | undefined {
-    return this.db.prepare('SELECT * FROM haipay_payments WHERE order_id = ?').get(orderId) as Row | undefined;
+    return this.db.prepare('SELECT * FROM haipay_payments WHERE order_id = ?').get(orderId) as
+      Row | undefined;
   }
 
   async create(input: NewPaymentRecord): Promise<PaymentRecord> {
@@ -206,7 +209,12 @@ export class SqlitePaymentStore implements PaymentStore {
   #patchColumns(patch: PaymentPatch): { sets: string[]; params: Record<string, unknown> } {
     const sets: string[] = [];
     const params: Record<string, unknown> = {};
-    const cols = { orderNo: 'order_no', next: 'next_json', expiresAt: 'expires_at', failureReason: 'failure_reason' } as const;
+    const cols = {
+      orderNo: 'order_no',
+      next: 'next_json',
+      expiresAt: 'expires_at',
+      failureReason: 'failure_reason',
+    } as const;
     for (const [key, col] of Object.entries(cols) as [keyof PaymentPatch, string][]) {
       if (!(key in patch) || patch[key] === undefined) continue;
       const v = patch[key];
@@ -263,7 +271,12 @@ export class SqlitePaymentStore implements PaymentStore {
     return rows.map(fromRow);
   }
 
-  async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now = Date.now()): Promise<boolean> {
+  async claimHook(
+    orderId: string,
+    status: RecordStatus,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<boolean> {
     const info = this.db
       .prepare(
         `UPDATE haipay_payments SET hook_claim_at = @now
@@ -346,7 +359,14 @@ export class SqlitePaymentStore implements PaymentStore {
   async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
     const rows = this.db
       .prepare('SELECT * FROM haipay_notifications WHERE order_id = ? ORDER BY id')
-      .all(orderId) as { id: number; order_id: string; received_at: string; verified: number; outcome: string; body: string }[];
+      .all(orderId) as {
+      id: number;
+      order_id: string;
+      received_at: string;
+      verified: number;
+      outcome: string;
+      body: string;
+    }[];
     return rows.map((r) => ({
       id: r.id,
       orderId: r.order_id,

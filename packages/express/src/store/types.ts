@@ -129,7 +129,9 @@ export interface PaymentStore {
    * Stores an idempotency key (unique per scope) pointing at `orderId`. When the key exists: `replay`
    * if the request hash matches, `conflict` otherwise.
    */
-  reserveIdempotencyKey(record: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>): Promise<IdempotencyReservation>;
+  reserveIdempotencyKey(
+    record: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
+  ): Promise<IdempotencyReservation>;
   /** Stores the HTTP status of the first answer given for a key. */
   finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void>;
   /** Appends to the notification log. */

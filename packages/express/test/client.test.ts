@@ -1,0 +1,144 @@
+/** HaiPayClient against the sandbox: signing, verification, typed errors, retries, eager option checks. */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { LosslessNumber } from '@haipay-kit/protocol';
+import { HaiPayClient } from '../src/client.js';
+import {
+  HaiPayApiError,
+  HaiPayConfigError,
+  HaiPayOutcomeUnknownError,
+  HaiPayTimeoutError,
+} from '../src/errors.js';
+import { generateTestNotification } from '../src/testing.js';
+import { clientOptionsFor } from './helpers.js';
+
+let sandbox: Sandbox;
+let client: HaiPayClient;
+before(async () => {
+  sandbox = await createSandbox();
+  client = new HaiPayClient(clientOptionsFor(sandbox));
+});
+after(() => sandbox.close());
+
+const apply = (orderId: string) =>
+  client.collectApply('THB', {
+    orderId,
+    name: 'Somchai Jaidee',
+    phone: '0812345678',
+    email: 's@example.com',
+    amount: '100.00',
+    payType: 'QR',
+    inBankCode: 'QR',
+    callBackUrl: 'https://shop.example/ok',
+    callBackFailUrl: 'https://shop.example/fail',
+    subject: 'Top-up',
+    partnerUserId: 'u-1',
+  });
+
+describe('HaiPayClient', () => {
+  it('signs requests and verifies answers (apply, query, ledger)', async () => {
+    const data = await apply('M-client-1');
+    assert.equal(data.orderId, 'M-client-1');
+    assert.match(data.orderNo, /^\d+$/);
+    assert.equal(data.sign, undefined, 'sign is stripped from returned data');
+    const q = await client.collectQuery('THB', { orderId: 'M-client-1', orderNo: data.orderNo });
+    assert.equal(q.status, 0);
+    const ledger = await client.accountLedger('THB');
+    assert.equal(typeof ledger.availableBal, 'string');
+  });
+
+  it('maps status "0" to HaiPayApiError with code and msg', async () => {
+    await assert.rejects(client.collectQuery('THB', { orderId: 'M-nope' }), (err: unknown) => {
+      assert.ok(err instanceof HaiPayApiError);
+      assert.equal(err.code, '4013');
+      assert.equal(err.msg, 'order not exit');
+      return true;
+    });
+    sandbox.injectFault({ mode: 'error', code: '4012', endpoint: 'thb/collect/apply' });
+    await assert.rejects(apply('M-client-4012'), { name: 'HaiPayApiError', code: '4012' });
+  });
+
+  it('never re-sends an apply: 1003 → HaiPayOutcomeUnknownError, one order at the gateway', async () => {
+    sandbox.injectFault({ mode: '1003', endpoint: 'thb/collect/apply', count: 5 });
+    await assert.rejects(apply('M-client-1003'), (err: unknown) => {
+      assert.ok(err instanceof HaiPayOutcomeUnknownError);
+      assert.equal(err.orderId, 'M-client-1003');
+      assert.ok(err.cause instanceof HaiPayApiError);
+      return true;
+    });
+    assert.equal(sandbox.orders().filter((o) => o.orderId === 'M-client-1003').length, 1);
+    sandbox.clearFaults();
+    const q = await client.collectQuery('THB', { orderId: 'M-client-1003' });
+    assert.equal(q.orderId, 'M-client-1003');
+  });
+
+  it('retries queries after HTTP 500 and malformed answers; times out with a typed error', async () => {
+    await apply('M-client-retry');
+    sandbox.injectFault({ mode: 'http500', endpoint: 'thb/collect/query', count: 1 });
+    sandbox.injectFault({ mode: 'malformedJson', endpoint: 'thb/collect/query', count: 1 });
+    const q = await client.collectQuery('THB', { orderId: 'M-client-retry' });
+    assert.equal(q.orderId, 'M-client-retry');
+    const impatient = new HaiPayClient(clientOptionsFor(sandbox, { timeoutMs: 100, queryRetries: 0 }));
+    sandbox.injectFault({ mode: 'latency', ms: 400, endpoint: 'thb/collect/query', count: 1 });
+    await assert.rejects(
+      impatient.collectQuery('THB', { orderId: 'M-client-retry' }),
+      (e: unknown) => e instanceof HaiPayTimeoutError,
+    );
+    sandbox.clearFaults();
+  });
+
+  it('verifies notifications on the raw text, numbers as their source text', () => {
+    const thb = sandbox.merchant('THB');
+    const body = generateTestNotification({
+      payload: {
+        appId: thb.appId,
+        currency: 'THB',
+        orderId: 'M1',
+        amount: new LosslessNumber('0.50000000'),
+        status: 2,
+      },
+      platformPrivateKey: sandbox.config.platform.privateKey,
+      secretKey: thb.secretKey,
+    });
+    assert.match(body, /"amount":0\.50000000/);
+    const v = client.verifyNotification(body);
+    assert.equal(v.merchant, 'THB');
+    assert.equal(String(v.raw.amount), '0.50000000');
+    assert.throws(() => client.verifyNotification(body.replace('0.50000000', '0.5')), {
+      name: 'HaiPaySignatureError',
+    });
+    assert.throws(() => client.verifyNotification('not json'), { name: 'HaiPaySignatureError' });
+  });
+
+  it('validates options eagerly, with errors that name the fix', async () => {
+    const ok = clientOptionsFor(sandbox);
+    assert.throws(
+      () => new HaiPayClient({ ...ok, merchants: {} }),
+      (e: unknown) => e instanceof HaiPayConfigError && /merchants/.test((e as Error).message),
+    );
+    assert.throws(() => new HaiPayClient({ ...ok, baseUrl: 'not a url' }), /baseUrl/);
+    assert.throws(
+      () => new HaiPayClient({ ...ok, platformPublicKey: sandbox.config.platform.privateKey }),
+      (e: unknown) => e instanceof HaiPayConfigError && /platformPublicKey.*swap/.test((e as Error).message),
+    );
+    const thb = sandbox.merchant('THB');
+    assert.throws(
+      () =>
+        new HaiPayClient({
+          ...ok,
+          merchants: { THB: { appId: thb.appId, secretKey: thb.secretKey, privateKey: thb.publicKey } },
+        }),
+      (e: unknown) => /merchants\.THB\.privateKey.*public key/.test((e as Error).message),
+    );
+    assert.throws(
+      () =>
+        new HaiPayClient({
+          ...ok,
+          merchants: { THB: { appId: '', secretKey: 'x', privateKey: thb.privateKey! } },
+        }),
+      /appId/,
+    );
+    await assert.rejects(client.collectQuery('PHP', { orderId: 'x' }), /merchants\.PHP/);
+  });
+});
