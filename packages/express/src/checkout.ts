@@ -5,7 +5,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
-import { collectStatusToKit, compareDecimal, orderMayExist, type FieldIssue } from '@haipay-kit/protocol';
+import {
+  collectStatusToKit,
+  compareDecimal,
+  orderMayExist,
+  validateRequest,
+  type EndpointId,
+  type FieldIssue,
+} from '@haipay-kit/protocol';
 import {
   validateAmount,
   validateCardNumber,
@@ -148,6 +155,18 @@ export interface NotificationResult {
   outcome: string;
   orderId: string | null;
 }
+
+/** Wire fields the browser supplied, by the body key the browser used (docs/contracts.md). */
+const WIRE_TO_BODY: Readonly<Record<string, string>> = {
+  name: 'name',
+  email: 'email',
+  phone: 'phone',
+  accountNo: 'cardNumber',
+  expiryMonth: 'expiryMonth',
+  expiryYear: 'expiryYear',
+  cvv: 'cvv',
+  amount: 'amount',
+};
 
 const FINAL_HOOK_STATUSES: readonly RecordStatus[] = [
   'succeeded',
@@ -422,29 +441,7 @@ export class HaiPayCheckout {
     }
 
     const orderId = mintOrderId();
-    const reservation = await this.#reserve('payments', idempotencyKey, body, orderId);
-    if (reservation.outcome === 'replay') return this.#replay(reservation, toPaymentView);
-
     const windowMs = this.options.expiresAfterMs[method];
-    const created = await this.store.create({
-      orderId,
-      kind: 'payment',
-      merchant,
-      method,
-      amount: order.amount,
-      currency,
-      subject: order.subject,
-      orderRef: typeof body.orderRef === 'string' ? body.orderRef : null,
-      buyerId: order.buyerId,
-      status: 'unknown',
-      orderNo: null,
-      next: null,
-      expiresAt: null,
-      failureReason: null,
-      returnUrl: order.returnUrl ?? this.options.returnUrl,
-      metadata: order.metadata ?? {},
-    });
-    this.#emit(created);
 
     const urls = this.#urls(orderId);
     const common = {
@@ -486,6 +483,34 @@ export class HaiPayCheckout {
         callBackFailUrl: urls.callBackFailUrl,
       };
     }
+    this.#preflight(
+      method === 'cashier' ? 'cashierApply' : 'collectApply',
+      method === 'cashier' ? null : merchant,
+      merchant,
+      params,
+    );
+    const reservation = await this.#reserve('payments', idempotencyKey, body, orderId);
+    if (reservation.outcome === 'replay') return this.#replay(reservation, toPaymentView);
+
+    const created = await this.store.create({
+      orderId,
+      kind: 'payment',
+      merchant,
+      method,
+      amount: order.amount,
+      currency,
+      subject: order.subject,
+      orderRef: typeof body.orderRef === 'string' ? body.orderRef : null,
+      buyerId: order.buyerId,
+      status: 'unknown',
+      orderNo: null,
+      next: null,
+      expiresAt: null,
+      failureReason: null,
+      returnUrl: order.returnUrl ?? this.options.returnUrl,
+      metadata: order.metadata ?? {},
+    });
+    this.#emit(created);
 
     let httpStatus: CreateResult<PaymentView>['httpStatus'];
     let gatewayError: CreateResult<PaymentView>['gatewayError'];
@@ -531,6 +556,36 @@ export class HaiPayCheckout {
     return { httpStatus, view: toPaymentView(record), ...(gatewayError ? { gatewayError } : {}) };
   }
 
+  /**
+   * Checks the exact wire request with the protocol's `validateRequest` before anything is stored or
+   * sent: buyer-field issues become a 400 (per body key); anything else is a server-side mistake in
+   * `resolveOrder`/`resolvePlan` and raises a config error naming the field.
+   */
+  #preflight(
+    endpoint: EndpointId,
+    currency: string | null,
+    merchant: string,
+    params: Record<string, unknown>,
+  ): void {
+    const wire: Record<string, unknown> = { appId: this.options.client.appIdOf(merchant) };
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') wire[k] = v;
+    const issues = validateRequest(endpoint, currency as Parameters<typeof validateRequest>[1], wire);
+    if (issues.length === 0) return;
+    const browser: FieldIssue[] = [];
+    const server: string[] = [];
+    for (const i of issues) {
+      const field = WIRE_TO_BODY[i.field];
+      if (field) browser.push({ ...i, field });
+      else server.push(`${i.field}: ${i.message}`);
+    }
+    if (server.length > 0) {
+      throw new HaiPayConfigError(
+        `The ${endpoint} request HaiPay would refuse (fix resolveOrder/router options): ${server.join('; ')}`,
+      );
+    }
+    throw new HaiPayValidationError('Some fields are invalid.', browser);
+  }
+
   /** Validates a subscription body (card fields + buyer fields). */
   validateSubscriptionBody(body: Record<string, unknown>, plan: ResolvedPlan | null): FieldIssue[] {
     const issues = this.validatePaymentBody({ ...body, method: 'card' }, plan);
@@ -552,6 +607,37 @@ export class HaiPayCheckout {
     if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const merchant = this.options.client.config.subscriptionMerchant;
     const orderId = mintOrderId('hps_');
+    const urls = this.#urls(orderId);
+    const params: Record<string, unknown> = {
+      subscriptionOrderId: orderId,
+      amount: plan.amount,
+      currency: plan.currency,
+      name: str(body.name),
+      phone: str(body.phone) || undefined,
+      email: str(body.email),
+      subject: plan.subject,
+      body: plan.remark,
+      payType: 'SUBSCRIPTION',
+      inBankCode: 'CREDIT_CARD',
+      callBackUrl: urls.callBackUrl,
+      notifyUrl: urls.notifyUrl,
+      country: plan.country ?? 'US',
+      partnerUserId: plan.buyerId,
+      recurringInterval: plan.recurringInterval,
+      recurringIntervalCount: plan.recurringIntervalCount,
+      recurringMaxNumber: plan.recurringMaxNumber,
+      website: plan.website,
+      retryTimes: plan.retryTimes ?? 3,
+      clientType: 'WEB',
+      accountNo: str(body.cardNumber).replace(/[\s-]/g, ''),
+      expiryMonth: str(body.expiryMonth).padStart(2, '0'),
+      expiryYear: str(body.expiryYear).length === 2 ? `20${str(body.expiryYear)}` : str(body.expiryYear),
+      cvv: str(body.cvv),
+      referer: ctx.referer,
+      userAgent: ctx.userAgent,
+      customerIp: ctx.ip,
+    };
+    this.#preflight('subscriptionApply', null, merchant, params);
     const reservation = await this.#reserve('subscriptions', idempotencyKey, body, orderId);
     if (reservation.outcome === 'replay') return this.#replay(reservation, toSubscriptionView);
     this.#emit(
@@ -574,39 +660,10 @@ export class HaiPayCheckout {
         metadata: plan.metadata ?? {},
       }),
     );
-    const urls = this.#urls(orderId);
     let httpStatus: CreateResult<SubscriptionView>['httpStatus'];
     let gatewayError: CreateResult<SubscriptionView>['gatewayError'];
     try {
-      const data = await this.options.client.subscriptionApply({
-        subscriptionOrderId: orderId,
-        amount: plan.amount,
-        currency: plan.currency,
-        name: str(body.name),
-        phone: str(body.phone) || undefined,
-        email: str(body.email),
-        subject: plan.subject,
-        body: plan.remark,
-        payType: 'SUBSCRIPTION',
-        inBankCode: 'CREDIT_CARD',
-        callBackUrl: urls.callBackUrl,
-        notifyUrl: urls.notifyUrl,
-        country: plan.country ?? 'US',
-        partnerUserId: plan.buyerId,
-        recurringInterval: plan.recurringInterval,
-        recurringIntervalCount: plan.recurringIntervalCount,
-        recurringMaxNumber: plan.recurringMaxNumber,
-        website: plan.website,
-        retryTimes: plan.retryTimes ?? 3,
-        clientType: 'WEB',
-        accountNo: str(body.cardNumber).replace(/[\s-]/g, ''),
-        expiryMonth: str(body.expiryMonth).padStart(2, '0'),
-        expiryYear: str(body.expiryYear).length === 2 ? `20${str(body.expiryYear)}` : str(body.expiryYear),
-        cvv: str(body.cvv),
-        referer: ctx.referer,
-        userAgent: ctx.userAgent,
-        customerIp: ctx.ip,
-      });
+      const data = await this.options.client.subscriptionApply(params);
       this.#emit(
         await this.store.patch(orderId, {
           orderNo: str(data.subscriptionNo) || null,

@@ -39,6 +39,9 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
   let running: Promise<number> | undefined;
 
   const pass = async (): Promise<number> => {
+    // Several instances on one database: one reconciles, the others skip (the lease outlives a tick).
+    const lease = checkout.store.tryAcquireReconcilerLease;
+    if (lease && !(await lease.call(checkout.store, intervalMs * 3))) return 0;
     // Least recently checked first, so a large backlog is worked through across passes.
     const due = await checkout.store.listUnsettled({ limit: batchSize });
     for (const record of due) {

@@ -197,7 +197,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   }
   const logger = redactingLogger(options.logger ?? createConsoleLogger());
   const ownsStore = !options.store;
-  const store = options.store ?? new SqlitePaymentStore({ filename: './data/haipay.db' });
+  const store: PaymentStore = options.store ?? new SqlitePaymentStore({ filename: './data/haipay.db' });
   const checkout = new HaiPayCheckout({
     client: options.client,
     store,
@@ -363,13 +363,11 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       const result = await checkout.createPayment(body, order, context(req), key);
       scrub(req);
       if (result.httpStatus === 502) {
-        res
-          .status(502)
-          .json(
-            errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the payment.', {
-              code: result.gatewayError?.code,
-            }),
-          );
+        res.status(502).json(
+          errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the payment.', {
+            code: result.gatewayError?.code,
+          }),
+        );
         return;
       }
       res.status(result.httpStatus).json(result.view);
@@ -440,6 +438,13 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
         logger.warn('haipay sse poll failed', { orderId, message: (err as Error).message });
       }
     };
+    // Changes committed by other processes, when the store can announce them (PostgreSQL LISTEN/NOTIFY).
+    const unsubscribe = store.subscribe?.(orderId, () => {
+      void store.get(orderId).then(
+        (r) => r && send(r),
+        () => undefined,
+      );
+    });
     const heartbeat = setInterval(() => !closed && res.write(': ping\n\n'), heartbeatMs);
     const poller = setInterval(() => void poll(), ssePollMs);
     const end = () => {
@@ -448,6 +453,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       clearInterval(heartbeat);
       clearInterval(poller);
       checkout.events.off('change', onChange);
+      unsubscribe?.();
       openStreams.delete(end);
       res.end();
     };
@@ -471,13 +477,11 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
         const result = await checkout.createSubscription(body, plan, context(req), key);
         scrub(req);
         if (result.httpStatus === 502) {
-          res
-            .status(502)
-            .json(
-              errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the subscription.', {
-                code: result.gatewayError?.code,
-              }),
-            );
+          res.status(502).json(
+            errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the subscription.', {
+              code: result.gatewayError?.code,
+            }),
+          );
           return;
         }
         res.status(result.httpStatus).json(result.view);

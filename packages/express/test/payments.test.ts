@@ -252,3 +252,73 @@ describe('validation and browser-route safety', () => {
     assert.equal((await h.get('/haipay/payments/hp_doesnotexist000000')).status, 404);
   });
 });
+
+describe('router options and production safety', () => {
+  it('validates options eagerly with errors that name the fix', async () => {
+    const { createHaiPayRouter } = await import('../src/router.js');
+    const base = {
+      client: h.client,
+      store: h.store,
+      resolveOrder: () => h.order,
+      publicBaseUrl: 'https://shop.example/haipay',
+      returnUrl: 'https://shop.example/thanks',
+      allowedOrigins: [ORIGIN],
+      reconcile: false as const,
+    };
+    assert.throws(() => createHaiPayRouter({ ...base, publicBaseUrl: '/haipay' }), /publicBaseUrl.*absolute/);
+    assert.throws(() => createHaiPayRouter({ ...base, allowedOrigins: [] }), /allowedOrigins/);
+    assert.throws(
+      () => createHaiPayRouter({ ...base, allowedOrigins: ['https://shop.example/path'] }),
+      /origin only/,
+    );
+    assert.throws(() => createHaiPayRouter({ ...base, resolveOrder: undefined as never }), /resolveOrder/);
+    assert.throws(
+      () => createHaiPayRouter({ ...base, publicBaseUrl: 'http://shop.example/haipay', production: true }),
+      /https in production/,
+    );
+  });
+
+  it('in production mode the card route refuses plain HTTP; create routes are rate limited', async () => {
+    const p = await startHarness({
+      sandbox,
+      router: {
+        production: true,
+        publicBaseUrl: 'https://shop.example/haipay',
+        rateLimit: { windowMs: 60_000, max: 2 },
+      },
+    });
+    try {
+      p.order = { amount: '25.00', currency: 'USD', subject: 'x', buyerId: 'u-1001' };
+      const card = await p.post('/haipay/payments', { method: 'card', ...BUYER, ...CARD }, idem());
+      assert.equal(card.status, 403);
+      assert.equal(card.json.error.type, 'insecure_transport');
+      p.order = { amount: '100.00', currency: 'THB', subject: 'x', buyerId: 'u-1001' };
+      await p.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+      const limited = await p.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+      assert.equal(limited.status, 429);
+      assert.ok(limited.headers.get('retry-after'));
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('resolveOrder refusing the order → 400 order_rejected, no gateway call', async () => {
+    const before = sandbox.orders().length;
+    const r = await startHarness({
+      sandbox,
+      router: {
+        resolveOrder: () => {
+          throw new Error('cart is empty');
+        },
+      },
+    });
+    try {
+      const res = await r.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.json.error, { type: 'order_rejected', message: 'cart is empty' });
+      assert.equal(sandbox.orders().length, before);
+    } finally {
+      await r.close();
+    }
+  });
+});

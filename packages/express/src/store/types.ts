@@ -140,4 +140,15 @@ export interface PaymentStore {
   listNotifications(orderId: string): Promise<NotificationLogEntry[]>;
   /** Releases resources (closes the database). */
   close(): Promise<void>;
+  /**
+   * Optional: watch one record for changes committed by ANY process (e.g. PostgreSQL LISTEN/NOTIFY).
+   * When present, the SSE stream uses it in addition to its own in-process events and store polling.
+   * Listeners re-read the record; delivery may repeat a version. Returns the function that stops watching.
+   */
+  subscribe?(orderId: string, listener: (change: { orderId: string; version: number }) => void): () => void;
+  /**
+   * Optional: take or renew a lease so only one instance reconciles at a time. When present, the
+   * reconciler skips a pass unless it holds the lease.
+   */
+  tryAcquireReconcilerLease?(leaseMs: number): Promise<boolean>;
 }
