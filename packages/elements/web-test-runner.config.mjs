@@ -31,8 +31,11 @@ export default {
       <script>window.litIssuedWarnings = new Set(['dev-mode']);</script>
       <script type="module" src="${testFramework}"></script>
     </body></html>`,
-  concurrency: 2,
-  testFramework: { config: { timeout: 8000 } },
+  // One page at a time: a background tab reports document.hidden, and the elements pause while hidden.
+  concurrency: 1,
+  testFramework: {
+    config: { timeout: 8000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) },
+  },
   browsers: [
     chromeLauncher({
       launchOptions: {

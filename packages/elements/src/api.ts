@@ -52,8 +52,9 @@ export async function postPayment(
   body: Record<string, string>,
   idempotencyKey: string,
   now: () => number,
+  path: 'payments' | 'subscriptions' = 'payments',
 ): Promise<Fetched<PaymentView | ApiErrorBody | undefined>> {
-  const res = await fetch(`${trimSlash(endpoint)}/payments`, {
+  const res = await fetch(`${trimSlash(endpoint)}/${path}`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',

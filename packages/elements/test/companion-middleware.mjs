@@ -67,6 +67,15 @@ export function companionMiddleware() {
     if (route === '/payments' && ctx.method === 'POST') {
       const answer = ns.post.length > 1 ? ns.post.shift() : ns.post[0];
       if (!answer) return send(500, { error: { type: 'api_error', message: 'no scripted answer' } });
+      if (answer.drop) {
+        // The connection dies mid-answer (after the request arrived): the browser's fetch fails, and it
+        // cannot silently retry the POST as it may when a socket closes before any response.
+        ctx.respond = false;
+        ctx.res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+        ctx.res.write('{"orderId":');
+        setTimeout(() => ctx.res.socket?.destroy(), 20);
+        return;
+      }
       return send(answer.status, answer.body, answer.date);
     }
 

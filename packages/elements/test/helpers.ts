@@ -18,7 +18,10 @@ export interface OrderScript {
 
 /** A fresh namespace on the fake companion (web-test-runner middleware), so tests never share state. */
 export async function companion(
-  script: { post?: { status: number; body: unknown }[]; orders?: Record<string, OrderScript> } = {},
+  script: {
+    post?: { status?: number; body?: unknown; drop?: boolean }[];
+    orders?: Record<string, OrderScript>;
+  } = {},
 ) {
   const endpoint = `/__companion/t${Math.random().toString(36).slice(2, 10)}`;
   const set = async (s: typeof script): Promise<void> => {
@@ -63,4 +66,19 @@ export function $(el: Element, selector: string): HTMLElement {
 
 export function text(el: Element, selector: string): string {
   return ($(el, selector).textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Real keyboard input through web-test-runner's `send-keys` command (Puppeteer under the hood). */
+export async function sendKeys(payload: { type: string } | { press: string }): Promise<void> {
+  const sessionId = new URL(window.location.href).searchParams.get('wtr-session-id');
+  const ws = (await import(/* @vite-ignore */ '/__web-dev-server__web-socket.js' as string)) as {
+    sendMessageWaitForResponse: (m: unknown) => Promise<{ executed: boolean }>;
+  };
+  const res = await ws.sendMessageWaitForResponse({
+    type: 'wtr-command',
+    sessionId,
+    command: 'send-keys',
+    payload,
+  });
+  if (!res.executed) throw new Error('send-keys is not available');
 }

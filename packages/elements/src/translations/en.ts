@@ -28,6 +28,8 @@ const en = {
   'action.copyFailed': 'Could not copy. Select the text and copy it instead.',
   'error.required': 'This field is required.',
   'error.too_long': 'This is too long (at most {max} characters).',
+  'error.too_short': 'This is too short.',
+  'error.not_allowed': 'This option is not available.',
   'error.invalid_format': 'This does not look right.',
   'error.invalid_email': 'Enter a valid email address.',
   'error.invalid_phone': 'Enter a valid phone number.',

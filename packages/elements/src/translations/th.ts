@@ -27,6 +27,8 @@ const th: Translation = {
   'action.copyFailed': 'คัดลอกไม่สำเร็จ กรุณาเลือกข้อความแล้วคัดลอกเอง',
   'error.required': 'กรุณากรอกข้อมูลช่องนี้',
   'error.too_long': 'ข้อความยาวเกินไป (ไม่เกิน {max} ตัวอักษร)',
+  'error.too_short': 'ข้อความสั้นเกินไป',
+  'error.not_allowed': 'ไม่สามารถใช้ตัวเลือกนี้ได้',
   'error.invalid_format': 'รูปแบบไม่ถูกต้อง',
   'error.invalid_email': 'กรุณากรอกอีเมลที่ถูกต้อง',
   'error.invalid_phone': 'กรุณากรอกเบอร์โทรศัพท์ที่ถูกต้อง',

@@ -27,6 +27,8 @@ const zhTW: Translation = {
   'action.copyFailed': '無法複製，請選取文字後自行複製。',
   'error.required': '此欄位為必填。',
   'error.too_long': '內容過長（最多 {max} 個字元）。',
+  'error.too_short': '內容過短。',
+  'error.not_allowed': '此選項無法使用。',
   'error.invalid_format': '格式不正確。',
   'error.invalid_email': '請輸入有效的電子郵件地址。',
   'error.invalid_phone': '請輸入有效的電話號碼。',

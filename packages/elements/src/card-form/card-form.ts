@@ -1,0 +1,481 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import {
+  detectCardBrand,
+  formatCardNumber,
+  validateCardNumber,
+  validateCvv,
+  validateEmail,
+  validateExpiry,
+  validateName,
+  validatePhone,
+  type Currency,
+  type RuleIssue,
+} from '@haipay-kit/protocol/rules';
+import { postPayment } from '../api.js';
+import { emit } from '../events.js';
+import { HaiPayPaymentElement } from '../shared/payment-element.js';
+import { baseStyles } from '../shared/styles.js';
+import { statusLine } from '../shared/status-view.js';
+import type { TranslationKey } from '../controllers/localize-controller.js';
+import { isFinal, type ApiErrorBody, type FieldIssue, type PaymentView } from '../types.js';
+import { cardFormStyles } from './card-form.styles.js';
+
+/** The body keys of `POST {endpoint}/payments` that have an input (docs/contracts.md). */
+export const CARD_FIELDS = [
+  'name',
+  'email',
+  'phone',
+  'cardNumber',
+  'expiryMonth',
+  'expiryYear',
+  'cvv',
+] as const;
+export type CardField = (typeof CARD_FIELDS)[number];
+
+interface FieldSpec {
+  label: TranslationKey;
+  autocomplete: string;
+  inputmode: 'text' | 'email' | 'tel' | 'numeric';
+  type: 'text' | 'email' | 'tel';
+  maxlength?: number;
+  optional?: boolean;
+}
+
+const FIELDS: Record<CardField, FieldSpec> = {
+  name: { label: 'field.name', autocomplete: 'cc-name', inputmode: 'text', type: 'text', maxlength: 60 },
+  email: { label: 'field.email', autocomplete: 'email', inputmode: 'email', type: 'email', maxlength: 254 },
+  phone: {
+    label: 'field.phone',
+    autocomplete: 'tel',
+    inputmode: 'tel',
+    type: 'tel',
+    maxlength: 20,
+    optional: true,
+  },
+  cardNumber: {
+    label: 'field.cardNumber',
+    autocomplete: 'cc-number',
+    inputmode: 'numeric',
+    type: 'text',
+    maxlength: 23,
+  },
+  expiryMonth: {
+    label: 'field.expiryMonth',
+    autocomplete: 'cc-exp-month',
+    inputmode: 'numeric',
+    type: 'text',
+    maxlength: 2,
+  },
+  expiryYear: {
+    label: 'field.expiryYear',
+    autocomplete: 'cc-exp-year',
+    inputmode: 'numeric',
+    type: 'text',
+    maxlength: 4,
+  },
+  cvv: { label: 'field.cvv', autocomplete: 'cc-csc', inputmode: 'numeric', type: 'text', maxlength: 4 },
+};
+
+interface ShownIssue {
+  code: string;
+  params?: Record<string, unknown> | undefined;
+  /** The server's own text, shown only when the code has no translation. */
+  fallback?: string | undefined;
+}
+
+const digitsOf = (s: string): string => s.replace(/\D/g, '');
+
+/**
+ * A card payment form that posts to the merchant's HaiPay companion, runs 3DS by redirect and shows the
+ * final result on the return page.
+ *
+ * @summary Card form: real autofillable inputs, live brand and Luhn checks, 3DS redirect, live result.
+ *
+ * @fires haipay-created - The companion accepted the payment. `detail: { orderId, view }`
+ * @fires haipay-redirect - About to open the 3DS page; cancelable (`preventDefault()` stays here). `detail: { orderId, url }`
+ * @fires haipay-succeeded - The payment succeeded (return page or without 3DS). `detail: { orderId, view }`
+ * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
+ * @fires haipay-expired - The payment expired. `detail: { orderId, view }`
+ * @fires haipay-error - Validation, conflict, gateway or network error. `detail: { type, message, code? }`
+ *
+ * @csspart base - The wrapper.
+ * @csspart form - The `<form>`.
+ * @csspart input - Every input (also `input-<field>`, e.g. `input-cardNumber`).
+ * @csspart label - Every label.
+ * @csspart error - Every inline error message.
+ * @csspart brand - The detected card brand.
+ * @csspart submit-button - The pay button.
+ * @csspart status - The status / result line.
+ *
+ * @cssprop [--haipay-color-primary=#0a58ca] - Pay button and focus rings.
+ * @cssprop [--haipay-color-on-primary=#ffffff] - Pay button text.
+ * @cssprop [--haipay-color-background=#ffffff] - Background of the form and inputs.
+ * @cssprop [--haipay-color-text=#1b1f24] - Text colour.
+ * @cssprop [--haipay-color-border=#8c959f] - Input and frame borders.
+ * @cssprop [--haipay-color-danger=#b42318] - Errors.
+ * @cssprop [--haipay-color-success=#1a7f37] - Success message.
+ * @cssprop [--haipay-radius=8px] - Corner radius.
+ * @cssprop [--haipay-font-family=system-ui] - Font stack.
+ * @cssprop [--haipay-spacing=12px] - Gap between fields.
+ *
+ * @slot header - Above the fields (e.g. an order summary).
+ * @slot footer - Under the pay button (e.g. terms).
+ */
+export class HaiPayCardForm extends HaiPayPaymentElement {
+  static override styles = [baseStyles, cardFormStyles];
+
+  /** The merchant's order (or cart) reference sent as `orderRef`; the companion prices it. */
+  @property({ attribute: 'order-ref' }) orderRef = '';
+  /** `payment` posts to `/payments`; `subscription` posts to `/subscriptions` with `plan-ref`. */
+  @property() mode: 'payment' | 'subscription' = 'payment';
+  /** Subscription plan reference (`mode="subscription"`). */
+  @property({ attribute: 'plan-ref' }) planRef = '';
+  /** Currency whose name/phone rules apply before submit (card payments settle in USD). */
+  @property() currency: Currency = 'USD';
+
+  @state() private errors: Partial<Record<CardField, ShownIssue>> = {};
+  @state() private formError = '';
+  @state() private busy = false;
+  @state() private brand: string | null = null;
+  @state() private redirecting = false;
+  /** Polite announcement: progress, redirect, final status. */
+  @state() private announcement = '';
+  private values: Record<CardField, string> = {
+    name: '',
+    email: '',
+    phone: '',
+    cardNumber: '',
+    expiryMonth: '',
+    expiryYear: '',
+    cvv: '',
+  };
+  private touched = new Set<CardField>();
+  /** One Idempotency-Key per attempt: reused on a retry after a network failure, new once anything changes. */
+  private attemptKey: string | null = null;
+
+  /** Navigates to the 3DS / hosted page. Replace it to route differently (or in tests). */
+  navigate = (url: string): void => {
+    window.location.assign(url);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Return page: the companion's return route appends `?haipay_order=<orderId>` (docs/contracts.md).
+    if (!this.orderId && typeof location !== 'undefined') {
+      const fromUrl = new URLSearchParams(location.search).get('haipay_order');
+      if (fromUrl) this.orderId = fromUrl;
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('view') || changed.has('localStatus')) {
+      const s = this.currentStatus;
+      if (s) this.announcement = this.localize.term(`status.${s}`);
+    }
+  }
+
+  private onInput(field: CardField, e: Event): void {
+    const input = e.target as HTMLInputElement;
+    let value = input.value;
+    if (field === 'cardNumber') {
+      // Group as typed, keeping the caret after the same number of digits.
+      const caretDigits = digitsOf(value.slice(0, input.selectionStart ?? value.length)).length;
+      const formatted = formatCardNumber(digitsOf(value).slice(0, 19));
+      if (formatted !== value) {
+        input.value = formatted;
+        let pos = 0;
+        for (let seen = 0; pos < formatted.length && seen < caretDigits; pos++)
+          if (/\d/.test(formatted[pos]!)) seen++;
+        input.setSelectionRange(pos, pos);
+      }
+      value = formatted;
+      this.brand = detectCardBrand(value);
+    } else if (field === 'expiryMonth' || field === 'expiryYear' || field === 'cvv') {
+      const d = digitsOf(value);
+      if (d !== value) input.value = d;
+      value = d;
+    }
+    this.values[field] = value;
+    this.touched.add(field);
+    this.attemptKey = null;
+    if (this.errors[field]) this.setError(field, this.check(field));
+  }
+
+  private onBlur(field: CardField): void {
+    if (!this.touched.has(field)) return;
+    if (field === 'expiryMonth' && this.values.expiryMonth.length === 1) {
+      this.values.expiryMonth = `0${this.values.expiryMonth}`;
+      this.input('expiryMonth').value = this.values.expiryMonth;
+    }
+    this.setError(field, this.check(field));
+    // An expiry issue may belong to the other part; re-check it once both are filled.
+    if (
+      (field === 'expiryMonth' || field === 'expiryYear') &&
+      this.touched.has('expiryMonth') &&
+      this.touched.has('expiryYear')
+    ) {
+      this.setError('expiryMonth', this.check('expiryMonth'));
+      this.setError('expiryYear', this.check('expiryYear'));
+    }
+  }
+
+  private get expiryYear4(): string {
+    const y = this.values.expiryYear;
+    return y.length === 2 ? `20${y}` : y;
+  }
+
+  private get expiryMonth2(): string {
+    const m = this.values.expiryMonth;
+    return m.length === 1 ? `0${m}` : m;
+  }
+
+  private get phoneDigits(): string {
+    return this.values.phone.replace(/[\s().-]/g, '');
+  }
+
+  /** The shared rule for one field (`@haipay-kit/protocol/rules` — the companion runs the same ones). */
+  private check(field: CardField): RuleIssue | null {
+    const v = this.values;
+    switch (field) {
+      case 'name':
+        return validateName(this.currency, v.name.trim());
+      case 'email':
+        return validateEmail(v.email.trim());
+      case 'phone':
+        return this.phoneDigits ? validatePhone(this.currency, this.phoneDigits) : null;
+      case 'cardNumber':
+        return validateCardNumber(digitsOf(v.cardNumber));
+      case 'cvv':
+        return validateCvv(v.cvv);
+      case 'expiryMonth':
+      case 'expiryYear': {
+        // Check this part alone when the other is still blank (a stand-in that cannot fail), so each
+        // input gets its own `required` and format issues.
+        const nextYear = String(new Date(this.clock()).getUTCFullYear() + 1);
+        const month = v.expiryMonth ? this.expiryMonth2 : field === 'expiryYear' ? '12' : '';
+        const year = v.expiryYear ? this.expiryYear4 : field === 'expiryMonth' ? nextYear : '';
+        const issue = validateExpiry(month, year, new Date(this.clock()));
+        const part = issue?.params?.['part'] === 'year' ? 'expiryYear' : 'expiryMonth';
+        return issue && part === field ? issue : null;
+      }
+    }
+  }
+
+  private setError(field: CardField, issue: RuleIssue | ShownIssue | null): void {
+    const next = { ...this.errors };
+    if (issue) next[field] = { code: issue.code, params: issue.params };
+    else delete next[field];
+    this.errors = next;
+  }
+
+  private message(issue: ShownIssue): string {
+    const key = `error.${issue.code}`;
+    if (this.localize.has(key)) return this.localize.term(key, issue.params ?? {});
+    return issue.fallback ?? this.localize.term('error.generic');
+  }
+
+  private input(field: CardField): HTMLInputElement {
+    return this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)!;
+  }
+
+  private focusFirstError(): void {
+    const first = CARD_FIELDS.find((f) => this.errors[f]);
+    if (first) this.input(first).focus();
+  }
+
+  private async onSubmit(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    if (this.busy) return;
+    const errors: Partial<Record<CardField, ShownIssue>> = {};
+    for (const f of CARD_FIELDS) {
+      const issue = this.check(f);
+      if (issue) errors[f] = { code: issue.code, params: issue.params };
+    }
+    this.errors = errors;
+    this.formError = '';
+    if (Object.keys(errors).length) {
+      this.formError = this.localize.term('error.fixFields');
+      await this.updateComplete;
+      this.focusFirstError();
+      return;
+    }
+    const v = this.values;
+    const body: Record<string, string> = {
+      method: 'card',
+      name: v.name.trim(),
+      email: v.email.trim(),
+      cardNumber: digitsOf(v.cardNumber),
+      expiryMonth: this.expiryMonth2,
+      expiryYear: this.expiryYear4,
+      cvv: v.cvv,
+    };
+    if (this.mode === 'subscription') body['planRef'] = this.planRef || this.orderRef;
+    else body['orderRef'] = this.orderRef;
+    if (this.phoneDigits) body['phone'] = this.phoneDigits;
+    this.attemptKey ??= crypto.randomUUID();
+    this.busy = true;
+    this.announcement = this.localize.term('action.processing');
+    let res: Awaited<ReturnType<typeof postPayment>> | undefined;
+    const path = this.mode === 'subscription' ? 'subscriptions' : 'payments';
+    try {
+      res = await postPayment(this.endpoint, body, this.attemptKey, () => this.clock(), path);
+    } catch {
+      // Network failure: the companion may have the attempt, so keep the key for a retry.
+      this.formError = this.localize.term('error.network');
+      this.emitError('network_error', 'Could not reach the payment service');
+    } finally {
+      // The request is gone; drop the card data from this scope (never kept after the call).
+      body['cardNumber'] = body['cvv'] = '';
+      this.busy = false;
+    }
+    if (res) {
+      await this.updateComplete; // inputs enabled again, so errors can take focus
+      await this.handleResponse(res.status, res.body);
+    }
+  }
+
+  private clearCard(): void {
+    this.values.cardNumber = this.values.cvv = '';
+    for (const f of ['cardNumber', 'cvv'] as const) {
+      const el = this.input(f);
+      if (el) el.value = '';
+    }
+    this.brand = null;
+  }
+
+  private async handleResponse(status: number, body: PaymentView | ApiErrorBody | undefined): Promise<void> {
+    if (status >= 200 && status < 300 && body && !('error' in body)) {
+      const sub = body as PaymentView & { subscriptionId?: string };
+      const view: PaymentView = { ...sub, orderId: sub.orderId ?? sub.subscriptionId ?? '' };
+      this.clearCard();
+      this.attemptKey = null;
+      emit(this, 'haipay-created', { orderId: view.orderId, view });
+      const next = view.next;
+      if (next?.type === 'redirect') {
+        const go = emit(
+          this,
+          'haipay-redirect',
+          { orderId: view.orderId, url: next.url },
+          { cancelable: true },
+        );
+        if (go) {
+          this.redirecting = true;
+          this.announcement = this.localize.term('status.redirecting');
+          this.navigate(next.url);
+        }
+        return;
+      }
+      this.viewChanged(view, null);
+      if (!isFinal(view.status) && this.mode === 'payment') {
+        this.orderId = view.orderId; // follows the status stream (updated())
+      }
+      return;
+    }
+    const error = (body as ApiErrorBody | undefined)?.error;
+    const type = error?.type ?? 'api_error';
+    if (type === 'validation_error' && error?.fields?.length) {
+      const errors: Partial<Record<CardField, ShownIssue>> = {};
+      const other: string[] = [];
+      for (const issue of error.fields as FieldIssue[]) {
+        const shown = { code: issue.code, params: issue.params, fallback: issue.message };
+        if ((CARD_FIELDS as readonly string[]).includes(issue.field))
+          errors[issue.field as CardField] ??= shown;
+        else other.push(this.message(shown));
+      }
+      this.errors = errors;
+      this.formError = other.length ? other.join(' ') : this.localize.term('error.fixFields');
+      await this.updateComplete;
+      this.focusFirstError();
+    } else if (type === 'idempotency_conflict') {
+      this.formError = this.localize.term('error.conflict');
+      this.attemptKey = null;
+    } else {
+      // The companion answered (gateway or server error): a retry is a new attempt.
+      this.formError = this.localize.term('error.generic');
+      this.attemptKey = null;
+    }
+    this.emitError(type, error?.message ?? `HTTP ${status}`, error?.code);
+  }
+
+  private renderField(field: CardField, extra: TemplateResult | typeof nothing = nothing) {
+    const spec = FIELDS[field];
+    const issue = this.errors[field];
+    const describedBy = [issue ? `${field}-error` : '', field === 'cardNumber' && this.brand ? 'brand' : '']
+      .filter(Boolean)
+      .join(' ');
+    return html`<div class="field">
+      <label part="label" for=${field}>${this.localize.term(spec.label)}</label>
+      <input
+        part="input input-${field}"
+        id=${field}
+        name=${field}
+        type=${spec.type}
+        inputmode=${spec.inputmode}
+        autocomplete=${spec.autocomplete}
+        maxlength=${spec.maxlength ?? nothing}
+        spellcheck="false"
+        ?required=${!spec.optional}
+        aria-invalid=${issue ? 'true' : 'false'}
+        aria-describedby=${describedBy || nothing}
+        .value=${this.values[field]}
+        ?disabled=${this.busy}
+        @input=${(e: Event) => this.onInput(field, e)}
+        @blur=${() => this.onBlur(field)}
+      />
+      ${extra}
+      <p part="error" class="error" id="${field}-error">${issue ? this.message(issue) : ''}</p>
+    </div>`;
+  }
+
+  private renderResult() {
+    const status = this.currentStatus;
+    return html`${statusLine(this.localize, status ?? (this.loadError ? null : 'unknown'), this.loadError)}
+    ${
+      this.view && status && isFinal(status)
+        ? html`<p class="amount">${this.localize.money(this.view.amount, this.view.currency)}</p>`
+        : nothing
+    }`;
+  }
+
+  override render() {
+    const t = this.localize;
+    const showResult = this.orderId !== '';
+    return html`<div part="base">
+      <slot name="header"></slot>
+      ${
+        showResult
+          ? this.renderResult()
+          : html`<form
+              part="form"
+              novalidate
+              @submit=${this.onSubmit}
+              aria-busy=${this.busy ? 'true' : 'false'}
+            >
+              ${this.renderField('name')} ${this.renderField('email')} ${this.renderField('phone')}
+              ${this.renderField(
+                'cardNumber',
+                html`<span part="brand" id="brand"
+                  >${this.brand ? t.term('brand.detected', { brand: t.term(`brand.${this.brand as 'visa'}`) }) : ''}</span
+                >`,
+              )}
+              <div class="row">
+                ${this.renderField('expiryMonth')} ${this.renderField('expiryYear')}
+                ${this.renderField('cvv')}
+              </div>
+              ${this.formError ? html`<p part="status" class="error" id="form-error">${this.formError}</p>` : nothing}
+              <button
+                part="submit-button"
+                class="primary"
+                type="submit"
+                ?disabled=${this.busy || this.redirecting}
+              >
+                ${this.busy ? t.term('action.processing') : t.term(this.mode === 'subscription' ? 'action.subscribe' : 'action.pay')}
+              </button>
+            </form>`
+      }
+      <slot name="footer"></slot>
+      <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
+    </div>`;
+  }
+}

@@ -1,0 +1,408 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../src/card-form/card-form.register.js';
+import type { HaiPayCardForm } from '../src/card-form/card-form.js';
+import en from '../src/translations/en.js';
+import th from '../src/translations/th.js';
+import zhTW from '../src/translations/zh-TW.js';
+import type { Translation } from '../src/translations/en.js';
+import { $, companion, sendKeys, text, view } from './helpers.js';
+
+const NOW = Date.parse('2026-11-22T10:00:00.000Z');
+const VALID = {
+  name: 'Somchai Jaidee',
+  email: 's@example.com',
+  cardNumber: '4242424242424242',
+  expiryMonth: '12',
+  expiryYear: '30',
+  cvv: '123',
+};
+
+async function form(endpoint = '/__companion/none', locale = 'en') {
+  const el = await fixture<HaiPayCardForm>(
+    html`<haipay-card-form
+      endpoint=${endpoint}
+      order-ref="cart-123"
+      locale=${locale}
+      .clock=${() => NOW}
+    ></haipay-card-form>`,
+  );
+  el.navigate = () => {
+    throw new Error('unexpected navigation');
+  };
+  return el;
+}
+
+function input(el: HaiPayCardForm, field: string): HTMLInputElement {
+  return $(el, `#${field}`) as HTMLInputElement;
+}
+
+/** Types a value as the browser would deliver it (input event), then leaves the field. */
+async function fill(el: HaiPayCardForm, field: string, value: string): Promise<void> {
+  const i = input(el, field);
+  i.focus();
+  i.value = value;
+  i.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  i.dispatchEvent(new FocusEvent('blur'));
+  await el.updateComplete;
+}
+
+async function fillAll(el: HaiPayCardForm, values: Record<string, string> = VALID): Promise<void> {
+  for (const [k, v] of Object.entries(values)) await fill(el, k, v);
+}
+
+function errorOf(el: HaiPayCardForm, field: string): string {
+  return text(el, `#${field}-error`);
+}
+
+async function submit(el: HaiPayCardForm): Promise<void> {
+  $(el, '[part~="submit-button"]').click();
+  await el.updateComplete;
+}
+
+describe('<haipay-card-form>', () => {
+  it('is accessible', async () => {
+    const el = await form();
+    await expect(el).to.be.accessible();
+    await fill(el, 'email', 'nope');
+    await expect(el).to.be.accessible();
+  });
+
+  it('uses real inputs with autofill tokens, input modes and visible labels', async () => {
+    const el = await form();
+    const expected: Record<string, [string, string]> = {
+      name: ['cc-name', 'Name on card'],
+      email: ['email', 'Email'],
+      phone: ['tel', 'Phone (optional)'],
+      cardNumber: ['cc-number', 'Card number'],
+      expiryMonth: ['cc-exp-month', 'Expiry month (MM)'],
+      expiryYear: ['cc-exp-year', 'Expiry year (YY)'],
+      cvv: ['cc-csc', 'Security code (CVV)'],
+    };
+    for (const [field, [token, label]] of Object.entries(expected)) {
+      const i = input(el, field);
+      expect(i.autocomplete, field).to.equal(token);
+      expect(i.labels?.[0]?.textContent?.trim()).to.equal(label);
+      expect(parseFloat(getComputedStyle(i).fontSize)).to.be.at.least(16);
+    }
+    expect(input(el, 'cardNumber').inputMode).to.equal('numeric');
+    expect(input(el, 'email').inputMode).to.equal('email');
+  });
+
+  it('groups the card number as typed and shows the brand', async () => {
+    const el = await form();
+    const cases: [string, string, string][] = [
+      ['4242424242424242', '4242 4242 4242 4242', 'Card brand: Visa'],
+      ['5555-5555-5555-4444', '5555 5555 5555 4444', 'Card brand: Mastercard'],
+      ['2221000000000009', '2221 0000 0000 0009', 'Card brand: Mastercard'],
+      ['3530111333300000', '3530 1113 3330 0000', 'Card brand: JCB'],
+      ['35', '35', ''],
+    ];
+    for (const [typed, shown, brand] of cases) {
+      await fill(el, 'cardNumber', typed);
+      expect(input(el, 'cardNumber').value).to.equal(shown);
+      expect(text(el, '[part~="brand"]')).to.equal(brand);
+    }
+  });
+
+  it('checks Luhn and the accepted brands on blur', async () => {
+    const el = await form();
+    await fill(el, 'cardNumber', '4242424242424241');
+    expect(errorOf(el, 'cardNumber')).to.equal(en['error.card_number_invalid']);
+    expect(input(el, 'cardNumber').getAttribute('aria-invalid')).to.equal('true');
+    expect(input(el, 'cardNumber').getAttribute('aria-describedby')).to.contain('cardNumber-error');
+    await fill(el, 'cardNumber', '378282246310005'); // American Express: Luhn-valid, not accepted
+    expect(errorOf(el, 'cardNumber')).to.equal(en['error.card_brand_unsupported']);
+    await fill(el, 'cardNumber', '4242424242424242');
+    expect(errorOf(el, 'cardNumber')).to.equal('');
+    expect(input(el, 'cardNumber').getAttribute('aria-invalid')).to.equal('false');
+  });
+
+  const locales: [string, Translation][] = [
+    ['en', en],
+    ['th', th],
+    ['zh-TW', zhTW],
+  ];
+  for (const [locale, strings] of locales) {
+    it(`shows every validation message in ${locale}`, async () => {
+      const el = await form('/__companion/none', locale);
+      await submit(el);
+      for (const f of ['name', 'email', 'cardNumber', 'expiryMonth', 'expiryYear', 'cvv']) {
+        expect(errorOf(el, f), f).to.equal(strings['error.required']);
+      }
+      expect(errorOf(el, 'phone')).to.equal(''); // optional
+      const cases: [string, string, string, Record<string, string>?][] = [
+        ['name', 'A'.repeat(51), 'error.too_long', { max: '50' }],
+        ['name', 'R2D2', 'error.invalid_name'],
+        ['email', 'someone@', 'error.invalid_email'],
+        ['phone', '12', 'error.invalid_phone'],
+        ['cardNumber', '4242424242424241', 'error.card_number_invalid'],
+        ['cardNumber', '378282246310005', 'error.card_brand_unsupported'],
+        ['expiryMonth', '13', 'error.expiry_invalid'],
+        ['cvv', '1', 'error.cvv_invalid'],
+      ];
+      for (const [field, value, key, params = {}] of cases) {
+        await fill(el, field, value);
+        const expected = strings[key as keyof Translation].replace(
+          /\{(\w+)\}/g,
+          (_, p: string) => params[p]!,
+        );
+        expect(errorOf(el, field), `${field}=${value}`).to.equal(expected);
+      }
+      await fill(el, 'expiryMonth', '01');
+      await fill(el, 'expiryYear', '26'); // January 2026 < November 2026
+      expect(errorOf(el, 'expiryMonth')).to.equal(strings['error.card_expired']);
+      await fill(el, 'expiryYear', '2025');
+      expect(errorOf(el, 'expiryYear')).to.equal(strings['error.card_expired']);
+      if (locale !== 'en') expect(strings['error.card_expired']).to.not.equal(en['error.card_expired']);
+    });
+  }
+
+  it('lets the merchant override any string', async () => {
+    const el = await form();
+    el.strings = { 'action.pay': 'Pay $20 now', 'error.required': 'Needed!' };
+    await el.updateComplete;
+    expect(text(el, '[part~="submit-button"]')).to.equal('Pay $20 now');
+    await submit(el);
+    expect(errorOf(el, 'name')).to.equal('Needed!');
+  });
+
+  it('can be completed with the keyboard alone', async () => {
+    const c = await companion({
+      post: [
+        {
+          status: 201,
+          body: view({
+            orderId: 'hp_kbd',
+            method: 'card',
+            status: 'pending',
+            next: { type: 'redirect', url: '/3ds/hp_kbd' },
+          }),
+        },
+      ],
+    });
+    const el = await form(c.endpoint);
+    const navigated = new Promise<string>((resolve) => (el.navigate = resolve));
+    const before = document.createElement('button');
+    before.textContent = 'start';
+    el.before(before);
+    before.focus();
+    for (const value of [
+      'Somchai Jaidee',
+      's@example.com',
+      '0812345678',
+      '4242424242424242',
+      '12',
+      '30',
+      '123',
+    ]) {
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ type: value });
+    }
+    await sendKeys({ press: 'Enter' });
+    expect(await navigated).to.equal('/3ds/hp_kbd');
+    const [req] = await c.requests();
+    expect(req!.body).to.deep.equal({
+      method: 'card',
+      orderRef: 'cart-123',
+      name: 'Somchai Jaidee',
+      email: 's@example.com',
+      phone: '0812345678',
+      cardNumber: '4242424242424242',
+      expiryMonth: '12',
+      expiryYear: '2030',
+      cvv: '123',
+    });
+    before.remove();
+  });
+
+  it('submits with an Idempotency-Key, fires haipay-created and a cancelable haipay-redirect, then navigates', async () => {
+    const c = await companion({
+      post: [
+        {
+          status: 201,
+          body: view({ orderId: 'hp_3ds', method: 'card', next: { type: 'redirect', url: '/3ds/page' } }),
+        },
+      ],
+    });
+    const el = await form(c.endpoint);
+    await fillAll(el);
+    const navigated = new Promise<string>((resolve) => (el.navigate = resolve));
+    const created = oneEvent(el, 'haipay-created');
+    const redirect = oneEvent(el, 'haipay-redirect');
+    await submit(el);
+    expect((await created).detail.orderId).to.equal('hp_3ds');
+    const ev = await redirect;
+    expect([ev.cancelable, ev.bubbles, ev.composed]).to.deep.equal([true, true, true]);
+    expect(ev.detail.url).to.equal('/3ds/page');
+    expect(await navigated).to.equal('/3ds/page');
+    const [req] = await c.requests();
+    expect(req!.idempotencyKey).to.match(/^[0-9a-f-]{36}$/);
+    expect(req!.contentType).to.equal('application/json');
+    // Card number and CVV are gone from the form once the request is sent.
+    expect(input(el, 'cardNumber').value).to.equal('');
+    expect(input(el, 'cvv').value).to.equal('');
+    expect(input(el, 'name').value).to.equal('Somchai Jaidee');
+  });
+
+  it('does not navigate when haipay-redirect is cancelled', async () => {
+    const c = await companion({
+      post: [
+        {
+          status: 201,
+          body: view({ orderId: 'hp_stay', method: 'card', next: { type: 'redirect', url: '/3ds/x' } }),
+        },
+      ],
+    });
+    const el = await form(c.endpoint);
+    let navigated = false;
+    el.navigate = () => (navigated = true);
+    el.addEventListener('haipay-redirect', (e) => e.preventDefault());
+    await fillAll(el);
+    const redirect = oneEvent(el, 'haipay-redirect');
+    await submit(el);
+    await redirect;
+    await el.updateComplete;
+    expect(navigated).to.equal(false);
+  });
+
+  it('keeps the Idempotency-Key for a retry of the same attempt and makes a new one after an edit', async () => {
+    const c = await companion({
+      post: [
+        { drop: true },
+        {
+          status: 400,
+          body: {
+            error: {
+              type: 'validation_error',
+              message: 'bad',
+              fields: [{ field: 'email', code: 'invalid_email', message: 'Email address is not valid' }],
+            },
+          },
+        },
+        {
+          status: 400,
+          body: {
+            error: {
+              type: 'validation_error',
+              message: 'bad',
+              fields: [{ field: 'email', code: 'invalid_email', message: 'x' }],
+            },
+          },
+        },
+      ],
+    });
+    const el = await form(c.endpoint);
+    await fillAll(el);
+    const failed = oneEvent(el, 'haipay-error');
+    await submit(el);
+    expect((await failed).detail.type).to.equal('network_error');
+    await el.updateComplete;
+    expect(text(el, '#form-error')).to.equal(en['error.network']);
+    const retried = oneEvent(el, 'haipay-error');
+    await submit(el);
+    await retried;
+    await fill(el, 'email', 'other@example.com');
+    const third = oneEvent(el, 'haipay-error');
+    await submit(el);
+    await third;
+    const keys = (await c.requests()).map((r) => r.idempotencyKey);
+    expect(keys).to.have.length(3);
+    expect(keys[1]).to.equal(keys[0]);
+    expect(keys[2]).to.not.equal(keys[1]);
+  });
+
+  it('shows server field errors on the right fields', async () => {
+    const c = await companion({
+      post: [
+        {
+          status: 400,
+          body: {
+            error: {
+              type: 'validation_error',
+              message: 'Invalid fields',
+              fields: [
+                { field: 'cardNumber', code: 'card_number_invalid', message: 'Card number is not valid' },
+                { field: 'expiryYear', code: 'card_expired', message: 'The card has expired' },
+                { field: 'phone', code: 'some_future_code', message: 'Server says no' },
+              ],
+            },
+          },
+        },
+      ],
+    });
+    const el = await form(c.endpoint, 'th');
+    await fillAll(el, { ...VALID, phone: '0812345678' });
+    const error = oneEvent(el, 'haipay-error');
+    await submit(el);
+    expect((await error).detail.type).to.equal('validation_error');
+    await el.updateComplete;
+    expect(errorOf(el, 'cardNumber')).to.equal(th['error.card_number_invalid']);
+    expect(errorOf(el, 'expiryYear')).to.equal(th['error.card_expired']);
+    expect(errorOf(el, 'phone')).to.equal('Server says no'); // unknown code: the server's text
+    expect(errorOf(el, 'name')).to.equal('');
+    expect(input(el, 'cardNumber').getAttribute('aria-invalid')).to.equal('true');
+    expect(input(el, 'email').getAttribute('aria-invalid')).to.equal('false');
+    expect(el.shadowRoot!.activeElement?.id).to.equal('phone');
+  });
+
+  it('follows the status when the payment needs no redirect', async () => {
+    const pending = view({
+      orderId: 'hp_wait',
+      method: 'card',
+      next: { type: 'wait' },
+      status: 'processing',
+    });
+    const c = await companion({
+      post: [{ status: 201, body: pending }],
+      orders: { hp_wait: { views: [pending, { ...pending, status: 'succeeded' }] } },
+    });
+    const el = await form(c.endpoint);
+    await fillAll(el);
+    const ok = oneEvent(el, 'haipay-succeeded');
+    await submit(el);
+    expect((await ok).detail.orderId).to.equal('hp_wait');
+    await el.updateComplete;
+    expect(text(el, '[part~="status"]')).to.equal(en['status.succeeded']);
+  });
+
+  for (const status of ['succeeded', 'failed'] as const) {
+    it(`shows the final result on the return page (${status}, order id from the URL)`, async () => {
+      const orderId = `hp_return_${status}`;
+      const c = await companion({
+        orders: {
+          [orderId]: {
+            views: [
+              view({ orderId, method: 'card', status: 'processing', amount: '20.00', currency: 'USD' }),
+              view({ orderId, method: 'card', status, amount: '20.00', currency: 'USD' }),
+            ],
+          },
+        },
+      });
+      const url = location.href;
+      history.replaceState(null, '', `${location.pathname}${location.search}&haipay_order=${orderId}`);
+      try {
+        const el = await fixture<HaiPayCardForm>(
+          html`<haipay-card-form endpoint=${c.endpoint} locale="zh-TW"></haipay-card-form>`,
+        );
+        await oneEvent(el, status === 'succeeded' ? 'haipay-succeeded' : 'haipay-failed');
+        await el.updateComplete;
+        expect(el.shadowRoot!.querySelector('form')).to.equal(null);
+        expect(text(el, '[part~="status"]')).to.equal(zhTW[`status.${status}`]);
+        expect(text(el, '[role="status"]')).to.equal(zhTW[`status.${status}`]);
+        expect(text(el, '.amount')).to.equal('US$20.00');
+      } finally {
+        history.replaceState(null, '', url);
+      }
+    });
+  }
+
+  it('shows the result for an order-id attribute too', async () => {
+    const c = await companion({
+      orders: { hp_attr: { views: [view({ orderId: 'hp_attr', status: 'expired' })] } },
+    });
+    const el = await fixture<HaiPayCardForm>(
+      html`<haipay-card-form endpoint=${c.endpoint} order-id="hp_attr"></haipay-card-form>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('[data-status="expired"]'), 'expired shown');
+  });
+});
