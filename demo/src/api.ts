@@ -1,0 +1,192 @@
+/**
+ * The storefront's calls to its own server: the catalog and cart (`/api`), the HaiPay companion router
+ * (`/haipay`) for the methods that have no form element, and the demo back office (`/api/admin`).
+ */
+
+export const HAIPAY_ENDPOINT = '/haipay';
+
+export type Currency = 'USD' | 'THB' | 'TWD';
+
+export interface CatalogProduct {
+  id: string;
+  prices: Record<Currency, string>;
+}
+export interface CatalogPlan {
+  id: string;
+  amount: string;
+  currency: 'USD';
+  periodUnit: string;
+  periodCount: number;
+}
+export interface Catalog {
+  products: CatalogProduct[];
+  plans: CatalogPlan[];
+}
+
+export interface PricedLine {
+  id: string;
+  qty: number;
+  unit: string;
+  total: string;
+}
+export interface Checkout {
+  orderRef: string;
+  totals: Record<Currency, { lines: PricedLine[]; total: string }>;
+}
+
+export type PaymentNext =
+  | { type: 'redirect'; url: string }
+  | { type: 'qr'; payload: string }
+  | {
+      type: 'bank';
+      bankNo: string;
+      bankCode: string;
+      bankName?: string;
+      accountName?: string;
+      reference?: string;
+    }
+  | { type: 'wait' };
+
+export interface PaymentView {
+  orderId: string;
+  orderNo?: string | null;
+  status: string;
+  method: string;
+  amount: string;
+  currency: string;
+  subject?: string;
+  expiresAt?: string | null;
+  next?: PaymentNext | null;
+  failureReason?: string | null;
+  updatedAt?: string;
+}
+
+export interface Buyer {
+  name: string;
+  email: string;
+  phone: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(url, {
+    ...init,
+    headers: {
+      Accept: 'application/json',
+      ...(init.body ? { 'Content-Type': 'application/json' } : {}),
+      ...init.headers,
+    },
+    credentials: 'same-origin',
+    cache: 'no-store',
+  });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  if (!res.ok) {
+    const err = (body as { error?: { message?: string; fields?: { message: string }[] } } | undefined)?.error;
+    const detail = err?.fields?.map((f) => f.message).join(' ') || err?.message || `HTTP ${res.status}`;
+    throw new ApiError(detail, res.status, body);
+  }
+  return body as T;
+}
+
+const post = <T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<T> =>
+  call<T>(url, { method: 'POST', body: JSON.stringify(body), headers });
+
+export const api = {
+  catalog: () => call<Catalog>('/api/catalog'),
+  checkout: (items: readonly { id: string; qty: number }[]) => post<Checkout>('/api/checkout', { items }),
+  getCheckout: (orderRef: string) => call<Checkout>(`/api/checkout/${encodeURIComponent(orderRef)}`),
+  /** Starts a payment for a method that has no form element (QR, bank transfer, redirects). */
+  createPayment: (method: string, orderRef: string, buyer: Buyer, idempotencyKey: string) =>
+    post<PaymentView>(
+      `${HAIPAY_ENDPOINT}/payments`,
+      { method, orderRef, ...buyer },
+      { 'Idempotency-Key': idempotencyKey },
+    ),
+  payment: (orderId: string) =>
+    call<PaymentView>(`${HAIPAY_ENDPOINT}/payments/${encodeURIComponent(orderId)}`),
+  order: (orderId: string) => call<DemoOrder>(`/api/orders/${encodeURIComponent(orderId)}`),
+  subscription: (id: string) => call<DemoSubscription>(`/api/subscriptions/${encodeURIComponent(id)}`),
+  cancelSubscription: (id: string) =>
+    post<unknown>(`${HAIPAY_ENDPOINT}/subscriptions/${encodeURIComponent(id)}/cancel`, {}),
+  sandboxInfo: () => call<SandboxInfo>('/api/sandbox'),
+  admin: {
+    orders: () => call<{ orders: AdminOrder[] }>('/api/admin/orders'),
+    balance: () => call<{ balances: Balance[] }>('/api/admin/balance'),
+    refund: (orderId: string) =>
+      post<{ refund: { status: string } }>(`/api/admin/orders/${encodeURIComponent(orderId)}/refund`, {}),
+    payout: (currency: Currency, amount: string) =>
+      post<{ payout: { status: string } }>('/api/admin/payouts', { currency, amount }),
+    advanceClock: (ms: number) => post<{ now: string }>('/api/admin/clock', { ms }),
+  },
+};
+
+export interface DemoOrder {
+  payment: PaymentView;
+  lines: PricedLine[];
+}
+
+export interface DemoSubscription {
+  subscriptionId: string;
+  status: string;
+  amount: string;
+  currency: string;
+  subject: string;
+  deductions: { at: string; amount: string; currency: string; status: string; orderNo: string }[];
+}
+
+export interface SandboxInfo {
+  /** The sandbox's hosted bank-app page (to pay a QR or a transfer from another tab). */
+  bankAppUrl: string;
+}
+
+export interface AdminNotification {
+  receivedAt: string;
+  outcome: string;
+  verified: boolean;
+  summary: string;
+}
+export interface AdminOrder {
+  orderId: string;
+  orderNo: string | null;
+  kind: string;
+  method: string;
+  amount: string;
+  currency: string;
+  subject: string;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+  refundable: boolean;
+  refunded: string | null;
+  notifications: AdminNotification[];
+}
+export interface Balance {
+  currency: string;
+  available: string;
+  frozen: string;
+  unsettled: string;
+  total: string;
+  error?: string;
+}
+
+/** A fresh key per attempt; reused when the same attempt is retried (docs/contracts.md). */
+export function newIdempotencyKey(): string {
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,65 @@
+/** Shared plumbing of the storefront: translation shortcut, re-render, navigation, catalog, toasts. */
+import { api, type Catalog, type Currency } from './api.js';
+import { formatMoney, translate, type StringKey } from './i18n.js';
+import { prefs } from './state.js';
+
+let renderer: () => void = () => {};
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+export const app = {
+  catalog: null as Catalog | null,
+  catalogError: '',
+  cartOpen: false,
+  toast: '',
+  setRenderer(fn: () => void): void {
+    renderer = fn;
+  },
+  rerender(): void {
+    renderer();
+  },
+  navigate(path: string, { replace = false } = {}): void {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    app.cartOpen = false;
+    window.scrollTo({ top: 0 });
+    renderer();
+  },
+  showToast(message: string): void {
+    app.toast = message;
+    renderer();
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => {
+      app.toast = '';
+      renderer();
+    }, 2200);
+  },
+  async loadCatalog(): Promise<void> {
+    try {
+      app.catalog = await api.catalog();
+      app.catalogError = '';
+    } catch (err) {
+      app.catalogError = (err as Error).message;
+    }
+    renderer();
+  },
+};
+
+export const t = (key: StringKey, params?: Record<string, string | number>): string =>
+  translate(prefs.locale, key, params);
+
+export const money = (amount: string | number, currency: string): string =>
+  formatMoney(prefs.locale, amount, currency);
+
+/** The currency prices are shown in on the shop floor: the shopper's language decides. */
+export function displayCurrency(): Currency {
+  return prefs.locale === 'th' ? 'THB' : prefs.locale === 'zh-TW' ? 'TWD' : 'USD';
+}
+
+export function priceOf(id: string, currency: Currency): string | null {
+  return app.catalog?.products.find((p) => p.id === id)?.prices[currency] ?? null;
+}
+
+/** The elements' own `theme` attribute for the shop theme (the brand theme is a light look). */
+export function elementTheme(): 'light' | 'dark' {
+  return prefs.theme === 'dark' ? 'dark' : 'light';
+}

@@ -1,0 +1,303 @@
+/**
+ * The merchant back office (demo only — no sign-in): balances from HaiPay's ledger, a payout to the
+ * shop's bank account, the sandbox's "time machine", and every order with its status, notification
+ * history and a refund button for paid card orders. All of it is served by the demo server's
+ * `/api/admin` routes, which call HaiPay server-side.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { api, type AdminOrder, type Balance } from '../api.js';
+import { app, money } from '../app.js';
+import { formatDateTime } from '../i18n.js';
+import { prefs } from '../state.js';
+
+interface Payout {
+  orderId: string;
+  amount: string;
+  currency: string;
+  status: string;
+  requestedAt: string;
+  message?: string;
+}
+
+type Order = AdminOrder & {
+  failureReason?: string | null;
+  refund: { status: string; refundNo: string; message?: string } | null;
+};
+
+const s = {
+  orders: [] as Order[],
+  balances: [] as Balance[],
+  payouts: [] as Payout[],
+  clock: '',
+  loaded: false,
+  error: '',
+  busy: new Set<string>(),
+  message: '',
+  payoutAmount: '1000.00',
+  timer: undefined as ReturnType<typeof setTimeout> | undefined,
+  active: false,
+};
+
+async function load(): Promise<void> {
+  clearTimeout(s.timer);
+  try {
+    const [orders, balance, payouts, clock] = await Promise.all([
+      api.admin.orders(),
+      api.admin.balance(),
+      fetch('/api/admin/payouts', { cache: 'no-store' }).then(
+        (r) => r.json() as Promise<{ payouts: Payout[] }>,
+      ),
+      fetch('/api/admin/clock', { cache: 'no-store' }).then((r) => r.json() as Promise<{ now: string }>),
+    ]);
+    s.orders = orders.orders as Order[];
+    s.balances = balance.balances;
+    s.payouts = payouts.payouts;
+    s.clock = clock.now;
+    s.error = '';
+  } catch (err) {
+    s.error = (err as Error).message;
+  }
+  s.loaded = true;
+  app.rerender();
+  if (s.active) s.timer = setTimeout(() => void load(), 2500);
+}
+
+async function act(key: string, fn: () => Promise<unknown>, done: string): Promise<void> {
+  s.busy.add(key);
+  s.message = '';
+  app.rerender();
+  try {
+    await fn();
+    s.message = done;
+  } catch (err) {
+    s.message = (err as Error).message;
+  }
+  s.busy.delete(key);
+  await load();
+}
+
+/** Stops polling when the shopper leaves the back office. */
+export function leaveAdmin(): void {
+  s.active = false;
+  clearTimeout(s.timer);
+}
+
+const METHOD: Record<string, string> = {
+  card: 'Card',
+  promptpay: 'PromptPay',
+  'bank-transfer': 'Bank transfer',
+  truemoney: 'TrueMoney',
+  'twd-atm': 'ATM (TW)',
+  'twd-store-ibon': '7-Eleven ibon',
+  'twd-store-fami': 'FamilyMart',
+  'twd-store-hilife': 'Hi-Life',
+  'twd-store-okgo': 'OK mart',
+};
+
+function balanceCard(b: Balance): TemplateResult {
+  return html`<div class="stat" data-currency=${b.currency}>
+    <div class="cur">${b.currency} · available</div>
+    <div class="big">${money(b.available, b.currency)}</div>
+    <div class="small">
+      Total ${money(b.total, b.currency)} · frozen ${money(b.frozen, b.currency)} · unsettled
+      ${money(b.unsettled, b.currency)}
+    </div>
+    ${b.error ? html`<div class="small" style="color:var(--shop-danger)">${b.error}</div>` : nothing}
+  </div>`;
+}
+
+function orderRow(o: Order): TemplateResult {
+  const refund = o.refund;
+  return html`<tr data-order=${o.orderId} data-status=${o.status}>
+    <td>
+      <div style="font-weight:600">
+        ${o.kind === 'subscription' ? 'Subscription' : (METHOD[o.method] ?? o.method)}
+      </div>
+      <code>${o.orderId}</code>
+      <div class="muted" style="font-size:13px">${formatDateTime(prefs.locale, o.createdAt)}</div>
+    </td>
+    <td class="hide-sm">${o.subject}</td>
+    <td class="num">${money(o.amount, o.currency)}</td>
+    <td>
+      <span class="pill" data-status=${o.status}>${o.status}</span>
+      ${
+        refund
+          ? html`<div style="margin-top:6px">
+              <span
+                class="pill"
+                data-status=${refund.status === 'succeeded' ? 'cancelled' : refund.status}
+                data-testid="refund-status"
+                >refund ${refund.status}</span
+              >
+            </div>`
+          : nothing
+      }
+      ${o.failureReason ? html`<div class="muted" style="font-size:13px;margin-top:4px">${o.failureReason}</div>` : nothing}
+    </td>
+    <td>
+      ${
+        o.notifications.length
+          ? html`<details>
+              <summary>
+                ${o.notifications.length} notification${o.notifications.length === 1 ? '' : 's'}
+              </summary>
+              <ul class="notif-list">
+                ${o.notifications.map(
+                  (n) =>
+                    html`<li>
+                      ${formatDateTime(prefs.locale, n.receivedAt)} ·
+                      ${n.verified ? '✓ verified' : '✗ unverified'} · ${n.outcome}<br />${n.summary}
+                    </li>`,
+                )}
+              </ul>
+            </details>`
+          : html`<span class="muted" style="font-size:13px">none yet</span>`
+      }
+    </td>
+    <td>
+      ${
+        o.refundable
+          ? html`<button
+              class="btn btn-ghost btn-small"
+              type="button"
+              data-testid="refund"
+              ?disabled=${s.busy.has(o.orderId)}
+              @click=${() => void act(o.orderId, () => api.admin.refund(o.orderId), `Refund requested for ${o.orderId}.`)}
+            >
+              Refund
+            </button>`
+          : nothing
+      }
+    </td>
+  </tr>`;
+}
+
+export function adminPage(): TemplateResult {
+  if (!s.active) {
+    s.active = true;
+    void load();
+  }
+  return html`<div class="page-title">
+      <div>
+        <h1>Back office</h1>
+        <p class="muted" style="margin:6px 0 0">
+          Demo only — a real shop puts this behind staff sign-in. Sandbox time
+          ${s.clock ? formatDateTime(prefs.locale, s.clock) : ''}
+        </p>
+      </div>
+      <button class="btn btn-ghost btn-small" type="button" @click=${() => void load()}>Refresh</button>
+    </div>
+    ${s.error ? html`<div class="alert alert-error" role="alert">${s.error}</div>` : nothing}
+    ${s.message ? html`<div class="alert alert-info" role="status" data-testid="admin-message">${s.message}</div>` : nothing}
+    <div class="admin-grid" data-testid="balances">${s.balances.map(balanceCard)}</div>
+
+    <div class="admin-two">
+      <section class="panel">
+        <h2>Payout to the shop’s bank account</h2>
+        <form
+          class="toolbar"
+          @submit=${(e: Event) => {
+            e.preventDefault();
+            void act(
+              'payout',
+              () => api.admin.payout('THB', s.payoutAmount),
+              `Payout of ฿${s.payoutAmount} requested.`,
+            );
+          }}
+        >
+          <div class="field">
+            <label for="payout-amount">Amount (THB)</label>
+            <input
+              id="payout-amount"
+              inputmode="decimal"
+              .value=${s.payoutAmount}
+              @input=${(e: Event) => (s.payoutAmount = (e.target as HTMLInputElement).value)}
+            />
+          </div>
+          <button
+            class="btn btn-primary"
+            type="submit"
+            ?disabled=${s.busy.has('payout')}
+            data-testid="payout"
+          >
+            Pay out
+          </button>
+        </form>
+        <p class="muted" style="font-size:13px">
+          To KBANK ••••6789 · settles after a minute of sandbox time.
+        </p>
+        ${
+          s.payouts.length
+            ? html`<ul class="notif-list">
+                ${s.payouts.map(
+                  (p) =>
+                    html`<li>
+                      ${formatDateTime(prefs.locale, p.requestedAt)} · ${money(p.amount, p.currency)} ·
+                      <span class="pill" data-status=${p.status}>${p.status}</span> ${p.message ?? ''}
+                    </li>`,
+                )}
+              </ul>`
+            : nothing
+        }
+      </section>
+      <section class="panel">
+        <h2>Sandbox time machine</h2>
+        <p class="muted" style="margin-top:0;font-size:14px">
+          Move the sandbox’s clock: QR codes expire after 15 minutes, payouts and refunds settle after a
+          minute, subscriptions charge monthly.
+        </p>
+        <div class="toolbar">
+          ${(
+            [
+              ['+2 min', 2 * 60_000],
+              ['+16 min', 16 * 60_000],
+              ['+1 day', 86_400_000],
+              ['+1 month', 31 * 86_400_000],
+            ] as const
+          ).map(
+            ([label, ms]) =>
+              html`<button
+                class="btn btn-ghost btn-small"
+                type="button"
+                data-testid="clock-${ms}"
+                ?disabled=${s.busy.has('clock')}
+                @click=${() => void act('clock', () => api.admin.advanceClock(ms), `Sandbox clock moved ${label}.`)}
+              >
+                ${label}
+              </button>`,
+          )}
+        </div>
+        <p class="muted" style="font-size:13px">
+          Pay a QR or a transfer from another tab in the
+          <a href="/bank-app" target="_blank" rel="noopener">sandbox bank app ↗</a>.
+        </p>
+      </section>
+    </div>
+
+    <section class="panel">
+      <h2>Orders</h2>
+      ${
+        !s.loaded
+          ? html`<p class="muted">Loading…</p>`
+          : s.orders.length === 0
+            ? html`<p class="muted">No orders yet. Buy something in the shop.</p>`
+            : html`<div class="table-wrap">
+                <table class="orders" data-testid="orders">
+                  <thead>
+                    <tr>
+                      <th>Order</th>
+                      <th class="hide-sm">Subject</th>
+                      <th style="text-align:right">Amount</th>
+                      <th>Status</th>
+                      <th>Notifications</th>
+                      <th><span class="sr-only">Actions</span></th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${s.orders.map(orderRow)}
+                  </tbody>
+                </table>
+              </div>`
+      }
+    </section>`;
+}

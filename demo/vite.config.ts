@@ -1,0 +1,26 @@
+/**
+ * The storefront's Vite config: the root config (workspace packages resolved to their TypeScript source
+ * through the `@haipay-kit/source` condition) with the demo folder as root. The demo server builds with
+ * it on start (see server/assets.ts), or serves through Vite's middleware with `--dev`.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig, mergeConfig } from 'vite';
+import rootConfig from '../vite.config.js';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default mergeConfig(
+  rootConfig,
+  defineConfig({
+    root,
+    base: '/',
+    publicDir: false,
+    build: {
+      outDir: 'dist',
+      emptyOutDir: true,
+      target: 'es2022',
+      // Every asset inline or hashed under /assets; the shop makes no request outside its own origin.
+      assetsInlineLimit: 8192,
+    },
+  }),
+);

@@ -1,0 +1,154 @@
+/**
+ * Shared setup of the end-to-end journeys: the demo server started in-process on an ephemeral port
+ * with a temporary data folder, and Chromium driven by playwright-core (the system's binary — never a
+ * downloaded one). A missing Chromium fails loudly: these journeys are the proof the kit works in a
+ * real browser, so they must not quietly skip.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startDemoServer, type DemoServer } from '../../demo/server/app.js';
+
+export const CHROME = process.env.HAIPAY_CHROME || '/usr/bin/chromium';
+export const CHROME_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const ROOT = new URL('../../', import.meta.url).pathname;
+export const RESULTS_DIR = join(ROOT, 'test-results');
+
+export interface Harness {
+  demo: DemoServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  if (!existsSync(CHROME)) {
+    throw new Error(
+      `Chromium not found at ${CHROME}. Install Debian's "chromium" package (apt-get install chromium) or set ` +
+        'HAIPAY_CHROME to a Chrome/Chromium binary. The end-to-end journeys need a real browser.',
+    );
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'haipay-demo-e2e-'));
+  const demo = await startDemoServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    verbose: false,
+    // Lets a journey walk a notification retry in seconds of virtual time if it needs to.
+    notifyRetryMs: 60_000,
+  });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROME, args: CHROME_ARGS });
+  } catch (err) {
+    await demo.close();
+    throw err;
+  }
+  return {
+    demo,
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+      await demo.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Shopper {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and page errors seen so far (a journey asserts there are none). */
+  errors: string[];
+}
+
+/** A new shopper (own cookies and storage) with a cart, on a desktop or phone-sized screen. */
+export async function newShopper(
+  h: Harness,
+  options: {
+    cart?: { id: string; qty: number }[];
+    locale?: 'en' | 'th' | 'zh-TW';
+    theme?: 'light' | 'dark' | 'brand';
+    phone?: boolean;
+  } = {},
+): Promise<Shopper> {
+  const context = await h.browser.newContext({
+    viewport: options.phone ? { width: 375, height: 812 } : { width: 1280, height: 900 },
+    deviceScaleFactor: 1,
+    baseURL: h.demo.url,
+  });
+  const saved = { locale: options.locale ?? 'en', theme: options.theme ?? 'light', cart: options.cart ?? [] };
+  await context.addInitScript((value: string) => {
+    try {
+      if (!localStorage.getItem('saeng-shop')) localStorage.setItem('saeng-shop', value);
+    } catch {
+      // The sandbox's hosted pages run sandboxed (opaque origin, no storage).
+    }
+  }, JSON.stringify(saved));
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const watch = (p: Page) => {
+    p.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+    p.on('console', (msg) => {
+      // Failed loads are reported with their URL below.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+        errors.push(`console: ${msg.text()}`);
+    });
+    p.on('response', (res) => {
+      if (res.status() >= 400 && !res.url().endsWith('/favicon.ico'))
+        errors.push(`HTTP ${res.status()} ${res.url()}`);
+    });
+  };
+  watch(page);
+  context.on('page', watch);
+  return { context, page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  // From the top, so the sticky header sits where a shopper sees it.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(RESULTS_DIR, `e2e-${name}.png`), fullPage: true });
+}
+
+/** Types into the card form's fields (inside its shadow root; Playwright's locators pierce it). */
+export async function fillCardForm(
+  page: Page,
+  card: { number: string; month?: string; year?: string; cvv?: string },
+  buyer = { name: 'Somchai Jaidee', email: 'somchai@example.com' },
+): Promise<void> {
+  const form = page.locator('haipay-card-form');
+  await form.getByLabel('Name on card').fill(buyer.name);
+  await form.getByLabel('Email').fill(buyer.email);
+  await form.getByLabel('Card number').fill(card.number);
+  await form.getByLabel(/Expiry month/).fill(card.month ?? '12');
+  await form.getByLabel(/Expiry year/).fill(card.year ?? '30');
+  await form.getByLabel(/Security code/).fill(card.cvv ?? '123');
+}
+
+/** Opens the checkout and picks a payment method tile. */
+export async function checkoutWith(page: Page, method: 'card' | 'promptpay' | 'bank' | 'truemoney' | 'twd') {
+  await page.goto('/checkout');
+  await page.locator('[data-testid=total]').waitFor();
+  await page.locator(`label.method[data-method=${method}]`).click();
+}
+
+/** Fills the shop's contact form with its demo shopper and starts the payment. */
+export async function startWithDemoShopper(page: Page): Promise<void> {
+  await page.locator('form.contact .link-btn').click();
+  await page.locator('[data-testid=start-payment]').click();
+}
+
+/** The companion's order id the element on the page follows. */
+export async function elementOrderId(page: Page, tag: 'haipay-qr' | 'haipay-bank-transfer'): Promise<string> {
+  const id = await page.locator(tag).getAttribute('order-id');
+  if (!id) throw new Error(`${tag} has no order-id`);
+  return id;
+}
