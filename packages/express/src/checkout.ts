@@ -966,10 +966,13 @@ export class HaiPayCheckout {
       // An order we do not know (or from another appId): confirm by query and log; never credit it.
       let confirmed = 'not_queried';
       if (orderId && !type) {
-        confirmed = await this.options.client
-          .collectQuery(merchant === this.options.client.config.cashierMerchant ? 'USD' : merchant, {
-            orderId,
-          })
+        const client = this.options.client;
+        const q = { orderId, orderNo: str(data.orderNo) || null };
+        confirmed = await (
+          merchant === client.config.cashierMerchant
+            ? client.cashierQuery(q)
+            : client.collectQuery(merchant, q)
+        )
           .then((q) => `gateway_status_${q.status}`)
           .catch((e: unknown) => (e instanceof HaiPayApiError ? `gateway_${e.code}` : 'query_failed'));
       }

@@ -36,6 +36,7 @@ export interface HaiPayRouterOptions {
   /**
    * Your server-side answer for a checkout: amount, currency, subject, buyer id (and optionally return
    * URL, metadata). The browser never sets money. Throw to refuse (answered 400 `order_rejected`).
+   * `body` is the browser's JSON without card fields.
    */
   resolveOrder(req: Request, body: Record<string, unknown>): ResolvedOrder | Promise<ResolvedOrder>;
   /** Public URL of the router's mount point, e.g. `https://shop.example/haipay` (builds `notifyUrl` and return URLs). */
@@ -359,7 +360,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       const { body, key } = readCreate(req, req.body?.method === 'card');
       const preIssues = checkout.validatePaymentBody(body, null);
       if (preIssues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', preIssues);
-      const order = await resolveOr400(() => options.resolveOrder(req, body));
+      const order = await resolveOr400(() => options.resolveOrder(req, withoutCard(body)));
       const result = await checkout.createPayment(body, order, context(req), key);
       scrub(req);
       if (result.httpStatus === 502) {
@@ -473,7 +474,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
         const { body, key } = readCreate(req, true);
         const pre = checkout.validateSubscriptionBody(body, null);
         if (pre.length > 0) throw new HaiPayValidationError('Some fields are invalid.', pre);
-        const plan = await resolveOr400(() => subs.resolvePlan(req, body));
+        const plan = await resolveOr400(() => subs.resolvePlan(req, withoutCard(body)));
         const result = await checkout.createSubscription(body, plan, context(req), key);
         scrub(req);
         if (result.httpStatus === 502) {
@@ -552,6 +553,13 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       if (ownsStore) await store.close();
     },
   }) as HaiPayRouter;
+}
+
+/** A copy of a browser body without card fields: what the merchant's hooks get to see. */
+function withoutCard(body: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...body };
+  for (const k of ['cardNumber', 'cvv', 'expiryMonth', 'expiryYear']) delete rest[k];
+  return rest;
 }
 
 /**
