@@ -63,6 +63,7 @@ export class ChangeFeed {
   #pollTimer: NodeJS.Timeout | null = null;
   #heartbeatTimer: NodeJS.Timeout | null = null;
   #polling = false;
+  #pollAgain = false;
 
   /**
    * @param connect makes a new, unconnected client for the listener (outside the query pool, so a
@@ -213,10 +214,19 @@ export class ChangeFeed {
   }
 
   async #poll(): Promise<void> {
-    if (this.#polling || this.#watched.size === 0 || this.#state === 'closed') return;
+    if (this.#watched.size === 0 || this.#state === 'closed') return;
+    if (this.#polling) {
+      // A poll in flight may have read before a change whose NOTIFY came before our LISTEN: read again
+      // after it rather than skip (this is the catch-up that makes the switch to listening lossless).
+      this.#pollAgain = true;
+      return;
+    }
     this.#polling = true;
     try {
-      for (const change of await this.#readVersions([...this.#watched.keys()])) this.publish(change);
+      do {
+        this.#pollAgain = false;
+        for (const change of await this.#readVersions([...this.#watched.keys()])) this.publish(change);
+      } while (this.#pollAgain && (this.#state as ChangeFeedState) !== 'closed');
     } catch (error) {
       this.#onError('polling for changes failed', error);
     } finally {

@@ -144,10 +144,10 @@ pgSuite('PostgresPaymentStore', (url) => {
       const [a, b] = await Promise.all([instance(schema), instance(schema)]);
       const { orderId } = await a.create(sampleRecord({ status: 'pending' }));
       await a.transition(orderId, 'failed');
-      assert.equal(await a.claimHook(orderId, 'failed', 50), true);
-      assert.equal(await b.claimHook(orderId, 'failed', 50), false);
-      await new Promise((r) => setTimeout(r, 80));
-      assert.equal(await b.claimHook(orderId, 'failed', 50), true);
+      assert.equal(await a.claimHook(orderId, 'failed', 600), true);
+      assert.equal(await b.claimHook(orderId, 'failed', 600), false);
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal(await b.claimHook(orderId, 'failed', 600), true);
     });
   });
 
@@ -155,10 +155,10 @@ pgSuite('PostgresPaymentStore', (url) => {
     it('is held by one instance at a time, renewed by its holder, and taken over after it expires', async () => {
       const schema = nextSchema();
       const [a, b] = await Promise.all([instance(schema), instance(schema)]);
-      assert.equal(await a.tryAcquireReconcilerLease(150), true);
-      assert.equal(await b.tryAcquireReconcilerLease(150), false);
-      assert.equal(await a.tryAcquireReconcilerLease(150), true, 'the holder renews');
-      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await a.tryAcquireReconcilerLease(600), true);
+      assert.equal(await b.tryAcquireReconcilerLease(600), false);
+      assert.equal(await a.tryAcquireReconcilerLease(600), true, 'the holder renews');
+      await new Promise((r) => setTimeout(r, 700));
       assert.equal(await b.tryAcquireReconcilerLease(10_000), true, 'expired → another instance takes it');
       assert.equal(await a.tryAcquireReconcilerLease(10_000), false);
     });
@@ -193,6 +193,11 @@ pgSuite('PostgresPaymentStore', (url) => {
       for (let i = 1; i < seen.length; i++)
         assert.ok(seen[i]!.version > seen[i - 1]!.version, `out of order: ${JSON.stringify(seen)}`);
     }
+    /** Waits until `store` listens and its catch-up poll has reported the record's current version. */
+    async function synced(store: PostgresPaymentStore, seen: PaymentChange[], version = 1) {
+      await waitFor(() => store.changeFeedState === 'listening', 2000, 'the listener');
+      await waitFor(() => seen.some((c) => c.version >= version), 2000, 'the catch-up poll');
+    }
     /** Collects a store's change events for one order. */
     function collect(store: PostgresPaymentStore, orderId: string) {
       const seen: (PaymentChange & { at: number })[] = [];
@@ -219,18 +224,16 @@ pgSuite('PostgresPaymentStore', (url) => {
       ]);
       const { orderId } = await a.create(sampleRecord({ status: 'pending' }));
       const { seen } = collect(b, orderId);
-      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
+      await synced(b, seen);
       const started = Date.now();
       await a.patch(orderId, { next: { type: 'qr', payload: '000201' } });
       await a.transition(orderId, 'succeeded');
       // Polling is set to once a minute here, so only NOTIFY can deliver in time.
       await waitFor(() => seen.some((c) => c.version === 3), 1000, 'version 3 on B');
       assert.ok(seen.at(-1)!.at - started < 1000);
-      // The first catch-up poll may also report version 1 (delivery is at least once); never out of order.
-      assertIncreasing(seen);
       assert.deepEqual(
-        seen.map((c) => c.version).filter((v) => v > 1),
-        [2, 3],
+        seen.map((c) => c.version),
+        [1, 2, 3],
       );
       assert.equal((await b.get(orderId))?.status, 'succeeded');
     });
@@ -240,8 +243,7 @@ pgSuite('PostgresPaymentStore', (url) => {
       const [a, b] = await Promise.all([instance(schema), instance(schema)]);
       const { orderId } = await a.create(sampleRecord({ status: 'succeeded', orderNo: '1' }));
       const { seen } = collect(b, orderId);
-      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
-      const before = seen.length; // the catch-up poll may report the current version once
+      await synced(b, seen);
       await a.transition(orderId, 'failed'); // refused: final
       await a.patch(orderId, { orderNo: '1' }); // same value
       await a.markChecked(orderId, 5);
@@ -250,8 +252,9 @@ pgSuite('PostgresPaymentStore', (url) => {
       await a.patch(orderId, { failureReason: 'marker' }); // a real change, to know the others arrived first
       await waitFor(() => seen.some((c) => c.version === 2), 1000, 'the marker change');
       assert.deepEqual(
-        seen.slice(before).map((c) => c.version),
-        [2],
+        seen.map((c) => c.version),
+        [1, 2],
+        'the catch-up report of version 1, then only the marker',
       );
     });
 
@@ -260,7 +263,7 @@ pgSuite('PostgresPaymentStore', (url) => {
       const b = await instance(schema, { changeFeed: { pollIntervalMs: 60_000 } });
       const { orderId } = await b.create(sampleRecord({ status: 'pending' }));
       const { seen } = collect(b, orderId);
-      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
+      await synced(b, seen);
       await adminQuery(
         url,
         `UPDATE ${pg.escapeIdentifier(schema)}.haipay_payments SET status = 'expired', status_rank = 3, version = version + 1 WHERE order_id = $1`,
@@ -275,11 +278,14 @@ pgSuite('PostgresPaymentStore', (url) => {
       await a.create(sampleRecord({ orderId, status: 'pending' }));
       await b.create(sampleRecord({ orderId, status: 'pending' }));
       const { seen } = collect(b, orderId);
-      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
-      const before = seen.length;
+      await synced(b, seen);
       await a.transition(orderId, 'succeeded');
       await new Promise((r) => setTimeout(r, 300));
-      assert.deepEqual(seen.slice(before), []);
+      assert.deepEqual(
+        seen.map((c) => c.version),
+        [1],
+        "only B's own catch-up report",
+      );
     });
 
     it('misses nothing committed between subscribing and the first LISTEN', async () => {
@@ -301,7 +307,7 @@ pgSuite('PostgresPaymentStore', (url) => {
       });
       const { orderId } = await a.create(sampleRecord({ status: 'unknown' }));
       const { seen } = collect(b, orderId);
-      await waitFor(() => b.changeFeedState === 'listening', 2000, 'B listening');
+      await synced(b, seen);
       const pid = b.listenerPid;
       assert.ok(pid);
       // Kill B's LISTEN connection from the server side, as a failover or an idle-connection reaper would.
