@@ -12,13 +12,6 @@ import { startHarness, idem, BUYER, ORIGIN, type Harness } from '../../express/t
 import { PostgresPaymentStore } from '../src/index.js';
 import { pgSuite, schemaPool, waitFor } from './helpers.js';
 
-/**
- * Whether the router feeds its status streams from `PaymentStore.subscribe` (changes committed by other
- * instances, within a second). Until it does, other instances' changes reach a stream by the router's
- * own store poll (`ssePollMs`, 2 s), and the sub-second test below is skipped with that reason.
- */
-const ROUTER_SUBSCRIBES = false;
-
 /** A round-robin HTTP balancer that skips backends refusing connections (a dead instance). */
 async function startBalancer(backends: () => string[]) {
   let next = 0;
@@ -214,34 +207,40 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
     }
   });
 
-  it(
-    'the stream on B hears of it within a second, through LISTEN/NOTIFY (its store poll set to a minute)',
-    {
-      skip: ROUTER_SUBSCRIBES
-        ? false
-        : 'needs the router to use PaymentStore.subscribe (packages/postgres/README.md)',
-    },
-    async () => {
-      await startInstances({ ssePollMs: 60_000 });
-      const p = await promptpayOn(a);
-      const stream = openStream(b.url, p.orderId);
-      try {
-        await waitFor(() => stream.events.length > 0, 2000, 'the first event on B');
-        live = [a];
-        const started = Date.now();
-        sandbox.complete(p.orderNo, 'success');
-        await waitFor(
-          () => stream.events.some((e) => e.status === 'succeeded'),
-          1000,
-          'succeeded on B within a second',
-        );
-        assert.ok(stream.events.at(-1)!.at - started < 1000);
-      } finally {
-        live = [a, b];
-        await stream.close();
-      }
-    },
-  );
+  it('the stream on B hears of it within a second, through LISTEN/NOTIFY (its store poll set to a minute)', async () => {
+    await startInstances({ ssePollMs: 60_000 });
+    const p = await promptpayOn(a);
+    const stream = openStream(b.url, p.orderId);
+    try {
+      await waitFor(() => stream.events.length > 0, 2000, 'the first event on B');
+      live = [a];
+      const started = Date.now();
+      sandbox.complete(p.orderNo, 'success');
+      await waitFor(
+        () => stream.events.some((e) => e.status === 'succeeded'),
+        1000,
+        'succeeded on B within a second',
+      );
+      assert.ok(stream.events.at(-1)!.at - started < 1000);
+    } finally {
+      live = [a, b];
+      await stream.close();
+    }
+  });
+
+  it('one reconciler at a time: of two instances reconciling together, one queries; after it stops, the other', async () => {
+    await startInstances();
+    const orders = await Promise.all([promptpayOn(a), promptpayOn(b)]);
+    const [na, nb] = await Promise.all([a.router.reconciler.runOnce(), b.router.reconciler.runOnce()]);
+    assert.ok(na > 0 !== nb > 0, `exactly one instance reconciled (A checked ${na}, B checked ${nb})`);
+    const holder = na > 0 ? a : b;
+    const other = holder === a ? b : a;
+    assert.equal(await other.router.reconciler.runOnce(), 0, 'the lease outlives a pass');
+    assert.ok((await holder.router.reconciler.runOnce()) >= 0, 'the holder keeps reconciling');
+    await holder.close(); // a clean shutdown gives the lease back at once
+    live = [other];
+    assert.ok((await other.router.reconciler.runOnce()) >= orders.length, 'the other instance takes over');
+  });
 
   it('killing one instance loses nothing: orders it created settle on the other, hooks once, streams follow', async () => {
     await startInstances();
