@@ -1,0 +1,158 @@
+import { html, nothing, svg, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { HaiPayPaymentElement } from '../shared/payment-element.js';
+import { baseStyles } from '../shared/styles.js';
+import { copyText } from '../shared/copy.js';
+import { liveMessage, statusLine } from '../shared/status-view.js';
+import type { TranslationKey } from '../controllers/localize-controller.js';
+import { bankInfo, groupAccount } from './banks.js';
+import { bankTransferStyles } from './bank-transfer.styles.js';
+
+/**
+ * Bank-transfer / virtual-account instructions with copy buttons, a deadline and live status.
+ *
+ * @summary Bank transfer details: bank and logo, account, exact amount, reference, deadline, live status.
+ *
+ * @fires haipay-succeeded - The transfer was received. `detail: { orderId, view }`
+ * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
+ * @fires haipay-expired - The deadline passed. `detail: { orderId, view }`
+ * @fires haipay-error - The payment could not be loaded. `detail: { type, message }`
+ *
+ * @csspart base - The wrapper.
+ * @csspart bank - Bank logo and name.
+ * @csspart logo - The bank monogram `<svg>`.
+ * @csspart details - The list of transfer details.
+ * @csspart copy-button - Every copy button.
+ * @csspart amount - The amount.
+ * @csspart countdown - The deadline and time left.
+ * @csspart status - The status line.
+ *
+ * @cssprop [--haipay-color-primary=#0a58ca] - Buttons and focus rings.
+ * @cssprop [--haipay-color-background=#ffffff] - Background.
+ * @cssprop [--haipay-color-text=#1b1f24] - Text colour.
+ * @cssprop [--haipay-color-muted=#57606a] - Field labels.
+ * @cssprop [--haipay-color-border=#8c959f] - Frame and row separators.
+ * @cssprop [--haipay-radius=8px] - Corner radius.
+ * @cssprop [--haipay-font-family=system-ui] - Font stack.
+ *
+ * @slot footer - Content under the details.
+ */
+export class HaiPayBankTransfer extends HaiPayPaymentElement {
+  static override styles = [baseStyles, bankTransferStyles];
+
+  /** HaiPay bank code, e.g. `KBANK`, `SCB`, `VCB` (when no `order-id` is given). */
+  @property({ attribute: 'bank-code' }) bankCode = '';
+  /** Bank name override (otherwise from the code). */
+  @property({ attribute: 'bank-name' }) bankName = '';
+  /** Account (or virtual account) number. */
+  @property({ attribute: 'account-number' }) accountNumber = '';
+  @property({ attribute: 'account-name' }) accountName = '';
+  /** Exact amount as a decimal string. */
+  @property() amount = '';
+  @property() currency = 'THB';
+  /** Transfer reference / memo, when the bank needs one. */
+  @property() reference = '';
+  /** ISO 8601 deadline (when no `order-id` is given). */
+  @property({ attribute: 'expires-at' }) expiresAt = '';
+
+  private announcement = '';
+  private lastLive = '';
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('expiresAt') && !this.orderId) this.countdown.set(this.expiresAt, 0);
+  }
+
+  protected override update(changed: PropertyValues<this>): void {
+    const live = liveMessage(this.localize, this.currentStatus, this.countdown.milestone);
+    if (live && live !== this.lastLive) this.announcement = this.lastLive = live;
+    super.update(changed);
+  }
+
+  private get details() {
+    const n = this.view?.next;
+    const bank = n?.type === 'bank' ? n : null;
+    return {
+      code: bank?.bankCode ?? this.bankCode,
+      name: bank?.bankName ?? this.bankName,
+      number: bank?.bankNo ?? this.accountNumber,
+      accountName: bank?.accountName ?? this.accountName,
+      reference: bank?.reference ?? this.reference,
+      amount: this.view?.amount ?? this.amount,
+      currency: this.view?.currency ?? this.currency,
+    };
+  }
+
+  private async copy(label: string, value: string): Promise<void> {
+    const ok = await copyText(value);
+    this.announcement = ok
+      ? this.localize.term('action.copiedField', { field: label })
+      : this.localize.term('action.copyFailed');
+    this.lastLive = '';
+    this.requestUpdate();
+  }
+
+  private row(key: TranslationKey, shown: string, raw: string, id: string) {
+    const label = this.localize.term(key);
+    return html`<div class="row">
+      <dt id="${id}-label">${label}</dt>
+      <dd>
+        <span id=${id} part=${id === 'amount' ? 'amount' : nothing}>${shown}</span>
+        <button
+          type="button"
+          part="copy-button"
+          data-copy=${id}
+          aria-label=${this.localize.term('action.copyField', { field: label })}
+          @click=${() => this.copy(label, raw)}
+        >
+          ${this.localize.term('action.copy')}
+        </button>
+      </dd>
+    </div>`;
+  }
+
+  override render() {
+    const t = this.localize;
+    const d = this.details;
+    const bank = bankInfo(d.code, d.name);
+    const status = this.currentStatus;
+    const final = status === 'succeeded' || status === 'failed' || status === 'expired';
+    const deadline = this.countdown.deadlineOnClientClock;
+    // The amount copies as the plain decimal the bank app expects, without symbol or grouping.
+    return html`<section part="base" aria-labelledby="title">
+      <h2 id="title">${t.term('bank.title')}</h2>
+      <div part="bank">
+        <svg part="logo" viewBox="0 0 44 44" aria-hidden="true" focusable="false">
+          <rect width="44" height="44" rx="10" fill=${bank.bg} />
+          ${svg`<text x="22" y="27" text-anchor="middle" font-family="system-ui, sans-serif" font-weight="700" font-size=${bank.mark.length > 2 ? 11 : 16} fill=${bank.fg}>${bank.mark}</text>`}
+        </svg>
+        <div>
+          <div class="muted">${t.term('bank.bank')}</div>
+          <strong id="bank-name">${bank.name}</strong>
+        </div>
+      </div>
+      ${
+        final
+          ? nothing
+          : html`<p class="muted">${t.term('bank.instructions')}</p>
+              <dl part="details">
+                ${d.number ? this.row('bank.accountNumber', groupAccount(d.number), d.number.replace(/[\s-]/g, ''), 'account-number') : nothing}
+                ${d.accountName ? this.row('bank.accountName', d.accountName, d.accountName, 'account-name') : nothing}
+                ${d.amount ? this.row('bank.amount', t.money(d.amount, d.currency), d.amount, 'amount') : nothing}
+                ${d.reference ? this.row('bank.reference', d.reference, d.reference, 'reference') : nothing}
+              </dl>
+              ${
+                deadline !== null
+                  ? html`<p part="countdown" class="countdown">
+                      ${t.term('countdown.deadline', { time: t.time(deadline) })} ·
+                      <span class="sr-only">${t.term('countdown.label')}</span>
+                      <time>${this.countdown.display}</time>
+                    </p>`
+                  : nothing
+              }`
+      }
+      ${statusLine(t, status, this.loadError, 'status')}
+      <slot name="footer"></slot>
+      <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
+    </section>`;
+  }
+}
