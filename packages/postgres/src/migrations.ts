@@ -118,7 +118,10 @@ export async function migrate(pool: pg.Pool, schema: string, schemaName: string)
           schemaName,
         ]);
         if (migration === undefined) {
-          await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+          // Only when missing: CREATE SCHEMA checks the CREATE privilege on the database even with IF NOT
+          // EXISTS, and an application role often lacks it while its schema (e.g. public) exists.
+          const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schemaName]);
+          if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${schema}`);
           await client.query(
             `CREATE TABLE IF NOT EXISTS ${schema}.haipay_migrations (
                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
@@ -138,6 +141,14 @@ export async function migrate(pool: pg.Pool, schema: string, schemaName: string)
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
+        if ((error as { code?: unknown }).code === '42501') {
+          throw new Error(
+            `PostgresPaymentStore: the database role may not create the kit's tables in schema ${schema} ` +
+              `(${(error as Error).message}). Create the schema for it (CREATE SCHEMA ${schema} AUTHORIZATION <role>) ` +
+              `or GRANT CREATE ON SCHEMA ${schema} TO <role>.`,
+            { cause: error },
+          );
+        }
         throw error;
       }
     }

@@ -199,7 +199,14 @@ export class PostgresPaymentStore implements PaymentStore {
     this.#ready = migrate(this.pool, s, schema);
     // Methods await #ready and see its rejection; this only keeps an unused store from crashing the process.
     this.#ready.catch(() => {});
-    const clientConfig: pg.ClientConfig = { ...this.pool.options, keepAlive: true };
+    // The listener's own connection: keepalive and client-side timeouts, so a half-open TCP connection
+    // (a failover that sent no RST) is noticed by the heartbeat instead of silently hearing nothing.
+    const clientConfig: pg.ClientConfig = {
+      ...this.pool.options,
+      keepAlive: true,
+      connectionTimeoutMillis: 5000,
+      query_timeout: 5000,
+    };
     this.#feed = new ChangeFeed(
       () => new pg.Client(clientConfig),
       changeChannel(schema),
