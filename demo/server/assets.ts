@@ -3,7 +3,7 @@
  * fresh clone needs no separate build step), or served through Vite's middleware in `--dev` mode.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RequestHandler } from 'express';
 
@@ -45,7 +45,8 @@ export function isBuildFresh(distDir: string): boolean {
  * Builds the storefront into `distDir` unless it is fresh. Builds into a sibling temp folder and renames
  * it into place, so two processes starting at once never serve a half-written build.
  */
-export async function ensureBuilt(distDir: string, log: (msg: string) => void): Promise<void> {
+export async function ensureBuilt(dist: string, log: (msg: string) => void): Promise<void> {
+  const distDir = resolve(dist);
   if (isBuildFresh(distDir)) return;
   const started = Date.now();
   log('building the storefront with Vite…');

@@ -114,7 +114,10 @@ export async function newShopper(
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   // From the top, so the sticky header sits where a shopper sees it.
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(async () => {
+    window.scrollTo(0, 0);
+    await document.fonts.ready;
+  });
   await page.screenshot({ path: join(RESULTS_DIR, `e2e-${name}.png`), fullPage: true });
 }
 

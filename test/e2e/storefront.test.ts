@@ -132,7 +132,31 @@ describe('demo storefront in Chromium', () => {
   });
 });
 
-describe('demo storefront in Chromium: redirects, subscriptions, back office, resume', () => {
+describe('demo storefront in Chromium: bank transfer, redirects, subscriptions, back office, resume', () => {
+  test('THB bank transfer: account details shown, paid from the sandbox bank app, checkout turns paid', async () => {
+    const { page, context, errors } = await newShopper(h, { cart: CART });
+    await checkoutWith(page, 'bank');
+    await startWithDemoShopper(page);
+    const bank = page.locator('haipay-bank-transfer');
+    await bank.locator('[part=status][data-status=pending]').waitFor();
+    await bank
+      .getByText(/1,730\.00/)
+      .first()
+      .waitFor();
+    await screenshot(page, 'bank-transfer-details');
+
+    const [app] = await Promise.all([
+      context.waitForEvent('page'),
+      page.locator('[data-testid=bank-app-link]').click(),
+    ]);
+    await app.getByRole('heading', { name: 'Sandbox bank app' }).waitFor();
+    await app.getByRole('button', { name: 'Pay', exact: true }).click();
+    await page.locator('[data-testid=checkout-paid]').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'bank-transfer-paid');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('TWD convenience store payment: redirect to the cashier page, pay, and return', async () => {
     const { page, context } = await newShopper(h, { cart: CART, locale: 'en' });
     await checkoutWith(page, 'twd');
