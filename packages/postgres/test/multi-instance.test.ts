@@ -144,25 +144,29 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
 
   const hookCalls = (orderId: string) => [...a.calls, ...b.calls].filter((c) => c.endsWith(`:${orderId}`));
 
+  /** A correctly signed "paid" notification for a THB order. */
+  const paidNotification = (p: { orderId: string; orderNo: string }) =>
+    generateTestNotification({
+      payload: {
+        appId: sandbox.merchant('THB').appId,
+        currency: 'THB',
+        orderId: p.orderId,
+        orderNo: p.orderNo,
+        amount: '100.00',
+        fee: '1.50',
+        status: 2,
+        payTime: '2026-01-01 12:00:05',
+        inBankCode: 'QR',
+      },
+      platformPrivateKey: sandbox.config.platform.privateKey,
+      secretKey: sandbox.merchant('THB').secretKey,
+    });
+
   it('concurrent duplicate notifications delivered to both instances → one state change, one hook call', async () => {
     await startInstances();
     for (let round = 0; round < 5; round++) {
       const p = await promptpayOn(round % 2 ? a : b);
-      const body = generateTestNotification({
-        payload: {
-          appId: sandbox.merchant('THB').appId,
-          currency: 'THB',
-          orderId: p.orderId,
-          orderNo: p.orderNo,
-          amount: '100.00',
-          fee: '1.50',
-          status: 2,
-          payTime: '2026-01-01 12:00:05',
-          inBankCode: 'QR',
-        },
-        platformPrivateKey: sandbox.config.platform.privateKey,
-        secretKey: sandbox.merchant('THB').secretKey,
-      });
+      const body = paidNotification(p);
       const answers = await Promise.all(
         [a, b, a, b, a, b].map((h) =>
           fetch(`${h.url}/haipay/notify`, {
@@ -240,6 +244,33 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
     await holder.close(); // a clean shutdown gives the lease back at once
     live = [other];
     assert.ok((await other.router.reconciler.runOnce()) >= orders.length, 'the other instance takes over');
+  });
+
+  it('an instance dying in the middle of a merchant hook: the other runs the hook once its claim lease ends', async () => {
+    await startInstances();
+    const p = await promptpayOn(a);
+    let entered = false;
+    a.router.checkout.options.hooks.onPaymentSucceeded = () => {
+      entered = true;
+      return new Promise(() => {}); // A never finishes: it dies first
+    };
+    void fetch(`${a.url}/haipay/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: paidNotification(p),
+    }).catch(() => undefined);
+    await waitFor(() => entered, 3000, "A's hook to start");
+    await a.close();
+    live = [b];
+    assert.equal((await b.store.get(p.orderId))?.status, 'succeeded', 'A committed the state before dying');
+    await b.router.reconciler.runOnce(); // B's hook lease is the router's 60 s: A's claim still holds
+    assert.deepEqual(b.calls, [], "within A's claim lease B does not run the hook");
+    b.router.checkout.options.hookLeaseMs = 1; // as if the lease had run out
+    await b.router.reconciler.runOnce();
+    assert.deepEqual(b.calls, [`succeeded:${p.orderId}`]);
+    assert.equal((await b.store.get(p.orderId))?.hookStatus, 'succeeded');
+    await b.router.reconciler.runOnce();
+    assert.deepEqual(b.calls, [`succeeded:${p.orderId}`], 'and only once');
   });
 
   it('killing one instance loses nothing: orders it created settle on the other, hooks once, streams follow', async () => {
