@@ -118,7 +118,7 @@ function patchValue(key: keyof PaymentPatch, value: unknown): unknown {
   return value ?? null;
 }
 
-/** `SET` fragments and parameters for a patch, numbered from `$<first>`. */
+/** The columns a patch sets, each with its `$n` placeholder; the values are appended to `params`. */
 function patchSets(patch: PaymentPatch, params: unknown[]): { col: string; ref: string }[] {
   const out: { col: string; ref: string }[] = [];
   for (const [key, col] of Object.entries(PATCH_COLUMNS) as [keyof PaymentPatch, string][]) {
