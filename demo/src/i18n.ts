@@ -37,6 +37,8 @@ const en = {
   'checkout.back': 'Back to the shop',
   'checkout.method': 'How would you like to pay?',
   'checkout.summary': 'Order summary',
+  'checkout.showSummary': 'Show order summary',
+  'checkout.hideSummary': 'Hide order summary',
   'checkout.total': 'Total',
   'checkout.shipping': 'Shipping',
   'checkout.free': 'Free',
@@ -164,6 +166,8 @@ const th: Strings = {
   'checkout.back': 'กลับไปที่ร้าน',
   'checkout.method': 'เลือกวิธีชำระเงิน',
   'checkout.summary': 'สรุปคำสั่งซื้อ',
+  'checkout.showSummary': 'ดูสรุปคำสั่งซื้อ',
+  'checkout.hideSummary': 'ซ่อนสรุปคำสั่งซื้อ',
   'checkout.total': 'ยอดชำระ',
   'checkout.shipping': 'ค่าจัดส่ง',
   'checkout.free': 'ฟรี',
@@ -286,6 +290,8 @@ const zhTW: Strings = {
   'checkout.back': '回到商店',
   'checkout.method': '選擇付款方式',
   'checkout.summary': '訂單摘要',
+  'checkout.showSummary': '顯示訂單摘要',
+  'checkout.hideSummary': '隱藏訂單摘要',
   'checkout.total': '總計',
   'checkout.shipping': '運費',
   'checkout.free': '免運',
@@ -397,6 +403,11 @@ export function translate(
 export function formatMoney(locale: Locale, amount: string | number, currency: string): string {
   const n = typeof amount === 'number' ? amount : Number(amount);
   const tag = locale === 'th' ? 'th-TH' : locale === 'zh-TW' ? 'zh-TW' : 'en-US';
+  // "$" alone would be ambiguous in a shop that sells in US and Taiwan dollars (zh-TW writes TWD as
+  // "$"): Taiwan dollars always show as "NT$", without minor units.
+  if (currency === 'TWD') {
+    return `NT$${new Intl.NumberFormat(tag, { maximumFractionDigits: 0 }).format(n)}`;
+  }
   return new Intl.NumberFormat(tag, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(
     n,
   );

@@ -116,6 +116,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // From the top, so the sticky header sits where a shopper sees it.
   await page.evaluate(async () => {
     window.scrollTo(0, 0);
+    // Font subsets (Thai, Chinese) load on first use; wait for those the page has asked for so far.
+    await document.fonts.ready;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     await document.fonts.ready;
   });
   await page.screenshot({ path: join(RESULTS_DIR, `e2e-${name}.png`), fullPage: true });
@@ -139,7 +142,7 @@ export async function fillCardForm(
 /** Opens the checkout and picks a payment method tile. */
 export async function checkoutWith(page: Page, method: 'card' | 'promptpay' | 'bank' | 'truemoney' | 'twd') {
   await page.goto('/checkout');
-  await page.locator('[data-testid=total]').waitFor();
+  await page.locator('[data-testid=total]').waitFor({ state: 'attached' });
   await page.locator(`label.method[data-method=${method}]`).click();
 }
 

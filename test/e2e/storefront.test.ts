@@ -251,3 +251,39 @@ describe('demo storefront in Chromium: bank transfer, redirects, subscriptions, 
     await context.close();
   });
 });
+
+describe('demo storefront in Chromium: language and theme', () => {
+  test('a phone shopper in Traditional Chinese sees NT$ prices, and the switches drive the elements', async () => {
+    const { page, context, errors } = await newShopper(h, {
+      cart: CART,
+      locale: 'zh-TW',
+      theme: 'brand',
+      phone: true,
+    });
+    await page.goto('/');
+    await page.locator('.product').first().waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-TW');
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'brand');
+    assert.match(await page.locator('[data-product=doi-chang] .price').innerText(), /^NT\$390$/);
+    // Nothing overflows a 375px-wide screen.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
+    await screenshot(page, 'shop-phone-zh-TW-brand');
+
+    await page.goto('/checkout');
+    const form = page.locator('haipay-card-form');
+    await form.getByLabel('卡號').waitFor();
+    assert.equal(await form.getAttribute('locale'), 'zh-TW');
+    assert.equal(await form.getAttribute('theme'), 'light');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375));
+    await screenshot(page, 'checkout-phone-zh-TW-brand');
+
+    await page.locator('[data-testid=theme]').selectOption('dark');
+    await page.locator('[data-testid=locale]').selectOption('th');
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+    assert.equal(await form.getAttribute('theme'), 'dark');
+    await form.getByLabel('หมายเลขบัตร').waitFor();
+    await screenshot(page, 'checkout-phone-th-dark');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

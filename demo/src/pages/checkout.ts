@@ -84,6 +84,8 @@ const s = {
   /** A card attempt that failed: the reason, and a counter that gives the next attempt a fresh form. */
   cardFailure: null as string | null,
   cardAttempt: 0,
+  /** Phones: the order summary starts folded to one line with the total. */
+  summaryOpen: false,
 };
 
 function cartKey(): string {
@@ -270,30 +272,50 @@ export const flaskIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
 function summary(): TemplateResult {
   const currency = CURRENCY[s.method];
   const priced = s.checkout?.totals[currency];
-  return html`<section class="panel summary sticky" aria-labelledby="summary-title" data-testid="summary">
+  const count = priced?.lines.reduce((n, l) => n + l.qty, 0) ?? 0;
+  return html`<section
+    class="panel summary sticky ${s.summaryOpen ? 'open' : ''}"
+    aria-labelledby="summary-title"
+    data-testid="summary"
+  >
     <h2 id="summary-title">${t('checkout.summary')}</h2>
     ${
       priced
-        ? html`${priced.lines.map((line) => {
-              const p = productDisplay(line.id);
-              return html`<div class="line">
-                <div class="thumb">${p?.art()}<span class="qty-dot">${line.qty}</span></div>
-                <div>
-                  <div style="font-weight:600">${p?.name[prefs.locale] ?? line.id}</div>
-                  <div class="muted" style="font-size:13px">${p?.size}</div>
-                </div>
-                <div class="price" style="font-size:16px">${money(line.total, currency)}</div>
-              </div>`;
-            })}
-            <dl>
-              <dt>${t('cart.subtotal')}</dt>
-              <dd>${money(priced.total, currency)}</dd>
-              <dt>${t('checkout.shipping')}</dt>
-              <dd>${t('checkout.free')}</dd>
-              <dt class="total">${t('checkout.total')}</dt>
-              <dd class="total" data-testid="total">${money(priced.total, currency)}</dd>
-            </dl>
-            <p class="note">${t('checkout.priceNote')}</p>`
+        ? html`<button
+              type="button"
+              class="summary-toggle"
+              aria-expanded=${s.summaryOpen ? 'true' : 'false'}
+              aria-controls="summary-body"
+              @click=${() => {
+                s.summaryOpen = !s.summaryOpen;
+                app.rerender();
+              }}
+            >
+              <span>${t(s.summaryOpen ? 'checkout.hideSummary' : 'checkout.showSummary')} (${count})</span>
+              <strong>${money(priced.total, currency)}</strong>
+            </button>
+            <div class="summary-body" id="summary-body">
+              ${priced.lines.map((line) => {
+                const p = productDisplay(line.id);
+                return html`<div class="line">
+                  <div class="thumb">${p?.art()}<span class="qty-dot">${line.qty}</span></div>
+                  <div>
+                    <div style="font-weight:600">${p?.name[prefs.locale] ?? line.id}</div>
+                    <div class="muted" style="font-size:13px">${p?.size}</div>
+                  </div>
+                  <div class="price" style="font-size:16px">${money(line.total, currency)}</div>
+                </div>`;
+              })}
+              <dl>
+                <dt>${t('cart.subtotal')}</dt>
+                <dd>${money(priced.total, currency)}</dd>
+                <dt>${t('checkout.shipping')}</dt>
+                <dd>${t('checkout.free')}</dd>
+                <dt class="total">${t('checkout.total')}</dt>
+                <dd class="total" data-testid="total">${money(priced.total, currency)}</dd>
+              </dl>
+              <p class="note">${t('checkout.priceNote')}</p>
+            </div>`
         : html`<p class="muted">${s.loading ? t('checkout.creating') : ''}</p>`
     }
   </section>`;
