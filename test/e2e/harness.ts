@@ -116,9 +116,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // From the top, so the sticky header sits where a shopper sees it.
   await page.evaluate(async () => {
     window.scrollTo(0, 0);
-    // Font subsets (Thai, Chinese) load on first use; wait for those the page has asked for so far.
-    await document.fonts.ready;
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // Font subsets (Thai, Chinese) load on first use, and a full-page capture paints text that was never
+    // on screen: load every subset the page's text needs first.
+    const text = document.body.innerText;
+    await Promise.all(
+      ['400', '600', '700'].flatMap((w) =>
+        ['Noto Sans Thai', 'Noto Sans TC'].map((f) =>
+          document.fonts.load(`${w} 16px "${f}"`, text).catch(() => []),
+        ),
+      ),
+    );
     await document.fonts.ready;
   });
   await page.screenshot({ path: join(RESULTS_DIR, `e2e-${name}.png`), fullPage: true });
