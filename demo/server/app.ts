@@ -389,7 +389,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
     // ---- The storefront: built files, or Vite's dev middleware. ----
     if (options.dev) {
-      const vite = await viteDevMiddleware();
+      const vite = await viteDevMiddleware(server);
       cleanup.push(() => vite.close());
       app.use(vite.handler);
     } else {

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Server } from 'node:http';
 import type { RequestHandler } from 'express';
 
 export const DEMO_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -72,11 +73,14 @@ export async function ensureBuilt(dist: string, log: (msg: string) => void): Pro
 }
 
 /** Vite in middleware mode (HMR) for working on the storefront: `node demo/server.ts --dev`. */
-export async function viteDevMiddleware(): Promise<{ handler: RequestHandler; close: () => Promise<void> }> {
+export async function viteDevMiddleware(
+  httpServer: Server,
+): Promise<{ handler: RequestHandler; close: () => Promise<void> }> {
   const { createServer } = await import('vite');
   const vite = await createServer({
     configFile: join(DEMO_DIR, 'vite.config.ts'),
-    server: { middlewareMode: true },
+    // Hot reload over the demo's own port, so even dev mode needs one port only.
+    server: { middlewareMode: true, hmr: { server: httpServer } },
     appType: 'spa',
   });
   return { handler: vite.middlewares as unknown as RequestHandler, close: () => vite.close() };
