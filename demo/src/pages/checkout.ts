@@ -86,6 +86,8 @@ const s = {
   cardAttempt: 0,
   /** Phones: the order summary starts folded to one line with the total. */
   summaryOpen: false,
+  /** The live QR or transfer ran out of time (the element offers a new one). */
+  activeExpired: false,
 };
 
 function cartKey(): string {
@@ -121,6 +123,7 @@ async function ensureCheckout(): Promise<void> {
 
 function setActive(active: ActivePayment | null): void {
   s.active = active;
+  s.activeExpired = false;
   session.set('payment', active);
 }
 
@@ -506,6 +509,10 @@ function methodPanel(): TemplateResult {
             theme=${elementTheme()}
             @haipay-succeeded=${(e: CustomEvent<{ orderId: string }>) => onPaid(e.detail.orderId)}
             @haipay-new-qr=${() => void newQr()}
+            @haipay-expired=${() => {
+              s.activeExpired = true;
+              app.rerender();
+            }}
           ></haipay-qr>`
         : html`<haipay-bank-transfer
             class="pay-element"
@@ -514,10 +521,21 @@ function methodPanel(): TemplateResult {
             locale=${prefs.locale}
             theme=${elementTheme()}
             @haipay-succeeded=${(e: CustomEvent<{ orderId: string }>) => onPaid(e.detail.orderId)}
+            @haipay-expired=${() => {
+              s.activeExpired = true;
+              app.rerender();
+            }}
           ></haipay-bank-transfer>`;
     return html`${s.notice ? html`<div class="alert alert-info" role="status">${s.notice}</div>` : nothing}
       ${tag}
-      ${bankAppHint(method === 'promptpay' ? 'checkout.bankApp' : 'checkout.bankAppTransfer', s.active.bankApp ?? '')}
+      ${
+        s.activeExpired
+          ? nothing
+          : bankAppHint(
+              method === 'promptpay' ? 'checkout.bankApp' : 'checkout.bankAppTransfer',
+              s.active.bankApp ?? '',
+            )
+      }
       <div class="form-actions" style="justify-content:center">
         <button
           class="link-btn"
