@@ -70,7 +70,10 @@ export interface HaiPayRouterOptions {
   reconcile?: ReconcilerOptions | false;
   /** SSE heartbeat interval. Default 15000. */
   heartbeatMs?: number;
-  /** SSE store-poll interval (picks up changes made by other processes). Default 2000. */
+  /**
+   * SSE store-poll interval (picks up changes made by other processes, and refreshes stale orders by
+   * query). Default 2000, or 30000 when the store announces changes itself (`store.subscribe`).
+   */
   ssePollMs?: number;
   /** `always` confirms every success notification by query before crediting. Default `on-mismatch`. */
   confirmByQuery?: 'always' | 'on-mismatch';
@@ -215,7 +218,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   const reconciler = createReconciler(checkout, options.reconcile || {});
   if (options.reconcile !== false) reconciler.start();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const ssePollMs = options.ssePollMs ?? 2_000;
+  const ssePollMs = options.ssePollMs ?? (typeof store.subscribe === 'function' ? 30_000 : 2_000);
   const bodyLimit = options.bodyLimit ?? '16kb';
   const openStreams = new Set<() => void>();
 
