@@ -2,7 +2,7 @@
  * A small, independent QR decoder for tests: reads the module matrix back out of the rendered SVG and
  * decodes it the way a scanner would after sampling — format information (BCH-checked, both copies),
  * unmasking, codeword placement, block de-interleaving, a Reed–Solomon check of every block, and the
- * numeric / alphanumeric / byte segments. It shares no code with the encoder (uqr); the block tables
+ * numeric / alphanumeric / byte segments. It shares no code with the encoder (src/qr/encoder.ts); the block tables
  * are the ISO/IEC 18004 table 9 values. What it does not prove: that a camera can read the code at
  * the printed size (no image sampling, no error *correction* — a single wrong module fails the test).
  */

@@ -1,6 +1,7 @@
 import { html, nothing, svg, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
+import { bankTransferStrings } from './bank-transfer.strings.js';
 import { baseStyles } from '../shared/styles.js';
 import { copyText } from '../shared/copy.js';
 import { liveMessage, statusLine } from '../shared/status-view.js';
@@ -38,6 +39,8 @@ import { bankTransferStyles } from './bank-transfer.styles.js';
  * @slot footer - Content under the details.
  */
 export class HaiPayBankTransfer extends HaiPayPaymentElement {
+  /** @internal */
+  static override translations = bankTransferStrings;
   static override styles = [baseStyles, bankTransferStyles];
 
   /** HaiPay bank code, e.g. `KBANK`, `SCB`, `VCB` (when no `order-id` is given). */

@@ -15,6 +15,7 @@ import {
 import { postPayment } from '../api.js';
 import { emit } from '../events.js';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
+import { cardFormStrings } from './card-form.strings.js';
 import { baseStyles } from '../shared/styles.js';
 import { statusLine } from '../shared/status-view.js';
 import type { TranslationKey } from '../controllers/localize-controller.js';
@@ -123,6 +124,8 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
  * @slot footer - Under the pay button (e.g. terms).
  */
 export class HaiPayCardForm extends HaiPayPaymentElement {
+  /** @internal */
+  static override translations = cardFormStrings;
   static override styles = [baseStyles, cardFormStyles];
 
   /** The merchant's order (or cart) reference sent as `orderRef`; the companion prices it. */

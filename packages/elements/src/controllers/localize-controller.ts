@@ -1,12 +1,28 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import en, { type Translation, type TranslationKey } from '../translations/en.js';
-import th from '../translations/th.js';
-import zhTW from '../translations/zh-TW.js';
+import type { Translation, TranslationKey } from '../translations/en.js';
 
 export type { Translation, TranslationKey };
 
-export const LOCALES = { en, th, 'zh-TW': zhTW } as const;
-export type Locale = keyof typeof LOCALES;
+/** The shipped locales. */
+export const LOCALES = ['en', 'th', 'zh-TW'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Some of the strings (one element's keys). */
+export type Strings = Partial<Translation>;
+
+/**
+ * One element's strings: English bundled with the element, the other locales as dynamic imports so a
+ * shopper downloads only their own language (each is a separate chunk in the merchant's build).
+ */
+export interface ElementStrings {
+  en: Strings;
+  th: () => Promise<{ default: Strings }>;
+  'zh-TW': () => Promise<{ default: Strings }>;
+}
+
+/** Tables loaded so far, by loader (shared by every instance of an element). */
+const loaded = new Map<ElementStrings[Locale], Strings>();
+const loading = new Map<ElementStrings[Locale], Promise<void>>();
 
 export interface LocalizeHost extends ReactiveControllerHost, HTMLElement {
   /** BCP 47 tag from the element's `locale` attribute. */
@@ -26,10 +42,14 @@ export function resolveLocale(tag: string | undefined | null): Locale {
 /**
  * Strings, money and times for one element. The locale comes from the host's `locale` attribute, else
  * the nearest `lang` (in the host's own tree), else `en`. Strings are `{param}` templates so a merchant
- * can override them as plain JSON.
+ * can override them as plain JSON. A non-English table is fetched on first use: the host awaits
+ * `load()` before it renders (see `HaiPayPaymentElement.scheduleUpdate`), so it never flashes English.
  */
 export class LocalizeController implements ReactiveController {
-  constructor(private readonly host: LocalizeHost) {
+  constructor(
+    private readonly host: LocalizeHost,
+    private readonly strings: ElementStrings,
+  ) {
     host.addController(this);
   }
 
@@ -45,13 +65,38 @@ export class LocalizeController implements ReactiveController {
     return this.host.locale || this.host.closest('[lang]')?.getAttribute('lang') || 'en';
   }
 
+  /**
+   * Starts loading the current locale's table; `undefined` when it is already here (or English).
+   * The promise never rejects: if the chunk cannot be fetched the element stays in English.
+   */
+  load(): Promise<void> | undefined {
+    const lang = this.lang;
+    if (lang === 'en') return undefined;
+    const loader = this.strings[lang];
+    if (loaded.has(loader)) return undefined;
+    let pending = loading.get(loader);
+    if (!pending) {
+      pending = loader().then(
+        (m) => void loaded.set(loader, m.default),
+        () => {},
+      );
+      loading.set(loader, pending);
+    }
+    return pending;
+  }
+
   term(key: TranslationKey, params: Record<string, unknown> = {}): string {
-    const template = this.host.strings?.[key] ?? LOCALES[this.lang][key] ?? en[key];
+    const lang = this.lang;
+    const template =
+      this.host.strings?.[key] ??
+      (lang === 'en' ? undefined : loaded.get(this.strings[lang])?.[key]) ??
+      this.strings.en[key] ??
+      key;
     return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   }
 
   has(key: string): key is TranslationKey {
-    return key in en;
+    return key in this.strings.en;
   }
 
   /** `amount` is the companion's decimal string; shown with the currency's own symbol. */

@@ -1,4 +1,4 @@
-import { encode } from 'uqr';
+import { encodeQr } from './encoder.js';
 
 export interface QrMatrix {
   size: number;
@@ -8,11 +8,11 @@ export interface QrMatrix {
 
 /**
  * Encodes `payload` as a QR module matrix (no quiet zone). ECC level M: Thai QR Payment codes are
- * usually printed at M, and it keeps a 200-character payload at version 10 or below.
+ * usually printed at M, and it keeps a 200-character payload at version 8 (alphanumeric) or 10 (bytes).
  */
 export function qrMatrix(payload: string): QrMatrix {
-  const { data, size } = encode(payload, { ecc: 'M', border: 0 });
-  return { size, modules: data };
+  const { size, modules } = encodeQr(payload);
+  return { size, modules };
 }
 
 /**

@@ -2,6 +2,7 @@ import { html, nothing, svg, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { emit } from '../events.js';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
+import { qrStrings } from './qr.strings.js';
 import { baseStyles } from '../shared/styles.js';
 import { copyText } from '../shared/copy.js';
 import { liveMessage, statusLine } from '../shared/status-view.js';
@@ -46,6 +47,8 @@ const promptPayMark = svg`<svg viewBox="0 0 28 28" aria-hidden="true" focusable=
  * @slot footer - Content under the QR, e.g. merchant help text.
  */
 export class HaiPayQr extends HaiPayPaymentElement {
+  /** @internal */
+  static override translations = qrStrings;
   static override styles = [baseStyles, qrStyles];
 
   /** The EMVCo PromptPay payload to draw (when no `order-id` is given). */

@@ -2,7 +2,11 @@ import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { emit } from '../events.js';
 import { CountdownController } from '../controllers/countdown-controller.js';
-import { LocalizeController, type Translation } from '../controllers/localize-controller.js';
+import {
+  LocalizeController,
+  type ElementStrings,
+  type Translation,
+} from '../controllers/localize-controller.js';
 import { PaymentStatusController } from '../controllers/payment-status-controller.js';
 import { isFinal, type PaymentStatus, type PaymentView, type Theme } from '../types.js';
 
@@ -12,6 +16,12 @@ import { isFinal, type PaymentStatus, type PaymentView, type Theme } from '../ty
  * controllers; this class only holds them and turns their output into `haipay-*` events, once.
  */
 export abstract class HaiPayPaymentElement extends LitElement {
+  /**
+   * The element's own strings: English bundled, other locales loaded on demand.
+   * @internal
+   */
+  declare static translations: ElementStrings;
+
   /** Base URL of the companion router, e.g. `/haipay`. */
   @property() endpoint = '';
   /** The companion's order id: the element reads the payment and follows its status. */
@@ -32,7 +42,10 @@ export abstract class HaiPayPaymentElement extends LitElement {
   @state() protected localStatus: PaymentStatus | null = null;
   @state() protected loadError = '';
 
-  protected readonly localize = new LocalizeController(this);
+  protected readonly localize = new LocalizeController(
+    this,
+    (this.constructor as typeof HaiPayPaymentElement).translations,
+  );
   protected readonly countdown = new CountdownController(this, {
     now: () => this.clock(),
     onExpire: () => void this.expiredLocally(),
@@ -52,6 +65,16 @@ export abstract class HaiPayPaymentElement extends LitElement {
   protected get currentStatus(): PaymentStatus | null {
     if (this.view && isFinal(this.view.status)) return this.view.status;
     return this.localStatus ?? this.view?.status ?? null;
+  }
+
+  /**
+   * Holds an update until the locale's strings are here (only the first time a non-English locale is
+   * used; English is bundled), so the element never renders in the wrong language and `updateComplete`
+   * resolves once it shows the right one.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const loading = this.localize.load();
+    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -1,71 +1,16 @@
+import cardForm from './en/card-form.js';
+import qr from './en/qr.js';
+import bankTransfer from './en/bank-transfer.js';
+
 /**
  * English strings — the reference set: every other locale implements this `Translation` shape, and a
  * merchant may override any key through an element's `strings` property. `{name}` marks a parameter.
+ *
+ * This is the whole table (all three elements). The elements themselves never import it: each one
+ * bundles only its own English keys (`en/<element>.ts`, with the shared ones in `en/common.ts`) and
+ * loads Thai or Chinese on demand (`th/<element>.ts`, `zh-TW/<element>.ts`) as a separate chunk.
  */
-const en = {
-  'field.name': 'Name on card',
-  'field.email': 'Email',
-  'field.phone': 'Phone (optional)',
-  'field.cardNumber': 'Card number',
-  'field.expiryMonth': 'Expiry month (MM)',
-  'field.expiryYear': 'Expiry year (YY)',
-  'field.expiry': 'Expiry date',
-  'field.cvv': 'Security code (CVV)',
-  'brand.visa': 'Visa',
-  'brand.mastercard': 'Mastercard',
-  'brand.jcb': 'JCB',
-  'brand.detected': 'Card brand: {brand}',
-  'action.pay': 'Pay',
-  'action.subscribe': 'Subscribe',
-  'action.processing': 'Processing…',
-  'action.copy': 'Copy',
-  'action.copyField': 'Copy {field}',
-  'action.copyCode': 'Copy code',
-  'action.saveQr': 'Save QR image',
-  'action.newQr': 'New QR',
-  'action.copied': 'Copied',
-  'action.copiedField': '{field} copied',
-  'action.copyFailed': 'Could not copy. Select the text and copy it instead.',
-  'error.required': 'This field is required.',
-  'error.too_long': 'This is too long (at most {max} characters).',
-  'error.too_short': 'This is too short.',
-  'error.not_allowed': 'This option is not available.',
-  'error.invalid_format': 'This does not look right.',
-  'error.invalid_email': 'Enter a valid email address.',
-  'error.invalid_phone': 'Enter a valid phone number.',
-  'error.invalid_name': 'Enter the name as it appears on the card (letters only).',
-  'error.card_number_invalid': 'Check the card number.',
-  'error.card_brand_unsupported': 'This card type is not accepted. Use Visa, Mastercard or JCB.',
-  'error.expiry_invalid': 'Enter a valid expiry date.',
-  'error.card_expired': 'This card has expired.',
-  'error.cvv_invalid': 'Enter the 3-digit security code.',
-  'error.generic': 'Something went wrong. Please try again.',
-  'error.network': 'We could not reach the payment service. Check your connection and try again.',
-  'error.conflict': 'This payment was already submitted with different details. Reload and try again.',
-  'error.fixFields': 'Please correct the highlighted fields.',
-  'status.pending': 'Waiting for payment',
-  'status.processing': 'Processing payment…',
-  'status.succeeded': 'Payment received. Thank you!',
-  'status.failed': 'Payment failed.',
-  'status.expired': 'This payment has expired.',
-  'status.unknown': 'Checking the payment status…',
-  'status.redirecting': 'Redirecting to your bank to confirm the payment…',
-  'qr.title': 'Scan to pay with PromptPay',
-  'qr.alt': 'PromptPay QR code for {amount}',
-  'qr.instructions': 'Open your banking app and scan this code.',
-  'countdown.label': 'Time left',
-  'countdown.deadline': 'Pay before {time}',
-  'countdown.minutesLeft': '{minutes} minutes left',
-  'countdown.oneMinuteLeft': '1 minute left',
-  'bank.title': 'Bank transfer',
-  'bank.bank': 'Bank',
-  'bank.accountNumber': 'Account number',
-  'bank.accountName': 'Account name',
-  'bank.amount': 'Amount',
-  'bank.reference': 'Reference',
-  'bank.instructions': 'Transfer exactly this amount. Payment is confirmed automatically.',
-  'amount.label': 'Amount to pay',
-} as const;
+const en = { ...cardForm, ...qr, ...bankTransfer };
 
 export type TranslationKey = keyof typeof en;
 export type Translation = Record<TranslationKey, string>;

@@ -1,0 +1,9 @@
+import type { ElementStrings } from '../controllers/localize-controller.js';
+import en from '../translations/en/bank-transfer.js';
+
+/** `<haipay-bank-transfer>`'s strings: English inline, Thai and Chinese fetched when first used. */
+export const bankTransferStrings: ElementStrings = {
+  en,
+  th: () => import('../translations/th/bank-transfer.js'),
+  'zh-TW': () => import('../translations/zh-TW/bank-transfer.js'),
+};
