@@ -1,7 +1,13 @@
 /** The invariant checker catches each kind of planted mismatch, and passes a consistent run. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareWithGateway, toHundredths, type GatewayOrder, type StoredOrder } from './invariants.js';
+import {
+  compareWithGateway,
+  hookRunsFromLog,
+  toHundredths,
+  type GatewayOrder,
+  type StoredOrder,
+} from './invariants.js';
 
 const g = (orderId: string, status: number, extra: Partial<GatewayOrder> = {}): GatewayOrder => ({
   kind: 'collect',
@@ -82,5 +88,37 @@ describe('compareWithGateway', () => {
     assert.equal(toHundredths('1500'), 150000);
     assert.equal(toHundredths('75.5'), 7550);
     assert.ok(Number.isNaN(toHundredths('1e3')));
+  });
+});
+
+describe('hookRunsFromLog', () => {
+  it('folds a re-run only when the first process was killed before committing the hook', () => {
+    const log = [
+      'begin succeeded a 10',
+      'end succeeded a 10', // killed before `completed`: the kit may run it again
+      'begin succeeded a 11',
+      'end succeeded a 11',
+      'completed succeeded a 11',
+      'begin failed b 11',
+      'end failed b 11',
+      'completed failed b 11',
+      'begin failed b 12', // a repeat after the commit: the kit broke its promise
+      'end failed b 12',
+      'begin expired c 12', // interrupted, never ended
+    ].join('\n');
+    const r = hookRunsFromLog(log, new Set([10, 11]));
+    assert.equal(r.rerunsAfterCrash, 1);
+    assert.equal(r.interrupted, 1);
+    assert.equal(r.violations.length, 1);
+    assert.match(r.violations[0]!, /^b: hook failed ran again after pid 11/);
+    assert.deepEqual(
+      r.runs.filter((x) => x.orderId === 'a'),
+      [{ hook: 'succeeded', orderId: 'a' }],
+    );
+    assert.equal(
+      r.runs.filter((x) => x.orderId === 'b').length,
+      2,
+      'the repeat stays visible to compareWithGateway',
+    );
   });
 });

@@ -159,6 +159,48 @@ export function compareWithGateway(input: {
   };
 }
 
+/**
+ * The crash suite's hook log (`begin|end <hook> <orderId> <pid>`, `completed <status> <orderId> <pid>`)
+ * as completed runs. A second `end` for an order is folded away only when the earlier run's process was
+ * killed before it committed the hook (`completed`); any other repeat is a violation and stays in `runs`.
+ */
+export function hookRunsFromLog(
+  log: string,
+  killed: ReadonlySet<number>,
+): { runs: HookRun[]; rerunsAfterCrash: number; interrupted: number; violations: string[] } {
+  const ends = new Map<string, { hook: string; pid: number }[]>();
+  const completed = new Set<string>();
+  const begins = new Map<string, number>();
+  for (const line of log.split('\n')) {
+    const [kind, a, b, pid] = line.split(' ');
+    if (kind === 'begin') begins.set(`${b}`, (begins.get(`${b}`) ?? 0) + 1);
+    if (kind === 'end') {
+      const list = ends.get(b!) ?? [];
+      list.push({ hook: a!, pid: Number(pid) });
+      ends.set(b!, list);
+    }
+    if (kind === 'completed') completed.add(`${b} ${a} ${pid}`);
+  }
+  const runs: HookRun[] = [];
+  const violations: string[] = [];
+  let rerunsAfterCrash = 0;
+  let interrupted = 0;
+  for (const [orderId, n] of begins) interrupted += n - (ends.get(orderId)?.length ?? 0);
+  for (const [orderId, list] of ends) {
+    for (let i = 0; i < list.length - 1; i++) {
+      const e = list[i]!;
+      const legit = killed.has(e.pid) && !completed.has(`${orderId} ${e.hook} ${e.pid}`);
+      if (legit) rerunsAfterCrash++;
+      else {
+        violations.push(`${orderId}: hook ${e.hook} ran again after pid ${e.pid} had completed it`);
+        runs.push({ hook: e.hook, orderId });
+      }
+    }
+    runs.push({ hook: list.at(-1)!.hook, orderId });
+  }
+  return { runs, rerunsAfterCrash, interrupted, violations };
+}
+
 /** Reads every collection order from the sandbox's control API (its own truth, over HTTP). */
 export async function gatewayOrders(sandboxUrl: string): Promise<GatewayOrder[]> {
   const res = await fetch(`${sandboxUrl}/_sandbox/orders?kind=collect`);
