@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { encodeQr } from '../src/qr/encoder.js';
-import { qrMatrix, qrPath } from '../src/qr/qr-matrix.js';
+import { qrPath } from '../src/qr/qr-matrix.js';
 import { decodeQr, matrixFromPath } from './qr-decode.js';
 import { PROMPTPAY_PAYLOAD } from './helpers.js';
 
@@ -110,7 +110,7 @@ describe('QR encoder (src/qr/encoder.ts)', () => {
   });
 
   it('draws the matrix as one SVG path that round-trips', () => {
-    const matrix = qrMatrix(PROMPTPAY_PAYLOAD);
+    const matrix = encodeQr(PROMPTPAY_PAYLOAD);
     expect(decodeQr(matrixFromPath(qrPath(matrix), matrix.size)).text).to.equal(PROMPTPAY_PAYLOAD);
   });
 });

@@ -1,5 +1,4 @@
-import { html, nothing, svg, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, svg, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
 import { bankTransferStrings } from './bank-transfer.strings.js';
 import { baseStyles } from '../shared/styles.js';
@@ -34,29 +33,40 @@ import { bankTransferStyles } from './bank-transfer.styles.js';
  * @cssprop [--haipay-color-muted=#57606a] - Field labels.
  * @cssprop [--haipay-color-border=#8c959f] - Frame and row separators.
  * @cssprop [--haipay-radius=8px] - Corner radius.
- * @cssprop [--haipay-font-family=system-ui] - Font stack.
+ * @cssprop [--haipay-font-family=inherit] - Font stack (default: the page's own fonts).
  *
  * @slot footer - Content under the details.
  */
 export class HaiPayBankTransfer extends HaiPayPaymentElement {
+  static override properties: PropertyDeclarations = {
+    bankCode: { attribute: 'bank-code' },
+    bankName: { attribute: 'bank-name' },
+    accountNumber: { attribute: 'account-number' },
+    accountName: { attribute: 'account-name' },
+    amount: {},
+    currency: {},
+    reference: {},
+    expiresAt: { attribute: 'expires-at' },
+  };
+
   /** @internal */
   static override translations = bankTransferStrings;
   static override styles = [baseStyles, bankTransferStyles];
 
   /** HaiPay bank code, e.g. `KBANK`, `SCB`, `VCB` (when no `order-id` is given). */
-  @property({ attribute: 'bank-code' }) bankCode = '';
+  bankCode = '';
   /** Bank name override (otherwise from the code). */
-  @property({ attribute: 'bank-name' }) bankName = '';
+  bankName = '';
   /** Account (or virtual account) number. */
-  @property({ attribute: 'account-number' }) accountNumber = '';
-  @property({ attribute: 'account-name' }) accountName = '';
+  accountNumber = '';
+  accountName = '';
   /** Exact amount as a decimal string. */
-  @property() amount = '';
-  @property() currency = 'THB';
+  amount = '';
+  currency = 'THB';
   /** Transfer reference / memo, when the bank needs one. */
-  @property() reference = '';
+  reference = '';
   /** ISO 8601 deadline (when no `order-id` is given). */
-  @property({ attribute: 'expires-at' }) expiresAt = '';
+  expiresAt = '';
 
   private announcement = '';
   private lastLive = '';

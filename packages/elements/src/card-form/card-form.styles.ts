@@ -13,7 +13,21 @@ export const cardFormStyles = css`
   .row {
     display: grid;
     grid-template-columns: repeat(3, minmax(0, 1fr));
-    gap: var(--_gap);
+    column-gap: var(--_gap);
+  }
+  /* Expiry month, year and CVV share label / input / error rows, so a label that wraps to two lines
+     at a narrow width pushes all three inputs down together. Margins instead of gaps: an empty
+     (hidden) error row then takes no space. */
+  .row .field {
+    grid-row: span 3;
+    grid-template-rows: subgrid;
+    gap: 0;
+  }
+  .row label {
+    margin-bottom: 4px;
+  }
+  .row .error {
+    margin-top: 4px;
   }
   label {
     font-weight: 600;
@@ -34,9 +48,6 @@ export const cardFormStyles = css`
   input[aria-invalid='true'] {
     border-color: var(--_danger);
     border-width: 2px;
-  }
-  .card-line {
-    position: relative;
   }
   [part~='brand'] {
     font-size: 0.85em;

@@ -1,5 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import {
   detectCardBrand,
   formatCardNumber,
@@ -117,33 +116,46 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
  * @cssprop [--haipay-color-danger=#b42318] - Errors.
  * @cssprop [--haipay-color-success=#1a7f37] - Success message.
  * @cssprop [--haipay-radius=8px] - Corner radius.
- * @cssprop [--haipay-font-family=system-ui] - Font stack.
+ * @cssprop [--haipay-font-family=inherit] - Font stack (default: the page's own fonts).
  * @cssprop [--haipay-spacing=12px] - Gap between fields.
  *
  * @slot header - Above the fields (e.g. an order summary).
  * @slot footer - Under the pay button (e.g. terms).
  */
 export class HaiPayCardForm extends HaiPayPaymentElement {
+  static override properties: PropertyDeclarations = {
+    orderRef: { attribute: 'order-ref' },
+    mode: {},
+    planRef: { attribute: 'plan-ref' },
+    currency: {},
+    errors: { state: true },
+    formError: { state: true },
+    busy: { state: true },
+    brand: { state: true },
+    redirecting: { state: true },
+    announcement: { state: true },
+  };
+
   /** @internal */
   static override translations = cardFormStrings;
   static override styles = [baseStyles, cardFormStyles];
 
   /** The merchant's order (or cart) reference sent as `orderRef`; the companion prices it. */
-  @property({ attribute: 'order-ref' }) orderRef = '';
+  orderRef = '';
   /** `payment` posts to `/payments`; `subscription` posts to `/subscriptions` with `plan-ref`. */
-  @property() mode: 'payment' | 'subscription' = 'payment';
+  mode: 'payment' | 'subscription' = 'payment';
   /** Subscription plan reference (`mode="subscription"`). */
-  @property({ attribute: 'plan-ref' }) planRef = '';
+  planRef = '';
   /** Currency whose name/phone rules apply before submit (card payments settle in USD). */
-  @property() currency: Currency = 'USD';
+  currency: Currency = 'USD';
 
-  @state() private errors: Partial<Record<CardField, ShownIssue>> = {};
-  @state() private formError = '';
-  @state() private busy = false;
-  @state() private brand: string | null = null;
-  @state() private redirecting = false;
+  private errors: Partial<Record<CardField, ShownIssue>> = {};
+  private formError = '';
+  private busy = false;
+  private brand: string | null = null;
+  private redirecting = false;
   /** Polite announcement: progress, redirect, final status. */
-  @state() private announcement = '';
+  private announcement = '';
   private values: Record<CardField, string> = {
     name: '',
     email: '',

@@ -71,10 +71,6 @@ export class CountdownController implements ReactiveController {
     return Math.max(0, this.expiresAtMs - (this.now() + this.skewMs));
   }
 
-  get expired(): boolean {
-    return this.remainingMs === 0;
-  }
-
   /** `m:ss`, or `h:mm:ss` from an hour up; counts whole seconds up so 0:00 means expired. */
   get display(): string {
     const ms = this.remainingMs;

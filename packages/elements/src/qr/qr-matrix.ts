@@ -1,18 +1,8 @@
-import { encodeQr } from './encoder.js';
-
+/** A module matrix (`encodeQr`'s result fits). */
 export interface QrMatrix {
   size: number;
   /** `modules[y][x]` is true for a dark module. */
   modules: boolean[][];
-}
-
-/**
- * Encodes `payload` as a QR module matrix (no quiet zone). ECC level M: Thai QR Payment codes are
- * usually printed at M, and it keeps a 200-character payload at version 8 (alphanumeric) or 10 (bytes).
- */
-export function qrMatrix(payload: string): QrMatrix {
-  const { size, modules } = encodeQr(payload);
-  return { size, modules };
 }
 
 /**

@@ -1,12 +1,12 @@
-import { html, nothing, svg, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, svg, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { emit } from '../events.js';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
 import { qrStrings } from './qr.strings.js';
 import { baseStyles } from '../shared/styles.js';
 import { copyText } from '../shared/copy.js';
 import { liveMessage, statusLine } from '../shared/status-view.js';
-import { qrMatrix, qrPath, qrPng, type QrMatrix } from './qr-matrix.js';
+import { encodeQr } from './encoder.js';
+import { qrPath, qrPng, type QrMatrix } from './qr-matrix.js';
 import { qrStyles } from './qr.styles.js';
 
 /** PromptPay mark: a simple inline emblem (no external asset, CSP-safe). */
@@ -40,25 +40,32 @@ const promptPayMark = svg`<svg viewBox="0 0 28 28" aria-hidden="true" focusable=
  * @cssprop [--haipay-color-success=#1a7f37] - "Paid" colour.
  * @cssprop [--haipay-color-danger=#b42318] - Failed / expired colour.
  * @cssprop [--haipay-radius=8px] - Corner radius.
- * @cssprop [--haipay-font-family=system-ui] - Font stack.
+ * @cssprop [--haipay-font-family=inherit] - Font stack (default: the page's own fonts).
  * @cssprop [--haipay-qr-size=240px] - Width and height of the QR code.
  * @cssprop [--haipay-qr-brand-background=#113566] - PromptPay header background.
  *
  * @slot footer - Content under the QR, e.g. merchant help text.
  */
 export class HaiPayQr extends HaiPayPaymentElement {
+  static override properties: PropertyDeclarations = {
+    payload: {},
+    amount: {},
+    currency: {},
+    expiresAt: { attribute: 'expires-at' },
+  };
+
   /** @internal */
   static override translations = qrStrings;
   static override styles = [baseStyles, qrStyles];
 
   /** The EMVCo PromptPay payload to draw (when no `order-id` is given). */
-  @property() payload = '';
+  payload = '';
   /** Amount as a decimal string, e.g. `100.00` (when no `order-id` is given). */
-  @property() amount = '';
+  amount = '';
   /** ISO 4217 currency of `amount`. */
-  @property() currency = 'THB';
+  currency = 'THB';
   /** ISO 8601 expiry (when no `order-id` is given). With `order-id` the companion's expiry is used. */
-  @property({ attribute: 'expires-at' }) expiresAt = '';
+  expiresAt = '';
 
   /** Text of the polite live region: milestones, final states, "Copied" — never every second. */
   private announcement = '';
@@ -86,7 +93,7 @@ export class HaiPayQr extends HaiPayPaymentElement {
     const payload = this.effectivePayload;
     if (payload !== this.matrixFor) {
       this.matrixFor = payload;
-      this.matrix = payload ? qrMatrix(payload) : null;
+      this.matrix = payload ? encodeQr(payload) : null;
     }
   }
 

@@ -1,5 +1,4 @@
-import { LitElement, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { emit } from '../events.js';
 import { CountdownController } from '../controllers/countdown-controller.js';
 import {
@@ -16,6 +15,19 @@ import { isFinal, type PaymentStatus, type PaymentView, type Theme } from '../ty
  * controllers; this class only holds them and turns their output into `haipay-*` events, once.
  */
 export abstract class HaiPayPaymentElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    orderId: { attribute: 'order-id' },
+    locale: { reflect: true },
+    theme: { reflect: true },
+    strings: { attribute: false },
+    pollInterval: { attribute: false },
+    clock: { attribute: false },
+    view: { state: true },
+    localStatus: { state: true },
+    loadError: { state: true },
+  };
+
   /**
    * The element's own strings: English bundled, other locales loaded on demand.
    * @internal
@@ -23,24 +35,24 @@ export abstract class HaiPayPaymentElement extends LitElement {
   declare static translations: ElementStrings;
 
   /** Base URL of the companion router, e.g. `/haipay`. */
-  @property() endpoint = '';
+  endpoint = '';
   /** The companion's order id: the element reads the payment and follows its status. */
-  @property({ attribute: 'order-id' }) orderId = '';
+  orderId = '';
   /** BCP 47 locale: `en`, `th`, `zh-TW` (others fall back to English). Defaults to the page's `lang`. */
-  @property({ reflect: true }) locale: string | undefined;
+  locale: string | undefined;
   /** `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
-  @property({ reflect: true }) theme: Theme = 'auto';
+  theme: Theme = 'auto';
   /** Per-key overrides of the built-in strings. */
-  @property({ attribute: false }) strings: Partial<Translation> | undefined;
+  strings: Partial<Translation> | undefined;
   /** First polling interval (ms) when the status stream is unavailable; backs off to 30 s. */
-  @property({ attribute: false }) pollInterval = 2000;
+  pollInterval = 2000;
   /** The client clock. Replace it only in tests; the countdown always corrects it by the server's `Date`. */
-  @property({ attribute: false }) clock: () => number = () => Date.now();
+  clock: () => number = () => Date.now();
 
   /** The latest payment view from the companion (`null` before the first answer). */
-  @state() protected view: PaymentView | null = null;
-  @state() protected localStatus: PaymentStatus | null = null;
-  @state() protected loadError = '';
+  protected view: PaymentView | null = null;
+  protected localStatus: PaymentStatus | null = null;
+  protected loadError = '';
 
   protected readonly localize = new LocalizeController(
     this,
@@ -125,9 +137,5 @@ export abstract class HaiPayPaymentElement extends LitElement {
 
   private syntheticView(status: PaymentStatus): PaymentView {
     return { orderId: this.orderId, status, method: '', amount: '', currency: '' };
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
   }
 }

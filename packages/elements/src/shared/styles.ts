@@ -30,21 +30,12 @@ export const baseStyles = css`
     --_danger: var(--haipay-color-danger, #b42318);
     --_success: var(--haipay-color-success, #1a7f37);
     --_radius: var(--haipay-radius, 8px);
-    --_font: var(
-      --haipay-font-family,
-      system-ui,
-      -apple-system,
-      'Segoe UI',
-      Roboto,
-      'Noto Sans Thai',
-      'Noto Sans TC',
-      sans-serif
-    );
     --_gap: var(--haipay-spacing, 12px);
     display: block;
     box-sizing: border-box;
     color: var(--_fg);
-    font-family: var(--_font);
+    /* The page's own fonts by default (they cover its languages); set the token to choose others. */
+    font-family: var(--haipay-font-family, inherit);
     font-size: var(--haipay-font-size, 16px);
     line-height: 1.4;
     color-scheme: light;
