@@ -128,12 +128,12 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     mode: {},
     planRef: { attribute: 'plan-ref' },
     currency: {},
-    errors: { state: true },
-    formError: { state: true },
-    busy: { state: true },
-    brand: { state: true },
-    redirecting: { state: true },
-    announcement: { state: true },
+    errors: { state: true, attribute: false },
+    formError: { state: true, attribute: false },
+    busy: { state: true, attribute: false },
+    brand: { state: true, attribute: false },
+    redirecting: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
   };
 
   /** @internal */

@@ -19,8 +19,6 @@ const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 /** Level M, versions 1–20: error-correction codewords per block, and the number of blocks. */
 const ECC_PER_BLOCK = [10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26];
 const BLOCKS = [1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16];
-/** Format information's two ECC-level bits for level M. */
-const ECL_M = 0;
 
 /** Codewords (data + ECC) that fit in a version, after the function patterns. */
 function rawCodewords(ver: number): number {
@@ -72,7 +70,7 @@ function reedSolomon(data: number[], degree: number): number[] {
 
 /** The 15-bit format information (ECC level, mask, BCH(15,5), XOR mask). */
 function formatBits(mask: number): number {
-  const data = (ECL_M << 3) | mask;
+  const data = mask; // level M's two bits are 00
   let r = data;
   for (let i = 0; i < 10; i++) r = (r << 1) ^ ((r >> 9) * 0x537);
   return ((data << 10) | r) ^ 0x5412;
@@ -155,9 +153,9 @@ export function encodeQr(text: string, mask = -1): QrCode {
   } while (4 + countBits + (alnum ? 11 * (count >> 1) + 6 * (count & 1) : 8 * count) > capacity);
 
   // Bit stream: mode, character count, data, terminator, byte padding, pad codewords.
-  const bits: number[] = [];
+  let bits = '';
   const put = (value: number, n: number): void => {
-    for (let i = n - 1; i >= 0; i--) bits.push((value >> i) & 1);
+    bits += (value + 2 ** n).toString(2).slice(1);
   };
   put(alnum ? 2 : 4, 4);
   put(count, countBits);
@@ -171,8 +169,7 @@ export function encodeQr(text: string, mask = -1): QrCode {
   put(0, Math.min(4, capacity - bits.length));
   put(0, -bits.length & 7);
   for (let pad = 0xec; bits.length < capacity; pad ^= 0xec ^ 0x11) put(pad, 8);
-  const data: number[] = [];
-  for (let i = 0; i < bits.length; i += 8) data.push(parseInt(bits.slice(i, i + 8).join(''), 2));
+  const data = bits.match(/.{8}/g)!.map((b) => parseInt(b, 2));
 
   // Blocks (the last `raw % blocks` are one data codeword longer), ECC, interleaving.
   const numBlocks = BLOCKS[ver - 1]!;
@@ -187,10 +184,10 @@ export function encodeQr(text: string, mask = -1): QrCode {
     blocks.push(block);
     eccs.push(reedSolomon(block, eccLen));
   }
-  const codewords: number[] = [];
-  for (let i = 0; i <= shortLen; i++)
-    for (const block of blocks) if (i < block.length) codewords.push(block[i]!);
-  for (let i = 0; i < eccLen; i++) for (const ecc of eccs) codewords.push(ecc[i]!);
+  // Interleaved codewords, as a bit string (remainder bits read past its end as light).
+  bits = '';
+  for (let i = 0; i <= shortLen; i++) for (const block of blocks) if (i < block.length) put(block[i]!, 8);
+  for (let i = 0; i < eccLen; i++) for (const ecc of eccs) put(ecc[i]!, 8);
 
   // Function patterns; `fn` marks them so data and masks skip them.
   const size = ver * 4 + 17;
@@ -261,10 +258,7 @@ export function encodeQr(text: string, mask = -1): QrCode {
       for (let j = 0; j < 2; j++) {
         const x = right - j;
         const y = (right + 1) & 2 ? vert : size - 1 - vert;
-        if (!fn[y]![x] && i < codewords.length * 8) {
-          base[y]![x] = ((codewords[i >> 3]! >> (7 - (i & 7))) & 1) === 1;
-          i++;
-        }
+        if (!fn[y]![x]) base[y]![x] = bits[i++] === '1';
       }
   }
 

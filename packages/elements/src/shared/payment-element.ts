@@ -23,9 +23,9 @@ export abstract class HaiPayPaymentElement extends LitElement {
     strings: { attribute: false },
     pollInterval: { attribute: false },
     clock: { attribute: false },
-    view: { state: true },
-    localStatus: { state: true },
-    loadError: { state: true },
+    view: { state: true, attribute: false },
+    localStatus: { state: true, attribute: false },
+    loadError: { state: true, attribute: false },
   };
 
   /**
