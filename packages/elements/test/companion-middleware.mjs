@@ -3,6 +3,7 @@
 //
 //   POST /__companion/<ns>/__script    { post?: [{ status, body }], orders?: { [orderId]: OrderScript } }
 //   GET  /__companion/<ns>/__requests  → every request the elements made to <ns>, in order
+//   GET  /__companion/<ns>/__streams   → { open } status streams of <ns> the browser has not closed
 //   POST /__companion/<ns>/payments           → next scripted answer (the last one repeats)
 //   GET  /__companion/<ns>/payments/:id       → views[n] for the n-th GET (the last one repeats)
 //   GET  /__companion/<ns>/payments/:id/events → SSE of `views` (`sse: 'fail'` answers 503 instead)
@@ -14,7 +15,7 @@ const namespaces = new Map();
 function space(ns) {
   let s = namespaces.get(ns);
   if (!s) {
-    s = { post: [], orders: {}, requests: [], gets: {} };
+    s = { post: [], orders: {}, requests: [], gets: {}, openStreams: 0 };
     namespaces.set(ns, s);
   }
   return s;
@@ -54,6 +55,7 @@ export function companionMiddleware() {
       return send(200, { ok: true });
     }
     if (route === '/__requests') return send(200, ns.requests);
+    if (route === '/__streams') return send(200, { open: ns.openStreams });
 
     const body = ctx.method === 'POST' ? await readBody(ctx.req) : undefined;
     ns.requests.push({
@@ -99,7 +101,11 @@ export function companionMiddleware() {
         Connection: 'keep-alive',
       });
       let closed = false;
-      ctx.req.on('close', () => (closed = true));
+      ns.openStreams++;
+      res.on('close', () => {
+        closed = true;
+        ns.openStreams--;
+      });
       for (const [i, view] of script.views.entries()) {
         if (closed) return;
         res.write(`event: status\nid: ${i + 1}\ndata: ${JSON.stringify(view)}\n\n`);

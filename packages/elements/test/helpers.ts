@@ -33,6 +33,9 @@ export async function companion(
     set,
     requests: async (): Promise<RecordedRequest[]> =>
       (await fetch(`${endpoint}/__requests`)).json() as Promise<RecordedRequest[]>,
+    /** Status streams of this namespace that are still open (the browser has not closed them). */
+    openStreams: async (): Promise<number> =>
+      ((await (await fetch(`${endpoint}/__streams`)).json()) as { open: number }).open,
   };
 }
 

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/qr/qr.register.js';
 import type { HaiPayQr } from '../src/qr/qr.js';
 import { decodeQr, matrixFromPath } from './qr-decode.js';
@@ -20,6 +20,22 @@ function decodeRendered(el: HaiPayQr) {
   const size = Number(svg.dataset['size']);
   const d = svg.querySelector('path')!.getAttribute('d')!;
   return decodeQr(matrixFromPath(d, size));
+}
+
+/**
+ * Makes the page report a hidden (or visible again) tab the way Chromium does when the shopper switches
+ * tabs: `document.hidden` / `visibilityState` change, then `visibilitychange` fires on the document.
+ */
+function setTabHidden(hidden: boolean): void {
+  if (hidden) {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  } else {
+    // Drop the own properties: Document.prototype's real getters (visible) apply again.
+    delete (document as { hidden?: boolean }).hidden;
+    delete (document as { visibilityState?: string }).visibilityState;
+  }
+  document.dispatchEvent(new Event('visibilitychange'));
 }
 
 describe('<haipay-qr>', () => {
@@ -171,6 +187,86 @@ describe('<haipay-qr>', () => {
     const paths = (await c.requests()).map((r) => r.path);
     expect(paths).to.include('/payments/hp_poll/events');
     expect(paths.filter((p) => p === '/payments/hp_poll').length).to.be.greaterThanOrEqual(3);
+  });
+
+  describe('while the tab is hidden', () => {
+    afterEach(() => {
+      if (document.hidden) setTabHidden(false);
+    });
+
+    it('stops polling, sends nothing, then refreshes and catches up when visible again', async () => {
+      const pending = view({ orderId: 'hp_hidden_poll' });
+      const { el, c } = await qrFromOrder({
+        hp_hidden_poll: { sse: 'fail', views: [pending], pollViews: [pending] },
+      });
+      const gets = async () =>
+        (await c.requests()).filter((r) => r.path === '/payments/hp_hidden_poll').length;
+      // First GET, failed stream, then polling every 30 ms (doubling while nothing changes).
+      await waitUntil(async () => (await gets()) >= 3, 'polling', { timeout: 4000 });
+      setTabHidden(true);
+      await aTimeout(50); // a poll already in flight may still land
+      const whileHidden = (await c.requests()).length;
+      // The payment succeeds on the companion while the shopper is away.
+      await c.set({
+        orders: {
+          hp_hidden_poll: {
+            sse: 'fail',
+            views: [pending],
+            pollViews: [view({ orderId: 'hp_hidden_poll', status: 'succeeded' })],
+          },
+        },
+      });
+      let succeeded = false;
+      el.addEventListener('haipay-succeeded', () => (succeeded = true));
+      // Unpaused, polling at 30 → 60 → 120 → 240 ms would have sent several GETs by now.
+      await aTimeout(700);
+      expect((await c.requests()).length, 'no request while hidden').to.equal(whileHidden);
+      expect(succeeded, 'nothing learned while hidden').to.equal(false);
+      expect(text(el, '[part~="status"]')).to.not.equal('Payment received. Thank you!');
+
+      const caughtUp = oneEvent(el, 'haipay-succeeded');
+      setTabHidden(false);
+      const ev = await caughtUp;
+      expect(ev.detail.view.status).to.equal('succeeded');
+      const after = (await c.requests()).slice(whileHidden).map((r) => `${r.method} ${r.path}`);
+      expect(after[0], 'a refresh as soon as the tab is visible').to.equal('GET /payments/hp_hidden_poll');
+      await el.updateComplete;
+      expect(text(el, '[part~="status"]')).to.equal('Payment received. Thank you!');
+    });
+
+    it('closes the status stream, opens nothing while hidden, then refreshes and reopens it', async () => {
+      const pending = view({ orderId: 'hp_hidden_sse' });
+      const { el, c } = await qrFromOrder({ hp_hidden_sse: { views: [pending], pollViews: [pending] } });
+      await waitUntil(async () => (await c.openStreams()) === 1, 'stream open', { timeout: 4000 });
+      setTabHidden(true);
+      await waitUntil(async () => (await c.openStreams()) === 0, 'stream closed while hidden', {
+        timeout: 4000,
+      });
+      const whileHidden = (await c.requests()).length;
+      // While hidden the payment is paid; the stream would now say so.
+      await c.set({
+        orders: {
+          hp_hidden_sse: {
+            views: [pending, view({ orderId: 'hp_hidden_sse', status: 'succeeded' })],
+            pollViews: [pending],
+          },
+        },
+      });
+      let succeeded = false;
+      el.addEventListener('haipay-succeeded', () => (succeeded = true));
+      await aTimeout(600);
+      expect((await c.requests()).length, 'no request while hidden').to.equal(whileHidden);
+      expect(await c.openStreams()).to.equal(0);
+      expect(succeeded).to.equal(false);
+
+      const caughtUp = oneEvent(el, 'haipay-succeeded');
+      setTabHidden(false);
+      await caughtUp;
+      const after = (await c.requests()).slice(whileHidden).map((r) => `${r.method} ${r.path}`);
+      expect(after).to.deep.equal(['GET /payments/hp_hidden_sse', 'GET /payments/hp_hidden_sse/events']);
+      await el.updateComplete;
+      expect(text(el, '[part~="status"]')).to.equal('Payment received. Thank you!');
+    });
   });
 
   it('copies the payload with "Copy code" and announces it', async () => {
