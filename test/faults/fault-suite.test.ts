@@ -12,12 +12,13 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, FAULT_MODES, type FaultSpec, type Sandbox } from '@haipay-kit/sandbox';
-import { silentLogger } from '@haipay-kit/express';
+import type { Logger } from '@haipay-kit/express';
 import {
+  CARDS,
   FLAVOURS,
   ORIGIN,
   checkoutBody,
@@ -83,6 +84,11 @@ describe('fault suite: router → sandbox under every fault mode', () => {
     faultsByMode.set(spec.mode, (faultsByMode.get(spec.mode) ?? 0) + (spec.count ?? 1));
   };
 
+  const logLines: string[] = [];
+  const w = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    void logLines.push(JSON.stringify({ level, msg, ...fields }));
+  const logger: Logger = { debug: w('debug'), info: w('info'), warn: w('warn'), error: w('error') };
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haipay-faults-'));
     sandbox = await createSandbox();
@@ -90,7 +96,7 @@ describe('fault suite: router → sandbox under every fault mode', () => {
       sandboxUrl: sandbox.url,
       config: sandbox.config,
       dbPath: join(dir, 'faults.db'),
-      logger: silentLogger,
+      logger,
       router: { refreshAfterMs: 0 },
       onHook(hook, p) {
         hookAttempts++;
@@ -308,6 +314,18 @@ describe('fault suite: router → sandbox under every fault mode', () => {
       ...(store.length === checkouts.length
         ? []
         : [`store has ${store.length} orders for ${checkouts.length} checkouts`]),
+      // Issue 7 item 4: after the fault run, no card number or CVV in the logs or the database files.
+      ...[
+        logLines.join('\n'),
+        ...['', '-wal', '-shm']
+          .map((x) => join(dir, `faults.db${x}`))
+          .filter(existsSync)
+          .map((f) => readFileSync(f, 'latin1')),
+      ].flatMap((hay, i) =>
+        [...Object.values(CARDS), '"cvv":"123"']
+          .filter((c) => hay.includes(c))
+          .map((c) => `${i === 0 ? 'logs' : `db file ${i}`} contain ${c}`),
+      ),
       ...[...flakyHook]
         .filter((id) => !thrownOnce.has(id))
         .map((id) => `${id}: planted hook failure never happened`),
@@ -323,6 +341,7 @@ describe('fault suite: router → sandbox under every fault mode', () => {
       `notifications: ${notes.notifications.length}, delivery attempts: ${notes.attempts.length}, duplicate pushes: ${notes.attempts.filter((a: any) => a.duplicate).length}`,
       `gateway orders: ${f.gatewayOrders}, store orders: ${f.storeOrders} (never reached the gateway: ${f.neverAtGateway})`,
       `final: succeeded ${f.succeeded}, failed ${f.failed}, expired ${f.expired} (left to expire: ${leftToExpire}); reconciler passes: ${passes}`,
+      `log lines: ${logLines.length} (scanned with the database files for card numbers and CVVs)`,
       `mismatches: ${mismatches.length}`,
       ...mismatches.slice(0, 20).map((m) => `  ✗ ${m}`),
     ];

@@ -37,7 +37,14 @@ import {
 } from './errors.js';
 import type { Logger } from './logger.js';
 import { CASHIER_DEFAULT_REGION, wireMethodFor } from './methods.js';
-import type { PaymentPatch, PaymentRecord, PaymentStore } from './store/types.js';
+import type {
+  IdempotencyRecord,
+  IdempotencyReservation,
+  NewPaymentRecord,
+  PaymentPatch,
+  PaymentRecord,
+  PaymentStore,
+} from './store/types.js';
 import {
   isFinalStatus,
   PAYMENT_METHODS,
@@ -408,6 +415,23 @@ export class HaiPayCheckout {
   }
 
   /**
+   * Writes a new order. When two retries of one key both resume an orphaned key (see
+   * `#createPayment`), only one insert wins; the other answers as a replay and never calls HaiPay.
+   */
+  async #createOrReplay(
+    reservation: IdempotencyReservation,
+    record: NewPaymentRecord,
+  ): Promise<PaymentRecord | { httpStatus: 'replay'; reservation: { record: IdempotencyRecord } }> {
+    try {
+      return await this.store.create(record);
+    } catch (err) {
+      if (reservation.outcome !== 'reserved' && (await this.store.get(record.orderId)))
+        return { httpStatus: 'replay', reservation };
+      throw err;
+    }
+  }
+
+  /**
    * Creates a payment: validates, reserves the idempotency key, stores the order (`unknown` until
    * HaiPay answers), calls apply once, and stores the outcome. Card fields are used for the one call
    * and never stored. Throws {@link HaiPayValidationError} (400) or {@link IdempotencyConflictError} (409).
@@ -417,6 +441,16 @@ export class HaiPayCheckout {
     resolved: ResolvedOrder,
     ctx: RequestContext,
     idempotencyKey: string,
+  ): Promise<CreateResult<PaymentView>> {
+    return this.#createPayment(body, resolved, ctx, idempotencyKey, mintOrderId());
+  }
+
+  async #createPayment(
+    body: Record<string, unknown>,
+    resolved: ResolvedOrder,
+    ctx: RequestContext,
+    idempotencyKey: string,
+    orderId: string,
   ): Promise<CreateResult<PaymentView>> {
     const order = this.checkResolved(resolved, 'resolveOrder');
     const issues = this.validatePaymentBody(body, order);
@@ -440,7 +474,6 @@ export class HaiPayCheckout {
       );
     }
 
-    const orderId = mintOrderId();
     const windowMs = this.options.expiresAfterMs[method];
 
     const urls = this.#urls(orderId);
@@ -490,9 +523,15 @@ export class HaiPayCheckout {
       params,
     );
     const reservation = await this.#reserve('payments', idempotencyKey, body, orderId);
-    if (reservation.outcome === 'replay') return this.#replay(reservation, toPaymentView);
+    if (reservation.outcome === 'replay') {
+      if (await this.store.get(reservation.record.orderId)) return this.#replay(reservation, toPaymentView);
+      // A key without its order: the process died between reserving the key and writing the order.
+      // The order row is written before the apply, so HaiPay never saw this orderId: resume under it.
+      if (reservation.record.orderId !== orderId)
+        return this.#createPayment(body, resolved, ctx, idempotencyKey, reservation.record.orderId);
+    }
 
-    const created = await this.store.create({
+    const created = await this.#createOrReplay(reservation, {
       orderId,
       kind: 'payment',
       merchant,
@@ -510,6 +549,7 @@ export class HaiPayCheckout {
       returnUrl: order.returnUrl ?? this.options.returnUrl,
       metadata: order.metadata ?? {},
     });
+    if ('httpStatus' in created) return this.#replay(created.reservation, toPaymentView);
     this.#emit(created);
 
     let httpStatus: CreateResult<PaymentView>['httpStatus'];
