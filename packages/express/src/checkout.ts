@@ -416,7 +416,7 @@ export class HaiPayCheckout {
 
   /**
    * Writes a new order. When two retries of one key both resume an orphaned key (see
-   * `#createPayment`), only one insert wins; the other answers as a replay and never calls HaiPay.
+   * `#createPayment`, `#createSubscription`), only one insert wins; the other answers as a replay and never calls HaiPay.
    */
   async #createOrReplay(
     reservation: IdempotencyReservation,
@@ -642,11 +642,20 @@ export class HaiPayCheckout {
     ctx: RequestContext,
     idempotencyKey: string,
   ): Promise<CreateResult<SubscriptionView>> {
+    return this.#createSubscription(body, resolved, ctx, idempotencyKey, mintOrderId('hps_'));
+  }
+
+  async #createSubscription(
+    body: Record<string, unknown>,
+    resolved: ResolvedPlan,
+    ctx: RequestContext,
+    idempotencyKey: string,
+    orderId: string,
+  ): Promise<CreateResult<SubscriptionView>> {
     const plan = this.checkResolved(resolved, 'resolvePlan');
     const issues = this.validateSubscriptionBody(body, plan);
     if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const merchant = this.options.client.config.subscriptionMerchant;
-    const orderId = mintOrderId('hps_');
     const urls = this.#urls(orderId);
     const params: Record<string, unknown> = {
       subscriptionOrderId: orderId,
@@ -679,27 +688,34 @@ export class HaiPayCheckout {
     };
     this.#preflight('subscriptionApply', null, merchant, params);
     const reservation = await this.#reserve('subscriptions', idempotencyKey, body, orderId);
-    if (reservation.outcome === 'replay') return this.#replay(reservation, toSubscriptionView);
-    this.#emit(
-      await this.store.create({
-        orderId,
-        kind: 'subscription',
-        merchant,
-        method: 'card',
-        amount: plan.amount,
-        currency: plan.currency,
-        subject: plan.subject,
-        orderRef: typeof body.planRef === 'string' ? body.planRef : null,
-        buyerId: plan.buyerId,
-        status: 'unknown',
-        orderNo: null,
-        next: null,
-        expiresAt: null,
-        failureReason: null,
-        returnUrl: plan.returnUrl ?? this.options.returnUrl,
-        metadata: plan.metadata ?? {},
-      }),
-    );
+    if (reservation.outcome === 'replay') {
+      if (await this.store.get(reservation.record.orderId))
+        return this.#replay(reservation, toSubscriptionView);
+      // An orphaned key (the process died before writing the order): resume under the reserved id,
+      // which HaiPay never saw because the order row is written before the apply.
+      if (reservation.record.orderId !== orderId)
+        return this.#createSubscription(body, resolved, ctx, idempotencyKey, reservation.record.orderId);
+    }
+    const created = await this.#createOrReplay(reservation, {
+      orderId,
+      kind: 'subscription',
+      merchant,
+      method: 'card',
+      amount: plan.amount,
+      currency: plan.currency,
+      subject: plan.subject,
+      orderRef: typeof body.planRef === 'string' ? body.planRef : null,
+      buyerId: plan.buyerId,
+      status: 'unknown',
+      orderNo: null,
+      next: null,
+      expiresAt: null,
+      failureReason: null,
+      returnUrl: plan.returnUrl ?? this.options.returnUrl,
+      metadata: plan.metadata ?? {},
+    });
+    if ('httpStatus' in created) return this.#replay(created.reservation, toSubscriptionView);
+    this.#emit(created);
     let httpStatus: CreateResult<SubscriptionView>['httpStatus'];
     let gatewayError: CreateResult<SubscriptionView>['gatewayError'];
     try {

@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { mintOrderId, requestHash } from '../src/checkout.js';
-import { startHarness, BUYER, type Harness } from './helpers.js';
+import { startHarness, BUYER, CARD, type Harness } from './helpers.js';
 
 let sandbox: Sandbox;
 let h: Harness;
@@ -22,12 +22,16 @@ after(async () => {
 });
 
 /** What the store holds after a process died right after reserving the key. */
-async function orphanKey(key: string, body: Record<string, unknown>): Promise<string> {
-  const orderId = mintOrderId();
+async function orphanKey(
+  key: string,
+  body: Record<string, unknown>,
+  scope: 'payments' | 'subscriptions' = 'payments',
+): Promise<string> {
+  const orderId = mintOrderId(scope === 'subscriptions' ? 'hps_' : undefined);
   const r = await h.store.reserveIdempotencyKey({
-    scope: 'payments',
+    scope,
     key,
-    requestHash: requestHash('payments', body),
+    requestHash: requestHash(scope, body),
     orderId,
   });
   assert.equal(r.outcome, 'reserved');
@@ -73,5 +77,21 @@ describe('an Idempotency-Key reserved by a process that died before writing its 
       { 'idempotency-key': key },
     );
     assert.equal(res.status, 409);
+  });
+
+  it('a subscription retry resumes the reserved id too, and applies once', async () => {
+    const body = { planRef: 'monthly', ...BUYER, ...CARD };
+    const key = 'orphaned-key-0004';
+    const orderId = await orphanKey(key, body, 'subscriptions');
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => h.post('/haipay/subscriptions', body, { 'idempotency-key': key })),
+    );
+    for (const a of answers) {
+      assert.ok([200, 201, 202].includes(a.status), `${a.status} ${JSON.stringify(a.json)}`);
+      assert.equal(a.json.subscriptionId, orderId);
+    }
+    assert.equal(answers.filter((a) => a.status === 201).length, 1, 'one apply');
+    const stored = await h.store.get(orderId);
+    assert.ok(stored?.orderNo, 'the gateway answered for the reserved id');
   });
 });
