@@ -30,7 +30,9 @@ const companion = await startCompanion({
   port: Number(env('HAIPAY_PORT')),
   logger: silentLogger,
   client: { timeoutMs: 1500 },
-  router: { reconcile: { intervalMs: 200 }, refreshAfterMs: 0 },
+  // A hook interrupted by a crash is re-run once its claim's lease runs out (60 s by default); a short
+  // lease keeps the suite fast.
+  router: { reconcile: { intervalMs: 200 }, refreshAfterMs: 0, hookLeaseMs: 1000 },
   async onHook(hook, p) {
     durable(`begin ${hook} ${p.orderId} ${process.pid}`);
     // The merchant's fulfilment takes a while: a kill lands inside it now and then.
@@ -46,9 +48,6 @@ const companion = await startCompanion({
     return store;
   },
 });
-// A hook interrupted by a crash is re-run once its claim's lease runs out (60 s by default); a short
-// lease keeps the suite fast. Nothing else depends on it.
-companion.router.checkout.options.hookLeaseMs = 1000;
 process.stdout.write(`READY ${companion.url}\n`);
 process.on('SIGTERM', () => {
   void companion.close().then(() => {

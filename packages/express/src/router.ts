@@ -79,6 +79,11 @@ export interface HaiPayRouterOptions {
   confirmByQuery?: 'always' | 'on-mismatch';
   /** An `unknown` order HaiPay says does not exist is failed after this long. Default 120000. */
   unknownGraceMs?: number;
+  /**
+   * How long a merchant hook's claim lasts. A hook cut off by a crash is run again by another process
+   * (or after a restart) once its claim expires, so keep it longer than your slowest hook. Default 60000.
+   */
+  hookLeaseMs?: number;
 }
 
 /** The router, with its checkout core and reconciler attached. */
@@ -212,7 +217,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     expiresAfterMs: { promptpay: DEFAULT_PROMPTPAY_WINDOW_MS, ...options.expiresAfterMs },
     refreshAfterMs: options.refreshAfterMs ?? 10_000,
     unknownGraceMs: options.unknownGraceMs ?? 120_000,
-    hookLeaseMs: 60_000,
+    hookLeaseMs: options.hookLeaseMs ?? 60_000,
     confirmByQuery: options.confirmByQuery ?? 'on-mismatch',
   });
   const reconciler = createReconciler(checkout, options.reconcile || {});
