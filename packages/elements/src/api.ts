@@ -33,13 +33,11 @@ export async function getPayment(
   endpoint: string,
   orderId: string,
   now: () => number,
-  signal?: AbortSignal,
 ): Promise<Fetched<PaymentView>> {
   const res = await fetch(paymentUrl(endpoint, orderId), {
     headers: { Accept: 'application/json' },
     credentials: 'same-origin',
     cache: 'no-store',
-    signal: signal ?? null,
   });
   const skewMs = skewFrom(res, now());
   const body = await json(res);

@@ -58,9 +58,7 @@ export function emit<K extends HaiPayEventName>(
   target: EventTarget,
   name: K,
   detail: HaiPayEventDetailMap[K],
-  options: { cancelable?: boolean } = {},
+  cancelable = false,
 ): boolean {
-  return target.dispatchEvent(
-    new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: options.cancelable ?? false }),
-  );
+  return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
 }

@@ -10,8 +10,9 @@ export const PAYMENT_STATUSES = [
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'expired'];
-export const isFinal = (status: PaymentStatus | undefined): boolean =>
-  status !== undefined && FINAL_STATUSES.includes(status);
+export type FinalStatus = 'succeeded' | 'failed' | 'expired';
+export const isFinal = (status: PaymentStatus | null | undefined): status is FinalStatus =>
+  FINAL_STATUSES.includes(status!);
 
 export type PaymentNext =
   | { type: 'redirect'; url: string }

@@ -1,5 +1,6 @@
 import { html, nothing, svg, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
+import { isFinal } from '../types.js';
 import { bankTransferStrings } from './bank-transfer.strings.js';
 import { baseStyles } from '../shared/styles.js';
 import { copyText } from '../shared/copy.js';
@@ -128,7 +129,7 @@ export class HaiPayBankTransfer extends HaiPayPaymentElement {
     const d = this.details;
     const bank = bankInfo(d.code, d.name);
     const status = this.currentStatus;
-    const final = status === 'succeeded' || status === 'failed' || status === 'expired';
+    const final = isFinal(status);
     const deadline = this.countdown.deadlineOnClientClock;
     // The amount copies as the plain decimal the bank app expects, without symbol or grouping.
     return html`<section part="base" aria-labelledby="title">

@@ -1,67 +1,23 @@
 import { css } from 'lit';
 
+// Compact (see shared/styles.ts). `.row .field`: expiry month, year and CVV share label / input / error
+// rows (subgrid), so a label that wraps to two lines at a narrow width pushes all three inputs down
+// together; margins instead of gaps, so an empty (hidden) error row takes no space. Inputs are at least
+// 16px so iOS Safari does not zoom into the field.
+// prettier-ignore
 export const cardFormStyles = css`
-  form {
-    display: grid;
-    gap: var(--_gap);
-    margin: 0;
-  }
-  .field {
-    display: grid;
-    gap: 4px;
-  }
-  .row {
-    display: grid;
-    grid-template-columns: repeat(3, minmax(0, 1fr));
-    column-gap: var(--_gap);
-  }
-  /* Expiry month, year and CVV share label / input / error rows, so a label that wraps to two lines
-     at a narrow width pushes all three inputs down together. Margins instead of gaps: an empty
-     (hidden) error row then takes no space. */
-  .row .field {
-    grid-row: span 3;
-    grid-template-rows: subgrid;
-    gap: 0;
-  }
-  .row label {
-    margin-bottom: 4px;
-  }
-  .row .error {
-    margin-top: 4px;
-  }
-  label {
-    font-weight: 600;
-    font-size: 0.9em;
-  }
-  input {
-    font: inherit;
-    /* At least 16px so iOS Safari does not zoom into the field. */
-    font-size: max(16px, 1em);
-    width: 100%;
-    min-height: 44px;
-    padding: 8px 12px;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_fg);
-  }
-  input[aria-invalid='true'] {
-    border-color: var(--_danger);
-    border-width: 2px;
-  }
-  [part~='brand'] {
-    font-size: 0.85em;
-    font-weight: 700;
-    min-height: 1.2em;
-  }
-  .error {
-    font-size: 0.9em;
-    margin: 0;
-  }
-  .error:empty {
-    display: none;
-  }
-  [part~='submit-button'] {
-    width: 100%;
-  }
+form{display:grid;gap:var(--_gap);margin:0}
+.field{display:grid;gap:4px}
+.row{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));column-gap:var(--_gap)}
+.row .field{grid-row:span 3;grid-template-rows:subgrid;gap:0}
+.row label{margin-bottom:4px}
+.row .error{margin-top:4px}
+label{font-weight:600;font-size:0.9em}
+input{font:inherit;font-size:max(16px,1em);width:100%;min-height:44px;padding:8px 12px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);color:var(--_fg)}
+input:focus-visible{outline:3px solid var(--_primary);outline-offset:2px}
+input[aria-invalid='true']{border-color:var(--_danger);border-width:2px}
+[part~='brand']{font-size:0.85em;font-weight:700;min-height:1.2em}
+.error{font-size:0.9em;margin:0}
+.error:empty{display:none}
+[part~='submit-button']{width:100%}
 `;

@@ -372,7 +372,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
           this,
           'haipay-redirect',
           { orderId: view.orderId, url: next.url },
-          { cancelable: true },
+          true, // cancelable
         );
         if (go) {
           this.redirecting = true;

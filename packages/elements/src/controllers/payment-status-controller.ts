@@ -31,16 +31,14 @@ export class PaymentStatusController implements ReactiveController {
   private delay = 0;
   private generation = 0;
   private readonly onVisibility = (): void => this.visibilityChanged();
+  private readonly now: () => number;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: PaymentStatusOptions,
   ) {
+    this.now = options.now ?? Date.now;
     host.addController(this);
-  }
-
-  private get now(): () => number {
-    return this.options.now ?? Date.now;
   }
 
   /** Starts following `orderId` (stops following anything else). */
@@ -123,9 +121,8 @@ export class PaymentStatusController implements ReactiveController {
     }
     if (typeof EventSource === 'undefined') return this.poll();
     this.transport = 'stream';
-    const source = new EventSource(`${paymentUrl(this.endpoint, this.orderId)}/events`, {
-      withCredentials: false,
-    });
+    // Same-origin credentials only (EventSource's default, `withCredentials: false`).
+    const source = new EventSource(`${paymentUrl(this.endpoint, this.orderId)}/events`);
     this.source = source;
     const onStatus = (e: MessageEvent<string>): void => {
       try {

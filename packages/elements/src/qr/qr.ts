@@ -1,6 +1,7 @@
 import { html, nothing, svg, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { emit } from '../events.js';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
+import { isFinal } from '../types.js';
 import { qrStrings } from './qr.strings.js';
 import { baseStyles } from '../shared/styles.js';
 import { copyText } from '../shared/copy.js';
@@ -126,7 +127,7 @@ export class HaiPayQr extends HaiPayPaymentElement {
     const amount = this.view?.amount ?? this.amount;
     const currency = this.view?.currency ?? this.currency;
     const money = amount ? t.money(amount, currency) : '';
-    const final = status === 'succeeded' || status === 'failed' || status === 'expired';
+    const final = isFinal(status);
     const size = this.matrix?.size ?? 0;
     return html`<section part="base" aria-labelledby="title">
       <div part="brand">${promptPayMark}<span>PromptPay</span></div>

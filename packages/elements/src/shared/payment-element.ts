@@ -116,9 +116,7 @@ export abstract class HaiPayPaymentElement extends LitElement {
     if (this.announcedFinal === key) return;
     this.announcedFinal = key;
     const detail = { orderId: view?.orderId ?? this.orderId, view: view ?? this.syntheticView(status) };
-    if (status === 'succeeded') emit(this, 'haipay-succeeded', detail);
-    else if (status === 'failed') emit(this, 'haipay-failed', detail);
-    else if (status === 'expired') emit(this, 'haipay-expired', detail);
+    if (isFinal(status)) emit(this, `haipay-${status}`, detail); // haipay-succeeded / -failed / -expired
   }
 
   /** The countdown reached the server's expiry: confirm once with the companion, then show expired. */

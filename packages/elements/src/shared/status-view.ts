@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import type { LocalizeController } from '../controllers/localize-controller.js';
-import type { PaymentStatus } from '../types.js';
+import { isFinal, type PaymentStatus } from '../types.js';
 
 /** The visible status line (not live: the live region announces milestones only). */
 export function statusLine(
@@ -23,8 +23,7 @@ export function liveMessage(
   status: PaymentStatus | null,
   milestone: number | null,
 ): string {
-  if (status === 'succeeded' || status === 'failed' || status === 'expired')
-    return t.term(`status.${status}`);
+  if (isFinal(status)) return t.term(`status.${status}`);
   if (milestone === 60_000) return t.term('countdown.oneMinuteLeft');
   if (milestone) return t.term('countdown.minutesLeft', { minutes: milestone / 60_000 });
   return '';
