@@ -34,15 +34,15 @@ export async function getPayment(
   orderId: string,
   now: () => number,
 ): Promise<Fetched<PaymentView>> {
+  // Cookies go to the same origin only (fetch's default `credentials`).
   const res = await fetch(paymentUrl(endpoint, orderId), {
     headers: { Accept: 'application/json' },
-    credentials: 'same-origin',
     cache: 'no-store',
   });
   const skewMs = skewFrom(res, now());
-  const body = await json(res);
-  if (!res.ok) throw Object.assign(new Error(errorMessage(body) ?? `HTTP ${res.status}`), { body });
-  return { status: res.status, body: body as PaymentView, skewMs };
+  // A failure's body is not read: the element shows its own localized "could not reach" message.
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return { status: res.status, body: (await res.json()) as PaymentView, skewMs };
 }
 
 export async function postPayment(
@@ -59,14 +59,8 @@ export async function postPayment(
       Accept: 'application/json',
       'Idempotency-Key': idempotencyKey,
     },
-    credentials: 'same-origin',
     body: JSON.stringify(body),
   });
   const skewMs = skewFrom(res, now());
   return { status: res.status, body: (await json(res)) as PaymentView | ApiErrorBody | undefined, skewMs };
-}
-
-export function errorMessage(body: unknown): string | undefined {
-  const e = (body as Partial<ApiErrorBody> | undefined)?.error;
-  return typeof e?.message === 'string' ? e.message : undefined;
 }

@@ -26,9 +26,9 @@ export class PaymentStatusController implements ReactiveController {
   transport: StatusTransport = 'idle';
   private endpoint = '';
   private orderId = '';
-  private source: EventSource | null = null;
+  private source: EventSource | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private delay = 0;
+  /** Bumped by every (re)start and stop: answers of an older generation are dropped. */
   private generation = 0;
   private readonly onVisibility = (): void => this.visibilityChanged();
   private readonly now: () => number;
@@ -49,14 +49,7 @@ export class PaymentStatusController implements ReactiveController {
     this.orderId = orderId;
     this.view = null;
     const gen = ++this.generation;
-    try {
-      const { body, skewMs } = await getPayment(endpoint, orderId, this.now);
-      if (gen !== this.generation) return;
-      this.accept(body, skewMs);
-    } catch (error) {
-      if (gen !== this.generation) return;
-      this.options.onError?.(error);
-    }
+    await this.load(gen, this.options.onError ?? (() => {}));
     if (gen === this.generation) this.resume();
   }
 
@@ -68,28 +61,36 @@ export class PaymentStatusController implements ReactiveController {
     this.orderId = '';
   }
 
-  /** One GET now; returns the view (also delivered through `onView`). */
+  /** One GET now; returns the view (also delivered through `onView`). A failure keeps the last view. */
   async refresh(): Promise<PaymentView | null> {
-    if (!this.orderId) return this.view;
-    const gen = this.generation;
-    try {
-      const { body, skewMs } = await getPayment(this.endpoint, this.orderId, this.now);
-      if (gen === this.generation) this.accept(body, skewMs);
-    } catch {
-      /* keep the last known view */
-    }
+    if (this.orderId) await this.load(this.generation, () => {});
     return this.view;
   }
 
   hostConnected(): void {
-    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
+    this.listen('add');
     if (this.orderId && this.transport === 'idle') void this.follow(this.endpoint, this.orderId);
   }
 
   hostDisconnected(): void {
-    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
+    this.listen('remove');
     this.close();
     if (this.transport !== 'done') this.transport = 'idle';
+  }
+
+  private listen(how: 'add' | 'remove'): void {
+    if (typeof document !== 'undefined')
+      document[`${how}EventListener`]('visibilitychange', this.onVisibility);
+  }
+
+  /** One GET; its answer (or failure) counts only if nothing restarted or stopped meanwhile. */
+  private async load(gen: number, onError: (error: unknown) => void): Promise<void> {
+    try {
+      const { body, skewMs } = await getPayment(this.endpoint, this.orderId, this.now);
+      if (gen === this.generation) this.accept(body, skewMs);
+    } catch (error) {
+      if (gen === this.generation) onError(error);
+    }
   }
 
   private accept(view: PaymentView, skewMs: number | null): void {
@@ -108,9 +109,8 @@ export class PaymentStatusController implements ReactiveController {
 
   private close(): void {
     this.source?.close();
-    this.source = null;
+    this.source = undefined;
     clearTimeout(this.timer);
-    this.timer = undefined;
   }
 
   private resume(): void {
@@ -122,8 +122,7 @@ export class PaymentStatusController implements ReactiveController {
     if (typeof EventSource === 'undefined') return this.poll();
     this.transport = 'stream';
     // Same-origin credentials only (EventSource's default, `withCredentials: false`).
-    const source = new EventSource(`${paymentUrl(this.endpoint, this.orderId)}/events`);
-    this.source = source;
+    const source = (this.source = new EventSource(`${paymentUrl(this.endpoint, this.orderId)}/events`));
     const onStatus = (e: MessageEvent<string>): void => {
       try {
         this.accept(JSON.parse(e.data) as PaymentView, null);
@@ -132,32 +131,31 @@ export class PaymentStatusController implements ReactiveController {
       }
     };
     source.addEventListener('status', onStatus as EventListener);
-    source.addEventListener('message', onStatus as EventListener);
-    source.addEventListener('error', () => {
+    source.onmessage = onStatus;
+    source.onerror = () => {
       if (this.source !== source) return;
       // The stream failed or dropped before a final status: poll instead of hammering reconnects.
-      source.close();
-      this.source = null;
+      this.close();
       this.poll();
-    });
+    };
   }
 
   private poll(): void {
     this.transport = 'poll';
     const base = this.options.pollMs?.() ?? 2000;
     const max = this.options.pollMaxMs ?? 30_000;
-    this.delay = base;
     const gen = this.generation;
-    const step = async (): Promise<void> => {
-      if (gen !== this.generation || this.transport !== 'poll') return;
-      const before = this.view;
-      await this.refresh();
-      if (gen !== this.generation || this.transport !== 'poll') return;
-      const changed = before?.status !== this.view?.status;
-      this.delay = changed ? base : Math.min(this.delay * 2, max);
-      this.timer = setTimeout(() => void step(), this.delay);
+    const live = (): boolean => gen === this.generation && this.transport === 'poll';
+    const next = (delay: number): void => {
+      this.timer = setTimeout(async () => {
+        if (!live()) return;
+        const before = this.view?.status;
+        await this.refresh();
+        // Back to the first interval after a change, else double up to `max`.
+        if (live()) next(before !== this.view?.status ? base : Math.min(delay * 2, max));
+      }, delay);
     };
-    this.timer = setTimeout(() => void step(), this.delay);
+    next(base);
   }
 
   private visibilityChanged(): void {
