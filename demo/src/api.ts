@@ -2,6 +2,7 @@
  * The storefront's calls to its own server: the catalog and cart (`/api`), the HaiPay companion router
  * (`/haipay`) for the methods that have no form element, and the demo back office (`/api/admin`).
  */
+import type { PaymentView } from '@haipay-kit/protocol/rules';
 
 export const HAIPAY_ENDPOINT = '/haipay';
 
@@ -34,32 +35,8 @@ export interface Checkout {
   totals: Record<Currency, { lines: PricedLine[]; total: string }>;
 }
 
-export type PaymentNext =
-  | { type: 'redirect'; url: string }
-  | { type: 'qr'; payload: string }
-  | {
-      type: 'bank';
-      bankNo: string;
-      bankCode: string;
-      bankName?: string;
-      accountName?: string;
-      reference?: string;
-    }
-  | { type: 'wait' };
-
-export interface PaymentView {
-  orderId: string;
-  orderNo?: string | null;
-  status: string;
-  method: string;
-  amount: string;
-  currency: string;
-  subject?: string;
-  expiresAt?: string | null;
-  next?: PaymentNext | null;
-  failureReason?: string | null;
-  updatedAt?: string;
-}
+// The companion contract is defined once, in @haipay-kit/protocol/rules (types only).
+export type { NextAction as PaymentNext, PaymentView } from '@haipay-kit/protocol/rules';
 
 export interface Buyer {
   name: string;

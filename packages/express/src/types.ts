@@ -1,21 +1,21 @@
 /** Types shared by the client, the store and the router (the browser contract lives in docs/contracts.md). */
+import { KIT_PAYMENT_STATUSES } from '@haipay-kit/protocol';
+import type { PaymentStatus, SubscriptionStatus } from '@haipay-kit/protocol/rules';
 
-/** Status of a payment as the browser sees it. Final: `succeeded`, `failed`, `expired`. */
-export const PAYMENT_STATUSES = [
-  'unknown',
-  'pending',
-  'processing',
-  'succeeded',
-  'failed',
-  'expired',
-] as const;
-/** One of {@link PAYMENT_STATUSES}. */
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+// The browser contract is defined once, in @haipay-kit/protocol/rules, and re-exported here.
+export {
+  PAYMENT_METHODS,
+  SUBSCRIPTION_STATUSES,
+  type PaymentStatus,
+  type PaymentMethod,
+  type SubscriptionStatus,
+  type NextAction,
+  type PaymentView,
+  type SubscriptionView,
+} from '@haipay-kit/protocol/rules';
 
-/** Status of a subscription. Final: `failed`, `cancelled`. */
-export const SUBSCRIPTION_STATUSES = ['unknown', 'pending', 'active', 'failed', 'cancelled'] as const;
-/** One of {@link SUBSCRIPTION_STATUSES}. */
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+/** Payment statuses (docs/contracts.md). Final: `succeeded`, `failed`, `expired`. */
+export const PAYMENT_STATUSES = KIT_PAYMENT_STATUSES;
 
 /** Any status a stored record can hold. */
 export type RecordStatus = PaymentStatus | SubscriptionStatus;
@@ -44,65 +44,6 @@ export function isFinalStatus(status: RecordStatus): boolean {
 export function statusesBefore(to: RecordStatus): RecordStatus[] {
   const rank = STATUS_RANK[to];
   return (Object.keys(STATUS_RANK) as RecordStatus[]).filter((s) => STATUS_RANK[s] < rank);
-}
-
-/** Payment methods the browser may ask for (docs/contracts.md). */
-export const PAYMENT_METHODS = [
-  'card',
-  'promptpay',
-  'truemoney',
-  'bank-transfer',
-  'twd-atm',
-  'twd-store-ibon',
-  'twd-store-fami',
-  'twd-store-hilife',
-  'twd-store-okgo',
-  'jkopay',
-  'cashier',
-] as const;
-/** One of {@link PAYMENT_METHODS}. */
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-
-/** What the browser should do next (docs/contracts.md `next`). */
-export type NextAction =
-  | { type: 'redirect'; url: string }
-  | { type: 'qr'; payload: string }
-  | {
-      type: 'bank';
-      bankNo: string;
-      bankCode: string;
-      bankName?: string;
-      accountName?: string;
-      reference?: string;
-    }
-  | { type: 'wait' };
-
-/** The sanitized view of a payment sent to the browser (docs/contracts.md `PaymentView`). */
-export interface PaymentView {
-  orderId: string;
-  orderNo: string | null;
-  status: PaymentStatus;
-  method: string;
-  amount: string;
-  currency: string;
-  subject: string;
-  expiresAt?: string;
-  next: NextAction;
-  failureReason: string | null;
-  updatedAt: string;
-}
-
-/** The sanitized view of a subscription sent to the browser. */
-export interface SubscriptionView {
-  subscriptionId: string;
-  subscriptionNo: string | null;
-  status: SubscriptionStatus;
-  amount: string;
-  currency: string;
-  subject: string;
-  next: NextAction;
-  failureReason: string | null;
-  updatedAt: string;
 }
 
 /** A per-field validation issue (same shape as `FieldIssue` of `@haipay-kit/protocol/rules`). */

@@ -55,3 +55,15 @@ export {
   type CashierRegion,
   type ThbPayoutCode,
 } from './methods.js';
+export {
+  PAYMENT_METHODS,
+  SUBSCRIPTION_STATUSES,
+  type PaymentStatus,
+  type PaymentMethod,
+  type SubscriptionStatus,
+  type NextAction,
+  type PaymentView,
+  type SubscriptionView,
+  type ApiFieldIssue,
+  type ApiErrorBody,
+} from './checkout.js';
