@@ -9,6 +9,7 @@ import {
   toPaymentView,
   toSubscriptionView,
   type CheckoutHooks,
+  type CreateResult,
   type RequestContext,
   type ResolvedOrder,
   type ResolvedPlan,
@@ -363,6 +364,21 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     }
   };
 
+  /** Answers a create: the view (201, 200 on replay, 202 outcome unknown), or 502 with HaiPay's code. */
+  const sendCreated = <V>(res: Response, result: CreateResult<V>, refused: string) => {
+    if (result.httpStatus === 502) {
+      res
+        .status(502)
+        .json(
+          errorBody('gateway_error', result.gatewayError?.message ?? refused, {
+            code: result.gatewayError?.code,
+          }),
+        );
+      return;
+    }
+    res.status(result.httpStatus).json(result.view);
+  };
+
   browser.post('/payments', rateLimited, async (req: Request, res: Response, next: NextFunction) => {
     try {
       const { body, key } = readCreate(req, req.body?.method === 'card');
@@ -371,15 +387,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       const order = await resolveOr400(() => options.resolveOrder(req, withoutCard(body)));
       const result = await checkout.createPayment(body, order, context(req), key);
       scrub(req);
-      if (result.httpStatus === 502) {
-        res.status(502).json(
-          errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the payment.', {
-            code: result.gatewayError?.code,
-          }),
-        );
-        return;
-      }
-      res.status(result.httpStatus).json(result.view);
+      sendCreated(res, result, 'HaiPay refused the payment.');
     } catch (err) {
       scrub(req);
       next(err);
@@ -485,15 +493,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
         const plan = await resolveOr400(() => subs.resolvePlan(req, withoutCard(body)));
         const result = await checkout.createSubscription(body, plan, context(req), key);
         scrub(req);
-        if (result.httpStatus === 502) {
-          res.status(502).json(
-            errorBody('gateway_error', result.gatewayError?.message ?? 'HaiPay refused the subscription.', {
-              code: result.gatewayError?.code,
-            }),
-          );
-          return;
-        }
-        res.status(result.httpStatus).json(result.view);
+        sendCreated(res, result, 'HaiPay refused the subscription.');
       } catch (err) {
         scrub(req);
         next(err);
