@@ -367,13 +367,8 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   /** Answers a create: the view (201, 200 on replay, 202 outcome unknown), or 502 with HaiPay's code. */
   const sendCreated = <V>(res: Response, result: CreateResult<V>, refused: string) => {
     if (result.httpStatus === 502) {
-      res
-        .status(502)
-        .json(
-          errorBody('gateway_error', result.gatewayError?.message ?? refused, {
-            code: result.gatewayError?.code,
-          }),
-        );
+      const { message = refused, code } = result.gatewayError ?? {};
+      res.status(502).json(errorBody('gateway_error', message, { code }));
       return;
     }
     res.status(result.httpStatus).json(result.view);
