@@ -82,6 +82,7 @@ export { createReconciler, type Reconciler, type ReconcilerOptions } from './rec
 export { METHOD_WIRE, CASHIER_DEFAULT_REGION, wireMethodFor } from './methods.js';
 export { MemoryPaymentStore } from './store/memory.js';
 export { SqlitePaymentStore, SQLITE_MIGRATIONS, type SqlitePaymentStoreOptions } from './store/sqlite.js';
+export { recordFromRow, PATCH_COLUMNS, type PaymentRow } from './store/row.js';
 export type {
   PaymentStore,
   PaymentRecord,

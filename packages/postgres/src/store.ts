@@ -16,7 +16,7 @@ import {
   type PaymentChange,
   type PaymentChangeListener,
 } from './change-feed.js';
-import { STATUS_RANK, isFinalStatus } from './express.js';
+import { PATCH_COLUMNS, STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow } from './express.js';
 import type {
   IdempotencyRecord,
   IdempotencyReservation,
@@ -49,68 +49,10 @@ export interface PostgresPaymentStoreOptions {
 /** Lease name of the reconciler: the instance holding it is the only one querying unsettled orders. */
 export const RECONCILER_LEASE = 'reconciler';
 
-const PATCH_COLUMNS = {
-  orderNo: 'order_no',
-  next: 'next_json',
-  expiresAt: 'expires_at',
-  failureReason: 'failure_reason',
-} as const;
-
 /** Milliseconds since the epoch on the database clock, so every instance measures leases on one clock. */
 const DB_NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
 const FINAL_STATUSES = (Object.keys(STATUS_RANK) as RecordStatus[]).filter(isFinalStatus);
-
-interface Row {
-  order_id: string;
-  kind: string;
-  merchant: string;
-  method: string;
-  amount: string;
-  currency: string;
-  subject: string;
-  order_ref: string | null;
-  buyer_id: string;
-  status: string;
-  order_no: string | null;
-  next_json: string | null;
-  expires_at: string | null;
-  failure_reason: string | null;
-  return_url: string | null;
-  metadata_json: string;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-  /** BIGINT arrives as a string: node-postgres does not narrow 64-bit integers by itself. */
-  checked_at: string | null;
-  hook_status: string | null;
-}
-
-function fromRow(row: Row): PaymentRecord {
-  return {
-    orderId: row.order_id,
-    kind: row.kind as PaymentRecord['kind'],
-    merchant: row.merchant,
-    method: row.method,
-    amount: row.amount,
-    currency: row.currency,
-    subject: row.subject,
-    orderRef: row.order_ref,
-    buyerId: row.buyer_id,
-    status: row.status as RecordStatus,
-    orderNo: row.order_no,
-    next: row.next_json ? JSON.parse(row.next_json) : null,
-    expiresAt: row.expires_at,
-    failureReason: row.failure_reason,
-    returnUrl: row.return_url,
-    metadata: JSON.parse(row.metadata_json) as Record<string, string>,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    version: row.version,
-    checkedAt: row.checked_at === null ? null : Number(row.checked_at),
-    hookStatus: (row.hook_status as RecordStatus | null) ?? null,
-  };
-}
 
 /** The value a patch field is stored as (JSON text for `next`, as the SQLite store does). */
 function patchValue(key: keyof PaymentPatch, value: unknown): unknown {
@@ -235,7 +177,7 @@ export class PostgresPaymentStore implements PaymentStore {
   }
 
   async create(input: NewPaymentRecord): Promise<PaymentRecord> {
-    const { rows } = await this.#query<Row>(
+    const { rows } = await this.#query<PaymentRow>(
       `INSERT INTO ${this.#t.payments} (order_id, kind, merchant, method, amount, currency, subject, order_ref,
          buyer_id, status, status_rank, order_no, next_json, expires_at, failure_reason, return_url, metadata_json,
          created_at, updated_at)
@@ -263,14 +205,14 @@ export class PostgresPaymentStore implements PaymentStore {
         input.createdAt ?? null,
       ],
     );
-    return fromRow(rows[0]!);
+    return recordFromRow(rows[0]!);
   }
 
   async get(orderId: string): Promise<PaymentRecord | null> {
-    const { rows } = await this.#query<Row>(`SELECT * FROM ${this.#t.payments} WHERE order_id = $1`, [
+    const { rows } = await this.#query<PaymentRow>(`SELECT * FROM ${this.#t.payments} WHERE order_id = $1`, [
       orderId,
     ]);
-    return rows[0] ? fromRow(rows[0]) : null;
+    return rows[0] ? recordFromRow(rows[0]) : null;
   }
 
   async patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null> {
@@ -279,7 +221,7 @@ export class PostgresPaymentStore implements PaymentStore {
     if (sets.length > 0) {
       // One statement: the version moves only when a value really differs (`IS DISTINCT FROM` treats
       // NULLs as values), so a no-op patch is not an event for the status streams.
-      const { rows } = await this.#query<Row>(
+      const { rows } = await this.#query<PaymentRow>(
         `UPDATE ${this.#t.payments}
             SET ${sets.map((s) => `${s.col} = ${s.ref}`).join(', ')}, version = version + 1, updated_at = now()
           WHERE order_id = $1 AND (${sets.map((s) => `${s.col} IS DISTINCT FROM ${s.ref}`).join(' OR ')})
@@ -287,7 +229,7 @@ export class PostgresPaymentStore implements PaymentStore {
         params,
       );
       if (rows[0]) {
-        const record = fromRow(rows[0]);
+        const record = recordFromRow(rows[0]);
         this.#changed(record);
         return record;
       }
@@ -300,7 +242,7 @@ export class PostgresPaymentStore implements PaymentStore {
     const sets = patchSets(patch, params);
     // The forward-only rule is the WHERE clause: of two racing writers the database lets one through;
     // the other's row no longer matches after the first commits (READ COMMITTED re-checks it).
-    const { rows } = await this.#query<Row>(
+    const { rows } = await this.#query<PaymentRow>(
       `UPDATE ${this.#t.payments}
           SET status = $2, status_rank = $3, ${sets.map((s) => `${s.col} = ${s.ref}, `).join('')}
               version = version + 1, updated_at = now()
@@ -309,7 +251,7 @@ export class PostgresPaymentStore implements PaymentStore {
       params,
     );
     if (rows[0]) {
-      const record = fromRow(rows[0]);
+      const record = recordFromRow(rows[0]);
       this.#changed(record);
       return { changed: true, record };
     }
@@ -322,7 +264,7 @@ export class PostgresPaymentStore implements PaymentStore {
 
   async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
     const { limit = 100, checkedBefore } = options;
-    const { rows } = await this.#query<Row>(
+    const { rows } = await this.#query<PaymentRow>(
       `SELECT * FROM ${this.#t.payments}
         WHERE status <> ALL($1::text[])
           AND ($2::bigint IS NULL OR checked_at IS NULL OR checked_at < $2::bigint)
@@ -330,7 +272,7 @@ export class PostgresPaymentStore implements PaymentStore {
         LIMIT $3`,
       [FINAL_STATUSES, checkedBefore ?? null, limit],
     );
-    return rows.map(fromRow);
+    return rows.map(recordFromRow);
   }
 
   async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
@@ -359,13 +301,13 @@ export class PostgresPaymentStore implements PaymentStore {
 
   async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
     if (statuses.length === 0) return [];
-    const { rows } = await this.#query<Row>(
+    const { rows } = await this.#query<PaymentRow>(
       `SELECT * FROM ${this.#t.payments}
         WHERE status = ANY($1::text[]) AND (hook_status IS NULL OR hook_status <> status)
         ORDER BY updated_at, order_id LIMIT $2`,
       [statuses, limit],
     );
-    return rows.map(fromRow);
+    return rows.map(recordFromRow);
   }
 
   async reserveIdempotencyKey(

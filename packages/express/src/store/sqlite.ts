@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { statusesBefore, type RecordStatus } from '../types.js';
 import { applyPatch } from './memory.js';
+import { recordFromRow, type PaymentRow } from './row.js';
 import type {
   IdempotencyRecord,
   IdempotencyReservation,
@@ -85,56 +86,6 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
 
 const FINAL: readonly RecordStatus[] = ['succeeded', 'failed', 'expired', 'cancelled'];
 
-interface Row {
-  order_id: string;
-  kind: string;
-  merchant: string;
-  method: string;
-  amount: string;
-  currency: string;
-  subject: string;
-  order_ref: string | null;
-  buyer_id: string;
-  status: string;
-  order_no: string | null;
-  next_json: string | null;
-  expires_at: string | null;
-  failure_reason: string | null;
-  return_url: string | null;
-  metadata_json: string;
-  created_at: string;
-  updated_at: string;
-  version: number;
-  checked_at: number | null;
-  hook_status: string | null;
-}
-
-function fromRow(row: Row): PaymentRecord {
-  return {
-    orderId: row.order_id,
-    kind: row.kind as PaymentRecord['kind'],
-    merchant: row.merchant,
-    method: row.method,
-    amount: row.amount,
-    currency: row.currency,
-    subject: row.subject,
-    orderRef: row.order_ref,
-    buyerId: row.buyer_id,
-    status: row.status as RecordStatus,
-    orderNo: row.order_no,
-    next: row.next_json ? JSON.parse(row.next_json) : null,
-    expiresAt: row.expires_at,
-    failureReason: row.failure_reason,
-    returnUrl: row.return_url,
-    metadata: JSON.parse(row.metadata_json),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    version: row.version,
-    checkedAt: row.checked_at,
-    hookStatus: (row.hook_status as RecordStatus | null) ?? null,
-  };
-}
-
 /**
  * A {@link PaymentStore} in one SQLite file. Safe to share between processes on one machine (WAL).
  *
@@ -178,9 +129,9 @@ export class SqlitePaymentStore implements PaymentStore {
     for (const m of SQLITE_MIGRATIONS) if (!applied.has(m.version)) run.immediate(m);
   }
 
-  #getRow(orderId: string): Row | undefined {
+  #getRow(orderId: string): PaymentRow | undefined {
     return this.db.prepare('SELECT * FROM haipay_payments WHERE order_id = ?').get(orderId) as
-      Row | undefined;
+      PaymentRow | undefined;
   }
 
   async create(input: NewPaymentRecord): Promise<PaymentRecord> {
@@ -198,12 +149,12 @@ export class SqlitePaymentStore implements PaymentStore {
         metadata: JSON.stringify(input.metadata ?? {}),
         now,
       });
-    return fromRow(this.#getRow(input.orderId)!);
+    return recordFromRow(this.#getRow(input.orderId)!);
   }
 
   async get(orderId: string): Promise<PaymentRecord | null> {
     const row = this.#getRow(orderId);
-    return row ? fromRow(row) : null;
+    return row ? recordFromRow(row) : null;
   }
 
   #patchColumns(patch: PaymentPatch): { sets: string[]; params: Record<string, unknown> } {
@@ -228,7 +179,7 @@ export class SqlitePaymentStore implements PaymentStore {
     const tx = this.db.transaction(() => {
       const row = this.#getRow(orderId);
       if (!row) return null;
-      const record = fromRow(row);
+      const record = recordFromRow(row);
       if (!applyPatch(record, patch)) return record;
       const { sets, params } = this.#patchColumns(patch);
       this.db
@@ -236,7 +187,7 @@ export class SqlitePaymentStore implements PaymentStore {
           `UPDATE haipay_payments SET ${sets.join(', ')}, version = version + 1, updated_at = @now WHERE order_id = @orderId`,
         )
         .run({ ...params, now: new Date().toISOString(), orderId });
-      return fromRow(this.#getRow(orderId)!);
+      return recordFromRow(this.#getRow(orderId)!);
     });
     return tx.immediate();
   }
@@ -267,8 +218,8 @@ export class SqlitePaymentStore implements PaymentStore {
            AND (? IS NULL OR checked_at IS NULL OR checked_at < ?)
          ORDER BY COALESCE(checked_at, 0), created_at LIMIT ?`,
       )
-      .all(...FINAL, checkedBefore ?? null, checkedBefore ?? null, limit) as Row[];
-    return rows.map(fromRow);
+      .all(...FINAL, checkedBefore ?? null, checkedBefore ?? null, limit) as PaymentRow[];
+    return rows.map(recordFromRow);
   }
 
   async claimHook(
@@ -304,8 +255,8 @@ export class SqlitePaymentStore implements PaymentStore {
         `SELECT * FROM haipay_payments WHERE status IN (${statuses.map(() => '?').join(', ')})
            AND (hook_status IS NULL OR hook_status != status) ORDER BY updated_at LIMIT ?`,
       )
-      .all(...statuses, limit) as Row[];
-    return rows.map(fromRow);
+      .all(...statuses, limit) as PaymentRow[];
+    return rows.map(recordFromRow);
   }
 
   async reserveIdempotencyKey(
