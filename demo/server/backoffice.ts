@@ -13,6 +13,7 @@ import {
   type PaymentRecord,
   type SqlitePaymentStore,
 } from '@haipay-kit/express';
+import { THB_PAYOUT_LIMITS, validateAmount } from '@haipay-kit/protocol/rules';
 import type { Sandbox } from '@haipay-kit/sandbox';
 import { SHOP_CURRENCIES } from './catalog.js';
 
@@ -217,12 +218,13 @@ export function backOffice(deps: {
     '/payouts',
     wrap(async (req, res) => {
       const amount = String((req.body as { amount?: unknown } | undefined)?.amount ?? '');
-      if (!/^\d{1,4}(\.\d{2})?$/.test(amount) || Number(amount) < 1 || Number(amount) > 8000) {
+      const wire = /^\d+$/.test(amount) ? `${amount}.00` : amount;
+      // HaiPay's own THB payout rules (pattern and limits), as the sandbox and the real gateway apply them.
+      if (validateAmount('THB', wire, THB_PAYOUT_LIMITS)) {
         return void res.status(400).json({
           error: { type: 'validation_error', message: 'Enter a THB amount between 1.00 and 8000.00.' },
         });
       }
-      const wire = amount.includes('.') ? amount : `${amount}.00`;
       const orderId = `po_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
       try {
         // The shop's own (sandbox) bank account at Kasikornbank.

@@ -16,6 +16,7 @@ import {
   type Currency,
   type PaymentView,
 } from '../api.js';
+import { validateEmail, validateName, validatePhone, type RuleIssue } from '@haipay-kit/protocol/rules';
 import { app, elementTheme, money, t } from '../app.js';
 import { methodIcon } from '../art.js';
 import type { StringKey } from '../i18n.js';
@@ -144,19 +145,24 @@ function wireMethod(method: MethodKey): string {
 
 const PHONE_EXAMPLE: Record<Currency, string> = { THB: '0812345678', TWD: '0912345678', USD: '2025550143' };
 
+/** Checks the contact form with the same field rules the router and HaiPay apply (protocol rules). */
 function validate(currency: Currency): boolean {
-  const errors: Partial<Record<Field, string>> = {};
   const b = s.buyer;
-  if (!b.name.trim()) errors.name = t('checkout.required');
-  else if (!/^[A-Za-z][A-Za-z\s.'!-]*$/.test(b.name.trim())) errors.name = t('checkout.invalidName');
-  if (!b.email.trim()) errors.email = t('checkout.required');
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(b.email.trim())) errors.email = t('checkout.invalidEmail');
-  const phone = b.phone.replace(/[\s-]/g, '');
-  if (!phone) errors.phone = t('checkout.required');
-  else if (currency === 'THB' && !/^0\d{9}$/.test(phone))
-    errors.phone = t('checkout.invalidPhone', { example: PHONE_EXAMPLE.THB });
-  else if (currency === 'TWD' && !/^09\d{8}$/.test(phone))
-    errors.phone = t('checkout.invalidPhone', { example: PHONE_EXAMPLE.TWD });
+  const issues: Record<Field, RuleIssue | null> = {
+    name: validateName(currency, b.name.trim()),
+    email: validateEmail(b.email.trim()),
+    phone: validatePhone(currency, b.phone.replace(/[\s-]/g, '')),
+  };
+  const invalid: Record<Field, string> = {
+    name: t('checkout.invalidName'),
+    email: t('checkout.invalidEmail'),
+    phone: t('checkout.invalidPhone', { example: PHONE_EXAMPLE[currency] }),
+  };
+  const errors: Partial<Record<Field, string>> = {};
+  for (const field of Object.keys(issues) as Field[]) {
+    const issue = issues[field];
+    if (issue) errors[field] = issue.code === 'required' ? t('checkout.required') : invalid[field];
+  }
   s.fieldErrors = errors;
   return Object.keys(errors).length === 0;
 }

@@ -5,6 +5,7 @@
  * kit builds redacts fields by path before writing, and the kit itself only ever logs field objects,
  * never interpolated request bodies.
  */
+import { luhnCheck } from '@haipay-kit/protocol/rules';
 
 /** Structured fields attached to a log line. */
 export type LogFields = Record<string, unknown>;
@@ -75,21 +76,8 @@ export function redact(value: unknown, paths: readonly string[] = DEFAULT_REDACT
 export function maskPans(text: string): string {
   return text.replace(PAN_RE, (m) => {
     const digits = m.replace(/\D/g, '');
-    return luhn(digits) ? `****${digits.slice(-4)}` : m;
+    return luhnCheck(digits) ? `****${digits.slice(-4)}` : m;
   });
-}
-
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 /** Options for {@link createConsoleLogger}. */
