@@ -11,8 +11,8 @@
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure } from '../packages/elements/scripts/size.mjs';
 import type { Figure } from './lib.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,61 +44,13 @@ export async function bundle(entry: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-/** One entry built with code splitting: its initial code (entry + static imports) and its lazy chunks. */
-export async function measureEntry(
-  entry: string,
-): Promise<{ gzip: number; min: number; lazy: { name: string; gzip: number }[] }> {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'browser',
-    charset: 'utf8',
-    splitting: true,
-    outdir: 'bench-out',
-    metafile: true,
-    conditions: ['@haipay-kit/source'],
-    write: false,
-    legalComments: 'none',
-    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
-    logLevel: 'silent',
-  });
-  const outputs = result.metafile!.outputs;
-  const text = (key: string): string => result.outputFiles.find((f) => f.path === resolve(root, key))!.text;
-  const gz = (key: string): number => gzipSync(text(key), { level: 9 }).length;
-  const entryKey = Object.keys(outputs).find((k) => outputs[k]!.entryPoint === entry)!;
-  const initial = new Set<string>();
-  const visit = (key: string): void => {
-    if (initial.has(key)) return;
-    initial.add(key);
-    for (const i of outputs[key]!.imports) if (i.kind === 'import-statement') visit(i.path);
-  };
-  visit(entryKey);
-  const lazy = Object.keys(outputs)
-    .filter((k) => k.endsWith('.js') && !initial.has(k))
-    .map((k) => ({ name: chunkName(outputs[k]!), gzip: gz(k) }));
-  return {
-    gzip: [...initial].reduce((n, k) => n + gz(k), 0),
-    min: [...initial].reduce((n, k) => n + Buffer.byteLength(text(k)), 0),
-    lazy,
-  };
-}
-
-/** `th/qr.ts` for a locale chunk; a shared chunk by its inputs. */
-function chunkName(out: { entryPoint?: string; inputs: Record<string, unknown> }): string {
-  const short = (p: string): string => p.replace(/^.*src\/translations\//, '');
-  return out.entryPoint ? short(out.entryPoint) : Object.keys(out.inputs).map(short).join('+');
-}
-
 /** Gzipped sizes (level 9) of each element entry and of all three together. */
 export async function elementSizes(): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const [name, entry] of Object.entries(ELEMENT_ENTRIES)) {
     if (!existsSync(`${root}/${entry}`)) continue;
-    const { gzip, min, lazy } = await measureEntry(entry);
+    // The elements package's own size script, so `pnpm bench` and `pnpm --dir packages/elements size` agree.
+    const { gzip, min, lazy } = await measure(`${root}/${entry}`);
     figures.push({
       name,
       value: gzip,
