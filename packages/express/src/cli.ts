@@ -13,7 +13,7 @@
  * HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
  * HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID, HAIPAY_BASE_URL.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -208,7 +208,20 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+/**
+ * True when this file is the program node was started with. `process.argv[1]` is the path as typed,
+ * which for an installed bin is the `node_modules/.bin/haipay` symlink: compare real paths.
+ */
+function isMain(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(resolve(process.argv[1]))).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   runCli(process.argv.slice(2), {
     stdin: readStdin,
     stdout: (t) => process.stdout.write(t),

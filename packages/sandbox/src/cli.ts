@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pnpm sandbox [--port <port>] [--host <host>] [--config <file.json>] [--manual-clock]`
  *

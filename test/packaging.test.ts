@@ -1,0 +1,295 @@
+/**
+ * The packages as a merchant installs them, not as this workspace runs them.
+ *
+ * Everywhere else, code runs from TypeScript source through the `@haipay-kit/source` export condition.
+ * A merchant who runs `npm install @haipay-kit/express` gets the published tarball instead: `dist/`
+ * JavaScript and declarations, resolved through the `default` and `types` conditions, and bins that
+ * npm links into `node_modules/.bin`. None of that is exercised by the other suites, so this one:
+ *
+ * 1. packs every package with `pnpm pack` (which runs each package's `prepack`: scripts/build.mjs);
+ * 2. unpacks the tarballs into a new project's `node_modules/@haipay-kit/*`, links their third-party
+ *    dependencies from the workspace's store (there is no registry here; their own code is not under
+ *    test), and links the bins the way npm does;
+ * 3. uses them from that project with plain `node` (no tsx, no source condition): a PromptPay
+ *    checkout through the router into a SQLite file against the sandbox, the CLIs through their
+ *    `.bin` symlinks, a browser bundle of `@haipay-kit/elements/qr`, and `tsc` over a TypeScript
+ *    consumer with `skipLibCheck: false`.
+ *
+ * It does not prove that the npm registry install resolves the same dependency versions.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+const PACKAGES = ['protocol', 'sandbox', 'express', 'postgres', 'elements'] as const;
+
+let tmp = '';
+let app = '';
+const manifests: Record<string, any> = {};
+
+/** `node_modules/<name>` → the workspace's installed copy (its real path, as a registry install would hold it). */
+function linkDependency(name: string, from: string): void {
+  const target = join(app, 'node_modules', name);
+  if (existsSync(target)) return;
+  const candidates = [join(from, 'node_modules', name), join(root, 'node_modules', name)];
+  const found = candidates.find((c) => existsSync(c));
+  assert.ok(found, `dependency ${name} is installed in the workspace`);
+  mkdirSync(dirname(target), { recursive: true });
+  symlinkSync(realpathSync(found), target, 'dir');
+}
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'haipay-packaging-'));
+  const tarballs = join(tmp, 'tarballs');
+  app = join(tmp, 'shop');
+  mkdirSync(tarballs);
+  mkdirSync(join(app, 'node_modules', '.bin'), { recursive: true });
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'shop', private: true, type: 'module' }));
+  // Dependencies first, one at a time: each prepack rebuilds the package and its workspace dependencies.
+  for (const name of PACKAGES) {
+    await run('pnpm', ['pack', '--pack-destination', tarballs], {
+      cwd: join(root, 'packages', name),
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  }
+  for (const name of PACKAGES) {
+    const dir = join(app, 'node_modules', '@haipay-kit', name);
+    mkdirSync(dir, { recursive: true });
+    await run('tar', [
+      '-xzf',
+      join(tarballs, `haipay-kit-${name}-0.1.0.tgz`),
+      '-C',
+      dir,
+      '--strip-components=1',
+    ]);
+    manifests[name] = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  }
+  for (const name of PACKAGES) {
+    const m = manifests[name];
+    const deps = { ...m.dependencies, ...m.peerDependencies };
+    for (const dep of Object.keys(deps)) {
+      if (!dep.startsWith('@haipay-kit/')) linkDependency(dep, join(root, 'packages', name));
+    }
+    for (const [bin, file] of Object.entries<string>(m.bin ?? {})) {
+      const target = join(app, 'node_modules', '@haipay-kit', name, file);
+      chmodSync(target, 0o755); // npm marks bin targets executable when it links them
+      symlinkSync(
+        relative(join(app, 'node_modules', '.bin'), target),
+        join(app, 'node_modules', '.bin', bin),
+      );
+    }
+  }
+  // What the merchant's own project installs next to the kit: its types and a bundler.
+  for (const dev of ['@types/node', '@types/express', 'typescript', 'esbuild']) linkDependency(dev, root);
+});
+
+after(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('published packages', () => {
+  test('each tarball holds every file its package.json points to, and no workspace: ranges', () => {
+    for (const name of PACKAGES) {
+      const m = manifests[name];
+      const dir = join(app, 'node_modules', '@haipay-kit', name);
+      const targets: string[] = [];
+      for (const conditions of Object.values<Record<string, string>>(m.exports)) {
+        targets.push(...Object.values(conditions));
+      }
+      targets.push(...Object.values<string>(m.bin ?? {}));
+      if (m.customElements) targets.push(m.customElements);
+      for (const t of targets)
+        assert.ok(existsSync(join(dir, t)), `@haipay-kit/${name}: ${t} is in the tarball`);
+      for (const [dep, range] of Object.entries<string>({ ...m.dependencies, ...m.peerDependencies })) {
+        assert.doesNotMatch(range, /^workspace:/, `@haipay-kit/${name} → ${dep}: ${range}`);
+      }
+      assert.equal(m.scripts?.prepack, undefined, 'publish lifecycle scripts are not shipped');
+      const tests = readdirSync(dir).filter((f) => f === 'test');
+      assert.deepEqual(tests, [], `@haipay-kit/${name} ships no tests`);
+    }
+  });
+
+  test('plain node runs a PromptPay checkout: router → sandbox → SQLite file → notification → hook once', async () => {
+    const script = String.raw`
+import express from 'express';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HaiPayClient, SqlitePaymentStore, createHaiPayRouter } from '@haipay-kit/express';
+import { createSandbox } from '@haipay-kit/sandbox';
+import { parseJsonLossless } from '@haipay-kit/protocol';
+import { createVerifier } from '@haipay-kit/protocol/node';
+import { validateEmail } from '@haipay-kit/protocol/rules';
+import { PostgresPaymentStore } from '@haipay-kit/postgres';
+
+const specifiers = ['@haipay-kit/protocol', '@haipay-kit/protocol/node', '@haipay-kit/protocol/rules',
+  '@haipay-kit/sandbox', '@haipay-kit/express', '@haipay-kit/postgres'];
+const resolved = Object.fromEntries(specifiers.map((s) => [s, fileURLToPath(import.meta.resolve(s))]));
+
+const sandbox = await createSandbox();
+const merchants = {};
+for (const m of sandbox.config.merchants) merchants[m.currency] = { appId: m.appId, secretKey: m.secretKey, privateKey: m.privateKey };
+const client = new HaiPayClient({ baseUrl: sandbox.url, merchants, platformPublicKey: sandbox.config.platform.publicKey });
+const app = express();
+const server = app.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const url = 'http://127.0.0.1:' + server.address().port;
+const hooks = [];
+const router = createHaiPayRouter({
+  client,
+  store: new SqlitePaymentStore({ filename: './data/haipay.db' }),
+  publicBaseUrl: url + '/haipay',
+  returnUrl: 'https://shop.example/thanks',
+  allowedOrigins: ['https://shop.example'],
+  resolveOrder: () => ({ amount: '100.00', currency: 'THB', subject: 'Order 1', buyerId: 'u-1' }),
+  hooks: { onPaymentSucceeded: (p) => void hooks.push(p.orderId) },
+});
+app.use('/haipay', router);
+const headers = { origin: 'https://shop.example', 'content-type': 'application/json', 'idempotency-key': 'shop-attempt-0001' };
+const created = await (await fetch(url + '/haipay/payments', { method: 'POST', headers,
+  body: JSON.stringify({ method: 'promptpay', orderRef: 'cart-1', name: 'Somchai Jaidee', email: 's@example.com', phone: '0812345678' }) })).json();
+await fetch(sandbox.url + '/_sandbox/orders/' + created.orderNo + '/complete', { method: 'POST',
+  headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'success' }) });
+await sandbox.idle();
+const final = await (await fetch(url + '/haipay/payments/' + created.orderId, { headers: { origin: 'https://shop.example' } })).json();
+await router.close();
+server.close();
+await sandbox.close();
+process.stdout.write('\nRESULT ' + JSON.stringify({
+  resolved, created, final, hooks,
+  sqlite: existsSync('./data/haipay.db'),
+  others: [typeof parseJsonLossless, typeof createVerifier, validateEmail('s@example.com') === null, typeof PostgresPaymentStore],
+}));
+`;
+    writeFileSync(join(app, 'server.mjs'), script);
+    const { stdout } = await run(process.execPath, ['server.mjs'], { cwd: app, timeout: 60_000 });
+    const out = JSON.parse(stdout.slice(stdout.lastIndexOf('\nRESULT ') + 8));
+    for (const [spec, file] of Object.entries<string>(out.resolved)) {
+      assert.ok(file.startsWith(join(app, 'node_modules')), `${spec} resolves inside the shop: ${file}`);
+      assert.match(file, /\/dist\/.*\.js$/, `${spec} resolves to published JavaScript`);
+    }
+    assert.equal(out.created.status, 'pending', JSON.stringify(out.created));
+    assert.equal(out.created.next.type, 'qr');
+    assert.match(out.created.next.payload, /^000201.*6304[0-9A-F]{4}$/);
+    assert.equal(out.final.status, 'succeeded');
+    assert.deepEqual(out.hooks, [out.created.orderId]);
+    assert.equal(out.sqlite, true);
+    assert.deepEqual(out.others, ['function', 'function', true, 'function']);
+  });
+
+  test('the bins run through their node_modules/.bin symlinks', async () => {
+    const bin = (name: string) => join(app, 'node_modules', '.bin', name);
+    const keygen = await run(bin('haipay'), ['keygen'], { cwd: app });
+    const pair = JSON.parse(keygen.stdout);
+    assert.match(pair.privateKey, /^MII/);
+    assert.match(pair.publicKey, /^MII/);
+    const help = await run(bin('haipay-sandbox'), ['--help'], { cwd: app });
+    assert.match(help.stdout, /--manual-clock/);
+  });
+
+  test('a browser bundle of @haipay-kit/elements/qr is built from dist, with no Node built-ins', async () => {
+    writeFileSync(join(app, 'checkout.js'), "import '@haipay-kit/elements/qr';\n");
+    const result = await build({
+      absWorkingDir: app,
+      entryPoints: ['checkout.js'],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    const ours = inputs.filter((i) => i.includes('@haipay-kit/'));
+    assert.ok(ours.length > 5, 'the element is bundled from the package');
+    for (const i of ours) assert.match(i, /@haipay-kit\/(elements|protocol)\/dist\/.*\.js$/, i);
+    assert.ok(
+      ours.some((i) => i.includes('/elements/dist/qr/qr.js')),
+      'the QR element itself is in the bundle',
+    );
+    assert.ok(
+      inputs.some((i) => i.includes('/lit-html/')),
+      'Lit is in the bundle',
+    );
+    assert.ok(!inputs.some((i) => i.startsWith('node:')), 'no Node built-in in a browser bundle');
+    const text = result.outputFiles.map((f) => f.text).join('\n');
+    assert.match(text, /haipay-qr/);
+  });
+
+  test('the declarations type-check in a strict TypeScript project (skipLibCheck: false)', async () => {
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          lib: ['ES2022', 'DOM'],
+          types: ['node'],
+        },
+        include: ['consumer.ts'],
+      }),
+    );
+    writeFileSync(
+      join(app, 'consumer.ts'),
+      `import express from 'express';
+import { HaiPayClient, SqlitePaymentStore, createHaiPayRouter, HaiPayApiError, type PaymentEvent } from '@haipay-kit/express';
+import { PostgresPaymentStore } from '@haipay-kit/postgres';
+import { createSandbox } from '@haipay-kit/sandbox';
+import { validateEmail, type PaymentView } from '@haipay-kit/protocol/rules';
+import { HaiPayQr } from '@haipay-kit/elements';
+import '@haipay-kit/elements/card-form';
+
+export async function main(): Promise<void> {
+  const sandbox = await createSandbox();
+  const client = new HaiPayClient({ baseUrl: sandbox.url, merchants: {}, platformPublicKey: sandbox.config.platform.publicKey });
+  const onPaid = (p: PaymentEvent): string => p.orderId;
+  const router = createHaiPayRouter({
+    client,
+    store: new SqlitePaymentStore({ filename: './data/haipay.db' }),
+    publicBaseUrl: 'https://shop.example/haipay',
+    returnUrl: 'https://shop.example/thanks',
+    allowedOrigins: ['https://shop.example'],
+    resolveOrder: () => ({ amount: '1.00', currency: 'THB', subject: 'x', buyerId: 'u' }),
+    hooks: { onPaymentSucceeded: (p) => void onPaid(p) },
+  });
+  express().use('/haipay', router);
+  const view: PaymentView | null = null;
+  const qr: HaiPayQr | null = null;
+  void [view, qr, validateEmail('a@b.c'), HaiPayApiError, PostgresPaymentStore];
+  // @ts-expect-error the amount is a decimal string, not a number
+  createHaiPayRouter({ client, resolveOrder: () => ({ amount: 1, currency: 'THB', subject: 'x', buyerId: 'u' }) });
+}
+`,
+    );
+    const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app }).then(
+      () => ({ ok: true, out: '' }),
+      (e: { stdout?: string; stderr?: string }) => ({ ok: false, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
+    );
+    assert.ok(result.ok, result.out);
+  });
+});
