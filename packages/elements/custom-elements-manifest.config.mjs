@@ -2,6 +2,9 @@
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.test.ts', 'src/**/*.styles.ts'],
-  outdir: '.',
+  // test/elements-manifest.test.ts writes a fresh copy elsewhere and compares it with the committed one.
+  outdir: process.env.CEM_OUTDIR ?? '.',
+  // …and must not point package.json's `customElements` at that copy.
+  packagejson: !process.env.CEM_OUTDIR,
   litelement: true,
 };

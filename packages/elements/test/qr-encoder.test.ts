@@ -1,4 +1,5 @@
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import '../src/qr/qr.register.js';
 import { encodeQr } from '../src/qr/encoder.js';
 import { qrPath } from '../src/qr/qr-matrix.js';
 import { decodeQr, matrixFromPath } from './qr-decode.js';
@@ -51,6 +52,15 @@ const alnum = (n: number): string => Array.from({ length: n }, (_, i) => ALNUM[(
 const bytes = (n: number): string => Array.from({ length: n }, (_, i) => 'abcxyz0123~'[i % 11]).join('');
 
 describe('QR encoder (src/qr/encoder.ts)', () => {
+  it('is accessible: a large symbol (200-character payload, bytes) drawn by <haipay-qr> is one labelled image', async () => {
+    const payload = `${PROMPTPAY_PAYLOAD}|${'Saeng Coffee Roasters, order 7Qm2 '.repeat(6)}`.slice(0, 200);
+    const el = await fixture(html`<haipay-qr payload=${payload} amount="100.00"></haipay-qr>`);
+    await expect(el).to.be.accessible();
+    const svg = el.shadowRoot!.querySelector('svg[part~="qr"]')!;
+    expect(encodeQr(payload).version).to.be.greaterThan(7);
+    expect(Number(svg.getAttribute('data-size'))).to.equal(encodeQr(payload).size);
+  });
+
   it('matches a reference symbol bit for bit', () => {
     const code = encodeQr('HELLO WORLD');
     expect([code.version, code.mask, code.size]).to.deep.equal([1, 0, 21]);
