@@ -13,11 +13,15 @@ const trimSlash = (s: string): string => s.replace(/\/+$/, '');
 export const paymentUrl = (endpoint: string, orderId: string): string =>
   `${trimSlash(endpoint)}/payments/${encodeURIComponent(orderId)}`;
 
-/** Skew from a response's `Date` header (whole seconds), measured against `clientNow` at receipt. */
+/**
+ * Skew from a response's `Date` header, measured against `clientNow` at receipt. The header has whole
+ * seconds, so the server's clock read anywhere from `Date` to `Date + 999 ms`; taking the latest makes a
+ * countdown err short by under a second, never long (a fresh 15-minute QR shows 15:00, not 15:01).
+ */
 export function skewFrom(res: Response, clientNow: number): number {
   const date = res.headers.get('Date');
   const server = date ? Date.parse(date) : NaN;
-  return Number.isFinite(server) ? server - clientNow : 0;
+  return Number.isFinite(server) ? server + 999 - clientNow : 0;
 }
 
 async function json(res: Response): Promise<unknown> {

@@ -108,6 +108,22 @@ describe('<haipay-qr>', () => {
     expect(text(el, '[role="status"]')).to.equal('1 minute left');
   });
 
+  it('never shows more time than the server gave: a fresh 15-minute QR reads 15:00, not 15:01', async () => {
+    // The server made the order 400 ms into a second; its Date header says only the whole second.
+    const created = T0 + 400;
+    const { el } = await qrFromOrder(
+      {
+        hp_fresh: {
+          views: [view({ orderId: 'hp_fresh', expiresAt: new Date(created + 15 * 60_000).toISOString() })],
+          date: new Date(T0).toUTCString(),
+        },
+      },
+      { clock: () => created },
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('[part~="countdown"]'), 'countdown shown');
+    expect(text(el, '[part~="countdown"] time')).to.equal('15:00');
+  });
+
   it('announces only milestones, not every second', async () => {
     let now = T0;
     const el = await fixture<HaiPayQr>(
