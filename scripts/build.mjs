@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds what the packages publish: `dist/` (ES2022 JavaScript, `.d.ts`, source maps) for every
-// workspace package, or for the named ones and the workspace packages they depend on.
+// workspace package, or for the named ones and the workspace packages they depend on, and the
+// elements' `cdn/` (bundled with Lit, for a page without a bundler).
 //
 // Inside the workspace nothing needs `dist/`: code runs from TypeScript source through the
 // `@haipay-kit/source` export condition. A merchant who installs a package gets `dist/` through the
@@ -15,6 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const ALL = ['protocol', 'sandbox', 'express', 'postgres', 'elements'];
@@ -52,4 +54,39 @@ for (const name of buildOrder(requested.length ? requested : ALL)) {
     process.exit(1);
   }
   console.log(`build: @haipay-kit/${name} → packages/${name}/dist (${Date.now() - started} ms)`);
+  if (name === 'elements') await buildElementsCdn(dir);
+}
+
+/**
+ * `packages/elements/cdn/`: the elements for a page with no bundler (after Shoelace's `cdn/`). One
+ * self-contained ES module per entry (`index.js`, `card-form.js`, `qr.js`, `bank-transfer.js`) with Lit
+ * bundled in, shared code and the Thai and Chinese strings as chunks beside them (`chunks/`), loaded by
+ * relative URL. Built from the `dist/` just written, so it holds exactly the published code. Serve the
+ * folder from your own origin (a checkout page should not run third-party script) or from a CDN that
+ * mirrors npm, and load one entry with `<script type="module">`.
+ */
+async function buildElementsCdn(dir) {
+  const out = join(dir, 'cdn');
+  rmSync(out, { recursive: true, force: true });
+  await build({
+    absWorkingDir: dir,
+    entryPoints: {
+      index: 'dist/index.js',
+      'card-form': 'dist/card-form/card-form.register.js',
+      qr: 'dist/qr/qr.register.js',
+      'bank-transfer': 'dist/bank-transfer/bank-transfer.register.js',
+    },
+    outdir: 'cdn',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    charset: 'utf8',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  console.log('build: @haipay-kit/elements → packages/elements/cdn (bundled, for <script type="module">)');
 }

@@ -12,8 +12,9 @@
  *    test), and links the bins the way npm does;
  * 3. uses them from that project with plain `node` (no tsx, no source condition): a PromptPay
  *    checkout through the router into a SQLite file against the sandbox, the CLIs through their
- *    `.bin` symlinks, a browser bundle of `@haipay-kit/elements/qr`, and `tsc` over a TypeScript
- *    consumer with `skipLibCheck: false`.
+ *    `.bin` symlinks, a browser bundle of `@haipay-kit/elements/qr`, a page in Chromium with only the
+ *    tags and a `<script type="module">` from the elements' `cdn/` under a strict CSP, and `tsc` over
+ *    a TypeScript consumer with `skipLibCheck: false`.
  *
  * It does not prove that the npm registry install resolves the same dependency versions.
  */
@@ -37,6 +38,17 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import express from 'express';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright-core';
+
+const CHROME = process.env.HAIPAY_CHROME || '/usr/bin/chromium';
+
+/** A PromptPay payload (EMVCo TLV with its CRC), as the sandbox issues them. */
+const PROMPTPAY_PAYLOAD =
+  '00020101021229370016A000000677010111011300668123456785802TH53037645406100.006304E0B1';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
@@ -112,8 +124,10 @@ describe('published packages', () => {
       const m = manifests[name];
       const dir = join(app, 'node_modules', '@haipay-kit', name);
       const targets: string[] = [];
-      for (const conditions of Object.values<Record<string, string>>(m.exports)) {
-        targets.push(...Object.values(conditions));
+      for (const conditions of Object.values<string | Record<string, string>>(m.exports)) {
+        const paths = typeof conditions === 'string' ? [conditions] : Object.values(conditions);
+        // A pattern export (`./cdn/*`) must at least have its folder.
+        targets.push(...paths.map((p) => (p.includes('*') ? dirname(p) : p)));
       }
       targets.push(...Object.values<string>(m.bin ?? {}));
       if (m.customElements) targets.push(m.customElements);
@@ -132,6 +146,7 @@ describe('published packages', () => {
     const script = String.raw`
 import express from 'express';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HaiPayClient, SqlitePaymentStore, createHaiPayRouter } from '@haipay-kit/express';
@@ -234,6 +249,71 @@ process.stdout.write('\nRESULT ' + JSON.stringify({
     assert.ok(!inputs.some((i) => i.startsWith('node:')), 'no Node built-in in a browser bundle');
     const text = result.outputFiles.map((f) => f.text).join('\n');
     assert.match(text, /haipay-qr/);
+  });
+
+  test('a page with only the tags and a <script type="module"> from cdn/ renders them under a strict CSP', async () => {
+    // Found the way packages/elements/README.md tells a merchant to find it.
+    const elements = dirname(
+      createRequire(join(app, 'server.mjs')).resolve('@haipay-kit/elements/cdn/index.js'),
+    );
+    assert.equal(elements, join(app, 'node_modules', '@haipay-kit', 'elements', 'cdn'));
+    const page = `<!doctype html>
+<html lang="th"><head><meta charset="utf-8"><title>Checkout</title>
+<script type="module" src="/elements/qr.js"></script>
+<script type="module" src="/elements/card-form.js"></script></head>
+<body>
+<haipay-qr payload="${PROMPTPAY_PAYLOAD}" amount="100.00"></haipay-qr>
+<haipay-card-form endpoint="/haipay" order-ref="cart-1" locale="en"></haipay-card-form>
+</body></html>`;
+    const shop = express();
+    const requests: string[] = [];
+    shop.use((req, res, next) => {
+      requests.push(req.path);
+      res.set('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'");
+      next();
+    });
+    shop.use('/elements', express.static(elements));
+    shop.get('/', (_req, res) => void res.type('html').send(page));
+    shop.get('/favicon.ico', (_req, res) => void res.status(204).end());
+    const server = shop.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const browser = await chromium.launch({
+      executablePath: CHROME,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const tab = await browser.newPage();
+      const problems: string[] = [];
+      tab.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+      tab.on('pageerror', (err) => problems.push(err.message));
+      tab.on('response', (res) => res.status() >= 400 && problems.push(`${res.status()} ${res.url()}`));
+      await tab.goto(url);
+      await tab.waitForFunction(() =>
+        document.querySelector('haipay-qr')?.shadowRoot?.querySelector('svg[part~="qr"] path'),
+      );
+      // lang="th" on the page: the Thai strings arrive as a chunk fetched relative to the module.
+      await tab.waitForFunction(() =>
+        document.querySelector('haipay-qr')?.shadowRoot?.textContent?.includes('สแกนเพื่อชำระด้วยพร้อมเพย์'),
+      );
+      const cardNumber = await tab.evaluate(
+        () =>
+          document
+            .querySelector('haipay-card-form')
+            ?.shadowRoot?.querySelector('input[autocomplete="cc-number"]')
+            ?.getAttribute('inputmode') ?? null,
+      );
+      assert.equal(cardNumber, 'numeric');
+      assert.deepEqual(problems, [], 'no console errors, no CSP violations');
+      assert.ok(
+        requests.some((r) => r.startsWith('/elements/chunks/')),
+        'shared chunks load by relative URL',
+      );
+      assert.ok(!requests.some((r) => r.startsWith('/haipay')), 'rendering makes no call to the companion');
+    } finally {
+      await browser.close();
+      server.close();
+    }
   });
 
   test('the declarations type-check in a strict TypeScript project (skipLibCheck: false)', async () => {
