@@ -142,6 +142,31 @@ describe('published packages', () => {
     }
   });
 
+  test('no tarball carries key material, and the browser code references nothing server-only', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+      );
+    let scanned = 0;
+    for (const name of PACKAGES) {
+      const dir = join(app, 'node_modules', '@haipay-kit', name);
+      for (const file of files(dir)) {
+        const text = readFileSync(file, 'utf8');
+        scanned++;
+        // A PKCS#8 / PKCS#1 RSA private key body (a PEM armour line alone is code that parses keys).
+        assert.doesNotMatch(text, /MII[EJ][A-Za-z0-9+/]{60,}/, `key material in ${relative(app, file)}`);
+        if (name === 'elements' && /\/(dist|cdn)\/.*\.js$/.test(file)) {
+          assert.doesNotMatch(
+            text,
+            /node:|better-sqlite3|@haipay-kit\/(express|sandbox|postgres)|protocol\/node/,
+            file,
+          );
+        }
+      }
+    }
+    assert.ok(scanned > 100, `${scanned} files scanned`);
+  });
+
   test('plain node runs a PromptPay checkout: router → sandbox → SQLite file → notification → hook once', async () => {
     const script = String.raw`
 import express from 'express';
@@ -360,6 +385,10 @@ export async function main(): Promise<void> {
   const view: PaymentView | null = null;
   const qr: HaiPayQr | null = null;
   void [view, qr, validateEmail('a@b.c'), HaiPayApiError, PostgresPaymentStore];
+  // The tags and their haipay-* events are typed on the DOM's own maps.
+  const tag: HaiPayQr | null = document.querySelector('haipay-qr');
+  tag?.addEventListener('haipay-succeeded', (e) => void e.detail.view.status.toUpperCase());
+  document.addEventListener('haipay-redirect', (e) => e.cancelable && e.detail.url.startsWith('https:'));
   // @ts-expect-error the amount is a decimal string, not a number
   createHaiPayRouter({ client, resolveOrder: () => ({ amount: 1, currency: 'THB', subject: 'x', buyerId: 'u' }) });
 }
