@@ -35,7 +35,7 @@ export interface HaiPayEventDetailMap {
   'haipay-failed': HaiPayFinalDetail;
   'haipay-expired': HaiPayFinalDetail;
   'haipay-error': HaiPayErrorDetail;
-  /** The shopper asked for a new QR after expiry; the page should create a new payment. */
+  /** The shopper asked for a new QR after expiry. Cancelable: with `order-ref` the element starts a new payment unless cancelled. */
   'haipay-new-qr': HaiPayNewQrDetail;
 }
 

@@ -126,6 +126,42 @@ describe('<haipay-bank-transfer>', () => {
     expect(el.shadowRoot!.querySelector('[part~="details"]')).to.equal(null);
   });
 
+  it('with order-ref and no order-id, starts the bank transfer itself and shows its details', async () => {
+    const c = await companion({
+      post: [{ status: 201, body: bankView() }],
+      orders: { hp_bank: { views: [bankView()] } },
+    });
+    const el = await fixture<HaiPayBankTransfer>(
+      html`<haipay-bank-transfer
+        locale="en"
+        endpoint=${c.endpoint}
+        order-ref="cart-8"
+      ></haipay-bank-transfer>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('#account-number'), 'details shown');
+    expect(text(el, '#account-number')).to.equal('1234 5678 9012 3');
+    const [post] = await c.requests();
+    expect(post!.body).to.deep.equal({ method: 'bank-transfer', orderRef: 'cart-8' });
+    expect(el.orderId).to.equal('hp_bank');
+  });
+
+  it('shows the details it is given, without starting a payment, even with order-ref', async () => {
+    const c = await companion({});
+    const el = await fixture<HaiPayBankTransfer>(
+      html`<haipay-bank-transfer
+        locale="en"
+        endpoint=${c.endpoint}
+        order-ref="cart-8"
+        bank-code="KBANK"
+        account-number="8880000007"
+        amount="100.00"
+      ></haipay-bank-transfer>`,
+    );
+    await el.updateComplete;
+    expect(text(el, '#account-number')).to.equal('888-0-00000-7');
+    expect(await c.requests()).to.deep.equal([]);
+  });
+
   it('falls back to polling and reaches failed', async () => {
     const c = await companion({
       orders: {

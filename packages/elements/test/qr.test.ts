@@ -163,6 +163,144 @@ describe('<haipay-qr>', () => {
     expect(ev.bubbles && ev.composed).to.equal(true);
   });
 
+  describe('with order-ref and no order-id (a page with only the tag)', () => {
+    it('starts the PromptPay payment itself, draws its QR and follows it', async () => {
+      const c = await companion({
+        post: [{ status: 201, body: view({ orderId: 'hp_tag' }) }],
+        orders: { hp_tag: { views: [view({ orderId: 'hp_tag' })] } },
+      });
+      const el = document.createElement('haipay-qr');
+      el.setAttribute('endpoint', c.endpoint);
+      el.setAttribute('order-ref', 'cart-42');
+      const created = oneEvent(el, 'haipay-created');
+      document.body.append(el);
+      try {
+        expect((await created).detail.orderId).to.equal('hp_tag');
+        await waitUntil(() => el.shadowRoot!.querySelector('svg[part~="qr"]'), 'QR drawn');
+        expect(decodeRendered(el).text).to.equal(PROMPTPAY_PAYLOAD);
+        const [post, ...reads] = await c.requests();
+        expect(post!.method).to.equal('POST');
+        expect(post!.body).to.deep.equal({ method: 'promptpay', orderRef: 'cart-42' });
+        expect(post!.idempotencyKey).to.match(/^[0-9a-f-]{36}$/);
+        expect(reads.map((r) => r.path)).to.include('/payments/hp_tag/events');
+      } finally {
+        el.remove();
+      }
+    });
+
+    it('retries a dropped answer under the same Idempotency-Key, so one attempt makes one payment', async () => {
+      const c = await companion({
+        post: [{ drop: true }, { status: 201, body: view({ orderId: 'hp_retry' }) }],
+        orders: { hp_retry: { views: [view({ orderId: 'hp_retry' })] } },
+      });
+      const el = await fixture<HaiPayQr>(
+        html`<haipay-qr endpoint=${c.endpoint} order-ref="cart-7"></haipay-qr>`,
+      );
+      await waitUntil(() => el.shadowRoot!.querySelector('svg[part~="qr"]'), 'QR drawn after the retry', {
+        timeout: 4000,
+      });
+      const posts = (await c.requests()).filter((r) => r.method === 'POST');
+      expect(posts.length).to.equal(2);
+      expect(posts[1]!.idempotencyKey).to.equal(posts[0]!.idempotencyKey);
+    });
+
+    it('shows an error and fires haipay-error when the companion refuses to start it', async () => {
+      const c = await companion({
+        post: [
+          {
+            status: 400,
+            body: {
+              error: {
+                type: 'validation_error',
+                message: 'Some fields are invalid.',
+                fields: [{ field: 'email', code: 'required', message: 'Email is required' }],
+              },
+            },
+          },
+        ],
+      });
+      const el = document.createElement('haipay-qr');
+      el.setAttribute('locale', 'th');
+      el.setAttribute('order-ref', 'cart-1');
+      const failed = oneEvent(el, 'haipay-error');
+      el.setAttribute('endpoint', c.endpoint);
+      document.body.append(el);
+      try {
+        const ev = await failed;
+        expect(ev.detail).to.deep.equal({ type: 'validation_error', message: 'Some fields are invalid.' });
+        await waitUntil(() => el.shadowRoot!.querySelector('[part~="status"]'), 'error shown');
+        expect(text(el, '[part~="status"]')).to.equal('เกิดข้อผิดพลาด กรุณาลองใหม่อีกครั้ง');
+        expect(el.shadowRoot!.querySelector('svg[part~="qr"]')).to.equal(null);
+      } finally {
+        el.remove();
+      }
+    });
+
+    it('"New QR" after the companion expires it starts a new payment with a new key, whose countdown runs', async () => {
+      let now = T0;
+      const first = view({ orderId: 'hp_old', expiresAt: new Date(T0 + 60_000).toISOString() });
+      const second = view({ orderId: 'hp_new', expiresAt: new Date(T0 + 15 * 60_000).toISOString() });
+      const c = await companion({
+        post: [
+          { status: 201, body: first },
+          { status: 201, body: second },
+        ],
+        orders: {
+          // The companion says "expired" (the countdown stops on a final status) …
+          hp_old: { views: [first, { ...first, status: 'expired' }], date: new Date(T0).toUTCString() },
+          hp_new: { views: [second], date: new Date(T0).toUTCString() },
+        },
+      });
+      const el = document.createElement('haipay-qr');
+      el.clock = () => now;
+      el.setAttribute('endpoint', c.endpoint);
+      el.setAttribute('order-ref', 'cart-3');
+      const expired = oneEvent(el, 'haipay-expired');
+      document.body.append(el);
+      try {
+        await expired;
+        await el.updateComplete;
+        $(el, '[part~="new-qr-button"]').click();
+        await waitUntil(() => el.orderId === 'hp_new', 'the new payment is followed');
+        await waitUntil(() => el.shadowRoot!.querySelector('[part~="countdown"] time'), 'new countdown');
+        expect(text(el, '[part~="countdown"] time')).to.equal('15:00');
+        // … so the new payment's countdown must start ticking again on its own.
+        now += 2_000;
+        await waitUntil(() => text(el, '[part~="countdown"] time') === '14:58', 'the countdown ticks', {
+          timeout: 2500,
+        });
+        const posts = (await c.requests()).filter((r) => r.method === 'POST');
+        expect(posts.length).to.equal(2);
+        expect(posts[1]!.idempotencyKey).to.not.equal(posts[0]!.idempotencyKey);
+      } finally {
+        el.remove();
+      }
+    });
+
+    it('leaves "New QR" to the page when a listener cancels haipay-new-qr', async () => {
+      let now = T0;
+      const first = view({ orderId: 'hp_once', expiresAt: new Date(T0 + 60_000).toISOString() });
+      const c = await companion({
+        post: [{ status: 201, body: first }],
+        orders: { hp_once: { views: [first], date: new Date(T0).toUTCString() } },
+      });
+      const el = await fixture<HaiPayQr>(
+        html`<haipay-qr endpoint=${c.endpoint} order-ref="cart-4" .clock=${() => now}></haipay-qr>`,
+      );
+      await waitUntil(() => el.shadowRoot!.querySelector('[part~="countdown"]'), 'QR');
+      const expired = oneEvent(el, 'haipay-expired');
+      now = T0 + 60_000;
+      el.requestUpdate();
+      await expired;
+      await el.updateComplete;
+      el.addEventListener('haipay-new-qr', (e) => e.preventDefault(), { once: true });
+      $(el, '[part~="new-qr-button"]').click();
+      await aTimeout(100);
+      expect(el.orderId).to.equal('hp_once');
+      expect((await c.requests()).filter((r) => r.method === 'POST').length).to.equal(1);
+    });
+  });
+
   for (const [status, event, message] of [
     ['succeeded', 'haipay-succeeded', 'Payment received. Thank you!'],
     ['failed', 'haipay-failed', 'Payment failed.'],

@@ -67,6 +67,14 @@ export interface ResolvedOrder {
   subject: string;
   /** Your id for the buyer (HaiPay `partnerUserId`, for risk control). */
   buyerId: string;
+  /**
+   * The buyer's contact details, when your server already has them (a signed-in customer, or the
+   * address step of your checkout). Each fills in the field the browser left empty, so
+   * `<haipay-qr order-ref>` and `<haipay-bank-transfer order-ref>` can start a payment with no form at
+   * all. The browser's non-empty value wins (on a card, `name` is the cardholder's). Each is checked
+   * by the same rules as the browser's value; a bad one is a 400 on that field.
+   */
+  buyer?: { name?: string; email?: string; phone?: string };
   /** Where the return route sends the browser (defaults to the router's `returnUrl`). */
   returnUrl?: string;
   /** Global cashier only: `TH`, `TW` or `US` (default from the currency). */
@@ -376,7 +384,27 @@ export class HaiPayCheckout {
       throw new HaiPayConfigError(`${hook}: subject is required.`);
     const buyer = validatePartnerUserId(str(order.buyerId));
     if (buyer) throw new HaiPayConfigError(`${hook}: buyerId ${buyer.message}`);
+    if (order.buyer !== undefined) {
+      const b = order.buyer as Record<string, unknown> | null;
+      if (!b || typeof b !== 'object')
+        throw new HaiPayConfigError(`${hook}: buyer must be { name?, email?, phone? }.`);
+      for (const key of ['name', 'email', 'phone'] as const) {
+        if (b[key] !== undefined && typeof b[key] !== 'string')
+          throw new HaiPayConfigError(`${hook}: buyer.${key} must be a string.`);
+      }
+    }
     return order;
+  }
+
+  /** The browser's body with `name`, `email` and `phone` filled in from `order.buyer` where it sent none. */
+  #withBuyer(body: Record<string, unknown>, order: ResolvedOrder): Record<string, unknown> {
+    if (!order.buyer) return body;
+    const out = { ...body };
+    for (const key of ['name', 'email', 'phone'] as const) {
+      const given = order.buyer[key];
+      if (given !== undefined && (out[key] === undefined || out[key] === '')) out[key] = given;
+    }
+    return out;
   }
 
   #urls(orderId: string): { notifyUrl: string; callBackUrl: string; callBackFailUrl: string } {
@@ -453,7 +481,9 @@ export class HaiPayCheckout {
     orderId: string,
   ): Promise<CreateResult<PaymentView>> {
     const order = this.checkResolved(resolved, 'resolveOrder');
-    const issues = this.validatePaymentBody(body, order);
+    // The Idempotency-Key stays bound to what the browser sent (`body`); HaiPay gets `input`.
+    const input = this.#withBuyer(body, order);
+    const issues = this.validatePaymentBody(input, order);
     if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const method = body.method as PaymentMethod;
     const currency = order.currency;
@@ -479,8 +509,8 @@ export class HaiPayCheckout {
     const urls = this.#urls(orderId);
     const common = {
       orderId,
-      name: str(body.name),
-      email: str(body.email),
+      name: str(input.name),
+      email: str(input.email),
       amount: order.amount,
       notifyUrl: urls.notifyUrl,
       callBackUrl: urls.callBackUrl,
@@ -495,7 +525,7 @@ export class HaiPayCheckout {
       // docs/protocol.md §6 PCI direct: raw card fields + buyer context; no callBackFailUrl.
       params = {
         ...common,
-        phone: str(body.phone) || undefined,
+        phone: str(input.phone) || undefined,
         payType: wire!.payType,
         inBankCode: wire!.inBankCode,
         clientType: 'WEB',
@@ -510,7 +540,7 @@ export class HaiPayCheckout {
     } else {
       params = {
         ...common,
-        phone: str(body.phone),
+        phone: str(input.phone),
         payType: wire!.payType,
         inBankCode: wire!.inBankCode,
         callBackFailUrl: urls.callBackFailUrl,
@@ -653,7 +683,8 @@ export class HaiPayCheckout {
     orderId: string,
   ): Promise<CreateResult<SubscriptionView>> {
     const plan = this.checkResolved(resolved, 'resolvePlan');
-    const issues = this.validateSubscriptionBody(body, plan);
+    const input = this.#withBuyer(body, plan);
+    const issues = this.validateSubscriptionBody(input, plan);
     if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const merchant = this.options.client.config.subscriptionMerchant;
     const urls = this.#urls(orderId);
@@ -661,9 +692,9 @@ export class HaiPayCheckout {
       subscriptionOrderId: orderId,
       amount: plan.amount,
       currency: plan.currency,
-      name: str(body.name),
-      phone: str(body.phone) || undefined,
-      email: str(body.email),
+      name: str(input.name),
+      phone: str(input.phone) || undefined,
+      email: str(input.email),
       subject: plan.subject,
       body: plan.remark,
       payType: 'SUBSCRIPTION',

@@ -302,6 +302,46 @@ describe('router options and production safety', () => {
     }
   });
 
+  it('buyer details from resolveOrder fill what the browser left out; the browser value wins', async () => {
+    const buyer = { name: 'Malee Srisuk', email: 'malee@example.com', phone: '0898765432' };
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #140', buyerId: 'u-1001', buyer };
+    // A tag with no form: only the method and the cart reference.
+    const tagOnly = await h.post('/haipay/payments', { method: 'promptpay', orderRef: 'cart-9' }, idem());
+    assert.equal(tagOnly.status, 201, JSON.stringify(tagOnly.json));
+    const sent = sandbox.order(tagOnly.json.orderNo) as { name: string; email: string; phone?: string };
+    assert.deepEqual([sent.name, sent.email, sent.phone], [buyer.name, buyer.email, buyer.phone]);
+
+    const typed = await h.post(
+      '/haipay/payments',
+      { method: 'promptpay', orderRef: 'cart-9', name: 'Somchai Jaidee', email: '' },
+      idem(),
+    );
+    assert.equal(typed.status, 201, JSON.stringify(typed.json));
+    const sent2 = sandbox.order(typed.json.orderNo) as { name: string; email: string };
+    assert.deepEqual([sent2.name, sent2.email], ['Somchai Jaidee', buyer.email]);
+
+    // Without buyer details anywhere: 400 naming each missing field, before any gateway call.
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #141', buyerId: 'u-1001' };
+    const before = sandbox.orders().length;
+    const none = await h.post('/haipay/payments', { method: 'promptpay', orderRef: 'cart-9' }, idem());
+    assert.equal(none.status, 400);
+    const fields = none.json.error.fields.map((f: { field: string }) => f.field).sort();
+    assert.deepEqual(fields, ['email', 'name', 'phone']);
+    assert.equal(sandbox.orders().length, before);
+
+    // A server-side buyer that is not strings is the merchant's bug: a config error, not a 400.
+    h.order = {
+      amount: '100.00',
+      currency: 'THB',
+      subject: 'x',
+      buyerId: 'u-1001',
+      buyer: { phone: 812345678 } as never,
+    };
+    const bad = await h.post('/haipay/payments', { method: 'promptpay' }, idem());
+    assert.equal(bad.status, 500);
+    assert.equal(sandbox.orders().length, before);
+  });
+
   it('resolveOrder refusing the order → 400 order_rejected, no gateway call', async () => {
     const before = sandbox.orders().length;
     const r = await startHarness({

@@ -14,10 +14,11 @@ import { bankTransferStyles } from './bank-transfer.styles.js';
  *
  * @summary Bank transfer details: bank and logo, account, exact amount, reference, deadline, live status.
  *
+ * @fires haipay-created - With `order-ref`: the element started the payment. `detail: { orderId, view }`
  * @fires haipay-succeeded - The transfer was received. `detail: { orderId, view }`
  * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
  * @fires haipay-expired - The deadline passed. `detail: { orderId, view }`
- * @fires haipay-error - The payment could not be loaded. `detail: { type, message }`
+ * @fires haipay-error - The payment could not be started or loaded. `detail: { type, message, code? }`
  *
  * @csspart base - The wrapper.
  * @csspart bank - Bank logo and name.
@@ -71,6 +72,10 @@ export class HaiPayBankTransfer extends HaiPayPaymentElement {
 
   private announcement = '';
   private lastLive = '';
+
+  protected override get startMethod(): string {
+    return this.accountNumber ? '' : 'bank-transfer';
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('expiresAt') && !this.orderId) this.countdown.set(this.expiresAt, 0);
@@ -134,16 +139,21 @@ export class HaiPayBankTransfer extends HaiPayPaymentElement {
     // The amount copies as the plain decimal the bank app expects, without symbol or grouping.
     return html`<section part="base" aria-labelledby="title">
       <h2 id="title">${t.term('bank.title')}</h2>
-      <div part="bank">
-        <svg part="logo" viewBox="0 0 44 44" aria-hidden="true" focusable="false">
-          <rect width="44" height="44" rx="10" fill=${bank.bg} />
-          ${svg`<text x="22" y="27" text-anchor="middle" font-family="system-ui, sans-serif" font-weight="700" font-size=${bank.mark.length > 2 ? 11 : 16} fill=${bank.fg}>${bank.mark}</text>`}
-        </svg>
-        <div>
-          <div class="muted">${t.term('bank.bank')}</div>
-          <strong id="bank-name">${bank.name}</strong>
-        </div>
-      </div>
+      ${
+        // A final view has no bank details left (the companion drops them): no anonymous "Bank" then.
+        d.code || d.name
+          ? html`<div part="bank">
+              <svg part="logo" viewBox="0 0 44 44" aria-hidden="true" focusable="false">
+                <rect width="44" height="44" rx="10" fill=${bank.bg} />
+                ${svg`<text x="22" y="27" text-anchor="middle" font-family="system-ui, sans-serif" font-weight="700" font-size=${bank.mark.length > 2 ? 11 : 16} fill=${bank.fg}>${bank.mark}</text>`}
+              </svg>
+              <div>
+                <div class="muted">${t.term('bank.bank')}</div>
+                <strong id="bank-name">${bank.name}</strong>
+              </div>
+            </div>`
+          : nothing
+      }
       ${
         final
           ? nothing

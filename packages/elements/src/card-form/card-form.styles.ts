@@ -12,12 +12,12 @@ form{display:grid;gap:var(--_gap);margin:0}
 .row .field{grid-row:span 3;grid-template-rows:subgrid;gap:0}
 .row label{margin-bottom:4px}
 .row .error{margin-top:4px}
-label{font-weight:600;font-size:0.9em}
+label{font-weight:600;font-size:.9em}
 input{font:inherit;font-size:max(16px,1em);width:100%;min-height:44px;padding:8px 12px;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);color:var(--_fg)}
 input:focus-visible{outline:3px solid var(--_primary);outline-offset:2px}
-input[aria-invalid='true']{border-color:var(--_danger);border-width:2px}
-[part~='brand']{font-size:0.85em;font-weight:700;min-height:1.2em}
-.error{font-size:0.9em;margin:0}
+input[aria-invalid=true]{border-color:var(--_danger);border-width:2px}
+[part~=brand]{font-size:.85em;font-weight:700;min-height:1.2em}
+.error{font-size:.9em;margin:0}
 .error:empty{display:none}
-[part~='submit-button']{width:100%}
+[part~=submit-button]{width:100%}
 `;

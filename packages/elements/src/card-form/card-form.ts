@@ -17,7 +17,6 @@ import { HaiPayPaymentElement } from '../shared/payment-element.js';
 import { cardFormStrings } from './card-form.strings.js';
 import { baseStyles } from '../shared/styles.js';
 import { statusLine } from '../shared/status-view.js';
-import type { TranslationKey } from '../controllers/localize-controller.js';
 import { isFinal, type ApiErrorBody, type FieldIssue, type PaymentView } from '../types.js';
 import { cardFormStyles } from './card-form.styles.js';
 
@@ -33,48 +32,22 @@ export const CARD_FIELDS = [
 ] as const;
 export type CardField = (typeof CARD_FIELDS)[number];
 
+/** An input's autofill token, input mode and length; its label is `field.<name>`, its type follows the mode. */
 interface FieldSpec {
-  label: TranslationKey;
   autocomplete: string;
   inputmode: 'text' | 'email' | 'tel' | 'numeric';
-  type: 'text' | 'email' | 'tel';
-  maxlength?: number;
+  maxlength: number;
   optional?: boolean;
 }
 
 const FIELDS: Record<CardField, FieldSpec> = {
-  name: { label: 'field.name', autocomplete: 'cc-name', inputmode: 'text', type: 'text', maxlength: 60 },
-  email: { label: 'field.email', autocomplete: 'email', inputmode: 'email', type: 'email', maxlength: 254 },
-  phone: {
-    label: 'field.phone',
-    autocomplete: 'tel',
-    inputmode: 'tel',
-    type: 'tel',
-    maxlength: 20,
-    optional: true,
-  },
-  cardNumber: {
-    label: 'field.cardNumber',
-    autocomplete: 'cc-number',
-    inputmode: 'numeric',
-    type: 'text',
-    maxlength: 23,
-  },
-  expiryMonth: {
-    label: 'field.expiryMonth',
-    autocomplete: 'cc-exp-month',
-    inputmode: 'numeric',
-    type: 'text',
-    maxlength: 2,
-  },
-  expiryYear: {
-    label: 'field.expiryYear',
-    autocomplete: 'cc-exp-year',
-    inputmode: 'numeric',
-    type: 'text',
-    maxlength: 4,
-  },
-  cvv: { label: 'field.cvv', autocomplete: 'cc-csc', inputmode: 'numeric', type: 'text', maxlength: 4 },
+  name: { autocomplete: 'cc-name', inputmode: 'text', maxlength: 60 },
+  email: { autocomplete: 'email', inputmode: 'email', maxlength: 254 },
+  phone: { autocomplete: 'tel', inputmode: 'tel', maxlength: 20, optional: true },
+  cardNumber: { autocomplete: 'cc-number', inputmode: 'numeric', maxlength: 23 },
+  expiryMonth: { autocomplete: 'cc-exp-month', inputmode: 'numeric', maxlength: 2 },
+  expiryYear: { autocomplete: 'cc-exp-year', inputmode: 'numeric', maxlength: 4 },
+  cvv: { autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: 4 },
 };
 
 interface ShownIssue {
@@ -124,24 +97,21 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
  */
 export class HaiPayCardForm extends HaiPayPaymentElement {
   static override properties: PropertyDeclarations = {
-    orderRef: { attribute: 'order-ref' },
     mode: {},
     planRef: { attribute: 'plan-ref' },
     currency: {},
-    errors: { state: true, attribute: false },
-    formError: { state: true, attribute: false },
-    busy: { state: true, attribute: false },
-    brand: { state: true, attribute: false },
-    redirecting: { state: true, attribute: false },
-    announcement: { state: true, attribute: false },
+    errors: { state: true },
+    formError: { state: true },
+    busy: { state: true },
+    brand: { state: true },
+    redirecting: { state: true },
+    announcement: { state: true },
   };
 
   /** @internal */
   static override translations = cardFormStrings;
   static override styles = [baseStyles, cardFormStyles];
 
-  /** The merchant's order (or cart) reference sent as `orderRef`; the companion prices it. */
-  orderRef = '';
   /** `payment` posts to `/payments`; `subscription` posts to `/subscriptions` with `plan-ref`. */
   mode: 'payment' | 'subscription' = 'payment';
   /** Subscription plan reference (`mode="subscription"`). */
@@ -156,15 +126,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   private redirecting = false;
   /** Polite announcement: progress, redirect, final status. */
   private announcement = '';
-  private values: Record<CardField, string> = {
-    name: '',
-    email: '',
-    phone: '',
-    cardNumber: '',
-    expiryMonth: '',
-    expiryYear: '',
-    cvv: '',
-  };
+  private values = Object.fromEntries(CARD_FIELDS.map((f) => [f, ''])) as Record<CardField, string>;
   private touched = new Set<CardField>();
   /** One Idempotency-Key per attempt: reused on a retry after a network failure, new once anything changes. */
   private attemptKey: string | null = null;
@@ -420,15 +382,15 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       .filter(Boolean)
       .join(' ');
     return html`<div class="field">
-      <label part="label" for=${field}>${this.localize.term(spec.label)}</label>
+      <label part="label" for=${field}>${this.localize.term(`field.${field}`)}</label>
       <input
         part="input input-${field}"
         id=${field}
         name=${field}
-        type=${spec.type}
+        type=${spec.inputmode === 'numeric' ? 'text' : spec.inputmode}
         inputmode=${spec.inputmode}
         autocomplete=${spec.autocomplete}
-        maxlength=${spec.maxlength ?? nothing}
+        maxlength=${spec.maxlength}
         spellcheck="false"
         ?required=${!spec.optional}
         aria-invalid=${issue ? 'true' : 'false'}

@@ -52,6 +52,8 @@ export class CountdownController implements ReactiveController {
       this.last = null;
       this.fired = false;
       this.milestone = null;
+      // A new deadline after stop() (a new payment in the same element) ticks again.
+      if (!this.timer && (this.host as Partial<Element>).isConnected) this.hostConnected();
       this.host.requestUpdate();
     }
   }

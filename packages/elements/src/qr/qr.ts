@@ -7,7 +7,7 @@ import { baseStyles } from '../shared/styles.js';
 import { copyText } from '../shared/copy.js';
 import { liveMessage, statusLine } from '../shared/status-view.js';
 import { encodeQr } from './encoder.js';
-import { qrPath, qrPng, type QrMatrix } from './qr-matrix.js';
+import { qrPath, type QrMatrix } from './qr-matrix.js';
 import { qrStyles } from './qr.styles.js';
 
 /** PromptPay mark: a simple inline emblem (no external asset, CSP-safe). */
@@ -22,8 +22,9 @@ const promptPayMark = svg`<svg viewBox="0 0 28 28" aria-hidden="true" focusable=
  * @fires haipay-succeeded - The payment was confirmed. `detail: { orderId, view }`
  * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
  * @fires haipay-expired - The QR expired (server expiry reached, or the companion said so).
- * @fires haipay-new-qr - The shopper pressed "New QR" after expiry; create a new payment and update the element.
- * @fires haipay-error - The payment could not be loaded. `detail: { type, message }`
+ * @fires haipay-created - With `order-ref`: the element started the payment. `detail: { orderId, view }`
+ * @fires haipay-new-qr - The shopper pressed "New QR" after expiry. With `order-ref` the element starts a new payment itself unless a listener calls `preventDefault()`; otherwise create one and set `order-id`.
+ * @fires haipay-error - The payment could not be started or loaded. `detail: { type, message, code? }`
  *
  * @csspart base - The wrapper.
  * @csspart brand - The PromptPay header.
@@ -113,12 +114,18 @@ export class HaiPayQr extends HaiPayPaymentElement {
 
   private async save(): Promise<void> {
     if (!this.matrix) return;
+    const { qrPng } = await import('./qr-png.js');
     const blob = await qrPng(this.matrix);
     if (blob) this.saveFile(blob, `promptpay-${this.view?.orderId ?? 'qr'}.png`);
   }
 
+  protected override get startMethod(): string {
+    return this.payload ? '' : 'promptpay';
+  }
+
   private requestNewQr(): void {
-    emit(this, 'haipay-new-qr', { orderId: this.view?.orderId ?? (this.orderId || null) });
+    const detail = { orderId: this.view?.orderId ?? (this.orderId || null) };
+    if (emit(this, 'haipay-new-qr', detail, true) && this.orderRef) this.restart();
   }
 
   override render() {

@@ -18,14 +18,15 @@ export abstract class HaiPayPaymentElement extends LitElement {
   static override properties: PropertyDeclarations = {
     endpoint: {},
     orderId: { attribute: 'order-id' },
+    orderRef: { attribute: 'order-ref' },
     locale: { reflect: true },
     theme: { reflect: true },
     strings: { attribute: false },
     pollInterval: { attribute: false },
     clock: { attribute: false },
-    view: { state: true, attribute: false },
-    localStatus: { state: true, attribute: false },
-    loadError: { state: true, attribute: false },
+    view: { state: true },
+    localStatus: { state: true },
+    loadError: { state: true },
   };
 
   /**
@@ -38,6 +39,13 @@ export abstract class HaiPayPaymentElement extends LitElement {
   endpoint = '';
   /** The companion's order id: the element reads the payment and follows its status. */
   orderId = '';
+  /**
+   * The merchant's order (or cart) reference, sent as `orderRef`; the companion prices it. On
+   * `<haipay-qr>` and `<haipay-bank-transfer>` without `order-id`, it starts the payment: the element
+   * posts `{ method, orderRef }` itself (the companion's `resolveOrder` supplies the buyer's details),
+   * then shows and follows it.
+   */
+  orderRef = '';
   /** BCP 47 locale: `en`, `th`, `zh-TW` (others fall back to English). Defaults to the page's `lang`. */
   locale: string | undefined;
   /** `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
@@ -92,7 +100,28 @@ export abstract class HaiPayPaymentElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed.has('orderId') || changed.has('endpoint')) && this.orderId && this.endpoint) {
       void this.status.follow(this.endpoint, this.orderId);
+    } else if (!this.orderId && this.endpoint && this.orderRef !== this.startedFor && this.startMethod) {
+      // Loaded on first use: pages that hand the element an `order-id` never download it.
+      this.startedFor = this.orderRef;
+      void import('./start-payment.js').then((m) => m.startPayment(this));
     }
+  }
+
+  /**
+   * The method this element starts from `order-ref` (`promptpay`, `bank-transfer`), or `''` when it
+   * shows a payment it was given instead.
+   * @internal
+   */
+  protected get startMethod(): string {
+    return '';
+  }
+  private startedFor = '';
+
+  /** Drops the current payment and starts a new one for the same `orderRef` (e.g. "New QR"). @internal */
+  protected restart(): void {
+    this.status.stop();
+    this.orderId = this.startedFor = '';
+    this.view = this.localStatus = null;
   }
 
   /** Applies a view from the companion: deadline with skew, and final-state events (once each). */

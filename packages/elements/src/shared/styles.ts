@@ -43,11 +43,11 @@ font-family:var(--haipay-font-family,inherit);
 font-size:var(--haipay-font-size,16px);
 line-height:1.4;
 color-scheme:light}
-@media (prefers-color-scheme:dark){:host(:not([theme='light'])){${dark}}}
-:host([theme='dark']){${dark}}
+@media (prefers-color-scheme:dark){:host(:not([theme=light])){${dark}}}
+:host([theme=dark]){${dark}}
 :host([hidden]){display:none}
-*,*::before,*::after{box-sizing:inherit}
-[part~='base']{display:grid;gap:var(--_gap);padding:var(--haipay-padding,16px);background:var(--_bg);border:1px solid var(--_border);border-radius:var(--_radius)}
+*{box-sizing:inherit}
+[part~=base]{display:grid;gap:var(--_gap);padding:var(--haipay-padding,16px);background:var(--_bg);border:1px solid var(--_border);border-radius:var(--_radius)}
 button{font:inherit;font-size:max(16px,1em);min-height:44px;padding:8px 16px;border-radius:var(--_radius);border:1px solid var(--_primary);background:var(--_bg);color:var(--_fg);cursor:pointer}
 button.primary{background:var(--_primary);color:var(--_on-primary);font-weight:600}
 button:disabled{opacity:.6;cursor:progress}
@@ -56,8 +56,8 @@ button:focus-visible{outline:3px solid var(--_primary);outline-offset:2px}
 .amount{font-size:1.5em;font-weight:700;font-variant-numeric:tabular-nums}
 .countdown{font-variant-numeric:tabular-nums;font-weight:600}
 .status{margin:0}
-.status[data-status='succeeded']{color:var(--_success);font-weight:600}
-.status[data-status='failed'],.status[data-status='expired'],.error{color:var(--_danger)}
-.sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+[data-status=succeeded]{color:var(--_success);font-weight:600}
+[data-status=failed],[data-status=expired],.error{color:var(--_danger)}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 h2{font-size:1.1em;margin:0}
 `;

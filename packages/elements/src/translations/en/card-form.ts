@@ -31,7 +31,6 @@ const cardForm = {
   'error.expiry_invalid': 'Enter a valid expiry date.',
   'error.card_expired': 'This card has expired.',
   'error.cvv_invalid': 'Enter the 3-digit security code.',
-  'error.generic': 'Something went wrong. Please try again.',
   'error.conflict': 'This payment was already submitted with different details. Reload and try again.',
   'error.fixFields': 'Please correct the highlighted fields.',
   'status.redirecting': 'Redirecting to your bank to confirm the payment…',

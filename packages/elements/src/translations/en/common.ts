@@ -1,5 +1,6 @@
 /** English: the status strings every element shows. */
 export const common = {
+  'error.generic': 'Something went wrong. Please try again.',
   'error.network': 'We could not reach the payment service. Check your connection and try again.',
   'status.pending': 'Waiting for payment',
   'status.processing': 'Processing payment…',

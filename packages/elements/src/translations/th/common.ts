@@ -2,6 +2,7 @@ import type { CommonKey, TimedKey } from '../en/common.js';
 
 /** Thai: the status strings every element shows. */
 export const common = {
+  'error.generic': 'เกิดข้อผิดพลาด กรุณาลองใหม่อีกครั้ง',
   'error.network': 'ไม่สามารถเชื่อมต่อบริการชำระเงินได้ กรุณาตรวจสอบการเชื่อมต่อแล้วลองใหม่',
   'status.pending': 'รอการชำระเงิน',
   'status.processing': 'กำลังดำเนินการชำระเงิน…',

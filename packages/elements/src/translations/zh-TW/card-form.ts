@@ -32,7 +32,6 @@ const cardForm = {
   'error.expiry_invalid': '請輸入有效的到期日。',
   'error.card_expired': '此卡已過期。',
   'error.cvv_invalid': '請輸入 3 位數安全碼。',
-  'error.generic': '發生錯誤，請再試一次。',
   'error.conflict': '此筆付款已用不同資料送出，請重新整理後再試。',
   'error.fixFields': '請修正標示的欄位。',
   'status.redirecting': '正在前往您的銀行確認付款…',

@@ -2,6 +2,7 @@ import type { CommonKey, TimedKey } from '../en/common.js';
 
 /** Traditional Chinese (Taiwan): the status strings every element shows. */
 export const common = {
+  'error.generic': '發生錯誤，請再試一次。',
   'error.network': '無法連線至付款服務，請檢查網路後再試一次。',
   'status.pending': '等待付款',
   'status.processing': '付款處理中…',

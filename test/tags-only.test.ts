@@ -1,0 +1,191 @@
+/**
+ * Issue #5, "Done when": a page with only the tags and the companion router takes a card, a PromptPay
+ * and a bank-transfer payment. The page below has the three tags, one `<script type="module">` for the
+ * elements (bundled from source the way a merchant's bundler would) and nothing else: no page script
+ * creates a payment. The merchant's server is an Express app with `createHaiPayRouter`, whose
+ * `resolveOrder` prices each cart and supplies the buyer's details; HaiPay is the sandbox, over loopback;
+ * the shopper is Chromium under `script-src 'self'`. The sandbox's control API plays the shopper's
+ * bank for PromptPay and the transfer.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { build } from 'esbuild';
+import express from 'express';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { HaiPayClient, MemoryPaymentStore, createHaiPayRouter, type HaiPayRouter } from '@haipay-kit/express';
+import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import type { PaymentView } from '@haipay-kit/protocol/rules';
+
+const root = new URL('..', import.meta.url).pathname;
+const CHROME = process.env.HAIPAY_CHROME || '/usr/bin/chromium';
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Checkout</title>
+  <script type="module" src="/elements/index.js"></script>
+</head>
+<body>
+  <haipay-card-form endpoint="/haipay" order-ref="usd-cart-1"></haipay-card-form>
+  <haipay-qr endpoint="/haipay" order-ref="thb-cart-2"></haipay-qr>
+  <haipay-bank-transfer endpoint="/haipay" order-ref="thb-cart-3"></haipay-bank-transfer>
+</body>
+</html>`;
+
+let sandbox: Sandbox;
+let router: HaiPayRouter;
+let server: Server;
+let browser: Browser;
+let url = '';
+const paid: string[] = [];
+
+before(async () => {
+  if (!existsSync(CHROME)) throw new Error(`Chromium not found at ${CHROME} (set HAIPAY_CHROME).`);
+  sandbox = await createSandbox();
+  const merchants: Record<string, { appId: number; secretKey: string; privateKey: string }> = {};
+  for (const m of sandbox.config.merchants)
+    merchants[m.currency] = { appId: m.appId, secretKey: m.secretKey, privateKey: m.privateKey! };
+  const client = new HaiPayClient({
+    baseUrl: sandbox.url,
+    merchants,
+    platformPublicKey: sandbox.config.platform.publicKey,
+  });
+
+  // What a merchant's bundler makes of `import '@haipay-kit/elements'`, served from the shop's origin.
+  const bundle = await build({
+    absWorkingDir: root,
+    entryPoints: { index: 'packages/elements/src/index.ts' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    minify: true,
+    outdir: join(root, 'elements-out'),
+    write: false,
+    conditions: ['@haipay-kit/source'],
+    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
+    logLevel: 'silent',
+  });
+  const files = new Map(
+    bundle.outputFiles.map((f) => [f.path.slice(join(root, 'elements-out').length), f.text]),
+  );
+
+  const app = express();
+  app.use((_req, res, next) => {
+    res.set('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'");
+    next();
+  });
+  server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  router = createHaiPayRouter({
+    client,
+    store: new MemoryPaymentStore(),
+    publicBaseUrl: `${url}/haipay`,
+    returnUrl: `${url}/`,
+    allowedOrigins: [url],
+    reconcile: false,
+    // The shop's server prices the cart and knows the buyer; the browser sends neither.
+    resolveOrder: (_req, body) =>
+      String(body.orderRef).startsWith('usd-')
+        ? { amount: '25.00', currency: 'USD', subject: 'Coffee subscription box', buyerId: 'u-1001' }
+        : {
+            amount: '1730.00',
+            currency: 'THB',
+            subject: 'Doi Chang Natural ×2, Celadon Dripper',
+            buyerId: 'u-1001',
+            buyer: { name: 'Somchai Jaidee', email: 'somchai@example.com', phone: '0812345678' },
+          },
+    hooks: { onPaymentSucceeded: (p) => void paid.push(p.method) },
+  });
+  app.use('/haipay', router);
+  app.get('/', (_req, res) => void res.type('html').send(PAGE));
+  app.get('/elements/*file', (req, res) => {
+    const text = files.get(req.path.slice('/elements'.length));
+    if (text === undefined) return void res.sendStatus(404);
+    res.type('text/javascript').send(text);
+  });
+  app.get('/favicon.ico', (_req, res) => void res.sendStatus(204));
+  browser = await chromium.launch({ executablePath: CHROME, args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+after(async () => {
+  await browser?.close();
+  await router?.close();
+  server?.close();
+  await sandbox?.close();
+});
+
+/** The payments the tags started, as their `haipay-created` events told the page. */
+async function created(page: Page): Promise<PaymentView[]> {
+  return page.evaluate(() => (window as unknown as { created: PaymentView[] }).created);
+}
+
+describe('a page with only the tags and the companion router', () => {
+  test('takes a PromptPay, a bank-transfer and a card payment', async () => {
+    const context = await browser.newContext({ baseURL: url, viewport: { width: 480, height: 900 } });
+    // Test instrumentation, not page code: record what the tags announce.
+    await context.addInitScript(() => {
+      const w = window as unknown as { created: unknown[] };
+      w.created = [];
+      document.addEventListener('haipay-created', (e) => w.created.push((e as CustomEvent).detail.view));
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+    try {
+      await page.goto('/');
+      const qr = page.locator('haipay-qr');
+      const bank = page.locator('haipay-bank-transfer');
+      await qr.locator('svg[part~=qr]').waitFor();
+      await qr.getByText('THB 1,730.00').waitFor();
+      await bank.locator('#account-number').waitFor();
+
+      const started = await created(page);
+      const promptpay = started.find((v) => v.method === 'promptpay');
+      const transfer = started.find((v) => v.method === 'bank-transfer');
+      assert.ok(promptpay?.orderNo && transfer?.orderNo, JSON.stringify(started));
+      assert.equal(promptpay.amount, '1730.00');
+
+      // The shopper pays both from a banking app (the sandbox's control API).
+      for (const orderNo of [promptpay.orderNo, transfer.orderNo]) {
+        const res = await fetch(`${sandbox.url}/_sandbox/orders/${orderNo}/complete`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ outcome: 'success' }),
+        });
+        assert.equal(res.status, 200);
+      }
+      await sandbox.idle();
+      await qr.getByText('Payment received. Thank you!').first().waitFor({ timeout: 10_000 });
+      await bank.getByText('Payment received. Thank you!').first().waitFor({ timeout: 10_000 });
+      // The final view carries no bank details: the element shows no anonymous "Bank" in their place.
+      assert.equal(await bank.locator('#bank-name').count(), 0);
+
+      // The card form, with the keyboard's worth of typing and a card that needs no 3-D Secure.
+      const form = page.locator('haipay-card-form');
+      await form.getByLabel('Name on card').fill('Somchai Jaidee');
+      await form.getByLabel('Email').fill('somchai@example.com');
+      await form.getByLabel('Card number').fill('4242 4242 4242 4242');
+      await form.getByLabel(/Expiry month/).fill('12');
+      await form.getByLabel(/Expiry year/).fill('30');
+      await form.getByLabel(/Security code/).fill('123');
+      await form.getByRole('button', { name: 'Pay' }).click();
+      await sandbox.idle();
+      await form.getByText('Payment received. Thank you!').first().waitFor({ timeout: 10_000 });
+
+      assert.deepEqual(paid.sort(), ['bank-transfer', 'card', 'promptpay']);
+      assert.deepEqual(errors, [], 'no console errors, no CSP violations');
+      mkdirSync(join(root, 'test-results'), { recursive: true });
+      await page.screenshot({ path: join(root, 'test-results', 'tags-only.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
