@@ -10,6 +10,14 @@ export interface Fetched<T> {
 
 const trimSlash = (s: string): string => s.replace(/\/+$/, '');
 
+/**
+ * A new Idempotency-Key: a UUID, or 32 hex digits where `crypto.randomUUID` is missing (it exists only in
+ * secure contexts, so a plain-HTTP page — a phone testing against a laptop on the LAN — lacks it).
+ */
+export const newKey = (): string =>
+  crypto.randomUUID?.() ??
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
 export const paymentUrl = (endpoint: string, orderId: string): string =>
   `${trimSlash(endpoint)}/payments/${encodeURIComponent(orderId)}`;
 

@@ -244,6 +244,24 @@ describe('<haipay-card-form>', () => {
     expect(input(el, 'name').value).to.equal('Somchai Jaidee');
   });
 
+  it('makes its Idempotency-Key without crypto.randomUUID (missing on a plain-HTTP page)', async () => {
+    const c = await companion({ post: [{ status: 201, body: view({ orderId: 'hp_lan', method: 'card' }) }] });
+    const el = await form(c.endpoint);
+    await fillAll(el);
+    const uuid = Object.getOwnPropertyDescriptor(Crypto.prototype, 'randomUUID')!;
+    // What an insecure context looks like: the method is simply not there.
+    delete (Crypto.prototype as { randomUUID?: unknown }).randomUUID;
+    const created = oneEvent(el, 'haipay-created');
+    try {
+      await submit(el); // the key is made as the form submits
+    } finally {
+      Object.defineProperty(Crypto.prototype, 'randomUUID', uuid);
+    }
+    await created;
+    const [req] = await c.requests();
+    expect(req!.idempotencyKey).to.match(/^[0-9a-f]{32}$/);
+  });
+
   it('does not navigate when haipay-redirect is cancelled', async () => {
     const c = await companion({
       post: [

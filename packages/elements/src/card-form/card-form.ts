@@ -11,7 +11,7 @@ import {
   type Currency,
   type RuleIssue,
 } from '@haipay-kit/protocol/rules';
-import { postPayment } from '../api.js';
+import { newKey, postPayment } from '../api.js';
 import { emit } from '../events.js';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
 import { cardFormStrings } from './card-form.strings.js';
@@ -290,7 +290,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     if (this.mode === 'subscription') body['planRef'] = this.planRef || this.orderRef;
     else body['orderRef'] = this.orderRef;
     if (this.phoneDigits) body['phone'] = this.phoneDigits;
-    this.attemptKey ??= crypto.randomUUID();
+    this.attemptKey ??= newKey();
     this.busy = true;
     this.announcement = this.localize.term('action.processing');
     let res: Awaited<ReturnType<typeof postPayment>> | undefined;

@@ -1,4 +1,5 @@
 import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { newKey } from '../api.js';
 import { emit } from '../events.js';
 import { CountdownController } from '../controllers/countdown-controller.js';
 import {
@@ -103,7 +104,7 @@ export abstract class HaiPayPaymentElement extends LitElement {
     } else if (!this.orderId && this.endpoint && this.orderRef !== this.startedFor && this.startMethod) {
       // Loaded on first use: pages that hand the element an `order-id` never download it.
       this.startedFor = this.orderRef;
-      void import('./start-payment.js').then((m) => m.startPayment(this));
+      void import('./start-payment.js').then((m) => m.startPayment(this, newKey()));
     }
   }
 

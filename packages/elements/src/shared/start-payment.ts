@@ -22,15 +22,14 @@ interface Starter {
 const latest = new WeakMap<object, string>();
 
 /**
- * `POST {endpoint}/payments` with `{ method, orderRef }` under one Idempotency-Key, then hands the
+ * `POST {endpoint}/payments` with `{ method, orderRef }` under one Idempotency-Key (`key`), then hands the
  * element the new `orderId` (which it follows) and fires `haipay-created`. A network failure is
  * retried with the same key (1 s, 2 s, 4 s apart), so one attempt never makes two payments; a newer
  * start for the same element ends an older one. Errors show the element's generic or network message
  * and fire `haipay-error` with the companion's `type`, `message` and `code`.
  */
-export async function startPayment(element: HaiPayPaymentElement): Promise<void> {
+export async function startPayment(element: HaiPayPaymentElement, key: string): Promise<void> {
   const el = element as unknown as Starter;
-  const key = crypto.randomUUID();
   const { endpoint, orderRef, startMethod: method } = el;
   latest.set(el, key);
   el.loadError = '';
