@@ -20,6 +20,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { HaiPayClient, MemoryPaymentStore, createHaiPayRouter, type HaiPayRouter } from '@haipay-kit/express';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import type { PaymentView } from '@haipay-kit/protocol/rules';
+import { clientOptionsFor } from '../packages/express/test/helpers.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const CHROME = process.env.HAIPAY_CHROME || '/usr/bin/chromium';
@@ -48,14 +49,7 @@ const paid: string[] = [];
 before(async () => {
   if (!existsSync(CHROME)) throw new Error(`Chromium not found at ${CHROME} (set HAIPAY_CHROME).`);
   sandbox = await createSandbox();
-  const merchants: Record<string, { appId: number; secretKey: string; privateKey: string }> = {};
-  for (const m of sandbox.config.merchants)
-    merchants[m.currency] = { appId: m.appId, secretKey: m.secretKey, privateKey: m.privateKey! };
-  const client = new HaiPayClient({
-    baseUrl: sandbox.url,
-    merchants,
-    platformPublicKey: sandbox.config.platform.publicKey,
-  });
+  const client = new HaiPayClient(clientOptionsFor(sandbox));
 
   // What a merchant's bundler makes of `import '@haipay-kit/elements'`, served from the shop's origin.
   const bundle = await build({

@@ -75,10 +75,7 @@ export abstract class HaiPayPaymentElement extends LitElement {
     now: () => this.clock(),
     pollMs: () => this.pollInterval,
     onView: (view, skewMs) => this.viewChanged(view, skewMs),
-    onError: () => {
-      this.loadError = this.localize.term('error.network');
-      this.emitError('network_error', 'Could not load the payment');
-    },
+    onError: () => this.offline(),
   });
   private announcedFinal = '';
 
@@ -104,9 +101,15 @@ export abstract class HaiPayPaymentElement extends LitElement {
     } else if (!this.orderId && this.endpoint && this.orderRef !== this.startedFor && this.startMethod) {
       // Loaded on first use: pages that hand the element an `order-id` never download it.
       this.startedFor = this.orderRef;
-      void import('./start-payment.js').then((m) => m.startPayment(this, newKey()));
+      import('./start-payment.js').then((m) => m.startPayment(this, newKey()), this.offline);
     }
   }
+
+  /** The companion (or the element's own code chunk) could not be reached: say so, once per failure. */
+  private readonly offline = (): void => {
+    this.loadError = this.localize.term('error.network');
+    this.emitError('network_error', 'Could not reach the payment service');
+  };
 
   /**
    * The method this element starts from `order-ref` (`promptpay`, `bank-transfer`), or `''` when it
