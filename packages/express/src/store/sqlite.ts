@@ -7,10 +7,9 @@
  * not the process, decides which of two racing writers wins.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { statusesBefore, type RecordStatus } from '../types.js';
 import { applyPatch } from './memory.js';
+import { createPrivateFile } from './private-file.js';
 import { recordFromRow, type PaymentRow } from './row.js';
 import type {
   IdempotencyRecord,
@@ -102,7 +101,8 @@ export class SqlitePaymentStore implements PaymentStore {
         'SqlitePaymentStore: `filename` is required, e.g. new SqlitePaymentStore({ filename: "./data/haipay.db" }).',
       );
     }
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    // A new database file (and directory) is created private first: SQLite's -wal/-shm copy its mode.
+    if (options.filename !== ':memory:') createPrivateFile(options.filename);
     this.db = new Database(options.filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
