@@ -2,7 +2,12 @@
 /**
  * `haipay` — the kit's command line (`pnpm haipay <command>` from the repository root).
  *
- *   keygen [--out <dir>]                          new RSA-2048 pair as {"privateKey","publicKey"} (bare base64); PEM files with --out
+ *   keygen                                        new RSA-2048 pair as {"privateKey","publicKey"} (bare base64) on
+ *                                                 stdout, for piping into a secret store (warns on stderr)
+ *   keygen --out <dir> [--force]                  writes <dir>/haipay-private.pem (0600) and haipay-public.pem
+ *                                                 (0644) atomically; prints only the public key and the paths.
+ *                                                 Refuses to replace an existing file without --force, and a
+ *                                                 symlink at either path always.
  *   sign --private-key <key|file> --secret <s>    JSON params on stdin → signature
  *   verify --public-key <key|file> --secret <s>   signed JSON on stdin → exit 0 only if it verifies
  *   notify --url <notifyUrl> --platform-private-key <key|file> --secret <s> [--payload <json>|stdin]
@@ -13,8 +18,23 @@
  * HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
  * HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID, HAIPAY_BASE_URL.
  */
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseJsonLossless, type LosslessObject } from '@haipay-kit/protocol';
@@ -39,7 +59,9 @@ export interface CliIo {
 
 const USAGE = `Usage: haipay <command> [options]
 
-  keygen [--out <dir>]
+  keygen                                                   key pair as JSON on stdout (contains the private key)
+  keygen --out <dir> [--force]                             PEM files: haipay-private.pem (0600), haipay-public.pem;
+                                                           --force replaces existing files (never a symlink)
   sign --private-key <key|file> --secret <secret>          < params.json
   verify --public-key <key|file> --secret <secret>         < signed.json
   notify --url <notifyUrl> --platform-private-key <key|file> --secret <secret> [--payload <json>] [< payload.json]
@@ -75,6 +97,80 @@ function parseJsonObject(text: string, what: string): LosslessObject {
   return parsed as LosslessObject;
 }
 
+/**
+ * Throws unless `path` may receive a key file: nothing there, or (with `force`) a regular file. A
+ * symlink is refused even with `force` (lstat: the link itself, never what it points to), so a link
+ * planted at a key path can't redirect the key into another file.
+ */
+function checkKeyTarget(path: string, force: boolean): void {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (stat.isSymbolicLink())
+    throw new CliError(
+      `${path} is a symbolic link; refusing to write a key through it (even with --force). Remove it first.`,
+    );
+  if (!stat.isFile()) throw new CliError(`${path} exists and is not a regular file; refusing to replace it.`);
+  if (!force)
+    throw new CliError(`${path} already exists; refusing to overwrite a key. Pass --force to replace it.`);
+}
+
+/**
+ * Writes each file whole or not at all: into a new temporary file in the same directory (O_CREAT |
+ * O_EXCL | O_NOFOLLOW, so never through an existing path or a symlink) with its final mode, fsynced,
+ * then renamed over the target. Every temporary file is removed on failure.
+ */
+function writeKeyFiles(files: readonly { path: string; text: string; mode: number }[], force: boolean): void {
+  const written: { tmp: string; path: string }[] = [];
+  try {
+    for (const file of files) {
+      const tmp = join(dirname(file.path), `.${basename(file.path)}.${randomBytes(6).toString('hex')}.tmp`);
+      const fd = openSync(
+        tmp,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+        file.mode,
+      );
+      written.push({ tmp, path: file.path });
+      try {
+        fchmodSync(fd, file.mode); // the exact mode, whatever the umask
+        const bytes = Buffer.from(file.text, 'utf8');
+        let offset = 0;
+        while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    // Checked again just before the renames. A rename replaces a symlink itself, never its target.
+    for (const { path } of written) checkKeyTarget(path, force);
+    for (const file of written) {
+      renameSync(file.tmp, file.path);
+      file.tmp = '';
+    }
+  } finally {
+    for (const { tmp } of written) if (tmp) rmSync(tmp, { force: true });
+  }
+  syncDirectory(dirname(files[0]!.path));
+}
+
+/** Makes the renames durable; best effort (not every platform can fsync a directory). */
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* the files themselves are already synced */
+  }
+}
+
 /** Runs the CLI with `argv` (without node and script); resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -84,6 +180,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     strict: true,
     options: {
       out: { type: 'string' },
+      force: { type: 'boolean' },
       'private-key': { type: 'string' },
       'public-key': { type: 'string' },
       'platform-private-key': { type: 'string' },
@@ -111,19 +208,37 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   switch (command) {
     case 'keygen': {
-      const pair = generateHaiPayKeyPair();
-      if (values.out) {
-        const dir = resolve(values.out);
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, 'haipay-private.pem'), toPem(parsePrivateKey(pair.privateKey)), {
-          mode: 0o600,
-        });
-        writeFileSync(join(dir, 'haipay-public.pem'), toPem(parsePublicKey(pair.publicKey)));
+      if (values.out === undefined) {
+        const pair = generateHaiPayKeyPair();
         io.stderr(
-          `wrote ${join(dir, 'haipay-private.pem')} (mode 600) and ${join(dir, 'haipay-public.pem')}\n`,
+          'haipay keygen: warning: the JSON on stdout contains the PRIVATE key; pipe it straight into your secret store (or use --out <dir> to write key files instead).\n',
         );
+        io.stdout(`${JSON.stringify(pair)}\n`);
+        return 0;
       }
-      io.stdout(`${JSON.stringify(pair)}\n`);
+      if (values.out === '') throw new CliError('--out needs a directory, e.g. --out ./keys');
+      const dir = resolve(values.out);
+      const privateFile = join(dir, 'haipay-private.pem');
+      const publicFile = join(dir, 'haipay-public.pem');
+      const force = values.force === true;
+      // Check both paths before generating or writing anything: a refusal writes nothing.
+      checkKeyTarget(privateFile, force);
+      checkKeyTarget(publicFile, force);
+      const pair = generateHaiPayKeyPair();
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeKeyFiles(
+        [
+          { path: privateFile, text: toPem(parsePrivateKey(pair.privateKey)), mode: 0o600 },
+          { path: publicFile, text: toPem(parsePublicKey(pair.publicKey)), mode: 0o644 },
+        ],
+        force,
+      );
+      io.stderr(
+        `wrote ${privateFile} (mode 600: keep it secret) and ${publicFile}; upload the public key in HaiPay's merchant back office\n`,
+      );
+      io.stdout(
+        `${JSON.stringify({ publicKey: pair.publicKey, privateKeyFile: privateFile, publicKeyFile: publicFile })}\n`,
+      );
       return 0;
     }
     case 'sign': {

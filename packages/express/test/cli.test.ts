@@ -1,8 +1,23 @@
-/** The `haipay` CLI: keygen/sign/verify round trip (real processes), notify and query (in process). */
+/**
+ * The `haipay` CLI: keygen/sign/verify round trip (real processes), notify and query (in process), and
+ * keygen's key files attacked: leaked keys, overwrites, planted symlinks, a permissive umask.
+ */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,10 +59,10 @@ describe('haipay CLI', () => {
   it('keygen → sign → verify round trip; a changed field fails verification', () => {
     const gen = cli(['keygen', '--out', dir]);
     assert.equal(gen.code, 0, gen.stderr);
-    const pair = JSON.parse(gen.stdout) as { privateKey: string; publicKey: string };
-    assert.match(pair.privateKey, /^MII[A-Za-z0-9+/=]+$/);
+    const pair = JSON.parse(gen.stdout) as { publicKey: string; privateKeyFile: string };
     assert.match(pair.publicKey, /^MIIBIjAN[A-Za-z0-9+/=]+$/);
     const pem = join(dir, 'haipay-private.pem');
+    assert.equal(pair.privateKeyFile, pem);
     assert.match(readFileSync(pem, 'utf8'), /BEGIN PRIVATE KEY/);
     assert.equal(statSync(pem).mode & 0o777, 0o600);
     const params = '{"appId":1054,"orderId":"M1","amount":"100.00","body":""}';
@@ -126,5 +141,156 @@ describe('haipay CLI', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+/** The bare base64 body of a PEM file, and its lines as written. */
+function pemBody(path: string): { base64: string; lines: string[] } {
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('-----'));
+  return { base64: lines.join(''), lines };
+}
+
+const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+/** A fresh directory for one attack. */
+function scratch(name: string): string {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+/** Runs `fn` with the process umask set to `mask`, then puts the old one back. */
+async function withUmask<T>(mask: number, fn: () => Promise<T>): Promise<T> {
+  const previous = process.umask(mask);
+  try {
+    return await fn();
+  } finally {
+    process.umask(previous);
+  }
+}
+
+/** The message `run` failed with ('' when it succeeded, which every caller then asserts against). */
+async function failure(run: Promise<number>): Promise<string> {
+  return run.then(
+    () => '',
+    (err: unknown) => String((err as Error)?.message ?? err),
+  );
+}
+
+describe('haipay keygen --out: key files under attack', () => {
+  it('prints no private key material: only the public key and the paths written', async () => {
+    const out = join(scratch('leak'), 'keys');
+    const run = io();
+    assert.equal(await runCli(['keygen', '--out', out], run), 0);
+    const printed = run.out.join('') + run.err.join('');
+    const priv = pemBody(join(out, 'haipay-private.pem'));
+    assert.ok(priv.base64.length > 1000, 'the private key file holds a key');
+    assert.ok(!printed.includes(priv.base64), 'the bare base64 private key is not printed');
+    for (const line of priv.lines)
+      assert.ok(!printed.includes(line), 'no line of the private PEM is printed');
+    assert.doesNotMatch(printed, /PRIVATE KEY/);
+    const result = JSON.parse(run.out.join('')) as Record<string, string>;
+    assert.deepEqual(Object.keys(result).sort(), ['privateKeyFile', 'publicKey', 'publicKeyFile']);
+    assert.equal(result.publicKey, pemBody(join(out, 'haipay-public.pem')).base64);
+    assert.equal(result.privateKeyFile, join(out, 'haipay-private.pem'));
+    assert.equal(result.publicKeyFile, join(out, 'haipay-public.pem'));
+    assert.match(run.err.join(''), /haipay-private\.pem/);
+  });
+
+  it('without --out, prints both keys as JSON (for a secret store) and warns on stderr', async () => {
+    const run = io();
+    assert.equal(await runCli(['keygen'], run), 0);
+    const pair = JSON.parse(run.out.join('')) as { privateKey: string; publicKey: string };
+    assert.match(pair.privateKey, /^MII[A-Za-z0-9+/=]+$/);
+    assert.match(pair.publicKey, /^MIIBIjAN[A-Za-z0-9+/=]+$/);
+    const warning = run.err.join('');
+    assert.match(warning, /private key/i);
+    assert.equal(warning.trimEnd().split('\n').length, 1, 'one line');
+  });
+
+  it('refuses to overwrite an existing key without --force; --force replaces it 0600 even if it was 0644', async () => {
+    const out = scratch('existing');
+    const privFile = join(out, 'haipay-private.pem');
+    const pubFile = join(out, 'haipay-public.pem');
+    writeFileSync(privFile, 'the key the merchant already uploaded\n');
+    chmodSync(privFile, 0o644);
+    writeFileSync(pubFile, 'old public\n');
+
+    await assert.rejects(runCli(['keygen', '--out', out], io()), /--force/);
+    const proc = cli(['keygen', '--out', out]);
+    assert.notEqual(proc.code, 0);
+    assert.match(proc.stderr, /--force/);
+    assert.equal(proc.stdout, '');
+    assert.equal(readFileSync(privFile, 'utf8'), 'the key the merchant already uploaded\n');
+    assert.equal(readFileSync(pubFile, 'utf8'), 'old public\n');
+    assert.equal(mode(privFile), '644', 'untouched, mode included');
+
+    // Only one of the two present: still refused, and the missing one is not written either.
+    rmSync(privFile);
+    await assert.rejects(runCli(['keygen', '--out', out], io()), /--force/);
+    assert.equal(existsSync(privFile), false, 'nothing written');
+    writeFileSync(privFile, 'the key the merchant already uploaded\n');
+    chmodSync(privFile, 0o644);
+
+    const run = io();
+    assert.equal(await runCli(['keygen', '--out', out, '--force'], run), 0);
+    assert.match(readFileSync(privFile, 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
+    assert.match(readFileSync(pubFile, 'utf8'), /^-----BEGIN PUBLIC KEY-----\n/);
+    assert.equal(mode(privFile), '600', 'the replaced private key is 0600, not the old 0644');
+    assert.deepEqual(readdirSync(out).sort(), ['haipay-private.pem', 'haipay-public.pem'], 'no temp files');
+  });
+
+  it('never writes through a symlink planted at the private key path, even with --force', async () => {
+    const out = scratch('symlink');
+    const victim = join(scratch('elsewhere'), 'authorized_keys');
+    writeFileSync(victim, 'ssh-ed25519 AAAA… admin@shop\n');
+    chmodSync(victim, 0o644);
+    const privFile = join(out, 'haipay-private.pem');
+    symlinkSync(victim, privFile);
+
+    for (const args of [[], ['--force']]) {
+      const error = await failure(runCli(['keygen', '--out', out, ...args], io()));
+      assert.equal(readFileSync(victim, 'utf8'), 'ssh-ed25519 AAAA… admin@shop\n', 'target unchanged');
+      assert.equal(mode(victim), '644', "target's mode unchanged");
+      assert.ok(lstatSync(privFile).isSymbolicLink(), 'the link is left for the owner to inspect');
+      assert.deepEqual(readdirSync(out), ['haipay-private.pem'], 'nothing else written, no temp files');
+      assert.match(error, /symbolic link/);
+    }
+
+    // A dangling link must not create its target either.
+    rmSync(privFile);
+    const planted = join(dir, 'elsewhere', 'would-be-created.pem');
+    symlinkSync(planted, privFile);
+    const error = await failure(runCli(['keygen', '--out', out, '--force'], io()));
+    assert.equal(existsSync(planted), false);
+    assert.match(error, /symbolic link/);
+  });
+
+  it('refuses a directory in the way of the public key: nothing written, no temp files', async () => {
+    const out = scratch('blocked');
+    mkdirSync(join(out, 'haipay-public.pem'));
+    for (const args of [[], ['--force']]) {
+      const error = await failure(runCli(['keygen', '--out', out, ...args], io()));
+      assert.deepEqual(readdirSync(out), ['haipay-public.pem'], 'no private key written alone');
+      assert.match(error, /not a regular file/);
+    }
+  });
+
+  it('writes the private key 0600, the public key 0644 and a new directory 0700 under umask 000', async () => {
+    await withUmask(0o000, async () => {
+      const out = join(scratch('umask'), 'keys');
+      assert.equal(await runCli(['keygen', '--out', out], io()), 0);
+      assert.equal(mode(join(out, 'haipay-private.pem')), '600');
+      assert.equal(mode(join(out, 'haipay-public.pem')), '644');
+      assert.equal(mode(out), '700');
+      assert.deepEqual(readdirSync(out).sort(), ['haipay-private.pem', 'haipay-public.pem'], 'no temp files');
+      // --force over its own files keeps those modes.
+      assert.equal(await runCli(['keygen', '--out', out, '--force'], io()), 0);
+      assert.equal(mode(join(out, 'haipay-private.pem')), '600');
+      assert.equal(mode(join(out, 'haipay-public.pem')), '644');
+      assert.deepEqual(readdirSync(out).sort(), ['haipay-private.pem', 'haipay-public.pem'], 'no temp files');
+    });
   });
 });
