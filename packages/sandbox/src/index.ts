@@ -9,7 +9,9 @@
  * deductions take milliseconds, and lets a test make it misbehave on purpose (faults). State lives in
  * memory, per instance: several sandboxes can run side by side. See the package README.
  */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { VirtualClock, type ClockMode, type SandboxClock } from './clock.js';
 import {
   checkSandboxConfig,
@@ -32,6 +34,7 @@ import {
 } from './gateway.js';
 import type { FeeSchedule } from './money.js';
 import { Notifier, type NotificationRecord } from './notifier.js';
+import { esc, layout } from './pages.js';
 import { closeServer, createApp } from './server.js';
 
 export { generateSandboxConfig, checkSandboxConfig, GENERATED_APP_IDS } from './config.js';
@@ -96,6 +99,13 @@ export interface SandboxOptions {
   payoutFees?: Partial<Record<string, FeeSchedule>>;
   /** Public base URL for hosted-page links (e.g. behind a proxy); default the listening URL. */
   publicUrl?: string;
+  /**
+   * Admin token for the control API (`/_sandbox/…`) and the bank app's Pay/Decline: when given, those
+   * answer 401 without it (on any host). When left out and `host` is beyond loopback (not `127.0.0.1`,
+   * `::1` or `localhost`), a random one is generated; read it from `sandbox.adminToken`. At least 32
+   * printable ASCII characters. HaiPay's signed API paths and the hosted pages never need it.
+   */
+  adminToken?: string;
 }
 
 /** A running sandbox. */
@@ -104,6 +114,12 @@ export interface Sandbox {
   readonly url: string;
   /** The port it listens on. */
   readonly port: number;
+  /**
+   * The admin token the control API and the bank app's Pay/Decline require (`Authorization: Bearer
+   * <token>`, or the cookie a `GET /bank-app?token=<token>` link sets); undefined when they are open
+   * (loopback without `adminToken`).
+   */
+  readonly adminToken: string | undefined;
   /** Keys and merchants in use (generated ones include merchant private keys). */
   readonly config: SandboxConfig;
   /** The virtual clock. */
@@ -137,8 +153,91 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** Hosts that only this machine can reach; anything else (`0.0.0.0`, a LAN address…) is "beyond loopback". */
+function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return (
+    h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h)
+  );
+}
+
+const PRODUCTION_MESSAGE =
+  'The HaiPay sandbox refuses to start with NODE_ENV=production: it is a fake gateway that marks orders ' +
+  'paid on request (hosted pages, bank app, control API) and keeps no real money. Never run it, or the ' +
+  'demo built on it, in production; point your HaiPay client at the real HaiPay gateway instead.';
+
+/** Throws when `NODE_ENV` is `production` (see {@link createSandbox}). */
+function refuseProduction(): void {
+  if (process.env.NODE_ENV?.trim().toLowerCase() === 'production') {
+    throw Object.assign(new Error(PRODUCTION_MESSAGE), { code: 'ERR_SANDBOX_IN_PRODUCTION' });
+  }
+}
+
+const ADMIN_COOKIE = 'haipay_sandbox_admin';
+const TOKEN_RE = /^[\x21-\x7e]{32,512}$/;
+
 /**
- * Starts a sandbox gateway on loopback.
+ * The admin-token gate: `signIn` turns a `?token=` link into an HttpOnly, SameSite=Strict cookie (and
+ * redirects to the same URL without the token); `guard` lets a request through only with that cookie
+ * or `Authorization: Bearer <token>` — 401 JSON for the control API, a small HTML page otherwise.
+ */
+function adminGate(token: string): { signIn: RequestHandler; guard: RequestHandler } {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  const expected = digest(token);
+  const matches = (given: string | undefined) =>
+    given !== undefined && given !== '' && timingSafeEqual(digest(given), expected);
+  const fromCookie = (req: Request): string | undefined => {
+    for (const part of (req.get('cookie') ?? '').split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === ADMIN_COOKIE) {
+        try {
+          return decodeURIComponent(part.slice(eq + 1).trim());
+        } catch {
+          return undefined;
+        }
+      }
+    }
+    return undefined;
+  };
+  const fromHeader = (req: Request): string | undefined =>
+    /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+  const deny = (req: Request, res: Response) => {
+    res.status(401).set({ 'cache-control': 'no-store', 'www-authenticate': 'Bearer realm="HaiPay sandbox"' });
+    const message =
+      'The sandbox control API and bank-app payments need the admin token printed at start ' +
+      '(send Authorization: Bearer <token>, or open the printed /bank-app?token=… link once).';
+    if (req.baseUrl.toLowerCase().startsWith('/_sandbox')) return void res.json({ error: message });
+    res
+      .type('text/html; charset=utf-8')
+      .send(layout('Sign-in needed', `<p role="alert">${esc(message)}</p>`));
+  };
+  const signIn: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    const given = (req.query as Record<string, unknown>).token;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || given === undefined) return next();
+    if (typeof given !== 'string' || !matches(given)) return deny(req, res);
+    const target = new URL(req.originalUrl, 'http://sandbox.invalid');
+    target.searchParams.delete('token');
+    const secure = req.secure ? '; Secure' : '';
+    res.set('cache-control', 'no-store');
+    res.set(
+      'set-cookie',
+      `${ADMIN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict${secure}`,
+    );
+    res.redirect(303, `${target.pathname.replace(/^\/+/, '/')}${target.search}`);
+  };
+  const guard: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    if (matches(fromHeader(req)) || matches(fromCookie(req))) return next();
+    signIn(req, res, () => deny(req, res));
+  };
+  return { signIn, guard };
+}
+
+/**
+ * Starts a sandbox gateway (on loopback unless `host` says otherwise). Refuses to start when
+ * `NODE_ENV` is `production`: the sandbox marks orders paid on request.
  *
  * @example
  * const sandbox = await createSandbox();
@@ -149,6 +248,13 @@ export interface Sandbox {
  * await sandbox.close();
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  refuseProduction();
+  const host = options.host ?? '127.0.0.1';
+  if (options.adminToken !== undefined && !TOKEN_RE.test(options.adminToken)) {
+    throw new Error('adminToken must be 32–512 printable ASCII characters (no spaces).');
+  }
+  const adminToken =
+    options.adminToken ?? (isLoopbackHost(host) ? undefined : randomBytes(32).toString('base64url'));
   const config = options.config ? checkSandboxConfig(options.config) : generateSandboxConfig();
   const startTime = options.startTime instanceof Date ? options.startTime.getTime() : options.startTime;
   const clock = new VirtualClock({
@@ -173,12 +279,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     expiry: { ...DEFAULT_EXPIRY, ...options.expiry },
   });
   const hanging = new Set<import('express').Response>();
-  const app = createApp({ gateway, hanging });
+  const app = createApp({ gateway, hanging, ...(adminToken ? { admin: adminGate(adminToken) } : {}) });
   const sockets = new Set<Socket>();
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {
-    const s = app.listen(options.port ?? 0, options.host ?? '127.0.0.1', (err?: Error) =>
-      err ? reject(err) : resolve(s),
-    );
+    const s = app.listen(options.port ?? 0, host, (err?: Error) => (err ? reject(err) : resolve(s)));
     s.on('error', reject);
   });
   server.on('connection', (s: Socket) => {
@@ -187,14 +291,16 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // A wildcard address is where it listens, not where a client connects: the URL names loopback then.
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' || host === '[::]' ? '::1' : host;
+  const url = `http://${urlHost.includes(':') && !urlHost.startsWith('[') ? `[${urlHost}]` : urlHost}:${port}`;
   if (!baseUrl) baseUrl = url;
   let closed: Promise<void> | undefined;
 
   return {
     url,
     port,
+    adminToken,
     config,
     clock,
     merchant(currency) {

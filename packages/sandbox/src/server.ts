@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import {
   haipayErrorMessage,
   parseJsonLossless,
@@ -95,6 +95,11 @@ function errorEnvelope(code: ErrorCode | string): string {
 export interface ServerContext {
   gateway: Gateway;
   hanging: Set<Response>;
+  /**
+   * The admin-token gate (index.ts), when the sandbox has a token: `guard` protects the control API and
+   * the bank app's Pay/Decline, `signIn` turns the bank app's `?token=` link into a cookie.
+   */
+  admin?: { signIn: RequestHandler; guard: RequestHandler };
 }
 
 /** Builds the Express app. */
@@ -107,6 +112,8 @@ export function createApp(ctx: ServerContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const open: RequestHandler = (_req, _res, next) => next();
+  const { signIn = open, guard = open } = ctx.admin ?? {};
 
   // ------------------------------------------------------------------ HaiPay API
   const rawJson = express.raw({ type: () => true, limit: '256kb' });
@@ -272,13 +279,14 @@ export function createApp(ctx: ServerContext): express.Express {
     return res.redirect(303, to);
   }
 
-  app.get('/bank-app', (req, res) => {
+  app.get('/bank-app', signIn, (req, res) => {
     const q = req.query as Record<string, unknown>;
     const payload = typeof q.payload === 'string' ? q.payload : typeof q.bankNo === 'string' ? q.bankNo : '';
     html(res, 200, bankAppPage({ payload, amount: typeof q.amount === 'string' ? q.amount : '' }));
   });
 
-  app.post('/bank-app', form, (req, res) => {
+  // Paying in the bank app marks an order paid: beyond loopback it takes the admin token (README).
+  app.post('/bank-app', guard, form, (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const payload = String(b.payload ?? '').trim();
     const amountText = String(b.amount ?? '').trim();
@@ -315,6 +323,7 @@ export function createApp(ctx: ServerContext): express.Express {
 
   // ------------------------------------------------------------------ control API
   const control = express.Router();
+  control.use(guard);
   control.use(express.json({ limit: '64kb' }));
 
   const view = (no: string): Record<string, unknown> | undefined => {
