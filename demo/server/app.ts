@@ -8,6 +8,10 @@
  * pages a shopper opens (`/pay/…`, `/bank-app`) and its control API (`/_sandbox/…`) are proxied from
  * the public port, and the sandbox is told the public URL (`publicUrl`), so every `payUrl` it hands out
  * points at the one port the browser knows.
+ *
+ * It listens on 127.0.0.1 unless told otherwise. Bound beyond loopback, the back office, the sandbox
+ * control API and the bank app's Pay button need the admin token (./admin-auth.ts). It refuses to start
+ * under NODE_ENV=production: the sandbox marks orders paid on request.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -45,12 +49,21 @@ import {
 } from './catalog.js';
 import { loadOrCreateDevKeys } from './keys.js';
 import { backOffice } from './backoffice.js';
+import { adminGate, adminTokenFor } from './admin-auth.js';
 
 export interface DemoServerOptions {
   /** TCP port; 0 for an ephemeral one. Default 4010. */
   port?: number;
-  /** Interface to listen on. Default: every interface (as `app.listen(port)`). */
+  /**
+   * Interface to listen on. Default `127.0.0.1` (this computer only). Beyond loopback (`0.0.0.0`, a LAN
+   * address…) the back office, the sandbox control API and bank-app payments need `adminToken`.
+   */
   host?: string;
+  /**
+   * The admin token (32+ printable characters). When set it is required on any host; when unset and
+   * `host` is beyond loopback a random one is generated (see `DemoServer.adminToken`).
+   */
+  adminToken?: string;
   /** Where dev keys and the SQLite store live. Default `demo/data`. */
   dataDir?: string;
   /** The URL shoppers use (builds HaiPay's notify and return URLs). Default `http://localhost:<port>`. */
@@ -69,6 +82,13 @@ export interface DemoServer {
   /** The public URL, e.g. `http://localhost:4010`. */
   readonly url: string;
   readonly port: number;
+  /** The interface it listens on, e.g. `127.0.0.1`. */
+  readonly host: string;
+  /**
+   * The token the back office, `/_sandbox/…` and bank-app payments require (cookie from
+   * `<url>/admin?token=<token>`, or `Authorization: Bearer <token>`); undefined when they are open.
+   */
+  readonly adminToken: string | undefined;
   /** The in-process sandbox gateway (its clock, orders and notifications). */
   readonly sandbox: Sandbox;
   readonly router: HaiPayRouter;
@@ -115,8 +135,28 @@ function buyerIdFor(body: Record<string, unknown>): string {
   return `buyer${(h >>> 0).toString(36)}`;
 }
 
-/** Starts the demo. Resolves once every part answers (`GET /healthz` is 200 from then on). */
+const PRODUCTION_MESSAGE =
+  'The HaiPay demo refuses to start with NODE_ENV=production: it runs the HaiPay sandbox, a fake gateway ' +
+  'that marks orders paid on request, and a test back office. Never run the demo (or the sandbox) in ' +
+  'production; docs/guide.md shows how a shop goes live against HaiPay.';
+
+/** `http://<host>:<port>` as a browser on this computer reaches it (`localhost` for loopback and wildcards). */
+function localUrl(host: string, port: number): string {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (['127.0.0.1', 'localhost', '0.0.0.0', '::'].includes(bare)) return `http://localhost:${port}`;
+  return `http://${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
+}
+
+/**
+ * Starts the demo. Resolves once every part answers (`GET /healthz` is 200 from then on). Throws (code
+ * `ERR_DEMO_IN_PRODUCTION`) under `NODE_ENV=production`.
+ */
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  if (process.env.NODE_ENV?.trim().toLowerCase() === 'production') {
+    throw Object.assign(new Error(PRODUCTION_MESSAGE), { code: 'ERR_DEMO_IN_PRODUCTION' });
+  }
+  const host = options.host ?? '127.0.0.1';
+  const adminToken = adminTokenFor(host, options.adminToken);
   const dataDir = options.dataDir ?? join(DEMO_DIR, 'data');
   const distDir = options.distDir ?? join(DEMO_DIR, 'dist');
   const verbose = options.verbose ?? true;
@@ -137,11 +177,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    if (options.host) server.listen(options.port ?? 4010, options.host, () => resolve());
-    else server.listen(options.port ?? 4010, () => resolve());
+    server.listen(options.port ?? 4010, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const url = (options.publicUrl ?? localUrl(host, port)).replace(/\/+$/, '');
   const origins = new Set([new URL(url).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
 
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -266,6 +305,21 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       res.status(ready ? 200 : 503).json({ ok: ready, url });
     });
 
+    // Beyond loopback: the back office, the sandbox control API and bank-app payments need the token.
+    // Each guard is mounted with the same path, in the same router, as what it protects, so Express's
+    // matching (case, trailing slash) can never tell them apart. The bank-app page itself stays open
+    // (a shopper may open it on a phone); paying in it does not.
+    const gate = adminToken
+      ? adminGate(adminToken, { secureCookie: new URL(url).protocol === 'https:' })
+      : undefined;
+    if (gate) {
+      app.get('/admin', gate.page);
+      app.use('/bank-app', (req, res, next) =>
+        (req.method === 'GET' || req.method === 'HEAD' ? gate.signIn : gate.page)(req, res, next),
+      );
+      app.use('/_sandbox', gate.api);
+    }
+
     app.use('/haipay', router);
 
     // ---- The shop's own API (JSON). Prices and carts stay on the server. ----
@@ -357,6 +411,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       };
     }
 
+    if (gate) api.use('/admin', gate.api);
     api.use('/admin', backOffice({ store, client, sandbox, url, subscriptionSummary }));
     api.use((_req, res) => {
       res.status(404).json({ error: { type: 'not_found', message: 'no such API route' } });
@@ -417,7 +472,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
     handler = app;
     ready = true;
-    return { url, port, sandbox, router, close };
+    return { url, port, host, adminToken, sandbox, router, close };
   } catch (err) {
     await close().catch(() => undefined);
     throw err;
