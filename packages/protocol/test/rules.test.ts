@@ -23,6 +23,8 @@ import {
   isCashierCurrencyAllowed,
   THB_PAYOUT_BANK_CODES,
   THB_PAYOUT_EWALLET_CODES,
+  isFollowableUrl,
+  isSignSafe,
   type IssueCode,
 } from '@haipay-kit/protocol/rules';
 
@@ -303,5 +305,76 @@ describe('cashier regions and THB payout codes', () => {
   });
   test('issue codes are unique', () => {
     assert.equal(new Set(ISSUE_CODES).size, ISSUE_CODES.length);
+  });
+});
+
+describe('safety rules: followable payment page addresses, sign-safe values', () => {
+  test('isFollowableUrl: https: always, in any case', () => {
+    for (const url of ['https://pay.haipay.example/3ds?o=1', 'HTTPS://PAY.EXAMPLE/x', 'hTTps://a.example']) {
+      assert.equal(isFollowableUrl(url, false), true, url);
+      assert.equal(isFollowableUrl(url, true), true, url);
+    }
+  });
+
+  test('isFollowableUrl: http: only with allowHttp', () => {
+    for (const url of ['http://localhost:4010/3ds', 'HTTP://example.test/pay']) {
+      assert.equal(isFollowableUrl(url, false), false, url);
+      assert.equal(isFollowableUrl(url, true), true, url);
+    }
+  });
+
+  test('isFollowableUrl: script, data, relative, malformed and non-string addresses are refused', () => {
+    const refused: unknown[] = [
+      'javascript:window.__pwned=1',
+      'JavaScript:alert(document.domain)',
+      'JAVASCRIPT:alert(1)',
+      ' javascript:alert(1)',
+      'java\tscript:alert(1)',
+      '\u0000javascript:alert(1)',
+      'javascript://https://pay.example/%0aalert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'Data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'vbscript:msgbox(1)',
+      'blob:https://shop.example/0b1f',
+      'file:///etc/passwd',
+      'ftp://pay.example/x',
+      '/3ds/page',
+      '3ds/page',
+      '//evil.example/3ds',
+      ' https://pay.example/x',
+      'https:pay.example',
+      'https:/pay.example',
+      'https://',
+      'http://',
+      'https://exa mple.com',
+      'https://[::1',
+      '',
+      undefined,
+      null,
+      42,
+      { href: 'https://pay.example' },
+      new URL('https://pay.example/x'),
+    ];
+    for (const url of refused) {
+      assert.equal(isFollowableUrl(url, true), false, JSON.stringify(String(url)));
+      assert.equal(isFollowableUrl(url, false), false, JSON.stringify(String(url)));
+    }
+  });
+
+  test('isSignSafe: no &, =, or control character', () => {
+    for (const value of ['somchai@example.com', 'Somchai Jaidee', 'ทดสอบ', '商品', 'a+b/c?d;e', '']) {
+      assert.equal(isSignSafe(value), true, value);
+    }
+    for (const value of [
+      'a&orderId=hp_x@example.com',
+      'a&b',
+      'a=b',
+      'line\nbreak',
+      'tab\there',
+      'nul\u0000',
+      'del\u007f',
+    ]) {
+      assert.equal(isSignSafe(value), false, JSON.stringify(value));
+    }
   });
 });
