@@ -32,10 +32,11 @@ export function skewFrom(res: Response, clientNow: number): number {
   return Number.isFinite(server) ? server + 999 - clientNow : 0;
 }
 
+/** The body as JSON; `undefined` when it is empty or not JSON. A connection lost mid-body still throws. */
 async function json(res: Response): Promise<unknown> {
   const text = await res.text();
   try {
-    return text ? (JSON.parse(text) as unknown) : undefined;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

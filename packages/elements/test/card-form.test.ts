@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { isFollowableUrl } from '@haipay-kit/protocol/rules';
 import '../src/card-form/card-form.register.js';
 import type { HaiPayCardForm } from '../src/card-form/card-form.js';
 import en from '../src/translations/en.js';
@@ -175,7 +176,7 @@ describe('<haipay-card-form>', () => {
             orderId: 'hp_kbd',
             method: 'card',
             status: 'pending',
-            next: { type: 'redirect', url: '/3ds/hp_kbd' },
+            next: { type: 'redirect', url: 'https://acs.example/3ds/hp_kbd' },
           }),
         },
       ],
@@ -199,7 +200,7 @@ describe('<haipay-card-form>', () => {
       await sendKeys({ type: value });
     }
     await sendKeys({ press: 'Enter' });
-    expect(await navigated).to.equal('/3ds/hp_kbd');
+    expect(await navigated).to.equal('https://acs.example/3ds/hp_kbd');
     const [req] = await c.requests();
     expect(req!.body).to.deep.equal({
       method: 'card',
@@ -220,7 +221,11 @@ describe('<haipay-card-form>', () => {
       post: [
         {
           status: 201,
-          body: view({ orderId: 'hp_3ds', method: 'card', next: { type: 'redirect', url: '/3ds/page' } }),
+          body: view({
+            orderId: 'hp_3ds',
+            method: 'card',
+            next: { type: 'redirect', url: 'https://acs.example/3ds/page' },
+          }),
         },
       ],
     });
@@ -233,8 +238,8 @@ describe('<haipay-card-form>', () => {
     expect((await created).detail.orderId).to.equal('hp_3ds');
     const ev = await redirect;
     expect([ev.cancelable, ev.bubbles, ev.composed]).to.deep.equal([true, true, true]);
-    expect(ev.detail.url).to.equal('/3ds/page');
-    expect(await navigated).to.equal('/3ds/page');
+    expect(ev.detail.url).to.equal('https://acs.example/3ds/page');
+    expect(await navigated).to.equal('https://acs.example/3ds/page');
     const [req] = await c.requests();
     expect(req!.idempotencyKey).to.match(/^[0-9a-f-]{36}$/);
     expect(req!.contentType).to.equal('application/json');
@@ -267,7 +272,11 @@ describe('<haipay-card-form>', () => {
       post: [
         {
           status: 201,
-          body: view({ orderId: 'hp_stay', method: 'card', next: { type: 'redirect', url: '/3ds/x' } }),
+          body: view({
+            orderId: 'hp_stay',
+            method: 'card',
+            next: { type: 'redirect', url: 'https://acs.example/3ds/x' },
+          }),
         },
       ],
     });
@@ -384,7 +393,7 @@ describe('<haipay-card-form>', () => {
   });
 
   for (const status of ['succeeded', 'failed'] as const) {
-    it(`shows the final result on the return page (${status}, order id from the URL)`, async () => {
+    it(`shows the final result on the return page (${status}, order id from the URL with order-from-url)`, async () => {
       const orderId = `hp_return_${status}`;
       const c = await companion({
         orders: {
@@ -400,7 +409,7 @@ describe('<haipay-card-form>', () => {
       history.replaceState(null, '', `${location.pathname}${location.search}&haipay_order=${orderId}`);
       try {
         const el = await fixture<HaiPayCardForm>(
-          html`<haipay-card-form endpoint=${c.endpoint} locale="zh-TW"></haipay-card-form>`,
+          html`<haipay-card-form endpoint=${c.endpoint} locale="zh-TW" order-from-url></haipay-card-form>`,
         );
         await oneEvent(el, status === 'succeeded' ? 'haipay-succeeded' : 'haipay-failed');
         await el.updateComplete;
@@ -422,5 +431,149 @@ describe('<haipay-card-form>', () => {
       html`<haipay-card-form endpoint=${c.endpoint} order-id="hp_attr"></haipay-card-form>`,
     );
     await waitUntil(() => el.shadowRoot!.querySelector('[data-status="expired"]'), 'expired shown');
+  });
+});
+
+/**
+ * The attacks of a security review, played in the browser. A payment page address in the companion's
+ * answer is only ever followed when it is a web page: `javascript:` would run in the shop's origin and a
+ * `data:` page would be the attacker's. And a return page adopts `?haipay_order=` only when it opts in:
+ * otherwise a link to the shop with someone else's order id would show "Payment received" for it.
+ */
+describe('<haipay-card-form> under attack', () => {
+  const pwned = () => (window as { __pwned?: unknown }).__pwned;
+
+  /**
+   * A form whose companion answers with `url` as the 3-D Secure page. Its `navigate` seam records every
+   * call and, with `forward`, still navigates for real (the default `location.assign`).
+   */
+  async function answering(url: string, forward = false) {
+    const c = await companion({
+      post: [
+        {
+          status: 201,
+          body: view({ orderId: 'hp_3ds_attack', method: 'card', next: { type: 'redirect', url } }),
+        },
+      ],
+    });
+    const el = await fixture<HaiPayCardForm>(
+      html`<haipay-card-form
+        endpoint=${c.endpoint}
+        order-ref="cart-123"
+        .clock=${() => NOW}
+      ></haipay-card-form>`,
+    );
+    const realNavigate = el.navigate;
+    const navigated: string[] = [];
+    el.navigate = (to) => {
+      navigated.push(to);
+      if (forward) realNavigate(to);
+    };
+    const redirects: string[] = [];
+    const errors: { type: string; message: string }[] = [];
+    el.addEventListener('haipay-redirect', (e) => redirects.push(e.detail.url));
+    el.addEventListener('haipay-error', (e) => errors.push(e.detail));
+    await fillAll(el);
+    await submit(el);
+    await waitUntil(() => navigated.length || errors.length, 'the answer was handled');
+    // A `javascript:` navigation runs as a task of its own: give it the time it would need.
+    await new Promise((r) => setTimeout(r, 150));
+    await el.updateComplete;
+    return { el, navigated, redirects, errors };
+  }
+
+  const refused = [
+    ['javascript:', 'javascript:window.__pwned=1', true],
+    ['mixed-case JavaScript:', 'JavaScript:window.__pwned=1', true],
+    ['javascript: behind a space and a tab', ' java\tscript:window.__pwned=1', true],
+    ['data:', 'data:text/html,<script>parent.__pwned=1</script>', false],
+    ['relative', '/3ds/page', false],
+    ['scheme-relative', '//evil.example/3ds', false],
+    ['malformed https', 'https://', false],
+  ] as const;
+  for (const [what, url, forward] of refused) {
+    it(`refuses a ${what} payment page address: no navigation, no script, an error and haipay-error`, async () => {
+      delete (window as { __pwned?: unknown }).__pwned;
+      const { el, navigated, redirects, errors } = await answering(url, forward);
+      expect(navigated, 'navigate() was called').to.deep.equal([]);
+      expect(pwned(), 'the script ran').to.equal(undefined);
+      expect(redirects, 'haipay-redirect fired').to.deep.equal([]);
+      expect(errors.map((e) => e.type)).to.deep.equal(['unsafe_redirect']);
+      expect(text(el, '#form-error')).to.equal(en['error.generic']);
+      // Still the form, ready for another attempt (not stuck "redirecting").
+      expect(($(el, '[part~="submit-button"]') as HTMLButtonElement).disabled).to.equal(false);
+    });
+  }
+
+  it('follows an https: payment page address (any case)', async () => {
+    for (const url of ['https://acs.example/3ds?x=1', 'HTTPS://ACS.EXAMPLE/3ds']) {
+      const { navigated, redirects, errors } = await answering(url);
+      expect([navigated, redirects, errors]).to.deep.equal([[url], [url], []]);
+    }
+  });
+
+  it('follows an http: payment page address from an http: page only', async () => {
+    // The test page is served over http: (a development page), so http: is followed here…
+    expect(location.protocol).to.equal('http:');
+    const { navigated, errors } = await answering('http://localhost:4010/3ds');
+    expect([navigated, errors]).to.deep.equal([['http://localhost:4010/3ds'], []]);
+    // …and the shared rule the element applies refuses it for an https: page.
+    expect(isFollowableUrl('http://localhost:4010/3ds', false)).to.equal(false);
+    expect(isFollowableUrl('http://localhost:4010/3ds', true)).to.equal(true);
+  });
+
+  it("ignores ?haipay_order= in the page's URL without order-from-url: the empty form, no request for it", async () => {
+    const orderId = 'hp_x_someone_else';
+    const c = await companion({
+      orders: {
+        [orderId]: { views: [view({ orderId, method: 'card', status: 'succeeded', currency: 'USD' })] },
+      },
+    });
+    const finals: string[] = [];
+    const onFinal = (e: Event) => finals.push(e.type);
+    document.addEventListener('haipay-succeeded', onFinal);
+    const url = location.href;
+    history.replaceState(null, '', `${location.pathname}${location.search}&haipay_order=${orderId}`);
+    try {
+      const el = await fixture<HaiPayCardForm>(
+        html`<haipay-card-form endpoint=${c.endpoint} order-ref="cart-123"></haipay-card-form>`,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      await el.updateComplete;
+      expect(el.orderId).to.equal('');
+      expect(el.shadowRoot!.querySelector('form'), 'the empty form').to.not.equal(null);
+      expect(el.shadowRoot!.querySelector('[data-status]')).to.equal(null);
+      expect(input(el, 'name').value).to.equal('');
+      expect(await c.requests(), 'no request for that order').to.deep.equal([]);
+      expect(finals).to.deep.equal([]);
+    } finally {
+      history.replaceState(null, '', url);
+      document.removeEventListener('haipay-succeeded', onFinal);
+    }
+  });
+
+  it('shows that order with order-from-url (property orderFromUrl)', async () => {
+    const orderId = 'hp_x_mine';
+    const c = await companion({
+      orders: {
+        [orderId]: {
+          views: [view({ orderId, method: 'card', status: 'succeeded', amount: '20.00', currency: 'USD' })],
+        },
+      },
+    });
+    const url = location.href;
+    history.replaceState(null, '', `${location.pathname}${location.search}&haipay_order=${orderId}`);
+    try {
+      const el = await fixture<HaiPayCardForm>(
+        html`<haipay-card-form endpoint=${c.endpoint} order-from-url></haipay-card-form>`,
+      );
+      expect(el.orderFromUrl).to.equal(true);
+      await waitUntil(() => el.shadowRoot!.querySelector('[data-status="succeeded"]'), 'succeeded shown');
+      expect(el.orderId).to.equal(orderId);
+      expect(text(el, '[part~="status"]')).to.equal(en['status.succeeded']);
+      expect((await c.requests()).map((r) => `${r.method} ${r.path}`)).to.include(`GET /payments/${orderId}`);
+    } finally {
+      history.replaceState(null, '', url);
+    }
   });
 });

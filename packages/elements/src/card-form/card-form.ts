@@ -2,6 +2,7 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues, type Tem
 import {
   detectCardBrand,
   formatCardNumber,
+  isFollowableUrl,
   validateCardNumber,
   validateCvv,
   validateEmail,
@@ -32,22 +33,18 @@ export const CARD_FIELDS = [
 ] as const;
 export type CardField = (typeof CARD_FIELDS)[number];
 
-/** An input's autofill token, input mode and length; its label is `field.<name>`, its type follows the mode. */
-interface FieldSpec {
-  autocomplete: string;
-  inputmode: 'text' | 'email' | 'tel' | 'numeric';
-  maxlength: number;
-  optional?: boolean;
-}
-
-const FIELDS: Record<CardField, FieldSpec> = {
-  name: { autocomplete: 'cc-name', inputmode: 'text', maxlength: 60 },
-  email: { autocomplete: 'email', inputmode: 'email', maxlength: 254 },
-  phone: { autocomplete: 'tel', inputmode: 'tel', maxlength: 20, optional: true },
-  cardNumber: { autocomplete: 'cc-number', inputmode: 'numeric', maxlength: 23 },
-  expiryMonth: { autocomplete: 'cc-exp-month', inputmode: 'numeric', maxlength: 2 },
-  expiryYear: { autocomplete: 'cc-exp-year', inputmode: 'numeric', maxlength: 4 },
-  cvv: { autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: 4 },
+/**
+ * Each input's autofill token, input mode and maximum length (a phone is optional); its label is
+ * `field.<name>`, its type follows the mode. Tuples, not objects: the keys would be repeated bytes.
+ */
+const FIELDS: Record<CardField, [autocomplete: string, inputmode: string, maxlength: number]> = {
+  name: ['cc-name', 'text', 60],
+  email: ['email', 'email', 254],
+  phone: ['tel', 'tel', 20],
+  cardNumber: ['cc-number', 'numeric', 23],
+  expiryMonth: ['cc-exp-month', 'numeric', 2],
+  expiryYear: ['cc-exp-year', 'numeric', 4],
+  cvv: ['cc-csc', 'numeric', 4],
 };
 
 interface ShownIssue {
@@ -61,16 +58,20 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
 
 /**
  * A card payment form that posts to the merchant's HaiPay companion, runs 3DS by redirect and shows the
- * final result on the return page.
+ * final result on the return page. It follows only an `https:` payment page (or `http:` while the page
+ * itself is served over `http:`); any other address (`javascript:`, `data:`, relative) is refused with
+ * the generic error and a `haipay-error` of type `unsafe_redirect`.
  *
  * @summary Card form: real autofillable inputs, live brand and Luhn checks, 3DS redirect, live result.
  *
+ * @attr {boolean} order-from-url - Return page: show the order in the page URL's `?haipay_order=` (off by default, so a link with someone else's order id shows only the form).
+ *
  * @fires haipay-created - The companion accepted the payment. `detail: { orderId, view }`
- * @fires haipay-redirect - About to open the 3DS page; cancelable (`preventDefault()` stays here). `detail: { orderId, url }`
+ * @fires haipay-redirect - About to open the 3DS page (never for a refused address); cancelable (`preventDefault()` stays here). `detail: { orderId, url }`
  * @fires haipay-succeeded - The payment succeeded (return page or without 3DS). `detail: { orderId, view }`
  * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
  * @fires haipay-expired - The payment expired. `detail: { orderId, view }`
- * @fires haipay-error - Validation, conflict, gateway or network error. `detail: { type, message, code? }`
+ * @fires haipay-error - Validation, conflict, gateway, network error, or a refused payment page address (`unsafe_redirect`). `detail: { type, message, code? }`
  *
  * @csspart base - The wrapper.
  * @csspart form - The `<form>`.
@@ -100,8 +101,8 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     mode: {},
     planRef: { attribute: 'plan-ref' },
     currency: {},
+    orderFromUrl: { type: Boolean, attribute: 'order-from-url' },
     errors: { state: true },
-    formError: { state: true },
     busy: { state: true },
     brand: { state: true },
     redirecting: { state: true },
@@ -118,9 +119,14 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   planRef = '';
   /** Currency whose name/phone rules apply before submit (card payments settle in USD). */
   currency: Currency = 'USD';
+  /**
+   * Return page: show the order named by `?haipay_order=` in the page's URL (what the companion's return
+   * route appends). Off unless the page opts in, so a link to the page with someone else's order id
+   * shows only the empty form.
+   */
+  orderFromUrl = false;
 
   private errors: Partial<Record<CardField, ShownIssue>> = {};
-  private formError = '';
   private busy = false;
   private brand: string | null = null;
   private redirecting = false;
@@ -139,10 +145,8 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // Return page: the companion's return route appends `?haipay_order=<orderId>` (docs/contracts.md).
-    if (!this.orderId && typeof location !== 'undefined') {
-      const fromUrl = new URLSearchParams(location.search).get('haipay_order');
-      if (fromUrl) this.orderId = fromUrl;
-    }
+    // Only when the page opts in: otherwise a link with someone else's order id would show their payment.
+    if (this.orderFromUrl) this.orderId ||= new URLSearchParams(location.search).get('haipay_order') ?? '';
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -181,10 +185,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
 
   private onBlur(field: CardField): void {
     if (!this.touched.has(field)) return;
-    if (field === 'expiryMonth' && this.values.expiryMonth.length === 1) {
-      this.values.expiryMonth = `0${this.values.expiryMonth}`;
-      this.input('expiryMonth').value = this.values.expiryMonth;
-    }
+    if (field === 'expiryMonth') this.input(field).value = this.values.expiryMonth = this.expiryMonth2;
     this.setError(field, this.check(field));
     // An expiry issue may belong to the other part; re-check it once both are filled.
     if (
@@ -229,10 +230,14 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       case 'expiryYear': {
         // Check this part alone when the other is still blank (a stand-in that cannot fail), so each
         // input gets its own `required` and format issues.
-        const nextYear = String(new Date(this.clock()).getUTCFullYear() + 1);
+        const now = new Date(this.clock());
         const month = v.expiryMonth ? this.expiryMonth2 : field === 'expiryYear' ? '12' : '';
-        const year = v.expiryYear ? this.expiryYear4 : field === 'expiryMonth' ? nextYear : '';
-        const issue = validateExpiry(month, year, new Date(this.clock()));
+        const year = v.expiryYear
+          ? this.expiryYear4
+          : field === 'expiryMonth'
+            ? `${now.getUTCFullYear() + 1}`
+            : '';
+        const issue = validateExpiry(month, year, now);
         const part = issue?.params?.['part'] === 'year' ? 'expiryYear' : 'expiryMonth';
         return issue && part === field ? issue : null;
       }
@@ -270,9 +275,9 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       if (issue) errors[f] = { code: issue.code, params: issue.params };
     }
     this.errors = errors;
-    this.formError = '';
+    this.loadError = '';
     if (Object.keys(errors).length) {
-      this.formError = this.localize.term('error.fixFields');
+      this.loadError = this.localize.term('error.fixFields');
       await this.updateComplete;
       this.focusFirstError();
       return;
@@ -299,8 +304,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       res = await postPayment(this.endpoint, body, this.attemptKey, () => this.clock(), path);
     } catch {
       // Network failure: the companion may have the attempt, so keep the key for a retry.
-      this.formError = this.localize.term('error.network');
-      this.emitError('network_error', 'Could not reach the payment service');
+      this.offline();
     } finally {
       // The request is gone; drop the card data from this scope (never kept after the call).
       body['cardNumber'] = body['cvv'] = '';
@@ -322,6 +326,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   }
 
   private async handleResponse(status: number, body: PaymentView | ApiErrorBody | undefined): Promise<void> {
+    let error = (body as ApiErrorBody | undefined)?.error;
     if (status >= 200 && status < 300 && body && !('error' in body)) {
       const sub = body as PaymentView & { subscriptionId?: string };
       const view: PaymentView = { ...sub, orderId: sub.orderId ?? sub.subscriptionId ?? '' };
@@ -329,27 +334,25 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       this.attemptKey = null;
       emit(this, 'haipay-created', { orderId: view.orderId, view });
       const next = view.next;
-      if (next?.type === 'redirect') {
-        const go = emit(
-          this,
-          'haipay-redirect',
-          { orderId: view.orderId, url: next.url },
-          true, // cancelable
-        );
-        if (go) {
+      if (next?.type !== 'redirect') {
+        this.viewChanged(view, null);
+        if (!isFinal(view.status) && this.mode === 'payment') {
+          this.orderId = view.orderId; // follows the status stream (updated())
+        }
+        return;
+      }
+      // Only a web page is followed (`http:` only from an `http:` development page): a `javascript:` or
+      // `data:` address in the answer would run in the shop's own origin. A refused one is an error.
+      if (isFollowableUrl(next.url, location.protocol == 'http:')) {
+        if (emit(this, 'haipay-redirect', { orderId: view.orderId, url: next.url }, true /* cancelable */)) {
           this.redirecting = true;
           this.announcement = this.localize.term('status.redirecting');
           this.navigate(next.url);
         }
         return;
       }
-      this.viewChanged(view, null);
-      if (!isFinal(view.status) && this.mode === 'payment') {
-        this.orderId = view.orderId; // follows the status stream (updated())
-      }
-      return;
+      error = { type: 'unsafe_redirect', message: 'Unsafe payment page URL' };
     }
-    const error = (body as ApiErrorBody | undefined)?.error;
     const type = error?.type ?? 'api_error';
     if (type === 'validation_error' && error?.fields?.length) {
       const errors: Partial<Record<CardField, ShownIssue>> = {};
@@ -361,38 +364,36 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
         else other.push(this.message(shown));
       }
       this.errors = errors;
-      this.formError = other.length ? other.join(' ') : this.localize.term('error.fixFields');
+      this.loadError = other.length ? other.join(' ') : this.localize.term('error.fixFields');
       await this.updateComplete;
       this.focusFirstError();
-    } else if (type === 'idempotency_conflict') {
-      this.formError = this.localize.term('error.conflict');
-      this.attemptKey = null;
     } else {
-      // The companion answered (gateway or server error): a retry is a new attempt.
-      this.formError = this.localize.term('error.generic');
+      // Any other answer (a conflict, a gateway or server error, a refused address): a retry is a new attempt.
+      this.loadError = this.localize.term(
+        type === 'idempotency_conflict' ? 'error.conflict' : 'error.generic',
+      );
       this.attemptKey = null;
     }
     this.emitError(type, error?.message ?? `HTTP ${status}`, error?.code);
   }
 
   private renderField(field: CardField, extra: TemplateResult | typeof nothing = nothing) {
-    const spec = FIELDS[field];
+    const [autocomplete, mode, maxlength] = FIELDS[field];
     const issue = this.errors[field];
-    const describedBy = [issue ? `${field}-error` : '', field === 'cardNumber' && this.brand ? 'brand' : '']
-      .filter(Boolean)
-      .join(' ');
+    const describedBy =
+      `${issue ? `${field}-error` : ''} ${field === 'cardNumber' && this.brand ? 'brand' : ''}`.trim();
     return html`<div class="field">
       <label part="label" for=${field}>${this.localize.term(`field.${field}`)}</label>
       <input
         part="input input-${field}"
         id=${field}
         name=${field}
-        type=${spec.inputmode === 'numeric' ? 'text' : spec.inputmode}
-        inputmode=${spec.inputmode}
-        autocomplete=${spec.autocomplete}
-        maxlength=${spec.maxlength}
+        type=${mode === 'numeric' ? 'text' : mode}
+        inputmode=${mode}
+        autocomplete=${autocomplete}
+        maxlength=${maxlength}
         spellcheck="false"
-        ?required=${!spec.optional}
+        ?required=${field !== 'phone'}
         aria-invalid=${issue ? 'true' : 'false'}
         aria-describedby=${describedBy || nothing}
         .value=${this.values[field]}
@@ -440,7 +441,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
                 ${this.renderField('expiryMonth')} ${this.renderField('expiryYear')}
                 ${this.renderField('cvv')}
               </div>
-              ${this.formError ? html`<p part="status" class="error" id="form-error">${this.formError}</p>` : nothing}
+              ${this.loadError ? html`<p part="status" class="error" id="form-error">${this.loadError}</p>` : nothing}
               <button
                 part="submit-button"
                 class="primary"

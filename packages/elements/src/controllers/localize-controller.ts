@@ -101,13 +101,14 @@ export class LocalizeController implements ReactiveController {
 
   /** `amount` is the companion's decimal string; shown with the currency's own symbol. */
   money(amount: string | number, currency: string): string {
-    const n = typeof amount === 'number' ? amount : Number(amount);
-    if (!Number.isFinite(n)) return `${amount} ${currency}`;
+    const n = Number(amount);
     try {
-      return new Intl.NumberFormat(this.intlTag, { style: 'currency', currency }).format(n);
+      if (Number.isFinite(n))
+        return new Intl.NumberFormat(this.intlTag, { style: 'currency', currency }).format(n);
     } catch {
-      return `${amount} ${currency}`;
+      // an unknown currency code: shown as given
     }
+    return `${amount} ${currency}`;
   }
 
   time(at: number): string {

@@ -49,7 +49,7 @@ export class PaymentStatusController implements ReactiveController {
     this.orderId = orderId;
     this.view = null;
     const gen = ++this.generation;
-    await this.load(gen, this.options.onError ?? (() => {}));
+    await this.load(gen, this.options.onError);
     if (gen === this.generation) this.resume();
   }
 
@@ -63,7 +63,7 @@ export class PaymentStatusController implements ReactiveController {
 
   /** One GET now; returns the view (also delivered through `onView`). A failure keeps the last view. */
   async refresh(): Promise<PaymentView | null> {
-    if (this.orderId) await this.load(this.generation, () => {});
+    if (this.orderId) await this.load(this.generation);
     return this.view;
   }
 
@@ -84,12 +84,12 @@ export class PaymentStatusController implements ReactiveController {
   }
 
   /** One GET; its answer (or failure) counts only if nothing restarted or stopped meanwhile. */
-  private async load(gen: number, onError: (error: unknown) => void): Promise<void> {
+  private async load(gen: number, onError?: (error: unknown) => void): Promise<void> {
     try {
       const { body, skewMs } = await getPayment(this.endpoint, this.orderId, this.now);
       if (gen === this.generation) this.accept(body, skewMs);
     } catch (error) {
-      if (gen === this.generation) onError(error);
+      if (gen === this.generation) onError?.(error);
     }
   }
 

@@ -8,7 +8,7 @@ import {
   type Translation,
 } from '../controllers/localize-controller.js';
 import { PaymentStatusController } from '../controllers/payment-status-controller.js';
-import { isFinal, type PaymentStatus, type PaymentView, type Theme } from '../types.js';
+import { isFinal, type FinalStatus, type PaymentStatus, type PaymentView, type Theme } from '../types.js';
 
 /**
  * Shared attributes and wiring of the elements that show one payment's live status (`<haipay-qr>`,
@@ -61,6 +61,7 @@ export abstract class HaiPayPaymentElement extends LitElement {
   /** The latest payment view from the companion (`null` before the first answer). */
   protected view: PaymentView | null = null;
   protected localStatus: PaymentStatus | null = null;
+  /** The error line shown (localized): the companion could not be reached, or the card form's submit failed. */
   protected loadError = '';
 
   protected readonly localize = new LocalizeController(
@@ -105,8 +106,11 @@ export abstract class HaiPayPaymentElement extends LitElement {
     }
   }
 
-  /** The companion (or the element's own code chunk) could not be reached: say so, once per failure. */
-  private readonly offline = (): void => {
+  /**
+   * The companion (or the element's own code chunk) could not be reached: say so, once per failure.
+   * @internal
+   */
+  protected readonly offline = (): void => {
     this.loadError = this.localize.term('error.network');
     this.emitError('network_error', 'Could not reach the payment service');
   };
@@ -144,12 +148,14 @@ export abstract class HaiPayPaymentElement extends LitElement {
 
   private skewMs = 0;
 
-  protected announceFinal(status: PaymentStatus, view: PaymentView | null): void {
+  protected announceFinal(status: FinalStatus, view: PaymentView | null): void {
     const key = `${view?.orderId ?? ''}:${status}`;
     if (this.announcedFinal === key) return;
     this.announcedFinal = key;
-    const detail = { orderId: view?.orderId ?? this.orderId, view: view ?? this.syntheticView(status) };
-    if (isFinal(status)) emit(this, `haipay-${status}`, detail); // haipay-succeeded / -failed / -expired
+    const orderId = view?.orderId ?? this.orderId;
+    // Without a view from the companion (a payment drawn from attributes), a minimal one.
+    view ??= { orderId, status, method: '', amount: '', currency: '' };
+    emit(this, `haipay-${status}`, { orderId, view }); // haipay-succeeded / -failed / -expired
   }
 
   /** The countdown reached the server's expiry: confirm once with the companion, then show expired. */
@@ -164,9 +170,5 @@ export abstract class HaiPayPaymentElement extends LitElement {
 
   protected emitError(type: string, message: string, code?: string): void {
     emit(this, 'haipay-error', code === undefined ? { type, message } : { type, message, code });
-  }
-
-  private syntheticView(status: PaymentStatus): PaymentView {
-    return { orderId: this.orderId, status, method: '', amount: '', currency: '' };
   }
 }
