@@ -16,7 +16,13 @@ import {
   type Currency,
   type PaymentView,
 } from '../api.js';
-import { validateEmail, validateName, validatePhone, type RuleIssue } from '@haipay-kit/protocol/rules';
+import {
+  isFollowableUrl,
+  validateEmail,
+  validateName,
+  validatePhone,
+  type RuleIssue,
+} from '@haipay-kit/protocol/rules';
 import { app, elementTheme, money, t } from '../app.js';
 import { methodIcon } from '../art.js';
 import type { StringKey } from '../i18n.js';
@@ -224,6 +230,12 @@ async function startPayment(method: MethodKey): Promise<void> {
 
 function afterCreate(method: MethodKey, view: PaymentView): void {
   if (view.next?.type === 'redirect') {
+    // Only a web page is followed (plain http: only while the shop itself is on http:, as in
+    // development): a `javascript:` or `data:` address would run in the shop's own origin. A refused
+    // one lands in startPayment's catch and shows the checkout's error.
+    if (!isFollowableUrl(view.next.url, location.protocol === 'http:')) {
+      throw new Error(t('checkout.unsafePage'));
+    }
     setActive(null);
     location.assign(view.next.url);
     return;
