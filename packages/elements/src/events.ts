@@ -34,6 +34,8 @@ export interface HaiPayEventDetailMap {
   'haipay-succeeded': HaiPayFinalDetail;
   'haipay-failed': HaiPayFinalDetail;
   'haipay-expired': HaiPayFinalDetail;
+  /** Money arrived after the order had closed: the shop reviews it (neither fulfilled nor refunded yet). */
+  'haipay-review': HaiPayFinalDetail;
   'haipay-error': HaiPayErrorDetail;
   /** The shopper asked for a new QR after expiry. Cancelable: with `order-ref` the element starts a new payment unless cancelled. */
   'haipay-new-qr': HaiPayNewQrDetail;
@@ -48,6 +50,7 @@ declare global {
     'haipay-succeeded': CustomEvent<HaiPayFinalDetail>;
     'haipay-failed': CustomEvent<HaiPayFinalDetail>;
     'haipay-expired': CustomEvent<HaiPayFinalDetail>;
+    'haipay-review': CustomEvent<HaiPayFinalDetail>;
     'haipay-error': CustomEvent<HaiPayErrorDetail>;
     'haipay-new-qr': CustomEvent<HaiPayNewQrDetail>;
   }

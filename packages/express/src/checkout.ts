@@ -6,14 +6,19 @@
 import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  collectStatusToKit,
-  compareDecimal,
+  ambiguousSignedKeys,
+  collectNotificationSchema,
+  deductionNotificationSchema,
   orderMayExist,
+  subscriptionNotificationSchema,
+  toPlain,
   validateRequest,
   type EndpointId,
   type FieldIssue,
+  type LosslessObject,
 } from '@haipay-kit/protocol';
 import {
+  isFollowableUrl,
   validateAmount,
   validateCardNumber,
   validateCvv,
@@ -35,11 +40,11 @@ import {
   HaiPaySignatureError,
   HaiPayValidationError,
 } from './errors.js';
+import { decide, holdOrLate } from './decide.js';
 import type { Logger } from './logger.js';
 import { CASHIER_DEFAULT_REGION, wireMethodFor } from './methods.js';
 import type {
-  IdempotencyRecord,
-  IdempotencyReservation,
+  HookEvent,
   NewPaymentRecord,
   PaymentPatch,
   PaymentRecord,
@@ -110,11 +115,21 @@ export interface CheckoutHooks {
   onPaymentFailed?(payment: PaymentEvent): unknown;
   /** The payment expired unpaid (final). */
   onPaymentExpired?(payment: PaymentEvent): unknown;
-  /** A notification or query disagreed with the stored amount/currency: NOT credited; review by hand. */
+  /**
+   * A notification or query disagreed with the stored order (orderNo, amount, currency, or a partial
+   * payment): NOT credited; the order stays open (`processing`, `failureReason` "review: …"). Review by hand.
+   */
   onPaymentMismatch?(payment: PaymentEvent, details: { notified: HaiPayData; reason: string }): unknown;
+  /**
+   * Money arrived for an order the kit had already closed (`expired` or `failed` — e.g. a QR paid
+   * after its window, or a success after a failure). The order is now `review` (final) and was NOT
+   * credited: fulfil it anyway, or refund the buyer. Runs exactly once per order, like the other hooks;
+   * `payment.failureReason` says what happened ("late payment: paid after the order was expired; …").
+   */
+  onLatePayment?(payment: PaymentEvent): unknown;
   /** A subscription became active, failed or was cancelled. */
   onSubscriptionChange?(subscription: PaymentEvent): unknown;
-  /** A subscription deduction was notified (at least once per deduction status; dedupe on `deductNo`). */
+  /** A subscription deduction was notified: once per deduction (`deductNo`) and status. */
   onSubscriptionDeduction?(subscription: PaymentEvent, deduction: HaiPayData): unknown;
 }
 
@@ -143,8 +158,15 @@ export interface CheckoutOptions {
   refreshAfterMs: number;
   /** An `unknown` order that HaiPay says does not exist is failed after this long. */
   unknownGraceMs: number;
-  /** Hook claim lease: a hook that has not completed in this time may be re-run. */
+  /**
+   * Hook claim lease: a running hook renews it every third of this time, so only a hook whose process
+   * died (or stalled for this long) is run again.
+   */
   hookLeaseMs: number;
+  /** How long `/notify` waits for a merchant hook before answering (the hook then finishes in the background). */
+  hookWaitMs: number;
+  /** Production: only `https:` payment pages are followed (`http:` too otherwise, for a local sandbox). */
+  production?: boolean;
   /** `always`: confirm every success notification by query before crediting. Default `on-mismatch`. */
   confirmByQuery: 'always' | 'on-mismatch';
 }
@@ -164,7 +186,7 @@ export class IdempotencyConflictError extends HaiPayError {
 
 /** Result of handling one notification. */
 export interface NotificationResult {
-  /** True when the kit may answer `SUCCESS` (the change is durable, the hook ran). */
+  /** True when the kit may answer `SUCCESS` (the change is durable; the hook completed or is still running). */
   ack: boolean;
   httpStatus: number;
   outcome: string;
@@ -187,6 +209,7 @@ const FINAL_HOOK_STATUSES: readonly RecordStatus[] = [
   'succeeded',
   'failed',
   'expired',
+  'review',
   'active',
   'cancelled',
 ];
@@ -219,8 +242,12 @@ function issue(field: string, code: string, message: string): FieldIssue {
   return { field, code, message } as FieldIssue;
 }
 
-/** Derives `next` from an apply answer: QR payload, bank details, redirect URL, or wait. */
-export function nextFromApply(data: HaiPayData): NextAction {
+/**
+ * Derives `next` from an apply answer: QR payload, bank details, redirect URL, or wait. A `payUrl` is
+ * offered as a redirect only when the browser may follow it (`isFollowableUrl`: `https:`, or `http:`
+ * when `allowHttp`); a `javascript:` or otherwise unsafe address becomes `wait`, never a redirect.
+ */
+export function nextFromApply(data: HaiPayData, allowHttp = false): NextAction {
   const qr = str(data.qrCode);
   if (qr) return { type: 'qr', payload: qr };
   const bankNo = str(data.bankNo);
@@ -233,7 +260,7 @@ export function nextFromApply(data: HaiPayData): NextAction {
     return next;
   }
   const payUrl = str(data.payUrl);
-  if (payUrl) return { type: 'redirect', url: payUrl };
+  if (payUrl && isFollowableUrl(payUrl, allowHttp)) return { type: 'redirect', url: payUrl };
   return { type: 'wait' };
 }
 
@@ -296,6 +323,9 @@ export class HaiPayCheckout {
   /** Emits `change` with the {@link PaymentRecord} after every visible change this process made. */
   readonly events = new EventEmitter();
   readonly #refreshing = new Map<string, Promise<PaymentRecord | null>>();
+  readonly #runningHooks = new Set<Promise<unknown>>();
+  readonly #renewers = new Set<NodeJS.Timeout>();
+  readonly #rejected: RejectedNotification[] = [];
 
   constructor(options: CheckoutOptions) {
     this.options = options;
@@ -407,33 +437,37 @@ export class HaiPayCheckout {
     return out;
   }
 
+  /** `next` for an apply answer; logs a payment page address the browser must not be sent to. */
+  #next(orderId: string, data: HaiPayData): NextAction {
+    const next = nextFromApply(data, !this.options.production);
+    const payUrl = str(data.payUrl);
+    if (payUrl && next.type === 'wait') {
+      this.options.logger.error('haipay payUrl refused: not an address the browser may be sent to', {
+        orderId,
+        scheme: payUrl.split(':', 1)[0]?.slice(0, 20),
+      });
+    }
+    return next;
+  }
+
   #urls(orderId: string): { notifyUrl: string; callBackUrl: string; callBackFailUrl: string } {
     const base = this.options.publicBaseUrl;
     return {
       notifyUrl: `${base}/notify`,
-      callBackUrl: `${base}/return/${orderId}?result=success`,
-      callBackFailUrl: `${base}/return/${orderId}?result=fail`,
+      // No `?result=`: an `=` would make the string to sign ambiguous (docs/protocol.md §2.5).
+      callBackUrl: `${base}/return/${orderId}`,
+      callBackFailUrl: `${base}/return/${orderId}/fail`,
     };
   }
 
-  async #reserve(scope: string, key: string, body: Record<string, unknown>, orderId: string) {
-    const hash = requestHash(scope, body);
-    const res = await this.store.reserveIdempotencyKey({ scope, key, requestHash: hash, orderId });
-    if (res.outcome === 'conflict') {
-      throw new IdempotencyConflictError(
-        'This Idempotency-Key was already used with a different request body.',
-      );
-    }
-    return res;
-  }
-
   async #replay<V>(
-    res: { record: { orderId: string; responseStatus: number | null } },
+    res: { key: { orderId: string; responseStatus: number | null } },
     view: (r: PaymentRecord) => V,
   ): Promise<CreateResult<V>> {
-    const record = await this.store.get(res.record.orderId);
+    const record = await this.store.get(res.key.orderId);
     if (!record) throw new HaiPayError('Idempotency key points at a missing order.');
-    const status = (res.record.responseStatus ?? 202) as CreateResult<V>['httpStatus'];
+    // Still in flight on another request (or instance): 202 with the order, like an unknown outcome.
+    const status = (res.key.responseStatus ?? 202) as CreateResult<V>['httpStatus'];
     const out: CreateResult<V> = { httpStatus: status === 201 ? 200 : status, view: view(record) };
     if (status === 502) {
       const [code, ...rest] = (record.failureReason ?? 'gateway: error').split(': ');
@@ -443,18 +477,36 @@ export class HaiPayCheckout {
   }
 
   /**
-   * Writes a new order. When two retries of one key both resume an orphaned key (see
-   * `#createPayment`, `#createSubscription`), only one insert wins; the other answers as a replay and never calls HaiPay.
+   * Stores the idempotency key and the new order together (`store.createIdempotent`), so a duplicate
+   * racing on any instance always finds the order its key names and is answered with it: a replay, or
+   * `202` while the first request is still waiting for HaiPay. Never an error for a payment that exists.
+   *
+   * A key without its order can only be left by a process that died between the two writes of an older
+   * version of the kit (or a store without an atomic create): it is provably abandoned, since no writer
+   * can still be about to add the order, and the retry takes it over under the reserved id, which
+   * HaiPay never saw. Of two retries taking over at once, one insert wins and the other replays.
    */
-  async #createOrReplay(
-    reservation: IdempotencyReservation,
+  async #createIdempotent<V>(
+    scope: 'payments' | 'subscriptions',
+    idempotencyKey: string,
+    body: Record<string, unknown>,
     record: NewPaymentRecord,
-  ): Promise<PaymentRecord | { httpStatus: 'replay'; reservation: { record: IdempotencyRecord } }> {
+    view: (r: PaymentRecord) => V,
+  ): Promise<{ created: PaymentRecord } | { replay: CreateResult<V> } | { resumeAs: string }> {
+    const key = { scope, key: idempotencyKey, requestHash: requestHash(scope, body) };
+    const res = await this.store.createIdempotent(key, record);
+    if (res.outcome === 'created') return { created: res.record };
+    if (res.outcome === 'conflict') {
+      throw new IdempotencyConflictError(
+        'This Idempotency-Key was already used with a different request body.',
+      );
+    }
+    if (await this.store.get(res.key.orderId)) return { replay: await this.#replay(res, view) };
+    if (res.key.orderId !== record.orderId) return { resumeAs: res.key.orderId };
     try {
-      return await this.store.create(record);
+      return { created: await this.store.create(record) };
     } catch (err) {
-      if (reservation.outcome !== 'reserved' && (await this.store.get(record.orderId)))
-        return { httpStatus: 'replay', reservation };
+      if (await this.store.get(record.orderId)) return { replay: await this.#replay(res, view) };
       throw err;
     }
   }
@@ -552,35 +604,34 @@ export class HaiPayCheckout {
       merchant,
       params,
     );
-    const reservation = await this.#reserve('payments', idempotencyKey, body, orderId);
-    if (reservation.outcome === 'replay') {
-      if (await this.store.get(reservation.record.orderId)) return this.#replay(reservation, toPaymentView);
-      // A key without its order: the process died between reserving the key and writing the order.
-      // The order row is written before the apply, so HaiPay never saw this orderId: resume under it.
-      if (reservation.record.orderId !== orderId)
-        return this.#createPayment(body, resolved, ctx, idempotencyKey, reservation.record.orderId);
-    }
-
-    const created = await this.#createOrReplay(reservation, {
-      orderId,
-      kind: 'payment',
-      merchant,
-      method,
-      amount: order.amount,
-      currency,
-      subject: order.subject,
-      orderRef: typeof body.orderRef === 'string' ? body.orderRef : null,
-      buyerId: order.buyerId,
-      status: 'unknown',
-      orderNo: null,
-      next: null,
-      expiresAt: null,
-      failureReason: null,
-      returnUrl: order.returnUrl ?? this.options.returnUrl,
-      metadata: order.metadata ?? {},
-    });
-    if ('httpStatus' in created) return this.#replay(created.reservation, toPaymentView);
-    this.#emit(created);
+    const created = await this.#createIdempotent(
+      'payments',
+      idempotencyKey,
+      body,
+      {
+        orderId,
+        kind: 'payment',
+        merchant,
+        method,
+        amount: order.amount,
+        currency,
+        subject: order.subject,
+        orderRef: typeof body.orderRef === 'string' ? body.orderRef : null,
+        buyerId: order.buyerId,
+        status: 'unknown',
+        orderNo: null,
+        next: null,
+        expiresAt: null,
+        failureReason: null,
+        returnUrl: order.returnUrl ?? this.options.returnUrl,
+        metadata: order.metadata ?? {},
+      },
+      toPaymentView,
+    );
+    if ('replay' in created) return created.replay;
+    if ('resumeAs' in created)
+      return this.#createPayment(body, resolved, ctx, idempotencyKey, created.resumeAs);
+    this.#emit(created.created);
 
     let httpStatus: CreateResult<PaymentView>['httpStatus'];
     let gatewayError: CreateResult<PaymentView>['gatewayError'];
@@ -589,7 +640,7 @@ export class HaiPayCheckout {
         method === 'cashier'
           ? await this.options.client.cashierApply(params)
           : await this.options.client.collectApply(merchant, params);
-      const patch: PaymentPatch = { orderNo: str(data.orderNo) || null, next: nextFromApply(data) };
+      const patch: PaymentPatch = { orderNo: str(data.orderNo) || null, next: this.#next(orderId, data) };
       if (windowMs) patch.expiresAt = new Date(Date.now() + windowMs).toISOString();
       this.#emit(await this.store.patch(orderId, patch));
       const t = await this.store.transition(orderId, 'pending');
@@ -639,7 +690,9 @@ export class HaiPayCheckout {
   ): void {
     const wire: Record<string, unknown> = { appId: this.options.client.appIdOf(merchant) };
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') wire[k] = v;
-    const issues = validateRequest(endpoint, currency as Parameters<typeof validateRequest>[1], wire);
+    const issues = validateRequest(endpoint, currency as Parameters<typeof validateRequest>[1], wire, {
+      signSafe: true,
+    });
     if (issues.length === 0) return;
     const browser: FieldIssue[] = [];
     const server: string[] = [];
@@ -650,7 +703,7 @@ export class HaiPayCheckout {
     }
     if (server.length > 0) {
       throw new HaiPayConfigError(
-        `The ${endpoint} request HaiPay would refuse (fix resolveOrder/router options): ${server.join('; ')}`,
+        `The ${endpoint} request cannot be sent (fix resolveOrder/router options): ${server.join('; ')}`,
       );
     }
     throw new HaiPayValidationError('Some fields are invalid.', browser);
@@ -718,35 +771,34 @@ export class HaiPayCheckout {
       customerIp: ctx.ip,
     };
     this.#preflight('subscriptionApply', null, merchant, params);
-    const reservation = await this.#reserve('subscriptions', idempotencyKey, body, orderId);
-    if (reservation.outcome === 'replay') {
-      if (await this.store.get(reservation.record.orderId))
-        return this.#replay(reservation, toSubscriptionView);
-      // An orphaned key (the process died before writing the order): resume under the reserved id,
-      // which HaiPay never saw because the order row is written before the apply.
-      if (reservation.record.orderId !== orderId)
-        return this.#createSubscription(body, resolved, ctx, idempotencyKey, reservation.record.orderId);
-    }
-    const created = await this.#createOrReplay(reservation, {
-      orderId,
-      kind: 'subscription',
-      merchant,
-      method: 'card',
-      amount: plan.amount,
-      currency: plan.currency,
-      subject: plan.subject,
-      orderRef: typeof body.planRef === 'string' ? body.planRef : null,
-      buyerId: plan.buyerId,
-      status: 'unknown',
-      orderNo: null,
-      next: null,
-      expiresAt: null,
-      failureReason: null,
-      returnUrl: plan.returnUrl ?? this.options.returnUrl,
-      metadata: plan.metadata ?? {},
-    });
-    if ('httpStatus' in created) return this.#replay(created.reservation, toSubscriptionView);
-    this.#emit(created);
+    const created = await this.#createIdempotent(
+      'subscriptions',
+      idempotencyKey,
+      body,
+      {
+        orderId,
+        kind: 'subscription',
+        merchant,
+        method: 'card',
+        amount: plan.amount,
+        currency: plan.currency,
+        subject: plan.subject,
+        orderRef: typeof body.planRef === 'string' ? body.planRef : null,
+        buyerId: plan.buyerId,
+        status: 'unknown',
+        orderNo: null,
+        next: null,
+        expiresAt: null,
+        failureReason: null,
+        returnUrl: plan.returnUrl ?? this.options.returnUrl,
+        metadata: plan.metadata ?? {},
+      },
+      toSubscriptionView,
+    );
+    if ('replay' in created) return created.replay;
+    if ('resumeAs' in created)
+      return this.#createSubscription(body, resolved, ctx, idempotencyKey, created.resumeAs);
+    this.#emit(created.created);
     let httpStatus: CreateResult<SubscriptionView>['httpStatus'];
     let gatewayError: CreateResult<SubscriptionView>['gatewayError'];
     try {
@@ -754,7 +806,7 @@ export class HaiPayCheckout {
       this.#emit(
         await this.store.patch(orderId, {
           orderNo: str(data.subscriptionNo) || null,
-          next: nextFromApply(data),
+          next: this.#next(orderId, data),
         }),
       );
       const to = subscriptionStatusToKit(data.status);
@@ -803,94 +855,61 @@ export class HaiPayCheckout {
   }
 
   /**
-   * Applies a gateway-reported payment state (from a verified notification or a query). Success is
-   * credited only when amount and currency match the stored order; otherwise the order is held for
-   * review (`onPaymentMismatch`) and never marked paid.
+   * Carries out {@link decide} for a reported payment state (a verified notification or a query).
+   * Success is credited only when `orderNo`, amount and currency match; money for an order the kit
+   * had closed moves it to `review` (`onLatePayment`); a disagreement is held for review
+   * (`onPaymentMismatch`), never credited.
    */
   async #applyPaymentState(
     record: PaymentRecord,
     reported: HaiPayData,
     source: 'notification' | 'query',
+    attempt = 0,
   ): Promise<{ outcome: string; record: PaymentRecord | null }> {
-    let to = collectStatusToKit(reported.status) as RecordStatus;
-    const code = Number(reported.status);
-    const patch: PaymentPatch = {};
-    if (!record.orderNo && str(reported.orderNo)) patch.orderNo = str(reported.orderNo);
-
-    if (code === 2 || code === 4 || code === 5) {
-      const reason = this.#mismatch(record, reported);
-      if (reason) {
-        if (source === 'notification') {
-          // ARCHITECTURE.md "Status truth": a disagreement is confirmed by a query, never believed.
-          const confirmed = await this.#queryGateway(record).catch(() => null);
-          if (confirmed && Number(confirmed.status) === 2 && !this.#mismatch(record, confirmed)) {
-            return this.#applyPaymentState(record, confirmed, 'query');
-          }
+    const opts = {
+      source,
+      now: Date.now(),
+      confirmSuccess: this.options.confirmByQuery === 'always',
+    } as const;
+    let decision = decide(record, reported, opts);
+    if (decision.action === 'confirm') {
+      // ARCHITECTURE.md "Status truth": a notification that disagrees is confirmed by a query, never believed.
+      const confirmed = await this.#queryGateway(record).catch(() => null);
+      decision =
+        confirmed && Number(confirmed.status) === 2
+          ? decide(record, confirmed, { ...opts, source: 'query' })
+          : holdOrLate(record, decision.reason);
+      if (confirmed && Number(confirmed.status) === 2) reported = confirmed;
+    }
+    if (!record.orderNo && str(reported.orderNo) && decision.action !== 'ignore') {
+      this.#emit(await this.store.patch(record.orderId, { orderNo: str(reported.orderNo) }));
+    }
+    switch (decision.action) {
+      case 'ignore':
+        return { outcome: decision.outcome, record };
+      case 'hold':
+        return this.#holdForReview(record, reported, decision.reason);
+      case 'late':
+        return this.#lateMoney(record, reported, decision.reason);
+      case 'move': {
+        const t = await this.store.transition(record.orderId, decision.to, decision.patch);
+        if (t.changed) {
+          this.#emit(t.record);
+          this.options.logger.info('haipay payment status', {
+            orderId: record.orderId,
+            status: decision.to,
+            source,
+          });
+          return { outcome: 'applied', record: t.record };
         }
-        return this.#holdForReview(record, reported, reason);
+        // Another writer moved the order first (e.g. the reconciler expired it while this success was
+        // on its way): decide again on what is stored now, so late money is never dropped as "stale".
+        if (t.record && t.record.status !== record.status && attempt < 2)
+          return this.#applyPaymentState(t.record, reported, source, attempt + 1);
+        return { outcome: 'duplicate', record: t.record };
       }
-      if (code === 4) return this.#holdForReview(record, reported, 'partial collection');
-      to = 'succeeded';
-      if (source === 'notification' && this.options.confirmByQuery === 'always') {
-        const confirmed = await this.#queryGateway(record);
-        if (Number(confirmed.status) !== 2 || this.#mismatch(record, confirmed)) {
-          return this.#holdForReview(record, confirmed, 'query does not confirm the notification');
-        }
-      }
-    } else if (code === 3) {
-      const msg = str(reported.errorMsg);
-      to = /expire/i.test(msg) ? 'expired' : 'failed';
-      patch.failureReason = msg || 'failed';
-    } else if (to === 'pending' || to === 'processing') {
-      // The companion's own verdict (protocol status.ts): unpaid past the payment window → expired.
-      const grace = 5_000;
-      if (
-        code === 0 &&
-        record.expiresAt &&
-        Date.parse(record.expiresAt) + grace < Date.now() &&
-        source === 'query'
-      ) {
-        to = 'expired';
-        patch.failureReason = 'expired';
-      }
-    } else {
-      return { outcome: 'ignored_status', record };
     }
-    if (Object.keys(patch).length > 0 && !isFinalStatus(record.status)) {
-      if (patch.orderNo) this.#emit(await this.store.patch(record.orderId, { orderNo: patch.orderNo }));
-    }
-    const t = await this.store.transition(record.orderId, to, patch);
-    if (t.changed) {
-      this.#emit(t.record);
-      this.options.logger.info('haipay payment status', { orderId: record.orderId, status: to, source });
-    }
-    return {
-      outcome: t.changed
-        ? 'applied'
-        : isFinalStatus(t.record?.status ?? 'unknown') && t.record?.status !== to
-          ? 'stale'
-          : 'duplicate',
-      record: t.record,
-    };
-  }
-
-  #mismatch(record: PaymentRecord, reported: HaiPayData): string | null {
-    const currency = str(reported.currency);
-    if (currency && currency.toUpperCase() !== record.currency) {
-      return `currency ${currency} does not match the order's ${record.currency}`;
-    }
-    const amount =
-      str(reported.actualAmount) && Number(reported.status) === 2 && str(reported.actualAmount) !== '0.00'
-        ? str(reported.actualAmount)
-        : str(reported.amount);
-    if (!amount) return 'no amount reported';
-    try {
-      if (compareDecimal(amount, record.amount) !== 0)
-        return `amount ${amount} does not match the order's ${record.amount}`;
-    } catch {
-      return `amount ${amount} is not a decimal`;
-    }
-    return null;
+    return { outcome: 'ignored_status', record };
   }
 
   async #holdForReview(
@@ -914,6 +933,31 @@ export class HaiPayCheckout {
     return { outcome: 'amount_mismatch', record: r };
   }
 
+  /**
+   * Money arrived for an order the kit had closed (`expired`/`failed`): move it to `review` (final;
+   * never credited automatically) and let `onLatePayment` decide — exactly once, through the hook
+   * claim like every final state, so a crash or a duplicate notification cannot repeat or lose it.
+   */
+  async #lateMoney(
+    record: PaymentRecord,
+    reported: HaiPayData,
+    reason: string,
+  ): Promise<{ outcome: string; record: PaymentRecord | null }> {
+    const amount = str(reported.actualAmount) || str(reported.amount);
+    const failureReason = `late payment: ${reason}${amount ? ` (reported ${amount} ${str(reported.currency) || record.currency})` : ''}`;
+    const t = await this.store.transition(record.orderId, 'review', { failureReason });
+    if (t.changed) {
+      this.#emit(t.record);
+      this.options.logger.error('haipay money arrived for a closed order: needs review', {
+        orderId: record.orderId,
+        previous: record.status,
+        reason,
+      });
+      return { outcome: 'late_payment', record: t.record };
+    }
+    return { outcome: 'duplicate', record: t.record };
+  }
+
   async #queryGateway(record: PaymentRecord): Promise<CollectQueryData> {
     const params = { orderId: record.orderId, orderNo: record.orderNo };
     return record.merchant === this.options.client.config.cashierMerchant
@@ -923,7 +967,8 @@ export class HaiPayCheckout {
 
   /**
    * Queries HaiPay for a non-final order and applies the answer. Concurrent calls for one order share
-   * one query; without `force`, an order checked within `refreshAfterMs` is not queried again.
+   * one query; without `force`, an order checked within `refreshAfterMs` is not queried again. Merchant
+   * hooks the refresh makes due are started but not waited for (see {@link runHooks}).
    */
   async refresh(orderId: string, options: { force?: boolean } = {}): Promise<PaymentRecord | null> {
     const inflight = this.#refreshing.get(orderId);
@@ -937,7 +982,7 @@ export class HaiPayCheckout {
     const record = await this.store.get(orderId);
     if (!record) return null;
     if (isFinalStatus(record.status)) {
-      await this.runHooks(orderId);
+      void this.runHooks(orderId);
       return record;
     }
     const now = Date.now();
@@ -977,32 +1022,82 @@ export class HaiPayCheckout {
         });
       }
     }
-    await this.runHooks(orderId);
+    void this.runHooks(orderId);
     return this.store.get(orderId);
   }
 
   /**
    * Runs the merchant hook for the record's current status if it has not completed yet. The store's
-   * claim makes it run once across processes; a hook that throws is released and retried later.
+   * claim makes it run once across processes; while it runs, its lease is renewed, so a slow hook is
+   * never started a second time; a hook that throws is released and retried later (reconciler, or
+   * HaiPay's next delivery).
+   *
+   * Waits at most `waitMs` for the hook: the shopper's requests wait for none, `/notify` waits up to
+   * `hookWaitMs`. A hook still running then finishes in the background (see {@link close}).
+   *
+   * @returns `done` (completed now or earlier, or no hook due), `failed` (threw), `running` (still
+   *   running after `waitMs`, or claimed by another process)
    */
-  async runHooks(orderId: string): Promise<boolean> {
+  async runHooks(orderId: string, waitMs = 0): Promise<'done' | 'failed' | 'running'> {
     const record = await this.store.get(orderId);
     if (!record || !FINAL_HOOK_STATUSES.includes(record.status) || record.hookStatus === record.status)
-      return true;
+      return 'done';
+    if (!(await this.store.claimHook(orderId, record.status, this.options.hookLeaseMs))) return 'running';
     const hook = this.#hookFor(record);
-    if (!(await this.store.claimHook(orderId, record.status, this.options.hookLeaseMs))) return true;
+    return this.#runClaimed(
+      () => hook?.(record),
+      (now) => this.store.renewHookClaim(orderId, record.status, now),
+      () => this.store.completeHook(orderId, record.status),
+      () => this.store.releaseHook(orderId),
+      { orderId, status: record.status },
+      waitMs,
+    );
+  }
+
+  /**
+   * Runs one claimed hook: renews the claim every third of the lease while it runs, marks it complete
+   * or releases it when it settles, and waits for it at most `waitMs`.
+   */
+  async #runClaimed(
+    call: () => unknown,
+    renew: (now: number) => Promise<void>,
+    complete: () => Promise<void>,
+    release: () => Promise<void>,
+    logFields: Record<string, unknown>,
+    waitMs: number,
+  ): Promise<'done' | 'failed' | 'running'> {
+    const lease = this.options.hookLeaseMs;
+    const renewer = setInterval(() => void renew(Date.now()).catch(() => undefined), Math.max(10, lease / 3));
+    renewer.unref();
+    this.#renewers.add(renewer);
+    const run = (async (): Promise<'done' | 'failed'> => {
+      try {
+        await call();
+        await complete();
+        return 'done';
+      } catch (err) {
+        await release().catch(() => undefined);
+        this.options.logger.error('haipay merchant hook threw; it will be retried', {
+          ...logFields,
+          message: (err as Error)?.message,
+        });
+        return 'failed';
+      } finally {
+        clearInterval(renewer);
+        this.#renewers.delete(renewer);
+      }
+    })();
+    this.#runningHooks.add(run);
+    void run.finally(() => this.#runningHooks.delete(run));
+    if (!Number.isFinite(waitMs)) return run;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'running'>((resolve) => {
+      timer = setTimeout(() => resolve('running'), Math.max(0, waitMs));
+    });
     try {
-      await hook?.(record);
-      await this.store.completeHook(orderId, record.status);
-      return true;
-    } catch (err) {
-      await this.store.releaseHook(orderId);
-      this.options.logger.error('haipay merchant hook threw; it will be retried', {
-        orderId,
-        status: record.status,
-        message: (err as Error)?.message,
-      });
-      return false;
+      return await Promise.race([run, waited]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -1012,45 +1107,132 @@ export class HaiPayCheckout {
     if (record.status === 'succeeded') return h.onPaymentSucceeded?.bind(h);
     if (record.status === 'failed') return h.onPaymentFailed?.bind(h);
     if (record.status === 'expired') return h.onPaymentExpired?.bind(h);
+    if (record.status === 'review') return h.onLatePayment?.bind(h);
     return undefined;
   }
 
-  /** Hooks whose state changed but whose hook did not complete (crash, throw): run them now. */
+  /** Runs the hook of one stored hook event (a subscription deduction) if it is not done yet. */
+  async #runHookEvent(event: HookEvent, waitMs: number): Promise<'done' | 'failed' | 'running'> {
+    const { orderId, key } = event;
+    if (!(await this.store.claimHookEvent(orderId, key, this.options.hookLeaseMs))) return 'running';
+    const record = await this.store.get(orderId);
+    const hooks = this.options.hooks;
+    return this.#runClaimed(
+      () =>
+        record && event.kind === 'subscription_deduction'
+          ? hooks.onSubscriptionDeduction?.(record, event.payload as HaiPayData)
+          : undefined,
+      (now) => this.store.renewHookEventClaim(orderId, key, now),
+      () => this.store.completeHookEvent(orderId, key),
+      () => this.store.releaseHookEvent(orderId, key),
+      { orderId, event: key },
+      waitMs,
+    );
+  }
+
+  /** Hooks whose state changed (or event arrived) but whose hook did not complete (crash, throw): run them now. */
   async runPendingHooks(limit = 100): Promise<void> {
+    const wait = this.options.hookWaitMs;
     for (const r of await this.store.listHookPending(FINAL_HOOK_STATUSES, limit))
-      await this.runHooks(r.orderId);
+      await this.runHooks(r.orderId, wait);
+    for (const e of await this.store.listPendingHookEvents(limit)) await this.#runHookEvent(e, wait);
   }
 
   /**
-   * Handles one notification body (raw text). Verifies it, cross-checks it with the stored order,
-   * applies it forward-only, runs the hook, logs it; `ack` is true only when all of that is durable.
+   * Waits up to `timeoutMs` for merchant hooks still running in the background (the router's
+   * `close()` does), then stops renewing the claims of any that still run: once their lease ends,
+   * another instance (or this one after a restart) may run them again.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#runningHooks.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#runningHooks]),
+        new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const r of this.#renewers) clearInterval(r);
+    this.#renewers.clear();
+  }
+
+  /**
+   * The last few notification bodies that were refused before being believed (bad signature,
+   * ambiguous values, not JSON): kept in memory only, truncated, for diagnosing a misconfigured key or
+   * secret. They are never written to the store, so a flood of forged posts costs no disk.
+   */
+  get rejectedNotifications(): readonly RejectedNotification[] {
+    return [...this.#rejected];
+  }
+
+  #reject(rawBody: string, reason: string, orderId: string | null, message: string): NotificationResult {
+    this.#rejected.push({
+      receivedAt: new Date().toISOString(),
+      reason,
+      orderId,
+      sample: rawBody.slice(0, REJECTED_SAMPLE_CHARS),
+    });
+    if (this.#rejected.length > REJECTED_SAMPLES) this.#rejected.shift();
+    this.options.logger.warn('haipay notification rejected', { orderId, reason, message });
+    return { ack: false, httpStatus: 400, outcome: reason, orderId };
+  }
+
+  /**
+   * Handles one notification body (raw text): verifies it, refuses an ambiguous one, checks its shape
+   * against the protocol's schema, cross-checks it with the stored order, applies it forward-only, runs
+   * the hook, and logs it. Only verified, well-formed notifications are written to the store.
+   *
+   * `ack` (answer `SUCCESS`) is true once the notification's effect is durably stored and its hook has
+   * completed, or is still running after `hookWaitMs` (it then finishes in the background; if it throws
+   * or the process dies, the reconciler runs it again). A hook that throws within the wait answers
+   * `FAIL`, so HaiPay's retry runs it again too. docs/protocol.md §2.6.
    */
   async handleNotification(rawBody: string): Promise<NotificationResult> {
     const receivedAt = new Date().toISOString();
-    const log = async (orderId: string | null, verified: boolean, outcome: string) => {
-      await this.store.appendNotification({
-        orderId,
-        receivedAt,
-        verified,
-        outcome,
-        body: rawBody.slice(0, 8192),
-      });
-    };
+    const named = /"(?:subscriptionOrderId|orderId)"\s*:\s*"([^"]{1,64})"/.exec(rawBody)?.[1] ?? null;
     let verified;
     try {
       verified = this.options.client.verifyNotification(rawBody);
     } catch (err) {
-      const orderId = /"(?:subscriptionOrderId|orderId)"\s*:\s*"([^"]{1,64})"/.exec(rawBody)?.[1] ?? null;
-      this.options.logger.warn('haipay notification rejected', { orderId, message: (err as Error).message });
-      await log(orderId, false, 'rejected_signature');
-      return { ack: false, httpStatus: 400, outcome: 'rejected_signature', orderId };
+      return this.#reject(rawBody, 'rejected_signature', named, (err as Error).message);
     }
-    const { data, merchant } = verified;
+    const { merchant, raw } = verified;
+    // docs/protocol.md §2.5: a value with `&` or `=` could be a re-cut of another signed message.
+    const ambiguous = ambiguousSignedKeys(raw);
+    if (ambiguous.length > 0) {
+      // Not believed; a genuine change still arrives through a query of the named order.
+      if (named) void this.refresh(named).catch(() => undefined);
+      return this.#reject(rawBody, 'rejected_ambiguous', named, `ambiguous fields: ${ambiguous.join(', ')}`);
+    }
+    const parsed = notificationSchemaFor(raw).safeParse(raw);
+    const log = async (orderId: string | null, outcome: string) => {
+      await this.store.appendNotification({
+        orderId,
+        receivedAt,
+        verified: true,
+        outcome,
+        body: rawBody.slice(0, 8192),
+      });
+    };
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`)
+        .join('; ');
+      this.options.logger.error('haipay notification does not have the documented shape', {
+        orderId: named,
+        detail,
+      });
+      await log(named, 'rejected_schema');
+      return { ack: false, httpStatus: 400, outcome: 'rejected_schema', orderId: named };
+    }
+    const data = toPlain(parsed.data as LosslessObject) as HaiPayData;
     const type = str(data.type);
     const orderId = str(type.startsWith('SUBSCRIPTION') ? data.subscriptionOrderId : data.orderId) || null;
     const record = orderId ? await this.store.get(orderId) : null;
-    if (!record || record.merchant !== merchant) {
-      // An order we do not know (or from another appId): confirm by query and log; never credit it.
+    if (!record || record.merchant !== merchant || (type !== '') !== (record.kind === 'subscription')) {
+      // An order we do not know (or from another appId, or of the other kind): confirm by query and log; never credit it.
       let confirmed = 'not_queried';
       if (orderId && !type) {
         const client = this.options.client;
@@ -1064,26 +1246,76 @@ export class HaiPayCheckout {
           .catch((e: unknown) => (e instanceof HaiPayApiError ? `gateway_${e.code}` : 'query_failed'));
       }
       this.options.logger.warn('haipay notification for an unknown order', { orderId, merchant, confirmed });
-      await log(orderId, true, `unknown_order (${confirmed})`);
+      await log(orderId, `unknown_order (${confirmed})`);
       return { ack: false, httpStatus: 404, outcome: 'unknown_order', orderId };
     }
     let outcome: string;
+    let hooked: 'done' | 'failed' | 'running' = 'done';
+    const wait = this.options.hookWaitMs;
     if (type === 'SUBSCRIPTIONS_DEDUCT') {
-      await this.options.hooks.onSubscriptionDeduction?.(record, data);
-      outcome = 'deduction';
+      if (record.orderNo && str(data.subscriptionNo) !== record.orderNo) {
+        outcome = 'identity_mismatch';
+      } else {
+        // Stored first, then hooked: exactly once per deduction and status, across retries and instances.
+        const event = {
+          orderId: record.orderId,
+          key: `deduction:${str(data.deductNo)}:${str(data.status)}`,
+          kind: 'subscription_deduction',
+          payload: data,
+        };
+        const added = await this.store.addHookEvent(event);
+        outcome = added ? 'deduction' : 'duplicate';
+        hooked = await this.#runHookEvent({ ...event, createdAt: receivedAt, done: false }, wait);
+      }
     } else if (type === 'SUBSCRIPTION') {
-      const to = subscriptionStatusToKit(data.status);
-      const t =
-        to === 'unknown' ? { changed: false, record } : await this.store.transition(record.orderId, to);
-      if (t.changed) this.#emit(t.record);
-      outcome = t.changed ? 'applied' : 'duplicate';
+      if (record.orderNo && str(data.subscriptionNo) !== record.orderNo) {
+        outcome = 'identity_mismatch';
+      } else {
+        const to = subscriptionStatusToKit(data.status);
+        const t =
+          to === 'unknown'
+            ? { changed: false, record }
+            : await this.store.transition(
+                record.orderId,
+                to,
+                record.orderNo ? {} : { orderNo: str(data.subscriptionNo) },
+              );
+        if (t.changed) this.#emit(t.record);
+        outcome = t.changed ? 'applied' : 'duplicate';
+      }
     } else {
       outcome = (await this.#applyPaymentState(record, data, 'notification')).outcome;
     }
-    const hooked = await this.runHooks(record.orderId);
-    await log(record.orderId, true, hooked ? outcome : `${outcome} (hook failed)`);
-    return hooked
-      ? { ack: true, httpStatus: 200, outcome, orderId: record.orderId }
-      : { ack: false, httpStatus: 500, outcome: 'hook_failed', orderId: record.orderId };
+    if (hooked !== 'failed') {
+      const state = await this.runHooks(record.orderId, wait);
+      if (state === 'failed') hooked = 'failed';
+    }
+    await log(record.orderId, hooked === 'failed' ? `${outcome} (hook failed)` : outcome);
+    return hooked === 'failed'
+      ? { ack: false, httpStatus: 500, outcome: 'hook_failed', orderId: record.orderId }
+      : { ack: true, httpStatus: 200, outcome, orderId: record.orderId };
   }
+}
+
+/** How many refused notification bodies {@link HaiPayCheckout.rejectedNotifications} keeps. */
+const REJECTED_SAMPLES = 20;
+/** How many characters of each refused body it keeps. */
+const REJECTED_SAMPLE_CHARS = 512;
+
+/** A notification refused before it was believed (kept in memory only). */
+export interface RejectedNotification {
+  receivedAt: string;
+  /** `rejected_signature` or `rejected_ambiguous`. */
+  reason: string;
+  /** The `orderId` the body named, if any (not verified). */
+  orderId: string | null;
+  /** The first 512 characters of the body. */
+  sample: string;
+}
+
+/** The protocol schema a notification is checked against, chosen by its `type` (reference §7). */
+function notificationSchemaFor(raw: LosslessObject) {
+  if (raw.type === 'SUBSCRIPTION') return subscriptionNotificationSchema;
+  if (raw.type === 'SUBSCRIPTIONS_DEDUCT') return deductionNotificationSchema;
+  return collectNotificationSchema;
 }

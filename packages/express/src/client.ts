@@ -8,10 +8,14 @@
  * {@link HaiPayOutcomeUnknownError}, and the order is settled by query.
  */
 import {
+  ENDPOINTS,
   parseJsonLossless,
+  signSafetyIssues,
   toPlain,
   LosslessNumber,
+  type EndpointId,
   type LosslessObject,
+  type LosslessValue,
   type PlainValue,
 } from '@haipay-kit/protocol';
 import {
@@ -27,8 +31,10 @@ import {
   HaiPayConnectionError,
   HaiPayError,
   HaiPayOutcomeUnknownError,
+  HaiPayProtocolError,
   HaiPaySignatureError,
   HaiPayTimeoutError,
+  HaiPayValidationError,
 } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createFetchTransport, type HttpTransport } from './transport.js';
@@ -76,6 +82,11 @@ export interface HaiPayClientOptions {
   transport?: HttpTransport;
   /** Logger (redacting). Default: silent. */
   logger?: Logger;
+  /**
+   * Production mode: a plain `http:` `baseUrl` is refused (keys, card data and HaiPay's answers must
+   * travel over TLS). Default `NODE_ENV === 'production'`.
+   */
+  production?: boolean;
 }
 
 /** Resolved client configuration. */
@@ -212,6 +223,13 @@ export class HaiPayClient {
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
       throw new HaiPayConfigError(`baseUrl: must be http(s), got ${parsed.protocol}`);
     }
+    const production = options.production ?? process.env.NODE_ENV === 'production';
+    if (production && parsed.protocol !== 'https:') {
+      throw new HaiPayConfigError(
+        `baseUrl: "${baseUrl}" is plain http, refused in production (card data and keys must travel over TLS). ` +
+          `Use ${HAIPAY_PRODUCTION_URL} (or the https URL HaiPay gave you); a local sandbox belongs in development only.`,
+      );
+    }
     if (
       !options.merchants ||
       typeof options.merchants !== 'object' ||
@@ -339,6 +357,15 @@ export class HaiPayClient {
     const body: Record<string, unknown> = { appId: merchant.appId };
     // docs/protocol.md §2.2: HaiPay's Java drops "" and null when signing; never send them.
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') body[k] = v;
+    // docs/protocol.md §2.5: a value with `&`, `=` or a control character makes the string to sign
+    // ambiguous (it could be re-cut into other fields). Never sign one.
+    const unsafe = signSafetyIssues(body);
+    if (unsafe.length > 0) {
+      throw new HaiPayValidationError(
+        `Refusing to sign a ${endpoint.id} request: ${unsafe.map((i) => i.field).join(', ')} would make HaiPay's string to sign ambiguous.`,
+        unsafe,
+      );
+    }
     const signed = merchant.signer.signParams(body);
     const text = JSON.stringify(signed);
     const url = `${this.config.baseUrl}${path}`;
@@ -346,7 +373,7 @@ export class HaiPayClient {
     const orderId = endpoint.orderIdField ? String(body[endpoint.orderIdField] ?? '') : '';
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.#once(url, text, merchant)) as T;
+        return (await this.#once(url, text, merchant, endpoint.id)) as T;
       } catch (err) {
         const transient =
           err instanceof HaiPayTimeoutError ||
@@ -362,7 +389,10 @@ export class HaiPayClient {
         });
         if (endpoint.kind === 'apply') {
           // docs/protocol.md §1: 1003/1004/timeouts mean "may exist" — never re-send; settle by query.
-          if (transient) throw new HaiPayOutcomeUnknownError(orderId, err);
+          // A verified answer in a shape HaiPay does not document is not believed either; the order
+          // may exist, so it is settled by query too.
+          if (transient || err instanceof HaiPayProtocolError)
+            throw new HaiPayOutcomeUnknownError(orderId, err);
           throw err;
         }
         if (!transient || attempt >= attempts) throw err;
@@ -372,7 +402,7 @@ export class HaiPayClient {
     }
   }
 
-  async #once(url: string, body: string, merchant: LoadedMerchant): Promise<HaiPayData> {
+  async #once(url: string, body: string, merchant: LoadedMerchant, id: string): Promise<HaiPayData> {
     const res = await this.#transport.request({
       url,
       method: 'POST',
@@ -411,14 +441,14 @@ export class HaiPayClient {
           'until it verifies, nothing in the answer is believed.',
       );
     }
-    const plain = toPlain(data as LosslessObject) as HaiPayData;
+    const plain = parseResponseData(id, data as LosslessObject);
     delete plain.sign;
     return plain;
   }
 
   /** `POST /{currency}/collect/apply` — create a collection order. Never retried; see {@link HaiPayOutcomeUnknownError}. */
   collectApply(currency: string, params: Record<string, unknown>): Promise<CollectApplyData> {
-    return this.call<CollectApplyData>(HAIPAY_ENDPOINTS.collectApply, currency, params).then(normalizeIds);
+    return this.call<CollectApplyData>(HAIPAY_ENDPOINTS.collectApply, currency, params);
   }
 
   /** `POST /{currency}/collect/query` — a collection order's status. Retried with backoff. */
@@ -426,25 +456,17 @@ export class HaiPayClient {
     currency: string,
     params: { orderId: string; orderNo?: string | null },
   ): Promise<CollectQueryData> {
-    return this.call<CollectQueryData>(HAIPAY_ENDPOINTS.collectQuery, currency, params).then(normalizeQuery);
+    return this.call<CollectQueryData>(HAIPAY_ENDPOINTS.collectQuery, currency, params);
   }
 
   /** `POST /global/cashier/collect/apply` — a global cashier order (the `CASHIER` appId). */
   cashierApply(params: Record<string, unknown>): Promise<CollectApplyData> {
-    return this.call<CollectApplyData>(
-      HAIPAY_ENDPOINTS.cashierApply,
-      this.config.cashierMerchant,
-      params,
-    ).then(normalizeIds);
+    return this.call<CollectApplyData>(HAIPAY_ENDPOINTS.cashierApply, this.config.cashierMerchant, params);
   }
 
   /** `POST /global/cashier/collect/query` — needs `orderId` and `orderNo`. */
   cashierQuery(params: { orderId: string; orderNo?: string | null }): Promise<CollectQueryData> {
-    return this.call<CollectQueryData>(
-      HAIPAY_ENDPOINTS.cashierQuery,
-      this.config.cashierMerchant,
-      params,
-    ).then(normalizeQuery);
+    return this.call<CollectQueryData>(HAIPAY_ENDPOINTS.cashierQuery, this.config.cashierMerchant, params);
   }
 
   /** `POST /usd/refund/apply` — full refund of a card order (`orderId` is a NEW refund id, `orderNo` the original). */
@@ -500,16 +522,29 @@ export class HaiPayClient {
   }
 }
 
-function normalizeIds<T extends HaiPayData>(data: T): T {
-  if (data.orderNo !== undefined && data.orderNo !== null)
-    (data as HaiPayData).orderNo = String(data.orderNo);
-  return data;
-}
-
-function normalizeQuery(data: CollectQueryData): CollectQueryData {
-  normalizeIds(data);
-  (data as HaiPayData).status = Number(data.status);
-  return data;
+/**
+ * A verified answer's `data` through the endpoint's schema (docs/protocol.md "Schemas on live
+ * traffic"): documented fields are checked and normalized (ids and amounts as their exact text, status
+ * codes as numbers); fields HaiPay added that the kit does not know are kept as plain values — they were
+ * verified with the rest — but nothing in the kit reads them. A shape HaiPay does not document raises
+ * {@link HaiPayProtocolError}.
+ */
+function parseResponseData(id: string, data: LosslessObject): HaiPayData {
+  const schema = (ENDPOINTS as Record<string, { response: { safeParse(v: unknown): unknown } } | undefined>)[
+    id as EndpointId
+  ]?.response;
+  if (!schema) return toPlain(data) as HaiPayData;
+  const result = schema.safeParse(data) as
+    | { success: true; data: Record<string, LosslessValue> }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  if (!result.success) {
+    const detail = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.map(String).join('.') || '(data)'}: ${i.message}`)
+      .join('; ');
+    throw new HaiPayProtocolError(`HaiPay's ${id} answer does not have the documented shape (${detail}).`);
+  }
+  return toPlain(result.data as LosslessObject) as HaiPayData;
 }
 
 /** True when `err` means "the order may exist at HaiPay" (settle by query, never re-create). */

@@ -34,6 +34,15 @@ export class HaiPaySignatureError extends HaiPayError {
   override name = 'HaiPaySignatureError';
 }
 
+/**
+ * Raised when a verified answer or notification does not have the shape HaiPay documents (a missing
+ * `orderNo`, a status that is not a number): the kit does not act on it. On an apply it is wrapped in
+ * {@link HaiPayOutcomeUnknownError}, since the order may exist.
+ */
+export class HaiPayProtocolError extends HaiPayError {
+  override name = 'HaiPayProtocolError';
+}
+
 /** Raised when the gateway could not be reached or dropped the connection (no answer was read). */
 export class HaiPayConnectionError extends HaiPayError {
   override name = 'HaiPayConnectionError';
@@ -78,4 +87,14 @@ export class HaiPayOutcomeUnknownError extends HaiPayError {
 /** Raised when the kit is configured wrongly; the message names the option and the fix. */
 export class HaiPayConfigError extends HaiPayError {
   override name = 'HaiPayConfigError';
+}
+
+/**
+ * Throw it from `resolveOrder` or `resolvePlan` to refuse a checkout with a message the shopper may
+ * read (`400 order_rejected`, e.g. "This item is sold out."). Any other error thrown there is treated
+ * as a server fault: logged, and answered `500` with a generic message, so a database error or a stack
+ * detail never reaches the browser.
+ */
+export class HaiPayOrderRejectedError extends HaiPayError {
+  override name = 'HaiPayOrderRejectedError';
 }

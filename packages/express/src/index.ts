@@ -29,11 +29,13 @@ export {
   HaiPayError,
   HaiPayApiError,
   HaiPaySignatureError,
+  HaiPayProtocolError,
   HaiPayConnectionError,
   HaiPayTimeoutError,
   HaiPayValidationError,
   HaiPayOutcomeUnknownError,
   HaiPayConfigError,
+  HaiPayOrderRejectedError,
 } from './errors.js';
 export {
   createFetchTransport,
@@ -91,6 +93,9 @@ export type {
   TransitionResult,
   IdempotencyRecord,
   IdempotencyReservation,
+  IdempotencyKeyInput,
+  IdempotentCreate,
+  HookEvent,
   NotificationLogEntry,
   RecordKind,
 } from './store/types.js';

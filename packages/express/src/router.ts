@@ -2,7 +2,14 @@
  * `createHaiPayRouter(options)` — the Express router a merchant mounts (e.g. at `/haipay`): the browser
  * checkout API of docs/contracts.md, the return route, and `POST /notify` for HaiPay's notifications.
  */
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
+import { isSignSafe } from '@haipay-kit/protocol/rules';
 import {
   HaiPayCheckout,
   IdempotencyConflictError,
@@ -15,9 +22,18 @@ import {
   type ResolvedPlan,
 } from './checkout.js';
 import type { HaiPayClient } from './client.js';
-import { HaiPayApiError, HaiPayConfigError, HaiPayError, HaiPayValidationError } from './errors.js';
+import {
+  HaiPayApiError,
+  HaiPayConfigError,
+  HaiPayError,
+  HaiPayOrderRejectedError,
+  HaiPayValidationError,
+} from './errors.js';
+import { clientKey, createLimiter, normalizeIp, type RateLimitOption } from './limits.js';
 import { createConsoleLogger, redactingLogger, type Logger } from './logger.js';
 import { createReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
+import { MAX_BODY_DEPTH, nestedDeeperThan, parserErrorAnswer, requestContext } from './request-guard.js';
+import { resolveStreamLimits, StatusStreams, type StreamLimits } from './streams.js';
 import { SqlitePaymentStore } from './store/sqlite.js';
 import type { PaymentRecord, PaymentStore } from './store/types.js';
 import { isFinalStatus, type PaymentMethod } from './types.js';
@@ -36,8 +52,9 @@ export interface HaiPayRouterOptions {
   store?: PaymentStore;
   /**
    * Your server-side answer for a checkout: amount, currency, subject, buyer id (and optionally return
-   * URL, metadata). The browser never sets money. Throw to refuse (answered 400 `order_rejected`).
-   * `body` is the browser's JSON without card fields.
+   * URL, metadata). The browser never sets money. Throw {@link HaiPayOrderRejectedError} to refuse with
+   * a message for the shopper (`400 order_rejected`); any other error is a server fault (logged,
+   * answered `500` without its message). `body` is the browser's JSON without card fields.
    */
   resolveOrder(req: Request, body: Record<string, unknown>): ResolvedOrder | Promise<ResolvedOrder>;
   /** Public URL of the router's mount point, e.g. `https://shop.example/haipay` (builds `notifyUrl` and return URLs). */
@@ -59,12 +76,41 @@ export interface HaiPayRouterOptions {
   };
   /** Payment window per method, ms. Default `{ promptpay: DEFAULT_PROMPTPAY_WINDOW_MS }`. */
   expiresAfterMs?: Partial<Record<PaymentMethod, number>>;
-  /** Production mode: the card routes refuse plain HTTP. Default `NODE_ENV === 'production'`. */
+  /**
+   * Production mode: the card routes refuse plain HTTP, `publicBaseUrl` must be https, and only https
+   * payment pages are followed. Default `NODE_ENV === 'production'`.
+   */
   production?: boolean;
   /** Body size limit of browser routes. Default `16kb`. */
   bodyLimit?: string | number;
-  /** Rate limit of create routes per client IP. Default `{ windowMs: 60000, max: 30 }`; `false` disables. */
-  rateLimit?: { windowMs: number; max: number } | false;
+  /**
+   * Rate limit of the create routes per client (IPv6 by /64). Default `{ windowMs: 60000, max: 30 }`.
+   * Add `store` (any express-rate-limit store, e.g. Redis) to count across instances, pass your own
+   * middleware instead, or `false` to disable.
+   */
+  rateLimit?: RateLimitOption;
+  /** `POST /notify` protection. */
+  notify?: {
+    /**
+     * Only these client IPs may post notifications, e.g. HaiPay's `['110.239.95.6', '190.92.219.18']`
+     * (docs/protocol.md §1). Matched against `req.ip`, so behind a proxy set `trust proxy` to it.
+     * Default: any address (every notification is verified anyway).
+     */
+    allowIps?: readonly string[];
+    /**
+     * Rate limit of REFUSED notifications per client (unverifiable, malformed): a flood of forgeries is
+     * cut off while HaiPay's genuine deliveries never count. Default `{ windowMs: 60000, max: 60 }`.
+     */
+    rateLimit?: RateLimitOption;
+  };
+  /** Limits of the status streams: per client, per order, in total, and their lifetime. */
+  streams?: StreamLimits;
+  /**
+   * How long `/notify` waits for a merchant hook before answering `SUCCESS` (the hook then finishes in
+   * the background; if it fails, the reconciler runs it again). Default 5000. The shopper's own
+   * requests never wait for a hook.
+   */
+  hookWaitMs?: number;
   /** A non-final order is re-queried on read when its last check is older than this. Default 10000. */
   refreshAfterMs?: number;
   /** Reconciler settings; `false` disables it (then call `router.reconciler.runOnce()` yourself). */
@@ -81,8 +127,9 @@ export interface HaiPayRouterOptions {
   /** An `unknown` order HaiPay says does not exist is failed after this long. Default 120000. */
   unknownGraceMs?: number;
   /**
-   * How long a merchant hook's claim lasts. A hook cut off by a crash is run again by another process
-   * (or after a restart) once its claim expires, so keep it longer than your slowest hook. Default 60000.
+   * How long a merchant hook's claim lasts without renewal. A running hook renews it every third of
+   * this time, so a slow hook is never run twice; a hook cut off by a crash is run again by another
+   * process (or after a restart) once its claim expires. Default 60000.
    */
   hookLeaseMs?: number;
 }
@@ -93,7 +140,10 @@ export type HaiPayRouter = Router & {
   readonly checkout: HaiPayCheckout;
   /** The reconciler (started unless `reconcile: false`). */
   readonly reconciler: Reconciler;
-  /** Stops the reconciler and open SSE streams, and closes the store if the router created it. */
+  /**
+   * Stops the reconciler and the status streams, waits up to `hookWaitMs` for merchant hooks still
+   * running, and closes the store if the router created it.
+   */
   close(): Promise<void>;
 };
 
@@ -116,11 +166,6 @@ function errorBody(type: string, message: string, extra: Record<string, unknown>
 
 function assertOption(cond: unknown, message: string): asserts cond {
   if (!cond) throw new HaiPayConfigError(`createHaiPayRouter: ${message}`);
-}
-
-function normalizeIp(ip: string | undefined): string {
-  if (!ip) return '0.0.0.0';
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
 /**
@@ -155,6 +200,10 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   }
   assertOption(!base.search && !base.hash, '`publicBaseUrl` must not have a query or fragment.');
   const publicBaseUrl = base.href.replace(/\/+$/, '');
+  assertOption(
+    isSignSafe(publicBaseUrl),
+    '`publicBaseUrl` must not contain "&" or "=" (it is part of the signed notifyUrl and return URLs).',
+  );
   try {
     new URL(options.returnUrl);
   } catch {
@@ -191,12 +240,21 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       '`publicBaseUrl` must be https in production (HaiPay posts notifications there).',
     );
   }
-  const rate = options.rateLimit === undefined ? { windowMs: 60_000, max: 30 } : options.rateLimit;
-  if (rate !== false) {
-    assertOption(
-      rate.windowMs > 0 && rate.max > 0,
-      '`rateLimit` needs positive `windowMs` and `max` (or false).',
-    );
+  const allowIps = options.notify?.allowIps;
+  assertOption(
+    allowIps === undefined || (Array.isArray(allowIps) && allowIps.every((ip) => typeof ip === 'string')),
+    '`notify.allowIps` must be a list of IP addresses, e.g. ["110.239.95.6", "190.92.219.18"].',
+  );
+  const hookWaitMs = options.hookWaitMs ?? 5_000;
+  assertOption(
+    Number.isFinite(hookWaitMs) && hookWaitMs >= 0,
+    '`hookWaitMs` must be a number of milliseconds ≥ 0.',
+  );
+  let streamLimits: ReturnType<typeof resolveStreamLimits>;
+  try {
+    streamLimits = resolveStreamLimits(options.streams);
+  } catch (err) {
+    throw new HaiPayConfigError(`createHaiPayRouter: ${(err as Error).message}`);
   }
   if (options.subscriptions) {
     assertOption(
@@ -219,24 +277,65 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     refreshAfterMs: options.refreshAfterMs ?? 10_000,
     unknownGraceMs: options.unknownGraceMs ?? 120_000,
     hookLeaseMs: options.hookLeaseMs ?? 60_000,
+    hookWaitMs,
     confirmByQuery: options.confirmByQuery ?? 'on-mismatch',
+    production,
   });
+  const createLimited = createLimiter(
+    options.rateLimit,
+    { windowMs: 60_000, max: 30, name: 'rateLimit' },
+    (res, retryAfter) => {
+      res.set('Retry-After', String(retryAfter));
+      res.status(429).json(errorBody('rate_limited', 'Too many payment attempts; try again shortly.'));
+    },
+    logger,
+  );
+  const notifyLimited = createLimiter(
+    options.notify?.rateLimit,
+    { windowMs: 60_000, max: 60, name: 'notify.rateLimit', failuresOnly: true },
+    (res, retryAfter) => {
+      res.set('Retry-After', String(retryAfter));
+      res.status(429).type('text/plain').send('FAIL: too many refused notifications');
+    },
+    logger,
+  );
   const reconciler = createReconciler(checkout, options.reconcile || {});
   if (options.reconcile !== false) reconciler.start();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const ssePollMs = options.ssePollMs ?? (typeof store.subscribe === 'function' ? 30_000 : 2_000);
   const bodyLimit = options.bodyLimit ?? '16kb';
-  const openStreams = new Set<() => void>();
 
   const router = express.Router();
 
   // ---------- POST /notify: HaiPay → us. Own raw-body parsing, no Origin check (server to server). ----------
+  const allowed = allowIps ? new Set(allowIps.map(normalizeIp)) : null;
+  const notifyIpGuard: RequestHandler = (req, res, next) => {
+    if (allowed && !allowed.has(normalizeIp(req.ip))) {
+      logger.warn('haipay notification from an address not in notify.allowIps', { ip: req.ip });
+      res.status(403).type('text/plain').send('FAIL: forbidden');
+      return;
+    }
+    next();
+  };
   router.post(
     '/notify',
+    notifyIpGuard,
+    notifyLimited,
     express.raw({ type: () => true, limit: '64kb' }),
-    async (req: Request, res: Response, next: NextFunction) => {
+    async (req: Request, res: Response) => {
       try {
         const raw = rawNotificationBody(req);
+        if (raw === null) {
+          // As stripe-node does for webhooks: say exactly what is wrong and how to fix it.
+          logger.error(
+            'haipay notification body was already parsed by another body parser, so its signature cannot be checked. ' +
+              'Mount the HaiPay router before app.use(express.json()), or keep the raw body: ' +
+              'express.json({ verify: (req, _res, buf) => { req.rawBody = buf; } }).',
+            { path: req.originalUrl },
+          );
+          res.status(500).type('text/plain').send('FAIL: body already parsed');
+          return;
+        }
         const result = await checkout.handleNotification(raw);
         res
           .status(result.httpStatus)
@@ -246,13 +345,22 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
         logger.error('haipay notification failed', { message: (err as Error).message });
         // Not SUCCESS: HaiPay retries (docs/protocol.md §2.6).
         if (!res.headersSent) res.status(500).type('text/plain').send('FAIL');
-        else next(err);
       }
+    },
+    // The raw parser's own failures (too large, bad encoding, aborted) are answered here, in plain
+    // text, so they never reach the host application's HTML error page.
+    (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) return next(err);
+      const answer = parserErrorAnswer(err);
+      res
+        .status(answer?.status ?? 400)
+        .type('text/plain')
+        .send(`FAIL: ${answer?.message ?? 'unreadable request'}`);
     },
   );
 
   // ---------- Return route: HaiPay's callBackUrl / callBackFailUrl. ----------
-  router.get('/return/:orderId', async (req: Request, res: Response, next: NextFunction) => {
+  router.get('/return/:orderId{/:result}', async (req: Request, res: Response, next: NextFunction) => {
     try {
       const orderId = String(req.params.orderId);
       const record = /^hps?_[A-Za-z0-9_-]{10,40}$/.test(orderId) ? await store.get(orderId) : null;
@@ -302,32 +410,25 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     next();
   });
   browser.use(express.json({ limit: bodyLimit, strict: true }));
-
-  const hits = new Map<string, { count: number; resetAt: number }>();
-  const rateLimited = (req: Request, res: Response, next: NextFunction) => {
-    if (rate === false) return next();
-    const now = Date.now();
-    const key = normalizeIp(req.ip);
-    let entry = hits.get(key);
-    if (!entry || entry.resetAt <= now) {
-      if (hits.size > 10_000) for (const [k, v] of hits) if (v.resetAt <= now) hits.delete(k);
-      entry = { count: 0, resetAt: now + rate.windowMs };
-      hits.set(key, entry);
-    }
-    entry.count += 1;
-    if (entry.count > rate.max) {
-      res.set('Retry-After', String(Math.ceil((entry.resetAt - now) / 1000)));
-      res.status(429).json(errorBody('rate_limited', 'Too many payment attempts; try again shortly.'));
+  browser.use((req: Request, res: Response, next: NextFunction) => {
+    // The contract's bodies are flat; a deeply nested one is refused before any hook or hash sees it.
+    if (req.body !== undefined && nestedDeeperThan(req.body, MAX_BODY_DEPTH)) {
+      res.status(400).json(errorBody('invalid_request', 'The body is nested too deeply.'));
       return;
     }
     next();
-  };
-
-  const context = (req: Request): RequestContext => ({
-    ip: normalizeIp(req.ip),
-    userAgent: req.get('user-agent') ?? 'unknown',
-    referer: req.get('referer') ?? req.get('origin') ?? publicBaseUrl,
   });
+
+  const context = (req: Request): RequestContext =>
+    requestContext(
+      {
+        ip: req.ip,
+        userAgent: req.get('user-agent'),
+        referer: req.get('referer'),
+        origin: req.get('origin'),
+      },
+      publicBaseUrl,
+    );
 
   const readCreate = (req: Request, card: boolean): { body: Record<string, unknown>; key: string } => {
     const body = req.body;
@@ -355,12 +456,14 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       for (const k of ['cardNumber', 'cvv', 'expiryMonth', 'expiryYear']) delete b[k];
   };
 
+  /** Only a {@link HaiPayOrderRejectedError}'s message reaches the browser; anything else is a server fault. */
   const resolveOr400 = async <T>(fn: () => T | Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof HaiPayConfigError) throw err;
-      throw new HttpError(400, 'order_rejected', (err as Error)?.message || 'The order was rejected.');
+      if (err instanceof HaiPayOrderRejectedError)
+        throw new HttpError(400, 'order_rejected', err.message || 'The order was rejected.');
+      throw err;
     }
   };
 
@@ -374,7 +477,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     res.status(result.httpStatus).json(result.view);
   };
 
-  browser.post('/payments', rateLimited, async (req: Request, res: Response, next: NextFunction) => {
+  browser.post('/payments', createLimited, async (req: Request, res: Response, next: NextFunction) => {
     try {
       const { body, key } = readCreate(req, req.body?.method === 'card');
       const preIssues = checkout.validatePaymentBody(body, null);
@@ -412,6 +515,23 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     }
   });
 
+  const streams = new StatusStreams(
+    {
+      store,
+      onLocalChange: (listener) => {
+        checkout.events.on('change', listener);
+        return () => checkout.events.off('change', listener);
+      },
+      refreshed,
+      view: (r) => toPaymentView(r),
+      isFinal: (r) => isFinalStatus(r.status),
+      pollMs: ssePollMs,
+      heartbeatMs,
+      onError: (message, fields) => logger.warn(message, fields),
+    },
+    streamLimits,
+  );
+
   browser.get('/payments/:orderId/events', async (req: Request, res: Response, next: NextFunction) => {
     let record: PaymentRecord;
     try {
@@ -420,67 +540,20 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       next(err);
       return;
     }
-    const orderId = record.orderId;
-    res.status(200);
-    res.set({
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.flushHeaders();
-    res.write('retry: 3000\n\n');
+    const client = clientKey(req.ip);
+    const refused = streams.refusal(client, record.orderId);
+    if (refused) {
+      res.set('Retry-After', '30');
+      res.status(refused.status).json(errorBody(refused.type, refused.message));
+      return;
+    }
     const lastEventId = Number(req.get('last-event-id') ?? req.query.lastEventId ?? 0) || 0;
-    let sent = lastEventId;
-    let closed = false;
-    const send = (r: PaymentRecord) => {
-      if (closed || r.version <= sent) return;
-      sent = r.version;
-      res.write(`event: status\nid: ${r.version}\ndata: ${JSON.stringify(toPaymentView(r))}\n\n`);
-      if (isFinalStatus(r.status)) end();
-    };
-    const onChange = (r: PaymentRecord) => {
-      if (r.orderId === orderId) send(r);
-    };
-    const poll = async () => {
-      try {
-        const r = await store.get(orderId);
-        if (r) send(await refreshed(r));
-      } catch (err) {
-        logger.warn('haipay sse poll failed', { orderId, message: (err as Error).message });
-      }
-    };
-    // Changes committed by other processes, when the store can announce them (PostgreSQL LISTEN/NOTIFY).
-    const unsubscribe = store.subscribe?.(orderId, () => {
-      void store.get(orderId).then(
-        (r) => r && send(r),
-        () => undefined,
-      );
-    });
-    const heartbeat = setInterval(() => !closed && res.write(': ping\n\n'), heartbeatMs);
-    const poller = setInterval(() => void poll(), ssePollMs);
-    const end = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      clearInterval(poller);
-      checkout.events.off('change', onChange);
-      unsubscribe?.();
-      openStreams.delete(end);
-      res.end();
-    };
-    openStreams.add(end);
-    checkout.events.on('change', onChange);
-    req.on('close', end);
-    res.on('close', end);
-    // The first event is the current state (unless the client already has it: Last-Event-ID).
-    if (record.version <= sent && isFinalStatus(record.status)) end();
-    else send(record);
+    streams.open(req, res, client, record, lastEventId);
   });
 
   if (options.subscriptions) {
     const subs = options.subscriptions;
-    browser.post('/subscriptions', rateLimited, async (req: Request, res: Response, next: NextFunction) => {
+    browser.post('/subscriptions', createLimited, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const { body, key } = readCreate(req, true);
         const pre = checkout.validateSubscriptionBody(body, null);
@@ -525,10 +598,9 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
       res.status(err.status).json(errorBody(err.type, err.message, err.extra));
     } else if (err instanceof HaiPayApiError) {
       res.status(502).json(errorBody('gateway_error', err.msg, { code: err.code }));
-    } else if ((err as { type?: string })?.type === 'entity.too.large') {
-      res.status(413).json(errorBody('payload_too_large', 'The request body is too large.'));
-    } else if ((err as { type?: string })?.type === 'entity.parse.failed') {
-      res.status(400).json(errorBody('invalid_json', 'The body is not valid JSON.'));
+    } else if (parserErrorAnswer(err)) {
+      const answer = parserErrorAnswer(err)!;
+      res.status(answer.status).json(errorBody(answer.type, answer.message));
     } else if (err instanceof HaiPayError) {
       logger.error('haipay request failed', { path: req.path, error: err.name, message: err.message });
       const status = err instanceof HaiPayConfigError ? 500 : 502;
@@ -552,7 +624,8 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     reconciler,
     async close() {
       await reconciler.stop();
-      for (const end of [...openStreams]) end();
+      streams.close();
+      await checkout.settle(hookWaitMs);
       if (ownsStore) await store.close();
     },
   }) as HaiPayRouter;
@@ -566,12 +639,14 @@ function withoutCard(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * The notification body as text. Normally the router's own raw parser has it; when a global body
- * parser ran first (`app.use(express.json())`), fall back to what it left: a `rawBody` the merchant
- * kept, or the parsed object re-serialised. The re-serialised form verifies whenever HaiPay's numbers
- * are integers (appId, status) and amounts are strings, which is what HaiPay sends for collections.
+ * The notification body as text, exactly as received: from the router's own raw parser, or from a
+ * `rawBody` Buffer/string a global parser kept
+ * (`express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })`). Returns `null` when another
+ * body parser consumed the body without keeping it: a re-serialised object would not verify whenever
+ * HaiPay signs a number with a scale (`0.50000000`), so the router refuses it and logs how to fix the
+ * mounting order instead of guessing. A form-encoded body is read as its key/value pairs.
  */
-export function rawNotificationBody(req: Request): string {
+export function rawNotificationBody(req: Request): string | null {
   const body: unknown = req.body;
   if (Buffer.isBuffer(body)) {
     const text = body.toString('utf8');
@@ -582,7 +657,6 @@ export function rawNotificationBody(req: Request): string {
   const kept = (req as unknown as { rawBody?: unknown }).rawBody;
   if (Buffer.isBuffer(kept)) return kept.toString('utf8');
   if (typeof kept === 'string') return kept;
-  if (typeof body === 'string') return body;
-  if (body !== null && typeof body === 'object') return JSON.stringify(body);
-  return '';
+  if (body === undefined || body === null) return '';
+  return null;
 }

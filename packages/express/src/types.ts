@@ -22,7 +22,9 @@ export type RecordStatus = PaymentStatus | SubscriptionStatus;
 
 /**
  * Rank of each status: a transition is allowed only to a strictly higher rank, so final states (rank 3)
- * never change and two notifications cannot race a state backwards.
+ * never change into one another and two notifications cannot race a state backwards. `review` (rank 4)
+ * is reached only from `expired` or `failed`, when money arrives for an order the kit had closed
+ * (decide.ts); nothing leaves it.
  */
 export const STATUS_RANK: Readonly<Record<RecordStatus, number>> = {
   unknown: 0,
@@ -33,11 +35,12 @@ export const STATUS_RANK: Readonly<Record<RecordStatus, number>> = {
   failed: 3,
   expired: 3,
   cancelled: 3,
+  review: 4,
 };
 
-/** True for a status that never changes again. */
+/** True for a final status: it changes no more, except `expired`/`failed` → `review` on late money. */
 export function isFinalStatus(status: RecordStatus): boolean {
-  return STATUS_RANK[status] === 3;
+  return STATUS_RANK[status] >= 3;
 }
 
 /** Statuses from which `to` may be reached (strictly lower rank). */

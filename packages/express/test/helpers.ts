@@ -55,11 +55,11 @@ export interface Harness {
     path: string,
     body: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; json: any; headers: Headers }>;
+  ): Promise<{ status: number; json: any; text: string; headers: Headers }>;
   get(
     path: string,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; json: any; headers: Headers }>;
+  ): Promise<{ status: number; json: any; text: string; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -69,7 +69,8 @@ export interface HarnessOptions {
   router?: Partial<HaiPayRouterOptions>;
   client?: Partial<HaiPayClientOptions>;
   /** Mount a global express.json() before the router. */
-  globalJson?: boolean;
+  /** Mount `express.json()` before the router (`'rawBody'`: keeping the raw body, as the README advises). */
+  globalJson?: boolean | 'rawBody';
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -79,7 +80,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = captureLogger();
   const calls: string[] = [];
   const app = express();
-  if (opts.globalJson) app.use(express.json());
+  if (opts.globalJson === 'rawBody') {
+    app.use(
+      express.json({
+        verify: (req, _res, buf) => {
+          (req as unknown as { rawBody: Buffer }).rawBody = buf;
+        },
+      }),
+    );
+  } else if (opts.globalJson) app.use(express.json());
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -137,7 +146,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     try {
       json = JSON.parse(text);
     } catch {}
-    return { status: res.status, json: json as any, headers: res.headers };
+    return { status: res.status, json: json as any, text, headers: res.headers };
   };
   Object.assign(h, {
     sandbox,

@@ -82,11 +82,11 @@ describe('POST /notify', () => {
       h.calls.filter((c) => c.endsWith(p.orderId)),
       [],
     );
-    const log = await h.store.listNotifications(p.orderId);
-    assert.deepEqual(
-      log.map((n) => [n.verified, n.outcome]),
-      [[false, 'rejected_signature']],
-    );
+    // An unverified body is never written to the store; a bounded in-memory sample keeps it for diagnosis.
+    assert.deepEqual(await h.store.listNotifications(p.orderId), []);
+    const sample = h.router.checkout.rejectedNotifications.at(-1);
+    assert.equal(sample?.reason, 'rejected_signature');
+    assert.equal(sample?.orderId, p.orderId);
     // Signed with a key that is not the platform's → rejected too.
     const forged = generateTestNotification({
       payload: paid(p),
@@ -197,19 +197,36 @@ describe('POST /notify', () => {
 });
 
 describe('a global express.json() before the router', () => {
-  it('does not break /notify: sandbox notifications still verify and apply', async () => {
+  it('is detected: /notify refuses the consumed body and logs the fix (nothing is guessed from a re-serialised object)', async () => {
     const g = await startHarness({ sandbox, globalJson: true });
     try {
       g.order = { amount: '100.00', currency: 'THB', subject: 'Order #3', buyerId: 'u-1001' };
       const p = (await g.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
       assert.equal(p.status, 'pending');
+      const res = await notify(signed(paid(p)), `${g.url}/haipay/notify`);
+      assert.equal(res.status, 500);
+      assert.notEqual(res.text, 'SUCCESS');
+      assert.equal((await g.store.get(p.orderId))?.status, 'pending');
+      const line = g.logger.lines.find((l) => l.includes('already parsed by another body parser'));
+      assert.ok(line, 'an error naming the problem is logged');
+      assert.match(line!, /Mount the HaiPay router before app\.use\(express\.json\(\)\)/);
+      assert.match(line!, /req\.rawBody = buf/);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('works when the global parser keeps the raw body (rawBody), and still refuses tampering', async () => {
+    const g = await startHarness({ sandbox, globalJson: 'rawBody' });
+    try {
+      g.order = { amount: '100.00', currency: 'THB', subject: 'Order #3', buyerId: 'u-1001' };
+      const p = (await g.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
       sandbox.complete(p.orderNo, 'success');
       await sandbox.idle();
       assert.equal((await g.store.get(p.orderId))?.status, 'succeeded');
       assert.deepEqual(g.calls, [`succeeded:${p.orderId}`]);
       const attempts = sandbox.notifications(p.orderNo)[0]?.attempts ?? [];
       assert.equal(attempts.at(-1)?.answer, 'SUCCESS');
-      // and a tampered body is still refused through the fallback path
       const bad = signed({ ...paid(p), amount: '5.00' }).replace('"amount":"5.00"', '"amount":"100.00"');
       assert.notEqual((await notify(bad, `${g.url}/haipay/notify`)).text, 'SUCCESS');
     } finally {

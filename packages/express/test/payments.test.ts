@@ -2,6 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { HaiPayOrderRejectedError } from '../src/errors.js';
 import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from './helpers.js';
 
 let sandbox: Sandbox;
@@ -342,13 +343,13 @@ describe('router options and production safety', () => {
     assert.equal(sandbox.orders().length, before);
   });
 
-  it('resolveOrder refusing the order → 400 order_rejected, no gateway call', async () => {
+  it('resolveOrder refusing the order (HaiPayOrderRejectedError) → 400 order_rejected, no gateway call', async () => {
     const before = sandbox.orders().length;
     const r = await startHarness({
       sandbox,
       router: {
         resolveOrder: () => {
-          throw new Error('cart is empty');
+          throw new HaiPayOrderRejectedError('cart is empty');
         },
       },
     });
@@ -356,6 +357,28 @@ describe('router options and production safety', () => {
       const res = await r.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
       assert.equal(res.status, 400);
       assert.deepEqual(res.json.error, { type: 'order_rejected', message: 'cart is empty' });
+      assert.equal(sandbox.orders().length, before);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('any other error from resolveOrder (a database error) → 500 without its message, logged', async () => {
+    const before = sandbox.orders().length;
+    const r = await startHarness({
+      sandbox,
+      router: {
+        resolveOrder: () => {
+          throw new Error('connect ECONNREFUSED 10.0.0.5:5432 (password for user "shop" failed)');
+        },
+      },
+    });
+    try {
+      const res = await r.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+      assert.equal(res.status, 500);
+      assert.deepEqual(res.json.error, { type: 'server_error', message: 'Something went wrong.' });
+      assert.doesNotMatch(res.text, /ECONNREFUSED|password/);
+      assert.ok(r.logger.lines.some((l) => l.includes('ECONNREFUSED')));
       assert.equal(sandbox.orders().length, before);
     } finally {
       await r.close();

@@ -10,6 +10,9 @@ export {
   type PaymentRow,
 } from '@haipay-kit/express';
 export type {
+  HookEvent,
+  IdempotencyKeyInput,
+  IdempotentCreate,
   IdempotencyRecord,
   IdempotencyReservation,
   NewPaymentRecord,

@@ -97,6 +97,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         EXECUTE FUNCTION ${s}.haipay_notify_change();
     `,
   },
+  {
+    version: 2,
+    name: 'hook events',
+    sql: (s) => `
+      -- Hook calls that are not a payment's status change (subscription deductions): one row per event,
+      -- claimed with a lease like the payments' hooks, done once the hook completed.
+      CREATE TABLE ${s}.haipay_hook_events (
+        order_id     TEXT NOT NULL,
+        event_key    TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+        done         BOOLEAN NOT NULL DEFAULT false,
+        claim_at     BIGINT,
+        PRIMARY KEY (order_id, event_key)
+      );
+      CREATE INDEX haipay_hook_events_pending ON ${s}.haipay_hook_events (done, created_at);
+    `,
+  },
 ];
 
 /** A key for `pg_advisory_xact_lock` so that two instances starting together migrate one after the other. */

@@ -18,6 +18,9 @@ import {
 } from './change-feed.js';
 import { PATCH_COLUMNS, STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow } from './express.js';
 import type {
+  HookEvent,
+  IdempotencyKeyInput,
+  IdempotentCreate,
   IdempotencyRecord,
   IdempotencyReservation,
   NewPaymentRecord,
@@ -95,7 +98,7 @@ export class PostgresPaymentStore implements PaymentStore {
   /** This instance's id in lease rows (random per store object). */
   readonly instanceId: string = randomUUID();
   readonly #ownsPool: boolean;
-  readonly #t: { payments: string; keys: string; notifications: string; leases: string };
+  readonly #t: { payments: string; keys: string; notifications: string; leases: string; events: string };
   readonly #ready: Promise<void>;
   readonly #feed: ChangeFeed;
   #closed = false;
@@ -137,6 +140,7 @@ export class PostgresPaymentStore implements PaymentStore {
       keys: `${s}.haipay_idempotency_keys`,
       notifications: `${s}.haipay_notifications`,
       leases: `${s}.haipay_leases`,
+      events: `${s}.haipay_hook_events`,
     };
     this.#ready = migrate(this.pool, s, schema);
     // Methods await #ready and see its rejection; this only keeps an unused store from crashing the process.
@@ -177,7 +181,14 @@ export class PostgresPaymentStore implements PaymentStore {
   }
 
   async create(input: NewPaymentRecord): Promise<PaymentRecord> {
-    const { rows } = await this.#query<PaymentRow>(
+    return this.#insert(input, (text, params) => this.#query<PaymentRow>(text, params));
+  }
+
+  async #insert(
+    input: NewPaymentRecord,
+    run: (text: string, params: unknown[]) => Promise<pg.QueryResult<PaymentRow>>,
+  ): Promise<PaymentRecord> {
+    const { rows } = await run(
       `INSERT INTO ${this.#t.payments} (order_id, kind, merchant, method, amount, currency, subject, order_ref,
          buyer_id, status, status_rank, order_no, next_json, expires_at, failure_reason, return_url, metadata_json,
          created_at, updated_at)
@@ -299,6 +310,79 @@ export class PostgresPaymentStore implements PaymentStore {
     await this.#query(`UPDATE ${this.#t.payments} SET hook_claim_at = NULL WHERE order_id = $1`, [orderId]);
   }
 
+  async renewHookClaim(orderId: string, status: RecordStatus, now?: number): Promise<void> {
+    await this.#query(
+      `UPDATE ${this.#t.payments} SET hook_claim_at = COALESCE($3::bigint, ${DB_NOW_MS})
+        WHERE order_id = $1 AND status = $2 AND hook_claim_at IS NOT NULL
+          AND (hook_status IS NULL OR hook_status <> $2)`,
+      [orderId, status, now ?? null],
+    );
+  }
+
+  async addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
+    const { rowCount } = await this.#query(
+      `INSERT INTO ${this.#t.events} (order_id, event_key, kind, payload_json) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id, event_key) DO NOTHING`,
+      [event.orderId, event.key, event.kind, JSON.stringify(event.payload)],
+    );
+    return rowCount === 1;
+  }
+
+  async claimHookEvent(orderId: string, key: string, leaseMs: number, now?: number): Promise<boolean> {
+    const { rowCount } = await this.#query(
+      `WITH clock AS (SELECT COALESCE($4::bigint, ${DB_NOW_MS}) AS now)
+       UPDATE ${this.#t.events} SET claim_at = clock.now
+         FROM clock
+        WHERE order_id = $1 AND event_key = $2 AND NOT done
+          AND (claim_at IS NULL OR claim_at < clock.now - $3::bigint)`,
+      [orderId, key, Math.max(0, Math.floor(leaseMs)), now ?? null],
+    );
+    return rowCount === 1;
+  }
+
+  async renewHookEventClaim(orderId: string, key: string, now?: number): Promise<void> {
+    await this.#query(
+      `UPDATE ${this.#t.events} SET claim_at = COALESCE($3::bigint, ${DB_NOW_MS})
+        WHERE order_id = $1 AND event_key = $2 AND NOT done AND claim_at IS NOT NULL`,
+      [orderId, key, now ?? null],
+    );
+  }
+
+  async completeHookEvent(orderId: string, key: string): Promise<void> {
+    await this.#query(
+      `UPDATE ${this.#t.events} SET done = true, claim_at = NULL WHERE order_id = $1 AND event_key = $2`,
+      [orderId, key],
+    );
+  }
+
+  async releaseHookEvent(orderId: string, key: string): Promise<void> {
+    await this.#query(`UPDATE ${this.#t.events} SET claim_at = NULL WHERE order_id = $1 AND event_key = $2`, [
+      orderId,
+      key,
+    ]);
+  }
+
+  async listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
+    const { rows } = await this.#query<{
+      order_id: string;
+      event_key: string;
+      kind: string;
+      payload_json: string;
+      created_at: Date;
+      done: boolean;
+    }>(`SELECT * FROM ${this.#t.events} WHERE NOT done ORDER BY created_at, order_id, event_key LIMIT $1`, [
+      limit,
+    ]);
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      key: r.event_key,
+      kind: r.kind,
+      payload: JSON.parse(r.payload_json) as Record<string, unknown>,
+      createdAt: r.created_at.toISOString(),
+      done: r.done,
+    }));
+  }
+
   async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
     if (statuses.length === 0) return [];
     const { rows } = await this.#query<PaymentRow>(
@@ -321,16 +405,63 @@ export class PostgresPaymentStore implements PaymentStore {
       [input.scope, input.key, input.requestHash, input.orderId],
     );
     if (inserted.rowCount === 1) return { outcome: 'reserved' };
-    const { rows } = await this.#query<{
+    const record = await this.#readKey(input.scope, input.key, (text, params) => this.#query(text, params));
+    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
+  }
+
+  async createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate> {
+    if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
+    await this.#ready;
+    // One transaction: the key and its order commit together. A racing instance's INSERT … ON CONFLICT
+    // waits on the key's row lock until this commits, then reads the committed key — and its order.
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inserted = await client.query(
+        `INSERT INTO ${this.#t.keys} (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (scope, key) DO NOTHING`,
+        [key.scope, key.key, key.requestHash, record.orderId],
+      );
+      let result: IdempotentCreate;
+      if (inserted.rowCount === 1) {
+        result = {
+          outcome: 'created',
+          record: await this.#insert(record, (text, params) => client.query<PaymentRow>(text, params)),
+        };
+      } else {
+        const existing = await this.#readKey(key.scope, key.key, (text, params) =>
+          client.query(text, params),
+        );
+        result =
+          existing.requestHash === key.requestHash
+            ? { outcome: 'replay', key: existing }
+            : { outcome: 'conflict', key: existing };
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #readKey(
+    scope: string,
+    key: string,
+    run: (text: string, params: unknown[]) => Promise<pg.QueryResult>,
+  ): Promise<IdempotencyRecord> {
+    const { rows } = await run(`SELECT * FROM ${this.#t.keys} WHERE scope = $1 AND key = $2`, [scope, key]);
+    const row = rows[0] as {
       scope: string;
       key: string;
       request_hash: string;
       order_id: string;
       response_status: number | null;
       created_at: Date;
-    }>(`SELECT * FROM ${this.#t.keys} WHERE scope = $1 AND key = $2`, [input.scope, input.key]);
-    const row = rows[0]!;
-    const record: IdempotencyRecord = {
+    };
+    return {
       scope: row.scope,
       key: row.key,
       requestHash: row.request_hash,
@@ -338,7 +469,6 @@ export class PostgresPaymentStore implements PaymentStore {
       responseStatus: row.response_status,
       createdAt: row.created_at.toISOString(),
     };
-    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
   }
 
   async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {

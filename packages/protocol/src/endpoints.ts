@@ -12,6 +12,8 @@ import { CURRENCIES, type Currency } from './rules/currency.js';
 import type { FieldIssue, IssueCode } from './rules/issues.js';
 import { LosslessNumber } from './lossless-json.js';
 import { HAIPAY_ERROR, haipayErrorMessage, type HaipayErrorCode } from './errors.js';
+import { isOmittedFromSign, renderSignValue, UNSIGNED_KEYS } from './sign-string.js';
+import { isSignSafe } from './rules/safety.js';
 import {
   collectApplyFieldsFor,
   collectApplyIssues,
@@ -224,6 +226,12 @@ export function matchEndpointPath(path: string): { id: EndpointId; currency: Cur
 export interface ValidateRequestOptions extends CheckOptions {
   /** Also require a non-empty `sign` (the sandbox does; the companion validates before signing). */
   requireSign?: boolean;
+  /**
+   * Also refuse any value holding `&`, `=` or a control character (`not_allowed`), which would make
+   * the string to sign ambiguous (docs/protocol.md §2.5). The companion sets it on everything it signs;
+   * the sandbox does not, since HaiPay itself accepts such values.
+   */
+  signSafe?: boolean;
 }
 
 type Spec = {
@@ -357,7 +365,51 @@ export function validateRequest(
     add({ field: 'sign', code: 'required', message: 'sign is required' });
   }
   for (const issue of spec.check?.(pathCurrency, clean, options) ?? []) add(issue);
+  if (options.signSafe) for (const issue of signSafetyIssues(clean)) add(issue);
   return issues;
+}
+
+/**
+ * One `not_allowed` issue per key or value of a flat parameter map that could not sit in HaiPay's
+ * string to sign unambiguously: a key or value holding `&` or `=`, or a control character
+ * (docs/protocol.md §2.5). Nested values are rendered as the signer renders them.
+ */
+export function signSafetyIssues(params: Readonly<Record<string, unknown>>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (UNSIGNED_KEYS.includes(key) || isOmittedFromSign(value)) continue;
+    if (!isSignSafe(key)) {
+      issues.push({
+        field: key,
+        code: 'not_allowed',
+        message: `The field name ${JSON.stringify(key)} cannot be signed`,
+      });
+      continue;
+    }
+    if (!isSignSafe(renderSignValue(value))) {
+      issues.push({
+        field: key,
+        code: 'not_allowed',
+        message: `${key} must not contain "&", "=" or control characters (HaiPay's string to sign would be ambiguous)`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * The keys of a received map (a notification, or a response's `data`) whose key or value holds `&` or
+ * `=`. Such a message is never believed, even when its signature verifies: its string to sign can be
+ * cut into other key/value pairs, so the signature may have been made for different fields
+ * (docs/protocol.md §2.5). Empty when the map is unambiguous.
+ */
+export function ambiguousSignedKeys(params: Readonly<Record<string, unknown>>): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (UNSIGNED_KEYS.includes(key) || isOmittedFromSign(value)) continue;
+    if (/[&=]/.test(key) || /[&=]/.test(renderSignValue(value))) out.push(key);
+  }
+  return out;
 }
 
 /**

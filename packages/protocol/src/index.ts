@@ -72,6 +72,8 @@ export {
   ENDPOINT_IDS,
   matchEndpointPath,
   validateRequest,
+  signSafetyIssues,
+  ambiguousSignedKeys,
   haipayErrorForIssues,
   type EndpointDefinition,
   type EndpointId,

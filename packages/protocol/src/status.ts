@@ -168,17 +168,20 @@ export const KIT_PAYMENT_STATUSES = [
   'succeeded',
   'failed',
   'expired',
+  'review',
   'unknown',
 ] as const;
 
 /**
  * The payment status the companion shows the browser. `unknown` means the gateway outcome is not known
- * (timeout, `1003`/`1004`, an undocumented code) and the reconciler must query.
+ * (timeout, `1003`/`1004`, an undocumented code) and the reconciler must query. `review` means money
+ * arrived for an order the companion had already closed (`expired` or `failed`): it is not credited
+ * automatically; the merchant decides (fulfil or refund), and the order stays in `review`.
  */
 export type KitPaymentStatus = (typeof KIT_PAYMENT_STATUSES)[number];
 
 /** Kit statuses that never change again. */
-export const KIT_FINAL_STATUSES: readonly KitPaymentStatus[] = ['succeeded', 'failed', 'expired'];
+export const KIT_FINAL_STATUSES: readonly KitPaymentStatus[] = ['succeeded', 'failed', 'expired', 'review'];
 
 /** True when `status` is one of {@link KIT_FINAL_STATUSES}. */
 export function isFinalKitStatus(status: KitPaymentStatus): boolean {

@@ -96,7 +96,7 @@ describe('collectStatusToKit', () => {
     assert.equal(collectStatusToKit(''), 'unknown');
   });
   test('kit final statuses', () => {
-    assert.deepEqual([...KIT_FINAL_STATUSES].sort(), ['expired', 'failed', 'succeeded']);
+    assert.deepEqual([...KIT_FINAL_STATUSES].sort(), ['expired', 'failed', 'review', 'succeeded']);
     assert.equal(isFinalKitStatus('processing'), false);
     assert.equal(isFinalKitStatus('expired'), true);
   });

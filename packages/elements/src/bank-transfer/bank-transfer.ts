@@ -18,6 +18,7 @@ import { bankTransferStyles } from './bank-transfer.styles.js';
  * @fires haipay-succeeded - The transfer was received. `detail: { orderId, view }`
  * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
  * @fires haipay-expired - The deadline passed. `detail: { orderId, view }`
+ * @fires haipay-review - Money arrived after the order had closed; the shop reviews it. `detail: { orderId, view }`
  * @fires haipay-error - The payment could not be started or loaded. `detail: { type, message, code? }`
  *
  * @csspart base - The wrapper.

@@ -71,6 +71,7 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
  * @fires haipay-succeeded - The payment succeeded (return page or without 3DS). `detail: { orderId, view }`
  * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
  * @fires haipay-expired - The payment expired. `detail: { orderId, view }`
+ * @fires haipay-review - Money arrived after the order had closed; the shop reviews it. `detail: { orderId, view }`
  * @fires haipay-error - Validation, conflict, gateway, network error, or a refused payment page address (`unsafe_redirect`). `detail: { type, message, code? }`
  *
  * @csspart base - The wrapper.

@@ -22,6 +22,7 @@ const promptPayMark = svg`<svg viewBox="0 0 28 28" aria-hidden="true" focusable=
  * @fires haipay-succeeded - The payment was confirmed. `detail: { orderId, view }`
  * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
  * @fires haipay-expired - The QR expired (server expiry reached, or the companion said so).
+ * @fires haipay-review - Money arrived after the order had closed; the shop reviews it. `detail: { orderId, view }`
  * @fires haipay-created - With `order-ref`: the element started the payment. `detail: { orderId, view }`
  * @fires haipay-new-qr - The shopper pressed "New QR" after expiry. With `order-ref` the element starts a new payment itself unless a listener calls `preventDefault()`; otherwise create one and set `order-id`.
  * @fires haipay-error - The payment could not be started or loaded. `detail: { type, message, code? }`

@@ -1,6 +1,9 @@
 /** In-memory {@link PaymentStore}: for tests and demos. State is lost when the process ends. */
 import { isFinalStatus, STATUS_RANK, type RecordStatus } from '../types.js';
 import type {
+  HookEvent,
+  IdempotencyKeyInput,
+  IdempotentCreate,
   IdempotencyRecord,
   IdempotencyReservation,
   NewPaymentRecord,
@@ -34,8 +37,13 @@ export class MemoryPaymentStore implements PaymentStore {
   readonly #hookClaims = new Map<string, number>();
   readonly #keys = new Map<string, IdempotencyRecord>();
   readonly #notifications: NotificationLogEntry[] = [];
+  readonly #events = new Map<string, HookEvent & { claimAt: number | null }>();
 
   async create(input: NewPaymentRecord): Promise<PaymentRecord> {
+    return this.#insert(input);
+  }
+
+  #insert(input: NewPaymentRecord): PaymentRecord {
     if (this.#records.has(input.orderId)) throw new Error(`order ${input.orderId} already exists`);
     const now = input.createdAt ?? new Date().toISOString();
     const record: PaymentRecord = {
@@ -115,6 +123,56 @@ export class MemoryPaymentStore implements PaymentStore {
     this.#hookClaims.delete(orderId);
   }
 
+  async renewHookClaim(orderId: string, status: RecordStatus, now = Date.now()): Promise<void> {
+    const r = this.#records.get(orderId);
+    if (r && r.status === status && r.hookStatus !== status && this.#hookClaims.has(orderId))
+      this.#hookClaims.set(orderId, now);
+  }
+
+  async addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
+    const id = `${event.orderId}\u0000${event.key}`;
+    if (this.#events.has(id)) return false;
+    this.#events.set(id, {
+      ...structuredClone(event),
+      createdAt: new Date().toISOString(),
+      done: false,
+      claimAt: null,
+    });
+    return true;
+  }
+
+  async claimHookEvent(orderId: string, key: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+    const e = this.#events.get(`${orderId}\u0000${key}`);
+    if (!e || e.done || (e.claimAt !== null && e.claimAt >= now - leaseMs)) return false;
+    e.claimAt = now;
+    return true;
+  }
+
+  async renewHookEventClaim(orderId: string, key: string, now = Date.now()): Promise<void> {
+    const e = this.#events.get(`${orderId}\u0000${key}`);
+    if (e && !e.done && e.claimAt !== null) e.claimAt = now;
+  }
+
+  async completeHookEvent(orderId: string, key: string): Promise<void> {
+    const e = this.#events.get(`${orderId}\u0000${key}`);
+    if (e) {
+      e.done = true;
+      e.claimAt = null;
+    }
+  }
+
+  async releaseHookEvent(orderId: string, key: string): Promise<void> {
+    const e = this.#events.get(`${orderId}\u0000${key}`);
+    if (e) e.claimAt = null;
+  }
+
+  async listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
+    return [...this.#events.values()]
+      .filter((e) => !e.done)
+      .slice(0, limit)
+      .map(({ claimAt: _claimAt, ...e }) => structuredClone(e));
+  }
+
   async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
     return [...this.#records.values()]
       .filter((r) => statuses.includes(r.status) && r.hookStatus !== r.status)
@@ -134,6 +192,24 @@ export class MemoryPaymentStore implements PaymentStore {
     }
     this.#keys.set(id, { ...input, responseStatus: null, createdAt: new Date().toISOString() });
     return { outcome: 'reserved' };
+  }
+
+  async createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate> {
+    const existing = this.#keys.get(`${key.scope}\u0000${key.key}`);
+    if (existing) {
+      return existing.requestHash === key.requestHash
+        ? { outcome: 'replay', key: { ...existing } }
+        : { outcome: 'conflict', key: { ...existing } };
+    }
+    // Synchronous from the check to the write: no other caller can run in between.
+    const created = this.#insert(record); // throws before the key is stored: neither is written
+    this.#keys.set(`${key.scope}\u0000${key.key}`, {
+      ...key,
+      orderId: record.orderId,
+      responseStatus: null,
+      createdAt: new Date().toISOString(),
+    });
+    return { outcome: 'created', record: created };
   }
 
   async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {

@@ -12,6 +12,9 @@ import { applyPatch } from './memory.js';
 import { createPrivateFile } from './private-file.js';
 import { recordFromRow, type PaymentRow } from './row.js';
 import type {
+  HookEvent,
+  IdempotencyKeyInput,
+  IdempotentCreate,
   IdempotencyRecord,
   IdempotencyReservation,
   NewPaymentRecord,
@@ -81,9 +84,26 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX haipay_notifications_order ON haipay_notifications (order_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'hook events',
+    sql: `
+      CREATE TABLE haipay_hook_events (
+        order_id     TEXT NOT NULL,
+        event_key    TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        done         INTEGER NOT NULL DEFAULT 0,
+        claim_at     INTEGER,
+        PRIMARY KEY (order_id, event_key)
+      );
+      CREATE INDEX haipay_hook_events_pending ON haipay_hook_events (done, created_at);
+    `,
+  },
 ];
 
-const FINAL: readonly RecordStatus[] = ['succeeded', 'failed', 'expired', 'cancelled'];
+const FINAL: readonly RecordStatus[] = ['succeeded', 'failed', 'expired', 'cancelled', 'review'];
 
 /**
  * A {@link PaymentStore} in one SQLite file. Safe to share between processes on one machine (WAL).
@@ -134,7 +154,7 @@ export class SqlitePaymentStore implements PaymentStore {
       PaymentRow | undefined;
   }
 
-  async create(input: NewPaymentRecord): Promise<PaymentRecord> {
+  #insert(input: NewPaymentRecord): PaymentRecord {
     const now = input.createdAt ?? new Date().toISOString();
     this.db
       .prepare(
@@ -150,6 +170,10 @@ export class SqlitePaymentStore implements PaymentStore {
         now,
       });
     return recordFromRow(this.#getRow(input.orderId)!);
+  }
+
+  async create(input: NewPaymentRecord): Promise<PaymentRecord> {
+    return this.#insert(input);
   }
 
   async get(orderId: string): Promise<PaymentRecord | null> {
@@ -248,6 +272,81 @@ export class SqlitePaymentStore implements PaymentStore {
     this.db.prepare('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ?').run(orderId);
   }
 
+  async renewHookClaim(orderId: string, status: RecordStatus, now = Date.now()): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE haipay_payments SET hook_claim_at = @now
+         WHERE order_id = @orderId AND status = @status AND hook_claim_at IS NOT NULL
+           AND (hook_status IS NULL OR hook_status != @status)`,
+      )
+      .run({ now, orderId, status });
+  }
+
+  async addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
+    const info = this.db
+      .prepare(
+        `INSERT INTO haipay_hook_events (order_id, event_key, kind, payload_json, created_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id, event_key) DO NOTHING`,
+      )
+      .run(event.orderId, event.key, event.kind, JSON.stringify(event.payload), new Date().toISOString());
+    return info.changes === 1;
+  }
+
+  async claimHookEvent(orderId: string, key: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+    const info = this.db
+      .prepare(
+        `UPDATE haipay_hook_events SET claim_at = @now
+         WHERE order_id = @orderId AND event_key = @key AND done = 0
+           AND (claim_at IS NULL OR claim_at < @expired)`,
+      )
+      .run({ now, orderId, key, expired: now - leaseMs });
+    return info.changes === 1;
+  }
+
+  async renewHookEventClaim(orderId: string, key: string, now = Date.now()): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE haipay_hook_events SET claim_at = ?
+         WHERE order_id = ? AND event_key = ? AND done = 0 AND claim_at IS NOT NULL`,
+      )
+      .run(now, orderId, key);
+  }
+
+  async completeHookEvent(orderId: string, key: string): Promise<void> {
+    this.db
+      .prepare('UPDATE haipay_hook_events SET done = 1, claim_at = NULL WHERE order_id = ? AND event_key = ?')
+      .run(orderId, key);
+  }
+
+  async releaseHookEvent(orderId: string, key: string): Promise<void> {
+    this.db
+      .prepare('UPDATE haipay_hook_events SET claim_at = NULL WHERE order_id = ? AND event_key = ?')
+      .run(orderId, key);
+  }
+
+  async listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM haipay_hook_events WHERE done = 0 ORDER BY created_at, order_id, event_key LIMIT ?',
+      )
+      .all(limit) as {
+      order_id: string;
+      event_key: string;
+      kind: string;
+      payload_json: string;
+      created_at: string;
+      done: number;
+    }[];
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      key: r.event_key,
+      kind: r.kind,
+      payload: JSON.parse(r.payload_json) as Record<string, unknown>,
+      createdAt: r.created_at,
+      done: r.done === 1,
+    }));
+  }
+
   async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
     if (statuses.length === 0) return [];
     const rows = this.db
@@ -270,9 +369,33 @@ export class SqlitePaymentStore implements PaymentStore {
       )
       .run(input.scope, input.key, input.requestHash, input.orderId, new Date().toISOString());
     if (info.changes === 1) return { outcome: 'reserved' };
+    const record = this.#readKey(input.scope, input.key);
+    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
+  }
+
+  async createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate> {
+    // One IMMEDIATE transaction: the key and its order commit together or not at all, and a second
+    // process waits for the first to commit before it looks (busy_timeout).
+    const tx = this.db.transaction((): IdempotentCreate => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+        )
+        .run(key.scope, key.key, key.requestHash, record.orderId, new Date().toISOString());
+      if (info.changes === 1) return { outcome: 'created', record: this.#insert(record) };
+      const existing = this.#readKey(key.scope, key.key);
+      return existing.requestHash === key.requestHash
+        ? { outcome: 'replay', key: existing }
+        : { outcome: 'conflict', key: existing };
+    });
+    return tx.immediate();
+  }
+
+  #readKey(scope: string, key: string): IdempotencyRecord {
     const row = this.db
       .prepare('SELECT * FROM haipay_idempotency_keys WHERE scope = ? AND key = ?')
-      .get(input.scope, input.key) as {
+      .get(scope, key) as {
       scope: string;
       key: string;
       request_hash: string;
@@ -280,7 +403,7 @@ export class SqlitePaymentStore implements PaymentStore {
       response_status: number | null;
       created_at: string;
     };
-    const record: IdempotencyRecord = {
+    return {
       scope: row.scope,
       key: row.key,
       requestHash: row.request_hash,
@@ -288,7 +411,6 @@ export class SqlitePaymentStore implements PaymentStore {
       responseStatus: row.response_status,
       createdAt: row.created_at,
     };
-    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
   }
 
   async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {

@@ -86,6 +86,41 @@ export type IdempotencyReservation =
   | { outcome: 'replay'; record: IdempotencyRecord }
   | { outcome: 'conflict'; record: IdempotencyRecord };
 
+/** The key half of {@link PaymentStore.createIdempotent}: the order id comes from the record. */
+export interface IdempotencyKeyInput {
+  scope: string;
+  key: string;
+  /** Hash of the request body the key was first used with. */
+  requestHash: string;
+}
+
+/** Result of {@link PaymentStore.createIdempotent}. */
+export type IdempotentCreate =
+  /** The key was new: it and the order were written together. */
+  | { outcome: 'created'; record: PaymentRecord }
+  /** The key exists with the same request hash: answer with its order (`key.orderId`). */
+  | { outcome: 'replay'; key: IdempotencyRecord }
+  /** The key exists with another request hash. */
+  | { outcome: 'conflict'; key: IdempotencyRecord };
+
+/**
+ * A merchant hook call that is not a payment's status change — a subscription deduction — kept in the
+ * store until the hook has completed, so it runs exactly once across retries, instances and crashes.
+ */
+export interface HookEvent {
+  /** The order (subscription) it belongs to. */
+  orderId: string;
+  /** Unique per order, e.g. `deduction:<deductNo>:<status>`. */
+  key: string;
+  /** Which hook it is for, e.g. `subscription_deduction`. */
+  kind: string;
+  /** The verified data the hook receives. */
+  payload: Record<string, unknown>;
+  createdAt: string;
+  /** True once the hook completed. */
+  done: boolean;
+}
+
 /** One received notification, kept for audit (the body has no card data: HaiPay masks `cardNo`). */
 export interface NotificationLogEntry {
   id?: number;
@@ -123,6 +158,23 @@ export interface PaymentStore {
   completeHook(orderId: string, status: RecordStatus): Promise<void>;
   /** Gives a claim back (the hook threw), so a retry can run it. */
   releaseHook(orderId: string): Promise<void>;
+  /**
+   * Renews a hook claim that is still held (its hook is still running), so the lease does not expire
+   * under a hook that is merely slow. Does nothing when the hook completed or was released.
+   */
+  renewHookClaim(orderId: string, status: RecordStatus, now?: number): Promise<void>;
+  /** Adds a hook event unless one with the same `(orderId, key)` exists; true when it was added. */
+  addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean>;
+  /** Claims a pending hook event for `leaseMs` (like {@link claimHook}); true for one caller at a time. */
+  claimHookEvent(orderId: string, key: string, leaseMs: number, now?: number): Promise<boolean>;
+  /** Renews the claim of a hook event whose hook is still running. */
+  renewHookEventClaim(orderId: string, key: string, now?: number): Promise<void>;
+  /** Marks a hook event done: it is never claimed again. */
+  completeHookEvent(orderId: string, key: string): Promise<void>;
+  /** Gives a hook event's claim back (its hook threw), so a retry can run it. */
+  releaseHookEvent(orderId: string, key: string): Promise<void>;
+  /** Hook events not done yet, oldest first. */
+  listPendingHookEvents(limit?: number): Promise<HookEvent[]>;
   /** Records whose current status is in `statuses` and whose hook for it has not completed. */
   listHookPending(statuses: readonly RecordStatus[], limit?: number): Promise<PaymentRecord[]>;
   /**
@@ -132,6 +184,13 @@ export interface PaymentStore {
   reserveIdempotencyKey(
     record: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
   ): Promise<IdempotencyReservation>;
+  /**
+   * Stores an idempotency key and creates its order in one atomic step (`record.orderId` is the key's
+   * order): a key is never visible without its order, so a concurrent duplicate on any instance always
+   * finds the order it refers to. When the key exists, nothing is written: `replay` if the request hash
+   * matches, `conflict` otherwise.
+   */
+  createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate>;
   /** Stores the HTTP status of the first answer given for a key. */
   finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void>;
   /** Appends to the notification log. */

@@ -10,6 +10,7 @@
 import { compareDecimal } from './decimal.js';
 import type { Currency } from './currency.js';
 import { ruleIssue, type RuleIssue } from './issues.js';
+import { isSignSafe } from './safety.js';
 import { CURRENCY_AMOUNT_LIMITS, type AmountLimits } from './methods.js';
 
 /**
@@ -172,7 +173,9 @@ const EMAIL_RE =
 
 /**
  * Validates an e-mail address: ASCII dot-atom local part, domain with at least one dot, ≤ 254
- * characters, no leading/trailing/double dot in the local part.
+ * characters, no leading/trailing/double dot in the local part, and no `&` or `=` — both are legal in
+ * an address, but HaiPay echoes the e-mail in its signed notifications, where they would make the
+ * string to sign ambiguous (docs/protocol.md §2.5).
  *
  * @returns `null`, or `required`, `too_long` or `invalid_email`
  */
@@ -185,7 +188,13 @@ export function validateEmail(email: string): RuleIssue | null {
     });
   }
   const local = email.slice(0, email.lastIndexOf('@'));
-  if (!EMAIL_RE.test(email) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+  if (
+    !EMAIL_RE.test(email) ||
+    local.startsWith('.') ||
+    local.endsWith('.') ||
+    local.includes('..') ||
+    !isSignSafe(email)
+  ) {
     return ruleIssue('invalid_email', 'Email address is not valid');
   }
   return null;

@@ -10,6 +10,7 @@
 export { CURRENCIES, isCurrency, type Currency } from './currency.js';
 export { ISSUE_CODES, ruleIssue, type IssueCode, type RuleIssue, type FieldIssue } from './issues.js';
 export { compareDecimal, isDecimalString } from './decimal.js';
+export { SIGN_UNSAFE_PATTERN, isSignSafe, isFollowableUrl } from './safety.js';
 export {
   AMOUNT_PATTERNS,
   THB_NAME_PATTERN,

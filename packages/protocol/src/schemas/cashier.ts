@@ -8,7 +8,7 @@ import { compareDecimal } from '../rules/decimal.js';
 import type { FieldIssue } from '../rules/issues.js';
 import { CASHIER_REGIONS, isCashierCurrencyAllowed } from '../rules/methods.js';
 import { validateEmail, validateName, validateOrderId, validatePartnerUserId } from '../rules/fields.js';
-import { appIdSchema, httpUrlSchema, nonEmpty, optText, ruled } from './common.js';
+import { appIdSchema, httpUrlSchema, nonEmpty, optText, ruled, idText } from './common.js';
 import { collectQueryResponseSchema } from './collect.js';
 
 /** Smallest USD amount the global cashier accepts (reference §3.5). */
@@ -91,8 +91,8 @@ export type CashierApplyRequest = z.input<typeof cashierApplyRequestSchema>;
 
 /** `data` of a cashier-apply response: `orderId`, `orderNo`, `payUrl` (HaiPay's cashier page). */
 export const cashierApplyResponseSchema = z.looseObject({
-  orderId: z.string(),
-  orderNo: z.string(),
+  orderId: idText,
+  orderNo: idText,
   payUrl: optText,
   sign: z.string().optional(),
 });

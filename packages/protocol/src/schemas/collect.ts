@@ -29,6 +29,7 @@ import {
   nonEmpty,
   optText,
   ruled,
+  idText,
 } from './common.js';
 
 /** Client types accepted with PCI-direct card data (reference §6). */
@@ -268,8 +269,8 @@ export type CollectApplyRequest = z.input<typeof collectApplyRequestSchema>;
  * transfer) or `clientToken` the method uses. Unknown fields are kept.
  */
 export const collectApplyResponseSchema = z.looseObject({
-  orderId: z.string(),
-  orderNo: z.string(),
+  orderId: idText,
+  orderNo: idText,
   payUrl: optText,
   qrCode: optText,
   bankNo: optText,
@@ -301,8 +302,8 @@ export type CollectQueryRequest = z.input<typeof collectQueryRequestSchema>;
  * collection status (see `COLLECT_STATUS`); amounts are read as text.
  */
 export const collectQueryResponseSchema = z.looseObject({
-  orderId: z.string(),
-  orderNo: z.string(),
+  orderId: idText,
+  orderNo: idText,
   amount: decimalText,
   actualAmount: decimalText.nullish(),
   fee: decimalText.nullish(),

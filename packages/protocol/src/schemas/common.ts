@@ -65,6 +65,15 @@ export const decimalText = z
   .union([z.string(), z.number(), z.instanceof(LosslessNumber)])
   .transform((v) => String(v));
 
+/**
+ * Reads an identifier HaiPay returns (`orderId`, `orderNo`, `subscriptionNo`, `deductNo`) as its exact
+ * text: a non-empty string, or a JSON number kept as its source text — a 16-digit `orderNo` read as a
+ * JS number would lose digits.
+ */
+export const idText = z
+  .union([z.string().min(1), z.instanceof(LosslessNumber), z.number().int().nonnegative()])
+  .transform((v) => String(v));
+
 /** Reads a code or free value as text (string, number, boolean or lossless number). */
 export const anyText = z
   .union([z.string(), z.number(), z.boolean(), z.instanceof(LosslessNumber)])

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { COLLECT_NOTIFY_STATUSES, PAYOUT_NOTIFY_STATUSES, SUBSCRIPTION_STATUS_TABLE } from '../status.js';
-import { anyText, decimalText, intValue, optText } from './common.js';
+import { anyText, decimalText, intValue, optText, idText } from './common.js';
 
 const collectNotifyCodes: readonly number[] = COLLECT_NOTIFY_STATUSES;
 const payoutNotifyCodes: readonly number[] = PAYOUT_NOTIFY_STATUSES;
@@ -18,8 +18,8 @@ const subscriptionCodes: readonly string[] = SUBSCRIPTION_STATUS_TABLE.map((r) =
 export const collectNotificationSchema = z.looseObject({
   appId: intValue,
   currency: z.string(),
-  orderId: z.string(),
-  orderNo: z.string(),
+  orderId: idText,
+  orderNo: idText,
   amount: decimalText,
   fee: decimalText.nullish(),
   status: intValue.refine((s) => collectNotifyCodes.includes(s), {
@@ -49,8 +49,8 @@ export type CollectNotification = z.output<typeof collectNotificationSchema>;
 export const payoutNotificationSchema = z.looseObject({
   appId: intValue,
   currency: z.string(),
-  orderId: z.string(),
-  orderNo: z.string(),
+  orderId: idText,
+  orderNo: idText,
   amount: decimalText,
   fee: decimalText.nullish(),
   status: intValue.refine((s) => payoutNotifyCodes.includes(s), {
@@ -69,8 +69,8 @@ export const subscriptionNotificationSchema = z.looseObject({
   type: z.literal('SUBSCRIPTION'),
   appId: intValue,
   currency: optText,
-  subscriptionOrderId: z.string(),
-  subscriptionNo: z.string(),
+  subscriptionOrderId: idText,
+  subscriptionNo: idText,
   status: anyText.refine((s) => subscriptionCodes.includes(s), {
     message: 'Unknown subscription status',
   }),
@@ -87,10 +87,10 @@ export const deductionNotificationSchema = z.looseObject({
   type: z.literal('SUBSCRIPTIONS_DEDUCT'),
   appId: intValue,
   currency: optText,
-  subscriptionOrderId: z.string(),
-  subscriptionNo: z.string(),
-  deductNo: z.string(),
-  orderNo: z.string(),
+  subscriptionOrderId: idText,
+  subscriptionNo: idText,
+  deductNo: idText,
+  orderNo: idText,
   amount: decimalText,
   status: intValue.refine((s) => s >= 0 && s <= 3, { message: 'A deduction status is 0, 1, 2 or 3' }),
   startTime: optText,

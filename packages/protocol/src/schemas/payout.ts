@@ -15,7 +15,16 @@ import {
   validatePhone,
 } from '../rules/fields.js';
 import { THB_PAYOUT_BANK_CODES, THB_PAYOUT_EWALLET_CODES, THB_PAYOUT_LIMITS } from '../rules/methods.js';
-import { appIdSchema, decimalText, httpUrlSchema, intValue, nonEmpty, optText, ruled } from './common.js';
+import {
+  appIdSchema,
+  decimalText,
+  httpUrlSchema,
+  intValue,
+  nonEmpty,
+  optText,
+  ruled,
+  idText,
+} from './common.js';
 
 /** Payout account types for THB (reference §4.3). */
 export const PAYOUT_ACCOUNT_TYPES = ['BANK_ACCOUNT', 'EWALLET'] as const;
@@ -70,8 +79,8 @@ export type PayApplyRequest = z.input<typeof payApplyRequestSchema>;
 
 /** `data` of a pay-apply response: acceptance only; the result comes by notification or query. */
 export const payApplyResponseSchema = z.looseObject({
-  orderId: z.string(),
-  orderNo: z.string(),
+  orderId: idText,
+  orderNo: idText,
   sign: z.string().optional(),
 });
 /** Parsed `data` of a pay-apply response. */
@@ -89,8 +98,8 @@ export type PayQueryRequest = z.input<typeof payQueryRequestSchema>;
 
 /** `data` of a pay-query response; `status` is an integer payout status (`PAYOUT_STATUS`). */
 export const payQueryResponseSchema = z.looseObject({
-  orderId: z.string(),
-  orderNo: z.string(),
+  orderId: idText,
+  orderNo: idText,
   amount: decimalText,
   fee: decimalText.nullish(),
   status: intValue,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { validateOrderId } from '../rules/fields.js';
-import { appIdSchema, anyText, nonEmpty, optText, ruled } from './common.js';
+import { appIdSchema, anyText, nonEmpty, optText, ruled, idText } from './common.js';
 
 /**
  * Refund-apply request: `orderId` is a NEW merchant refund order id (never the collection's), `orderNo`
@@ -40,7 +40,7 @@ export type RefundQueryRequest = z.input<typeof refundQueryRequestSchema>;
 /** `data` of a refund apply or query response; `status` is read as text (`"0"`, `"1"`, `"2"`). */
 export const refundResponseSchema = z.looseObject({
   appId: optText,
-  orderId: z.string(),
+  orderId: idText,
   orderNo: optText,
   refundNo: optText,
   status: anyText,

@@ -30,6 +30,7 @@ import {
   nonEmpty,
   optText,
   ruled,
+  idText,
 } from './common.js';
 
 /** Subscription payment methods (reference §3.5). */
@@ -149,7 +150,7 @@ export type SubscriptionApplyRequest = z.input<typeof subscriptionApplyRequestSc
  */
 export const subscriptionApplyResponseSchema = z.looseObject({
   subscriptionOrderId: optText,
-  subscriptionNo: z.string(),
+  subscriptionNo: idText,
   appId: optText,
   subject: optText,
   payType: optText,
@@ -194,7 +195,7 @@ export type SubscriptionQueryResponse = z.output<typeof subscriptionQueryRespons
 
 /** `data` of a subscription-cancel response (`status` `"4"` once cancelled). */
 export const subscriptionCancelResponseSchema = z.looseObject({
-  subscriptionNo: z.string(),
+  subscriptionNo: idText,
   appId: optText,
   payType: optText,
   inBankCode: optText,

@@ -7,6 +7,7 @@ export const common = {
   'status.succeeded': 'Payment received. Thank you!',
   'status.failed': 'Payment failed.',
   'status.expired': 'This payment has expired.',
+  'status.review': 'Paid after this order closed. The shop will contact you.',
   'status.unknown': 'Checking the payment status…',
 } as const;
 

@@ -9,6 +9,7 @@ export const common = {
   'status.succeeded': 'ได้รับการชำระเงินแล้ว ขอบคุณ!',
   'status.failed': 'การชำระเงินไม่สำเร็จ',
   'status.expired': 'รายการชำระเงินนี้หมดอายุแล้ว',
+  'status.review': 'ได้รับการชำระเงินหลังจากรายการนี้ปิดแล้ว ร้านค้าจะติดต่อคุณ',
   'status.unknown': 'กำลังตรวจสอบสถานะการชำระเงิน…',
 } satisfies Record<CommonKey, string>;
 

@@ -9,6 +9,7 @@ export const common = {
   'status.succeeded': '已收到付款，謝謝！',
   'status.failed': '付款失敗。',
   'status.expired': '此筆付款已逾期。',
+  'status.review': '此訂單關閉後才收到付款，商店將與您聯繫。',
   'status.unknown': '正在確認付款狀態…',
 } satisfies Record<CommonKey, string>;
 

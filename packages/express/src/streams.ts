@@ -1,0 +1,261 @@
+/**
+ * The status streams (`GET …/payments/:orderId/events`, server-sent events), bounded and shared.
+ *
+ * Every order watched by at least one browser has ONE watch: one store subscription (PostgreSQL
+ * LISTEN/NOTIFY when the store offers it), one poll timer (picks up other processes' writes and
+ * refreshes a stale order by query — once per interval however many shoppers watch it), and one entry
+ * in the fan-out of this process's own changes. Streams only hold a socket and the last version they
+ * sent. One heartbeat timer serves them all.
+ *
+ * Streams are capped per client (an IPv6 client by its /64), per order and in total, and live at most
+ * `maxLifetimeMs` (the browser's EventSource then reconnects by itself), so one client can no longer
+ * exhaust the process's file descriptors and lock real shoppers out.
+ */
+import type { Request, Response } from 'express';
+import type { PaymentRecord, PaymentStore } from './store/types.js';
+
+/** Limits of the status streams (router option `streams`). */
+export interface StreamLimits {
+  /** Open streams per client (IP; IPv6 by /64). Default 32. Above it: `429 too_many_streams`. */
+  perClient?: number;
+  /** Open streams per order. Default 8. Above it: `429 too_many_streams`. */
+  perOrder?: number;
+  /**
+   * Open streams in this process. Default 2000; keep it under the process's file-descriptor limit
+   * (`ulimit -n`). Above it: `503 server_busy` (the elements fall back to polling).
+   */
+  total?: number;
+  /** A stream is closed after this long; the browser reconnects at once. Default 600000 (10 min). */
+  maxLifetimeMs?: number;
+}
+
+/** What the streams need from the router. */
+export interface StreamDeps {
+  store: PaymentStore;
+  /** Subscribes to this process's own changes; returns the unsubscribe function. */
+  onLocalChange(listener: (record: PaymentRecord) => void): () => void;
+  /** The record, refreshed from HaiPay when it is stale (shared per order by the checkout). */
+  refreshed(record: PaymentRecord): Promise<PaymentRecord>;
+  /** The browser view of a record. */
+  view(record: PaymentRecord): unknown;
+  isFinal(record: PaymentRecord): boolean;
+  /** Store poll interval per watched order. */
+  pollMs: number;
+  heartbeatMs: number;
+  onError(message: string, fields: Record<string, unknown>): void;
+}
+
+interface Stream {
+  sent: number;
+  write(record: PaymentRecord): void;
+  ping(): void;
+  end(): void;
+}
+
+interface Watch {
+  streams: Set<Stream>;
+  timer: NodeJS.Timeout | undefined;
+  unsubscribe?: () => void;
+  polling: boolean;
+}
+
+/** Why a stream was refused, with the HTTP answer. */
+export interface StreamRefusal {
+  status: 429 | 503;
+  type: 'too_many_streams' | 'server_busy';
+  message: string;
+}
+
+/** The resolved limits. */
+export function resolveStreamLimits(limits: StreamLimits = {}): Required<StreamLimits> {
+  const out = {
+    perClient: limits.perClient ?? 32,
+    perOrder: limits.perOrder ?? 8,
+    total: limits.total ?? 2000,
+    maxLifetimeMs: limits.maxLifetimeMs ?? 600_000,
+  };
+  for (const [k, v] of Object.entries(out)) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new TypeError(`streams.${k}: must be a positive integer (got ${String(v)}).`);
+  }
+  return out;
+}
+
+/** The shared status streams of one router. */
+export class StatusStreams {
+  readonly #deps: StreamDeps;
+  readonly #limits: Required<StreamLimits>;
+  readonly #watches = new Map<string, Watch>();
+  readonly #perClient = new Map<string, number>();
+  readonly #all = new Set<Stream>();
+  readonly #unsubscribeLocal: () => void;
+  #heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(deps: StreamDeps, limits: Required<StreamLimits>) {
+    this.#deps = deps;
+    this.#limits = limits;
+    this.#unsubscribeLocal = deps.onLocalChange((r) => this.#broadcast(r));
+  }
+
+  /** Open streams now (all orders). */
+  get size(): number {
+    return this.#all.size;
+  }
+
+  /** Why a new stream for this client and order would be refused now, or null. */
+  refusal(client: string, orderId: string): StreamRefusal | null {
+    if (this.#all.size >= this.#limits.total)
+      return { status: 503, type: 'server_busy', message: 'Too many open status streams; poll instead.' };
+    if ((this.#perClient.get(client) ?? 0) >= this.#limits.perClient)
+      return {
+        status: 429,
+        type: 'too_many_streams',
+        message: 'Too many open status streams from this client.',
+      };
+    if ((this.#watches.get(orderId)?.streams.size ?? 0) >= this.#limits.perOrder)
+      return {
+        status: 429,
+        type: 'too_many_streams',
+        message: 'Too many open status streams for this payment.',
+      };
+    return null;
+  }
+
+  /**
+   * Serves one stream (the caller checked {@link refusal}): sends the current state unless the client
+   * has it (`Last-Event-ID`), then every new version, and ends on a final state, on disconnect, or
+   * after the maximum lifetime.
+   */
+  open(req: Request, res: Response, client: string, record: PaymentRecord, lastEventId: number): void {
+    const deps = this.#deps;
+    const orderId = record.orderId;
+    res.status(200);
+    res.set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write('retry: 3000\n\n');
+    let closed = false;
+    const stream: Stream = {
+      sent: lastEventId,
+      write: (r) => {
+        if (closed || r.version <= stream.sent) return;
+        stream.sent = r.version;
+        res.write(`event: status\nid: ${r.version}\ndata: ${JSON.stringify(deps.view(r))}\n\n`);
+        if (deps.isFinal(r)) stream.end();
+      },
+      ping: () => {
+        if (!closed) res.write(': ping\n\n');
+      },
+      end: () => {
+        if (closed) return;
+        closed = true;
+        clearTimeout(lifetime);
+        this.#all.delete(stream);
+        const n = (this.#perClient.get(client) ?? 1) - 1;
+        if (n > 0) this.#perClient.set(client, n);
+        else this.#perClient.delete(client);
+        this.#leave(orderId, stream);
+        res.end();
+      },
+    };
+    const lifetime = setTimeout(() => stream.end(), this.#limits.maxLifetimeMs);
+    lifetime.unref();
+    this.#all.add(stream);
+    this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
+    this.#join(orderId, stream);
+    this.#startHeartbeat();
+    req.on('close', stream.end);
+    res.on('close', stream.end);
+    // The first event is the current state (unless the client already has it).
+    if (record.version <= lastEventId && deps.isFinal(record)) stream.end();
+    else stream.write(record);
+  }
+
+  #join(orderId: string, stream: Stream): void {
+    let watch = this.#watches.get(orderId);
+    if (!watch) {
+      const deps = this.#deps;
+      // Start at a random point of the interval, so watches opened together do not poll together.
+      const w: Watch = { streams: new Set(), timer: undefined, polling: false };
+      w.timer = setTimeout(
+        () => {
+          w.timer = setInterval(() => void this.#poll(orderId), deps.pollMs);
+          w.timer.unref();
+          void this.#poll(orderId);
+        },
+        Math.floor(Math.random() * deps.pollMs),
+      );
+      w.timer.unref();
+      watch = w;
+      // Changes committed by other processes, when the store can announce them (PostgreSQL LISTEN/NOTIFY).
+      watch.unsubscribe = deps.store.subscribe?.(orderId, () => {
+        void deps.store.get(orderId).then(
+          (r) => r && this.#broadcast(r),
+          () => undefined,
+        );
+      });
+      this.#watches.set(orderId, watch);
+    }
+    watch.streams.add(stream);
+  }
+
+  #leave(orderId: string, stream: Stream): void {
+    const watch = this.#watches.get(orderId);
+    if (!watch) return;
+    watch.streams.delete(stream);
+    if (watch.streams.size > 0) return;
+    clearTimeout(watch.timer);
+    clearInterval(watch.timer);
+    watch.unsubscribe?.();
+    this.#watches.delete(orderId);
+    if (this.#all.size === 0 && this.#heartbeat) {
+      clearInterval(this.#heartbeat);
+      this.#heartbeat = undefined;
+    }
+  }
+
+  async #poll(orderId: string): Promise<void> {
+    const watch = this.#watches.get(orderId);
+    if (!watch || watch.polling) return;
+    watch.polling = true;
+    try {
+      const r = await this.#deps.store.get(orderId);
+      if (r) this.#broadcast(await this.#deps.refreshed(r));
+    } catch (err) {
+      this.#deps.onError('haipay sse poll failed', { orderId, message: (err as Error).message });
+    } finally {
+      watch.polling = false;
+    }
+  }
+
+  #broadcast(record: PaymentRecord): void {
+    const watch = this.#watches.get(record.orderId);
+    if (watch) for (const s of [...watch.streams]) s.write(record);
+  }
+
+  #startHeartbeat(): void {
+    if (this.#heartbeat) return;
+    this.#heartbeat = setInterval(() => {
+      for (const s of this.#all) s.ping();
+    }, this.#deps.heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  /** Ends every stream and stops all timers. */
+  close(): void {
+    for (const s of [...this.#all]) s.end();
+    for (const w of this.#watches.values()) {
+      clearTimeout(w.timer);
+      clearInterval(w.timer);
+      w.unsubscribe?.();
+    }
+    this.#watches.clear();
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    this.#unsubscribeLocal();
+  }
+}
