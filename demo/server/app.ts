@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   HaiPayClient,
+  HaiPayOrderRejectedError,
   SqlitePaymentStore,
   createConsoleLogger,
   createHaiPayRouter,
@@ -230,9 +231,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     const resolveOrder = (_req: Request, body: Record<string, unknown>): ResolvedOrder => {
       const ref = typeof body.orderRef === 'string' ? body.orderRef : '';
       const cart = carts.get(ref);
-      if (!cart) throw new Error('This cart is unknown or expired; reload the checkout.');
+      if (!cart) throw new HaiPayOrderRejectedError('This cart is unknown or expired; reload the checkout.');
       const currency = currencyForMethod(String(body.method));
-      if (!currency) throw new Error(`The shop does not take ${String(body.method)}.`);
+      if (!currency) throw new HaiPayOrderRejectedError(`The shop does not take ${String(body.method)}.`);
       const { total } = priceLines(cart.items, currency);
       const count = cart.items.reduce((n, l) => n + l.qty, 0);
       return {
@@ -247,7 +248,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
     const resolvePlan = (_req: Request, body: Record<string, unknown>): ResolvedPlan => {
       const plan = PLANS.find((p) => p.id === body.planRef);
-      if (!plan) throw new Error('Unknown plan.');
+      if (!plan) throw new HaiPayOrderRejectedError('Unknown plan.');
       return {
         amount: plan.amount,
         currency: plan.currency,

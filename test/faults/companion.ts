@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { SandboxConfig } from '@haipay-kit/sandbox';
 import {
   HaiPayClient,
+  HaiPayOrderRejectedError,
   SqlitePaymentStore,
   createHaiPayRouter,
   type HaiPayClientOptions,
@@ -23,7 +24,7 @@ export const ORIGIN = 'https://shop.example';
 /** Prices by cart: the browser sends `orderRef` = `<currency>:<amount>:<n>`; the server decides from it. */
 export function resolveFromRef(orderRef: unknown) {
   const [currency, amount] = String(orderRef ?? '').split(':');
-  if (!currency || !amount) throw new Error('Unknown cart');
+  if (!currency || !amount) throw new HaiPayOrderRejectedError('Unknown cart');
   return { amount, currency, subject: `Cart ${String(orderRef)}`, buyerId: 'u-fault' };
 }
 

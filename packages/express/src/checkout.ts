@@ -40,7 +40,7 @@ import {
   HaiPaySignatureError,
   HaiPayValidationError,
 } from './errors.js';
-import { decide, holdOrLate } from './decide.js';
+import { decide } from './decide.js';
 import type { Logger } from './logger.js';
 import { CASHIER_DEFAULT_REGION, wireMethodFor } from './methods.js';
 import type {
@@ -875,10 +875,12 @@ export class HaiPayCheckout {
     if (decision.action === 'confirm') {
       // ARCHITECTURE.md "Status truth": a notification that disagrees is confirmed by a query, never believed.
       const confirmed = await this.#queryGateway(record).catch(() => null);
+      // Confirmed money is decided on the query's answer (it may be late money); an unconfirmed
+      // report is only held for review — a closed order is not moved to `review` on its word alone.
       decision =
         confirmed && Number(confirmed.status) === 2
           ? decide(record, confirmed, { ...opts, source: 'query' })
-          : holdOrLate(record, decision.reason);
+          : { action: 'hold', reason: decision.reason };
       if (confirmed && Number(confirmed.status) === 2) reported = confirmed;
     }
     if (!record.orderNo && str(reported.orderNo) && decision.action !== 'ignore') {
@@ -927,6 +929,10 @@ export class HaiPayCheckout {
     if (!isFinalStatus(record.status)) {
       const t = await this.store.transition(record.orderId, 'processing', { failureReason });
       r = t.changed ? t.record : await this.store.patch(record.orderId, { failureReason });
+      this.#emit(r);
+    } else if (first) {
+      // A closed order keeps its status; the reason records why the merchant was alerted (once).
+      r = await this.store.patch(record.orderId, { failureReason });
       this.#emit(r);
     }
     if (first) await this.options.hooks.onPaymentMismatch?.(r ?? record, { notified: reported, reason });

@@ -44,8 +44,8 @@ export function clientKey(ip: string | undefined): string {
 export function createLimiter(
   option: RateLimitOption | undefined,
   defaults: Required<Pick<RateLimitOptions, 'windowMs' | 'max'>> & {
-    /** Count only requests answered with an error (>= 400). */
-    failuresOnly?: boolean;
+    /** Counts only the requests for which this is true once answered (default: every request). */
+    counts?: (req: Request, res: Response) => boolean;
     name: string;
   },
   answer: (res: Response, retryAfterSeconds: number) => void,
@@ -67,7 +67,12 @@ export function createLimiter(
     ...(o.store ? { store: o.store } : {}),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    skipSuccessfulRequests: defaults.failuresOnly ?? false,
+    ...(defaults.counts
+      ? {
+          skipSuccessfulRequests: true,
+          requestWasSuccessful: (req: Request, res: Response) => !defaults.counts!(req, res),
+        }
+      : {}),
     keyGenerator: (req) => clientKey(req.ip),
     handler: (req, res) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;

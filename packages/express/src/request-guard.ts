@@ -4,7 +4,7 @@
  * body may nest, and the answers to body-parser failures. A hostile header or body never turns into a
  * server error or an ambiguous signed value.
  */
-import { isSignSafe } from '@haipay-kit/protocol/rules';
+import { isSignSafe, SIGN_UNSAFE_PATTERN } from '@haipay-kit/protocol/rules';
 import { isHttpUrl } from '@haipay-kit/protocol';
 import type { RequestContext } from './checkout.js';
 import { normalizeIp } from './limits.js';
@@ -20,7 +20,7 @@ const IPV4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\
  */
 export function cleanUserAgent(value: string | undefined): string {
   const cleaned = (value ?? '')
-    .replace(/[&=\u0000-\u001f\u007f]/g, ' ')
+    .replace(new RegExp(SIGN_UNSAFE_PATTERN.source, 'g'), ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, USER_AGENT_MAX)
@@ -38,19 +38,22 @@ export function cleanReferer(
   origin: string | undefined,
   fallback: string,
 ): string {
-  for (const candidate of [referer, origin]) {
-    if (!candidate) continue;
-    let url: URL;
+  const parse = (value: string | undefined): URL | null => {
+    if (!value) return null;
     try {
-      url = new URL(candidate);
+      const url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'http:' ? url : null;
     } catch {
-      continue;
+      return null;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') continue;
-    const page = `${url.origin}${url.pathname}`;
-    if (isHttpUrl(page) && isSignSafe(page)) return page;
-    if (isHttpUrl(url.origin)) return url.origin;
+  };
+  const page = parse(referer);
+  if (page) {
+    const text = `${page.origin}${page.pathname}`;
+    if (isHttpUrl(text) && isSignSafe(text)) return text;
   }
+  const site = parse(origin) ?? page;
+  if (site && isHttpUrl(site.origin) && isSignSafe(site.origin)) return site.origin;
   return fallback;
 }
 

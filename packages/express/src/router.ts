@@ -292,7 +292,14 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   );
   const notifyLimited = createLimiter(
     options.notify?.rateLimit,
-    { windowMs: 60_000, max: 60, name: 'notify.rateLimit', failuresOnly: true },
+    {
+      windowMs: 60_000,
+      max: 60,
+      name: 'notify.rateLimit',
+      // Only refusals of unverified bodies count: HaiPay's own deliveries (even for an order this
+      // shop does not know, or while a hook fails) never lock HaiPay out.
+      counts: (_req, res) => res.statusCode >= 400 && res.locals.haipayVerified !== true,
+    },
     (res, retryAfter) => {
       res.set('Retry-After', String(retryAfter));
       res.status(429).type('text/plain').send('FAIL: too many refused notifications');
@@ -337,6 +344,9 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
           return;
         }
         const result = await checkout.handleNotification(raw);
+        res.locals.haipayVerified =
+          !result.outcome.startsWith('rejected_signature') &&
+          !result.outcome.startsWith('rejected_ambiguous');
         res
           .status(result.httpStatus)
           .type('text/plain')

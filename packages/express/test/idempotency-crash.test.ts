@@ -1,7 +1,11 @@
 /**
- * A crash between reserving an Idempotency-Key and writing its order (found by test/faults/crash-recovery):
- * the browser's retry with the same key must create the order — once — instead of answering 502
- * "Idempotency key points at a missing order" for ever.
+ * An Idempotency-Key without its order. This version never leaves one: it writes the key and its order
+ * in one atomic store step (`store.createIdempotent`), so a duplicate on any instance always finds the
+ * order and is answered with it. Such a key can only have been reserved by an older version of the kit,
+ * which reserved the key first (`reserveIdempotencyKey`) and wrote the order in a second step, and died
+ * in between (found by test/faults/crash-recovery). No writer can still be about to add that order, so
+ * the browser's retry with the same key takes the key over under the id it reserved and creates the
+ * order — once — instead of answering 502 "Idempotency key points at a missing order" for ever.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +25,7 @@ after(async () => {
   await sandbox.close();
 });
 
-/** What the store holds after a process died right after reserving the key. */
+/** What the store holds after an older version's process died right after reserving the key (step one of two). */
 async function orphanKey(
   key: string,
   body: Record<string, unknown>,
@@ -38,7 +42,7 @@ async function orphanKey(
   return orderId;
 }
 
-describe('an Idempotency-Key reserved by a process that died before writing its order', () => {
+describe('an Idempotency-Key reserved by an older version that died before writing its order', () => {
   it('the retry with the same key creates the order under the reserved id, once', async () => {
     const body = { method: 'promptpay', ...BUYER };
     const key = 'orphaned-key-0001';
@@ -93,5 +97,49 @@ describe('an Idempotency-Key reserved by a process that died before writing its 
     assert.equal(answers.filter((a) => a.status === 201).length, 1, 'one apply');
     const stored = await h.store.get(orderId);
     assert.ok(stored?.orderNo, 'the gateway answered for the reserved id');
+  });
+});
+
+describe('an Idempotency-Key this version wrote together with its order', () => {
+  it('a key written with its order whose first request is still in flight is never taken over: 202 with that order', async () => {
+    // What a duplicate finds while the first request (on this or another instance) waits for HaiPay.
+    const body = { method: 'promptpay', ...BUYER };
+    const key = 'in-flight-key-0001';
+    const orderId = mintOrderId();
+    const created = await h.store.createIdempotent(
+      { scope: 'payments', key, requestHash: requestHash('payments', body) },
+      {
+        orderId,
+        kind: 'payment',
+        merchant: 'THB',
+        method: 'promptpay',
+        amount: '100.00',
+        currency: 'THB',
+        subject: 'Order #1',
+        orderRef: null,
+        buyerId: 'u-1001',
+        status: 'unknown',
+        orderNo: null,
+        next: null,
+        expiresAt: null,
+        failureReason: null,
+        returnUrl: null,
+        metadata: {},
+      },
+    );
+    assert.equal(created.outcome, 'created');
+    const answers = await Promise.all(
+      Array.from({ length: 3 }, () => h.post('/haipay/payments', body, { 'idempotency-key': key })),
+    );
+    for (const a of answers) {
+      assert.equal(a.status, 202, `${a.status} ${JSON.stringify(a.json)}`);
+      assert.equal(a.json.orderId, orderId);
+    }
+    assert.equal(
+      sandbox.orders().filter((o) => o.orderId === orderId).length,
+      0,
+      'no apply: the first request owns it',
+    );
+    assert.equal((await h.store.get(orderId))?.status, 'unknown', 'left to its first request');
   });
 });

@@ -180,6 +180,283 @@ export function runPaymentStoreContract(
       assert.equal(results.filter((r) => r.outcome === 'reserved').length, 1);
     });
 
+    it('createIdempotent writes the key and its order together; the key names the order', async () => {
+      const key = { scope: 'payments', key: 'atomic-key-0001', requestHash: 'h1' };
+      const input = sampleRecord({ status: 'unknown' });
+      const res = await store.createIdempotent(key, input);
+      assert.equal(res.outcome, 'created');
+      assert.ok(res.outcome === 'created');
+      assert.equal(res.record.orderId, input.orderId);
+      assert.equal(res.record.version, 1);
+      assert.equal(res.record.status, 'unknown');
+      assert.deepEqual(await store.get(input.orderId), res.record, 'the order is visible');
+      const seen = await store.reserveIdempotencyKey({ ...key, orderId: 'hp_someone_else' });
+      assert.equal(seen.outcome, 'replay', 'the key is visible');
+      assert.ok(seen.outcome === 'replay');
+      assert.equal(seen.record.orderId, input.orderId, 'the key names the order written with it');
+      assert.equal(seen.record.responseStatus, null, 'no answer given yet');
+      assert.equal(await store.get('hp_someone_else'), null);
+      const other = await store.createIdempotent({ ...key, scope: 'subscriptions' }, sampleRecord());
+      assert.equal(other.outcome, 'created', 'keys are unique per scope');
+    });
+
+    it('createIdempotent replays on the same hash (no second order) and conflicts on another', async () => {
+      const key = { scope: 'payments', key: 'atomic-key-0002', requestHash: 'h1' };
+      const first = sampleRecord();
+      assert.equal((await store.createIdempotent(key, first)).outcome, 'created');
+
+      const second = sampleRecord();
+      const replay = await store.createIdempotent(key, second);
+      assert.equal(replay.outcome, 'replay');
+      assert.ok(replay.outcome === 'replay');
+      assert.equal(replay.key.scope, 'payments');
+      assert.equal(replay.key.key, 'atomic-key-0002');
+      assert.equal(replay.key.requestHash, 'h1');
+      assert.equal(replay.key.orderId, first.orderId, 'the replay names the first order');
+      assert.equal(replay.key.responseStatus, null, 'still in flight');
+      assert.equal(typeof replay.key.createdAt, 'string');
+      assert.equal(await store.get(second.orderId), null, 'a replay writes no order');
+
+      await store.finishIdempotencyKey('payments', key.key, 201);
+      const later = await store.createIdempotent(key, sampleRecord());
+      assert.equal(later.outcome === 'replay' && later.key.responseStatus, 201, 'the first answer');
+
+      const third = sampleRecord();
+      const conflict = await store.createIdempotent({ ...key, requestHash: 'h2' }, third);
+      assert.equal(conflict.outcome, 'conflict');
+      assert.ok(conflict.outcome === 'conflict');
+      assert.equal(conflict.key.orderId, first.orderId);
+      assert.equal(conflict.key.requestHash, 'h1');
+      assert.equal(await store.get(third.orderId), null, 'a conflict writes no order');
+    });
+
+    it('createIdempotent writes nothing when the order cannot be written', async () => {
+      const existing = await store.create(sampleRecord());
+      const key = { scope: 'payments', key: 'atomic-key-0003', requestHash: 'h1' };
+      await assert.rejects(store.createIdempotent(key, sampleRecord({ orderId: existing.orderId })));
+      const next = sampleRecord();
+      const res = await store.createIdempotent(key, next);
+      assert.equal(res.outcome, 'created', 'the key was not left behind without its order');
+      assert.equal(res.outcome === 'created' && res.record.orderId, next.orderId);
+    });
+
+    it('createIdempotent on a key an older version reserved without its order: replay naming the reserved id', async () => {
+      const key = { scope: 'payments', key: 'atomic-key-0004', requestHash: 'h1' };
+      assert.equal(
+        (await store.reserveIdempotencyKey({ ...key, orderId: 'hp_reserved_0004' })).outcome,
+        'reserved',
+      );
+      const input = sampleRecord();
+      const res = await store.createIdempotent(key, input);
+      assert.equal(res.outcome, 'replay');
+      assert.equal(res.outcome === 'replay' && res.key.orderId, 'hp_reserved_0004');
+      assert.equal(await store.get(input.orderId), null, 'nothing written');
+      assert.equal(await store.get('hp_reserved_0004'), null);
+    });
+
+    it('lets exactly one of many racing createIdempotent calls of one key create; the others replay it', async () => {
+      const key = { scope: 'payments', key: 'atomic-race-0001', requestHash: 'h' };
+      const inputs = Array.from({ length: 8 }, () => sampleRecord());
+      // Each caller reads the order its replay names at once, as the router does.
+      const answers = await Promise.all(
+        inputs.map(async (input) => {
+          const r = await store.createIdempotent(key, input);
+          return { r, named: r.outcome === 'replay' ? await store.get(r.key.orderId) : null };
+        }),
+      );
+      const results = answers.map((x) => x.r);
+      const created = results.filter((r) => r.outcome === 'created');
+      assert.equal(created.length, 1, 'exactly one created');
+      const winner = created[0]!.outcome === 'created' ? created[0]!.record.orderId : '';
+      for (const { r, named } of answers) {
+        if (r.outcome === 'created') continue;
+        assert.equal(r.outcome, 'replay');
+        assert.equal(
+          r.outcome === 'replay' && r.key.orderId,
+          winner,
+          "every other call names the winner's order",
+        );
+        assert.equal(named?.orderId, winner, 'the order a replay names is already there');
+      }
+      const stored = (await Promise.all(inputs.map((i) => store.get(i.orderId)))).filter((r) => r !== null);
+      assert.deepEqual(
+        stored.map((r) => r.orderId),
+        [winner],
+        'exactly one order row',
+      );
+    });
+
+    it('renewHookClaim extends a held claim, and does nothing once released or completed', async () => {
+      const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
+      await store.transition(orderId, 'succeeded');
+      assert.equal(await store.claimHook(orderId, 'succeeded', 1000, 10_000), true);
+      await store.renewHookClaim(orderId, 'succeeded', 10_800);
+      assert.equal(
+        await store.claimHook(orderId, 'succeeded', 1000, 11_500),
+        false,
+        'renewed at 10 800: still held at 11 500 (it would have expired at 11 000)',
+      );
+      assert.equal(
+        await store.claimHook(orderId, 'succeeded', 1000, 11_900),
+        true,
+        'expires a lease after the renewal',
+      );
+
+      await store.releaseHook(orderId);
+      await store.renewHookClaim(orderId, 'succeeded', 12_000);
+      assert.equal(
+        await store.claimHook(orderId, 'succeeded', 1000, 12_100),
+        true,
+        'a released claim is not renewed',
+      );
+
+      await store.renewHookClaim(orderId, 'failed', 12_500);
+      assert.equal(
+        await store.claimHook(orderId, 'succeeded', 1000, 13_200),
+        true,
+        'a renewal naming another status does nothing',
+      );
+
+      // A completed hook: renewing it must not leave a claim that holds off the next status's hook.
+      const other = await store.create(sampleRecord({ status: 'pending' }));
+      assert.equal(await store.claimHook(other.orderId, 'pending', 1000, 20_000), true);
+      await store.completeHook(other.orderId, 'pending');
+      await store.renewHookClaim(other.orderId, 'pending', 20_100);
+      assert.equal(await store.claimHook(other.orderId, 'pending', 1000, 99_000), false, 'done stays done');
+      await store.transition(other.orderId, 'succeeded');
+      assert.equal(
+        await store.claimHook(other.orderId, 'succeeded', 1000, 20_200),
+        true,
+        'no claim was renewed after completeHook',
+      );
+    });
+
+    it('adds a hook event once per (orderId, key)', async () => {
+      const a = await store.create(sampleRecord({ kind: 'subscription' }));
+      const b = await store.create(sampleRecord({ kind: 'subscription' }));
+      const event = {
+        orderId: a.orderId,
+        key: 'deduction:1:2',
+        kind: 'subscription_deduction',
+        payload: { n: 1 },
+      };
+      assert.equal(await store.addHookEvent(event), true);
+      assert.equal(await store.addHookEvent(event), false, 'the same event again');
+      assert.equal(
+        await store.addHookEvent({ ...event, payload: { n: 2 } }),
+        false,
+        'even with another payload',
+      );
+      assert.equal(
+        await store.addHookEvent({ ...event, orderId: b.orderId }),
+        true,
+        'the same key on another order',
+      );
+      assert.equal(await store.addHookEvent({ ...event, key: 'deduction:2:2' }), true, 'another key');
+      const pending = await store.listPendingHookEvents();
+      assert.equal(pending.length, 3);
+      assert.deepEqual(
+        pending.find((e) => e.orderId === a.orderId && e.key === 'deduction:1:2')?.payload,
+        { n: 1 },
+        'the first payload is kept',
+      );
+    });
+
+    it('claims a hook event once per lease, again after expiry or release, never once done', async () => {
+      const { orderId } = await store.create(sampleRecord({ kind: 'subscription' }));
+      const key = 'deduction:7:2';
+      assert.equal(await store.claimHookEvent(orderId, key, 1000, 10_000), false, 'no such event');
+      await store.addHookEvent({ orderId, key, kind: 'subscription_deduction', payload: {} });
+      assert.equal(await store.claimHookEvent(orderId, key, 1000, 10_000), true);
+      assert.equal(await store.claimHookEvent(orderId, key, 1000, 10_500), false, 'lease held');
+      assert.equal(await store.claimHookEvent(orderId, key, 1000, 11_500), true, 'lease expired → claimable');
+
+      await store.renewHookEventClaim(orderId, key, 12_000);
+      assert.equal(
+        await store.claimHookEvent(orderId, key, 1000, 12_800),
+        false,
+        'renewed at 12 000: still held at 12 800 (it would have expired at 12 500)',
+      );
+      assert.equal(
+        await store.claimHookEvent(orderId, key, 1000, 13_100),
+        true,
+        'expires a lease after the renewal',
+      );
+
+      await store.releaseHookEvent(orderId, key);
+      await store.renewHookEventClaim(orderId, key, 13_200);
+      assert.equal(
+        await store.claimHookEvent(orderId, key, 1000, 13_300),
+        true,
+        'released → claimable at once',
+      );
+
+      await store.completeHookEvent(orderId, key);
+      assert.equal(await store.claimHookEvent(orderId, key, 1000, 99_000), false, 'done → never again');
+      await store.renewHookEventClaim(orderId, key, 99_500);
+      await store.releaseHookEvent(orderId, key);
+      assert.equal(await store.claimHookEvent(orderId, key, 1000, 200_000), false, 'still never');
+      assert.deepEqual(await store.listPendingHookEvents(), []);
+    });
+
+    it('lets exactly one of many racing claims of a hook event win', async () => {
+      const { orderId } = await store.create(sampleRecord({ kind: 'subscription' }));
+      await store.addHookEvent({
+        orderId,
+        key: 'deduction:9:2',
+        kind: 'subscription_deduction',
+        payload: {},
+      });
+      const claims = await Promise.all(
+        Array.from({ length: 6 }, () => store.claimHookEvent(orderId, 'deduction:9:2', 60_000)),
+      );
+      assert.equal(claims.filter(Boolean).length, 1);
+    });
+
+    it('lists pending hook events oldest first, done ones left out, payload round-tripped as JSON', async () => {
+      const { orderId } = await store.create(sampleRecord({ kind: 'subscription' }));
+      const payload = {
+        deductNo: '8026112800000001',
+        amount: '9.99',
+        status: 2,
+        ok: true,
+        none: null,
+        nested: { list: [1, 'two', { three: 3 }], text: 'ชำระเงิน 支付 "quoted" \\ back' },
+      };
+      // Added in an order that is not the keys' alphabetical one, a few ms apart.
+      for (const key of ['k-3', 'k-1', 'k-2', 'k-0']) {
+        assert.equal(
+          await store.addHookEvent({
+            orderId,
+            key,
+            kind: 'subscription_deduction',
+            payload: { ...payload, key },
+          }),
+          true,
+        );
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await store.completeHookEvent(orderId, 'k-1');
+      const pending = await store.listPendingHookEvents();
+      assert.deepEqual(
+        pending.map((e) => e.key),
+        ['k-3', 'k-2', 'k-0'],
+        'not-done events, oldest first',
+      );
+      for (const e of pending) {
+        assert.equal(e.orderId, orderId);
+        assert.equal(e.kind, 'subscription_deduction');
+        assert.equal(e.done, false);
+        assert.ok(!Number.isNaN(Date.parse(e.createdAt)), `createdAt is a date: ${e.createdAt}`);
+        assert.deepEqual(e.payload, { ...payload, key: e.key });
+      }
+      assert.deepEqual(
+        (await store.listPendingHookEvents(2)).map((e) => e.key),
+        ['k-3', 'k-2'],
+        'limit',
+      );
+    });
+
     it('keeps a notification log per order, oldest first', async () => {
       await store.appendNotification({
         orderId: 'hp_a',

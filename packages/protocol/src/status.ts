@@ -180,7 +180,7 @@ export const KIT_PAYMENT_STATUSES = [
  */
 export type KitPaymentStatus = (typeof KIT_PAYMENT_STATUSES)[number];
 
-/** Kit statuses that never change again. */
+/** Final kit statuses: they never change, except `expired`/`failed` → `review` when money arrives late. */
 export const KIT_FINAL_STATUSES: readonly KitPaymentStatus[] = ['succeeded', 'failed', 'expired', 'review'];
 
 /** True when `status` is one of {@link KIT_FINAL_STATUSES}. */
