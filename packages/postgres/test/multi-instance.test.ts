@@ -1,16 +1,17 @@
 // Two router instances on different ports, one PostgreSQL database, one sandbox, and a small load
 // balancer in front (HaiPay's notifyUrl points at the balancer, as in a real deployment): duplicate
-// notifications racing on both instances, a status stream on one instance following a payment
-// completed on the other, and an instance dying without anything being lost.
+// notifications racing on both instances, one Idempotency-Key posted to both instances at once, a status
+// stream on one instance following a payment completed on the other, and an instance dying without
+// anything being lost.
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { generateTestNotification, type HaiPayRouterOptions } from '@haipay-kit/express';
-import { startHarness, idem, BUYER, ORIGIN, type Harness } from '../../express/test/helpers.js';
+import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from '../../express/test/helpers.js';
 import { PostgresPaymentStore } from '../src/index.js';
-import { pgSuite, schemaPool, waitFor } from './helpers.js';
+import { adminQuery, pgSuite, schemaPool, waitFor } from './helpers.js';
 
 /** A round-robin HTTP balancer that skips backends refusing connections (a dead instance). */
 async function startBalancer(backends: () => string[]) {
@@ -102,6 +103,38 @@ function openStream(baseUrl: string, orderId: string) {
   };
 }
 
+/** The store calls an order's creation makes; {@link stalling} may pause before each. */
+const STALLED = [
+  'get',
+  'create',
+  'createIdempotent',
+  'reserveIdempotencyKey',
+  'finishIdempotencyKey',
+  'patch',
+  'transition',
+] as const;
+
+/**
+ * The store as a busy production instance sees it: now and then a call waits 5–25 ms before it runs
+ * (a GC pause, a wait for a pooled connection, a slow network hop). Only the timing changes, on every
+ * instance alike; without such pauses two requests sent together to two idle instances on one machine
+ * almost never interleave their store calls, and a race that hurts 3–9 % of keys in production would
+ * hide from the test.
+ */
+function stalling(store: PostgresPaymentStore, chance = 0.2): PostgresPaymentStore {
+  return new Proxy(store, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (!(STALLED as readonly (string | symbol)[]).includes(prop)) return value.bind(target);
+      return async (...args: unknown[]) => {
+        if (Math.random() < chance) await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
 pgSuite('two router instances sharing one PostgreSQL database', (url) => {
   const nextSchema = schemaPool(url);
   let sandbox: Sandbox;
@@ -109,6 +142,8 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
   let live: Harness[] = [];
   let a: Harness;
   let b: Harness;
+  /** The schema A and B share (to count rows directly). */
+  let schema: string;
 
   before(async () => {
     sandbox = await createSandbox();
@@ -119,12 +154,16 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
     await sandbox.close();
   });
 
-  /** Starts instances A and B on one fresh schema, each with its own store (own pool, own listener). */
-  async function startInstances(router: Partial<HaiPayRouterOptions> = {}) {
-    const schema = nextSchema();
+  /**
+   * Starts instances A and B on one fresh schema, each with its own store (own pool, own listener).
+   * With `stalls`, each instance's store pauses now and then before a call (see {@link stalling}).
+   */
+  async function startInstances(router: Partial<HaiPayRouterOptions> = {}, { stalls = false } = {}) {
+    schema = nextSchema();
     const start = async () => {
-      const store = new PostgresPaymentStore({ connectionString: url, schema });
-      await store.ready();
+      const pg = new PostgresPaymentStore({ connectionString: url, schema });
+      await pg.ready();
+      const store = stalls ? stalling(pg) : pg;
       return startHarness({ sandbox, store, router: { publicBaseUrl: `${balancer.url}/haipay`, ...router } });
     };
     [a, b] = [await start(), await start()];
@@ -312,5 +351,180 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
     } finally {
       await stream.close();
     }
+  });
+
+  /** Counts `method` calls per order id on both instances' clients (`idField` of the signed params). */
+  function countApplies(method: 'collectApply' | 'subscriptionApply', idField: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const h of [a, b]) {
+      const client = h.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const original = client[method]!.bind(h.client);
+      client[method] = (...args: unknown[]) => {
+        const id = String((args.at(-1) as Record<string, unknown>)[idField]);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+        return original(...args);
+      };
+    }
+    return counts;
+  }
+
+  interface RacedKey {
+    key: string;
+    answers: { status: number; id: string | undefined; text: string }[];
+  }
+
+  /**
+   * The attack: for `keys` fresh Idempotency-Keys in turn, posts `body` with the key to instance A and
+   * instance B at the same moment. Returns both answers for every key.
+   */
+  async function raceKeys(
+    path: string,
+    body: Record<string, unknown>,
+    keys: number,
+    idOf: (json: any) => unknown,
+  ): Promise<RacedKey[]> {
+    const raceOne = async (): Promise<RacedKey> => {
+      const headers = idem();
+      const answers = await Promise.all([a.post(path, body, headers), b.post(path, body, headers)]);
+      return {
+        key: headers['idempotency-key']!,
+        answers: answers.map((r) => {
+          const id = r.json && typeof r.json === 'object' ? idOf(r.json) : undefined;
+          return {
+            status: r.status,
+            id: typeof id === 'string' ? id : undefined,
+            text: JSON.stringify(r.json).slice(0, 200),
+          };
+        }),
+      };
+    };
+    const raced: RacedKey[] = [];
+    for (let i = 0; i < keys; i++) raced.push(await raceOne());
+    return raced;
+  }
+
+  /**
+   * Reports the answers (a diagnostic line with the distribution of status pairs) and checks what the
+   * shopper sees: never a 5xx, never a 409, both answers naming one order, at most one 201.
+   */
+  function checkAnswers(t: { diagnostic(message: string): void }, raced: RacedKey[]): string[] {
+    const pairs = new Map<string, number>();
+    for (const r of raced) {
+      const pair = r.answers.map((x) => x.status).join('+'); // A's status + B's status
+      pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+    }
+    const failed = raced.filter((r) => r.answers.some((x) => x.status >= 500));
+    const distribution = [...pairs]
+      .sort((x, y) => y[1] - x[1])
+      .map(([pair, n]) => `${pair}: ${n}`)
+      .join(', ');
+    t.diagnostic(
+      `${raced.length} keys raced on A and B; answers (A+B) ${distribution}; ` +
+        `${failed.length} keys (${((100 * failed.length) / raced.length).toFixed(1)} %) answered 5xx`,
+    );
+    assert.deepEqual(
+      failed.map((r) => `${r.key}: ${r.answers.map((x) => `${x.status} ${x.text}`).join(' | ')}`),
+      [],
+      `${failed.length} of ${raced.length} keys answered 5xx to a buyer whose order exists`,
+    );
+    for (const r of raced) {
+      for (const x of r.answers) {
+        assert.ok([200, 201, 202].includes(x.status), `${r.key}: ${x.status} ${x.text}`);
+        assert.ok(x.id, `${r.key}: the answer names its order: ${x.text}`);
+      }
+      assert.equal(r.answers[0]!.id, r.answers[1]!.id, `${r.key}: both instances name the same order`);
+      assert.ok(r.answers.filter((x) => x.status === 201).length <= 1, `${r.key}: one request created it`);
+    }
+    const ids = raced.map((r) => r.answers[0]!.id!);
+    assert.equal(new Set(ids).size, raced.length, 'one order per key, no two keys share one');
+    return ids;
+  }
+
+  /** Rows of the shared schema: orders of `kind`, and idempotency keys of `scope` with their order. */
+  async function storedRows(kind: string, scope: string) {
+    const orders = await adminQuery<{ order_id: string }>(
+      url,
+      `SELECT order_id FROM "${schema}".haipay_payments WHERE kind = $1`,
+      [kind],
+    );
+    const keys = await adminQuery<{ key: string; order_id: string; orders: number }>(
+      url,
+      `SELECT k.key, k.order_id, (SELECT count(*)::int FROM "${schema}".haipay_payments p
+                                    WHERE p.order_id = k.order_id) AS orders
+         FROM "${schema}".haipay_idempotency_keys k WHERE k.scope = $1`,
+      [scope],
+    );
+    return { orders: orders.map((r) => r.order_id), keys };
+  }
+
+  it('the same Idempotency-Key posted to both instances at once: one order, both answers name it, never a 5xx', async (t) => {
+    await startInstances({}, { stalls: true });
+    const KEYS = 60;
+    const order = { amount: '100.00', currency: 'THB', subject: 'Order #1', buyerId: 'u-1001' };
+    a.order = order;
+    b.order = order;
+    const applies = countApplies('collectApply', 'orderId');
+    const raced = await raceKeys(
+      '/haipay/payments',
+      { method: 'promptpay', ...BUYER },
+      KEYS,
+      (j) => j.orderId,
+    );
+    const ids = checkAnswers(t, raced);
+
+    const rows = await storedRows('payment', 'payments');
+    assert.deepEqual(
+      [...rows.orders].sort(),
+      [...ids].sort(),
+      'exactly one order row per key, the one named',
+    );
+    assert.equal(rows.keys.length, KEYS, 'one key row per key');
+    for (const k of rows.keys) assert.equal(k.orders, 1, `key ${k.key} points at its order`);
+    for (const id of ids) {
+      assert.equal(applies.get(id), 1, `${id}: applied once across both instances`);
+      assert.equal(
+        sandbox.orders().filter((o) => o.orderId === id).length,
+        1,
+        `${id}: the sandbox saw one apply`,
+      );
+    }
+    assert.equal(
+      [...applies.values()].reduce((x, y) => x + y, 0),
+      KEYS,
+      'no other apply',
+    );
+  });
+
+  it('the same race for subscriptions: one subscription per key, both answers name it, never a 5xx', async (t) => {
+    await startInstances({}, { stalls: true });
+    const KEYS = 40;
+    const applies = countApplies('subscriptionApply', 'subscriptionOrderId');
+    const raced = await raceKeys(
+      '/haipay/subscriptions',
+      { planRef: 'monthly', ...BUYER, ...CARD },
+      KEYS,
+      (j) => j.subscriptionId,
+    );
+    const ids = checkAnswers(t, raced);
+
+    const rows = await storedRows('subscription', 'subscriptions');
+    assert.deepEqual([...rows.orders].sort(), [...ids].sort(), 'exactly one subscription row per key');
+    assert.equal(rows.keys.length, KEYS, 'one key row per key');
+    for (const k of rows.keys) assert.equal(k.orders, 1, `key ${k.key} points at its subscription`);
+    for (const id of ids) {
+      assert.equal(applies.get(id), 1, `${id}: applied once across both instances`);
+      const stored = await a.store.get(id);
+      assert.ok(stored?.orderNo, `${id}: HaiPay answered for it`);
+      assert.equal(
+        sandbox.subscription(stored.orderNo)?.subscriptionOrderId,
+        id,
+        `${id}: the sandbox has it`,
+      );
+    }
+    assert.equal(
+      [...applies.values()].reduce((x, y) => x + y, 0),
+      KEYS,
+      'no other apply',
+    );
   });
 });
