@@ -37,7 +37,10 @@ import { changeChannel, migrate } from './migrations.js';
 export interface PostgresPaymentStoreOptions {
   /** e.g. `postgres://haipay:secret@db.internal:5432/shop`. The store makes and owns its pool. */
   connectionString?: string;
-  /** An existing pool (the caller keeps owning it: {@link PostgresPaymentStore.close} does not end it). */
+  /**
+   * An existing pool (the caller keeps owning it: {@link PostgresPaymentStore.close} does not end it).
+   * Its connections must run at READ COMMITTED, PostgreSQL's default isolation level.
+   */
   pool?: pg.Pool;
   /** Schema for the kit's tables (created if missing). Default `public`. */
   schema?: string;
@@ -129,6 +132,10 @@ export class PostgresPaymentStore implements PaymentStore {
         connectionString: options.connectionString,
         max: options.maxConnections ?? 10,
         keepAlive: true,
+        // Every race is decided by one statement that re-checks its row after a concurrent commit,
+        // which is READ COMMITTED's behaviour (PostgreSQL's default). A database or role default of
+        // REPEATABLE READ/SERIALIZABLE would turn those waits into serialization errors.
+        options: '-c default_transaction_isolation=read\\ committed',
       });
       this.#ownsPool = true;
       // An idle pooled client whose server went away emits here; without a handler the process dies.
@@ -416,7 +423,7 @@ export class PostgresPaymentStore implements PaymentStore {
     // waits on the key's row lock until this commits, then reads the committed key — and its order.
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       const inserted = await client.query(
         `INSERT INTO ${this.#t.keys} (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT (scope, key) DO NOTHING`,

@@ -10,7 +10,6 @@
 import { compareDecimal } from './decimal.js';
 import type { Currency } from './currency.js';
 import { ruleIssue, type RuleIssue } from './issues.js';
-import { isSignSafe } from './safety.js';
 import { CURRENCY_AMOUNT_LIMITS, type AmountLimits } from './methods.js';
 
 /**
@@ -167,9 +166,11 @@ export function validatePhone(currency: Currency, phone: string): RuleIssue | nu
 /** Maximum e-mail length (RFC 5321 path limit). */
 export const EMAIL_MAX_LENGTH = 254;
 // A practical address check (HaiPay only says `string<email>`): dot-atom local part, and a domain of
-// LDH labels with at least one dot, since HaiPay asks for a "real email".
+// LDH labels with at least one dot, since HaiPay asks for a "real email". The local part leaves out
+// `&` and `=` (RFC 5322 allows them): HaiPay echoes the e-mail in signed notifications, where they
+// would make the string to sign ambiguous (docs/protocol.md §2.5). ASCII only, so no control character.
 const EMAIL_RE =
-  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+  /^[A-Za-z0-9.!#$%'*+/?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /**
  * Validates an e-mail address: ASCII dot-atom local part, domain with at least one dot, ≤ 254
@@ -188,13 +189,7 @@ export function validateEmail(email: string): RuleIssue | null {
     });
   }
   const local = email.slice(0, email.lastIndexOf('@'));
-  if (
-    !EMAIL_RE.test(email) ||
-    local.startsWith('.') ||
-    local.endsWith('.') ||
-    local.includes('..') ||
-    !isSignSafe(email)
-  ) {
+  if (!EMAIL_RE.test(email) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
     return ruleIssue('invalid_email', 'Email address is not valid');
   }
   return null;
