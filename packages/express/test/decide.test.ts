@@ -236,6 +236,50 @@ const rows: Row[] = [
     'query',
     { action: 'ignore', outcome: 'identity_mismatch' },
   ],
+  // Edges (each row pins one boundary or reason a mutation test once found unchecked).
+  [
+    'a blank status is no status',
+    {},
+    { status: '  ' },
+    'query',
+    { action: 'ignore', outcome: 'ignored_status' },
+  ],
+  [
+    'actualAmount counts only on status 2 (excess reports its own amount)',
+    {},
+    paid({ status: 5, actualAmount: '50.00' }),
+    'query',
+    { action: 'move', to: 'succeeded', patch: {} },
+  ],
+  [
+    'late money from a query is believed even in always-confirm mode',
+    { status: 'expired' },
+    paid(),
+    'query',
+    'late',
+    { confirmSuccess: true },
+  ],
+  [
+    'processing past the window is not expired (only "not started" is)',
+    { expiresAt: new Date(NOW - 10_000).toISOString() },
+    { status: 1 },
+    'query',
+    { action: 'move', to: 'processing', patch: {} },
+  ],
+  [
+    'exactly at window + grace → not yet expired',
+    { expiresAt: new Date(NOW - 5_000).toISOString() },
+    { status: 0 },
+    'query',
+    { action: 'ignore', outcome: 'duplicate' },
+  ],
+  [
+    'one millisecond past window + grace → expired',
+    { expiresAt: new Date(NOW - 5_001).toISOString() },
+    { status: 0 },
+    'query',
+    { action: 'move', to: 'expired', patch: { failureReason: 'expired' } },
+  ],
   // Nonsense.
   [
     'undocumented status → ignored',
@@ -262,6 +306,31 @@ describe('decide(): what a reported status does to a stored payment', () => {
       else assert.deepEqual(got, expected);
     });
   }
+
+  it('gives each disagreement its own reason', () => {
+    const reason = (stored: Partial<StoredPayment>, reported: ReportedPayment, extra = {}) =>
+      (
+        decide({ ...open, ...stored }, reported, { source: 'query', now: NOW, ...extra }) as {
+          reason?: string;
+        }
+      ).reason;
+    assert.equal(reason({}, paid({ amount: null })), 'no amount reported');
+    assert.equal(reason({}, paid({ amount: 'abc' })), 'amount abc is not a decimal');
+    assert.equal(reason({}, paid({ currency: 'usd' })), "currency usd does not match the order's THB");
+    assert.equal(reason({}, paid({ orderNo: '999' })), "orderNo 999 is not the order's 6026112812000001");
+    assert.equal(reason({}, paid({ status: 4 })), 'partial collection');
+    assert.equal(
+      reason({ status: 'failed' }, paid()),
+      'paid after the order was failed; HaiPay reports it paid (status 2)',
+    );
+    const confirm = (stored: Partial<StoredPayment>) =>
+      decide({ ...open, ...stored }, paid(), { source: 'notification', now: NOW, confirmSuccess: true });
+    assert.deepEqual(confirm({}), { action: 'confirm', reason: 'query does not confirm the notification' });
+    assert.deepEqual(confirm({ status: 'expired' }), {
+      action: 'confirm',
+      reason: 'query does not confirm the notification',
+    });
+  });
 
   it('names the disagreement in the reason', () => {
     const d = decide(open, paid({ amount: '1.00' }), { source: 'query', now: NOW });
