@@ -14,10 +14,11 @@ import {
 } from '@haipay-kit/protocol';
 import { createVerifier, type Verifier } from '@haipay-kit/protocol/node';
 import { scanQrPayload } from './emv.js';
-import type { Fault, FaultSpec } from './faults.js';
+import type { Fault } from './faults.js';
 import { type ApiResult, type CollectOrder, type ErrorCode, type Gateway } from './gateway.js';
 import type { MerchantConfig } from './config.js';
 import { isSandboxCurrency, parseAmount } from './money.js';
+import { createControlRouter } from './control.js';
 import { bankAppPage, finishedPage, orderPage, subscriptionPage } from './pages.js';
 import { validateBody, type EndpointId } from './validation.js';
 
@@ -115,6 +116,10 @@ export function createApp(ctx: ServerContext): express.Express {
   const open: RequestHandler = (_req, _res, next) => next();
   const { signIn = open, guard = open } = ctx.admin ?? {};
 
+  // The control API comes first: no other route may see (or parse the body of) a `/_sandbox/` request.
+  // `/_sandbox/clock/advance` has three segments like `/:currency/:group/:action` (README "Control API").
+  app.use('/_sandbox', createControlRouter(gw, guard));
+
   // ------------------------------------------------------------------ HaiPay API
   const rawJson = express.raw({ type: () => true, limit: '256kb' });
 
@@ -208,10 +213,11 @@ export function createApp(ctx: ServerContext): express.Express {
       api(req, res, route, 'USD').catch(next);
     });
   }
-  app.post('/:currency/:group/:action', rawJson, (req, res, next) => {
+  app.post('/:currency/:group/:action', (req, res, next) => {
     const route = CURRENCY_ROUTES[`${req.params.group}/${req.params.action}`];
     const currency = String(req.params.currency).toUpperCase();
-    // docs/protocol.md §1: the currency segment is lower case.
+    // docs/protocol.md §1: the currency segment is lower case. Only a HaiPay path gets its body read:
+    // anything else goes on untouched to the routes below.
     if (
       !route ||
       req.params.currency !== req.params.currency?.toLowerCase() ||
@@ -220,7 +226,10 @@ export function createApp(ctx: ServerContext): express.Express {
       next();
       return;
     }
-    api(req, res, route, currency).catch(next);
+    rawJson(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      api(req, res, route, currency).catch(next);
+    });
   });
 
   // ------------------------------------------------------------------ hosted pages
@@ -320,99 +329,6 @@ export function createApp(ctx: ServerContext): express.Express {
     );
     return redirectAfter(res, order);
   });
-
-  // ------------------------------------------------------------------ control API
-  const control = express.Router();
-  control.use(guard);
-  control.use(express.json({ limit: '64kb' }));
-
-  const view = (no: string): Record<string, unknown> | undefined => {
-    const o = gw.orders.get(no);
-    if (o) return { ...o, statusText: STATUS_TEXT[o.status], notifications: gw.notifier.find(no).length };
-    const r = gw.refunds.get(no);
-    if (r) return { ...r };
-    const s = gw.subscriptions.get(no);
-    if (s) return { ...s };
-    return undefined;
-  };
-
-  control.get('/orders', (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    let list = [...gw.orders.values()];
-    if (typeof q.appId === 'string') list = list.filter((o) => String(o.appId) === q.appId);
-    if (typeof q.kind === 'string') list = list.filter((o) => o.kind === q.kind);
-    if (typeof q.orderId === 'string') list = list.filter((o) => o.orderId === q.orderId);
-    if (typeof q.status === 'string') list = list.filter((o) => String(o.status) === q.status);
-    res.json({ orders: list.map((o) => view(o.orderNo)) });
-  });
-  control.get('/orders/:no', (req, res) => {
-    const v = view(String(req.params.no));
-    if (!v) return void res.status(404).json({ error: 'unknown orderNo / refundNo / subscriptionNo' });
-    res.json(v);
-  });
-  control.post('/orders/:no/complete', (req, res) => {
-    const no = String(req.params.no);
-    const outcome = (req.body as Record<string, unknown> | undefined)?.outcome;
-    const errorMsg = (req.body as Record<string, unknown> | undefined)?.errorMsg;
-    if (outcome !== 'success' && outcome !== 'failure')
-      return void res.status(400).json({ error: 'outcome must be "success" or "failure"' });
-    const msg = typeof errorMsg === 'string' ? errorMsg : undefined;
-    const o = gw.orders.get(no);
-    const r = gw.refunds.get(no);
-    const s = gw.subscriptions.get(no);
-    let done: boolean;
-    if (o?.kind === 'collect') done = gw.completeCollect(o, outcome, msg);
-    else if (o?.kind === 'payout') done = gw.completePayout(o, outcome, msg);
-    else if (r) done = gw.completeRefund(r, outcome, msg);
-    else if (s) done = gw.authorizeSubscription(s, outcome);
-    else return void res.status(404).json({ error: 'unknown orderNo / refundNo / subscriptionNo' });
-    if (!done) return void res.status(409).json({ error: 'already in a final state', order: view(no) });
-    res.json(view(no));
-  });
-  control.get('/notifications', (req, res) => {
-    const orderNo = typeof req.query.orderNo === 'string' ? req.query.orderNo : undefined;
-    const list = gw.notifier.find(orderNo);
-    res.json({ notifications: list, attempts: list.flatMap((n) => n.attempts) });
-  });
-  control.get('/clock', (_req, res) =>
-    res.json({
-      now: gw.clock.date().toISOString(),
-      ms: gw.clock.now(),
-      mode: gw.clock.mode,
-      pending: gw.clock.pending(),
-    }),
-  );
-  control.post('/clock/advance', async (req, res, next) => {
-    try {
-      const ms = Number((req.body as Record<string, unknown> | undefined)?.ms);
-      if (!Number.isFinite(ms) || ms < 0)
-        return void res.status(400).json({ error: 'ms must be a number ≥ 0' });
-      const now = await gw.clock.advance(ms);
-      res.json({ now: new Date(now).toISOString(), ms: now });
-    } catch (err) {
-      next(err);
-    }
-  });
-  control.post('/faults', (req, res) => {
-    try {
-      res.status(201).json(gw.faults.add(req.body as FaultSpec));
-    } catch (err) {
-      res.status(400).json({ error: (err as Error).message });
-    }
-  });
-  control.get('/faults', (_req, res) => res.json({ faults: gw.faults.list() }));
-  control.delete('/faults', (_req, res) => {
-    gw.faults.clear();
-    res.json({ faults: [] });
-  });
-  control.get('/ledger/:appId', (req, res) => {
-    const appId = Number(req.params.appId);
-    const m = gw.merchants.get(appId);
-    if (!m || m.currency === 'CASHIER') return void res.status(404).json({ error: 'unknown appId' });
-    const r = gw.ledgerQuery(m, m.currency);
-    res.json('data' in r ? r.data : {});
-  });
-  app.use('/_sandbox', control);
 
   app.get('/', (_req, res) =>
     res.type('text/plain').send('HaiPay sandbox. API under /{currency}/..., control API under /_sandbox/.\n'),

@@ -131,6 +131,8 @@ export function cardCollect(pan: string, extra: Record<string, unknown> = {}): R
     payType: 'BANK_TRANSFER',
     inBankCode: 'CREDIT_CARD',
     callBackUrl: 'https://merchant.example/ok',
+    // Required on the PCI card API (seed 001); nothing listens there, so deliveries fail and are retried.
+    notifyUrl: 'http://127.0.0.1:9/notify',
     subject: 'Shoes',
     partnerUserId: '9527',
     clientType: 'WEB',

@@ -1,0 +1,144 @@
+/**
+ * The control API under `/_sandbox/` (README "Control API"): look at orders, notifications, the
+ * clock and the ledger, drive orders to a final state, move virtual time and inject faults.
+ *
+ * Every route is listed once in {@link CONTROL_ROUTES}; the router is built from that table, so a
+ * route cannot exist without being listed, and the tests check the table against the README row by
+ * row, over HTTP.
+ */
+// @ts-nocheck
+
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { FaultSpec } from './faults.js';
+import type { Gateway } from './gateway.js';
+
+const STATUS_TEXT: Record<number, string> = { 0: 'not started', 1: 'processing', 2: 'success', 3: 'failed' };
+
+/** Every control route, as `METHOD path` under `/_sandbox` (the README's table lists the same). */
+export const CONTROL_ROUTES = [
+  'GET /orders',
+  'GET /orders/:no',
+  'POST /orders/:no/complete',
+  'GET /notifications',
+  'GET /clock',
+  'POST /clock/advance',
+  'GET /ledger/:appId',
+  'POST /faults',
+  'GET /faults',
+  'DELETE /faults',
+] as const;
+
+/** One of {@link CONTROL_ROUTES}. */
+export type ControlRoute = (typeof CONTROL_ROUTES)[number];
+
+/**
+ * Builds the `/_sandbox` router. `guard` (the admin-token gate, or a pass-through) runs before
+ * anything else, body parsing included.
+ */
+export function createControlRouter(gw: Gateway, guard: RequestHandler): express.Router {
+  const control = express.Router();
+  control.use(guard);
+  control.use(express.json({ limit: '64kb' }));
+
+  const view = (no: string): Record<string, unknown> | undefined => {
+    const o = gw.orders.get(no);
+    if (o) return { ...o, statusText: STATUS_TEXT[o.status], notifications: gw.notifier.find(no).length };
+    const r = gw.refunds.get(no);
+    if (r) return { ...r };
+    const s = gw.subscriptions.get(no);
+    if (s) return { ...s };
+    return undefined;
+  };
+  const unknown = (res: Response) =>
+    void res.status(404).json({ error: 'unknown orderNo / refundNo / subscriptionNo' });
+  const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+
+  const handlers: Record<ControlRoute, RequestHandler> = {
+    'GET /orders': (req, res) => {
+      const q = req.query as Record<string, unknown>;
+      let list = [...gw.orders.values()];
+      if (typeof q.appId === 'string') list = list.filter((o) => String(o.appId) === q.appId);
+      if (typeof q.kind === 'string') list = list.filter((o) => o.kind === q.kind);
+      if (typeof q.orderId === 'string') list = list.filter((o) => o.orderId === q.orderId);
+      if (typeof q.status === 'string') list = list.filter((o) => String(o.status) === q.status);
+      res.json({ orders: list.map((o) => view(o.orderNo)) });
+    },
+    'GET /orders/:no': (req, res) => {
+      const v = view(String(req.params.no));
+      if (!v) return unknown(res);
+      res.json(v);
+    },
+    'POST /orders/:no/complete': (req, res) => {
+      const no = String(req.params.no);
+      const { outcome, errorMsg } = body(req);
+      if (outcome !== 'success' && outcome !== 'failure')
+        return void res.status(400).json({ error: 'outcome must be "success" or "failure"' });
+      const msg = typeof errorMsg === 'string' ? errorMsg : undefined;
+      const o = gw.orders.get(no);
+      const r = gw.refunds.get(no);
+      const s = gw.subscriptions.get(no);
+      let done: boolean;
+      if (o?.kind === 'collect') done = gw.completeCollect(o, outcome, msg);
+      else if (o?.kind === 'payout') done = gw.completePayout(o, outcome, msg);
+      else if (r) done = gw.completeRefund(r, outcome, msg);
+      else if (s) done = gw.authorizeSubscription(s, outcome);
+      else return unknown(res);
+      if (!done) return void res.status(409).json({ error: 'already in a final state', order: view(no) });
+      res.json(view(no));
+    },
+    'GET /notifications': (req, res) => {
+      const orderNo = typeof req.query.orderNo === 'string' ? req.query.orderNo : undefined;
+      const list = gw.notifier.find(orderNo);
+      res.json({ notifications: list, attempts: list.flatMap((n) => n.attempts) });
+    },
+    'GET /clock': (_req, res) =>
+      void res.json({
+        now: gw.clock.date().toISOString(),
+        ms: gw.clock.now(),
+        mode: gw.clock.mode,
+        pending: gw.clock.pending(),
+      }),
+    'POST /clock/advance': (req, res, next) => {
+      const ms = body(req).ms;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+        return void res.status(400).json({ error: 'ms must be a number ≥ 0 (virtual milliseconds)' });
+      gw.clock.advance(ms).then((now) => res.json({ now: new Date(now).toISOString(), ms: now }), next);
+    },
+    'GET /ledger/:appId': (req, res) => {
+      const m = gw.merchants.get(Number(req.params.appId));
+      if (!m || m.currency === 'CASHIER') return void res.status(404).json({ error: 'unknown appId' });
+      const r = gw.ledgerQuery(m, m.currency);
+      res.json('data' in r ? r.data : {});
+    },
+    'POST /faults': (req, res) => {
+      try {
+        res.status(201).json(gw.faults.add(req.body as FaultSpec));
+      } catch (err) {
+        res.status(400).json({ error: (err as Error).message });
+      }
+    },
+    'GET /faults': (_req, res) => void res.json({ faults: gw.faults.list() }),
+    'DELETE /faults': (_req, res) => {
+      gw.faults.clear();
+      res.json({ faults: [] });
+    },
+  };
+
+  for (const route of CONTROL_ROUTES) {
+    const [method, path] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+    control[method === 'GET' ? 'get' : method === 'POST' ? 'post' : 'delete'](path, handlers[route]);
+  }
+  // A body that is not JSON (or too large) is the caller's mistake: say so in JSON, like every route.
+  control.use(
+    (err: { status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) return next(err);
+      const status =
+        typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+      res.status(status).json({ error: status === 500 ? 'sandbox error' : String(err.message) });
+    },
+  );
+  control.use(
+    (_req: Request, res: Response) => void res.status(404).json({ error: 'no such control route' }),
+  );
+  return control;
+}
