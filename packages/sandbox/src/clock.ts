@@ -4,10 +4,12 @@
  * Everything time-driven in the sandbox — QR expiry, notification retries every 5 minutes
  * (docs/protocol.md §2.6), payouts settling, subscription deductions — is a task on this clock, so a
  * test can move through a year of deductions in milliseconds. Tasks run one at a time, in time order,
- * on a single promise chain: a task may schedule more tasks (a failed notification schedules its
- * retry) and `advance` keeps running until nothing is due before the target time.
+ * on a single promise chain, and each is short: work that waits on the network (a notification
+ * delivery) is started by its task and {@link VirtualClock.track tracked}, never awaited on the chain,
+ * so one slow merchant cannot hold up any other task. `advance` waits for tracked work before it moves
+ * time past it (a delivery's answer decides whether a retry is scheduled), and keeps running until
+ * nothing is due before the target time; `idle` waits until nothing is due or in flight.
  */
-
 /** How the clock moves: only when told (`manual`, for tests) or with real time plus any advances. */
 export type ClockMode = 'manual' | 'real';
 
@@ -18,8 +20,8 @@ export interface SandboxClock {
   /** Current virtual time as a `Date`. */
   date(): Date;
   /**
-   * Moves virtual time forward by `ms`, running every task that falls due on the way (each awaited,
-   * including notification deliveries). Resolves with the new time.
+   * Moves virtual time forward by `ms`, running every task that falls due on the way and waiting for
+   * the deliveries they start (so retries scheduled by their answers run too). Resolves with the new time.
    */
   advance(ms: number): Promise<number>;
 }
@@ -49,7 +51,12 @@ export class VirtualClock implements SandboxClock {
   #offset = 0;
   #tasks: Task[] = [];
   #seq = 0;
-  #chain: Promise<void> = Promise.resolve();
+  /** Serializes task runs: kicks and the steps of an advance. */
+  #chain: Promise<unknown> = Promise.resolve();
+  /** Serializes advances among themselves (kicks still run between the steps of one). */
+  #advancing: Promise<unknown> = Promise.resolve();
+  /** Background work started by tasks and not finished yet (notification deliveries). */
+  #inflight = new Set<Promise<void>>();
   #ticker: ReturnType<typeof setInterval> | undefined;
   #onError: (err: unknown, label: string) => void;
 
@@ -89,28 +96,75 @@ export class VirtualClock implements SandboxClock {
     };
   }
 
-  /** Runs, in the background, every task already due. Never blocks the caller. */
+  /**
+   * Tracks background work a task started (a notification delivery): `advance` does not move time
+   * past it and `idle` does not resolve before it settles. A rejection is reported, never thrown.
+   */
+  track(work: Promise<unknown>): void {
+    const p: Promise<void> = work.then(
+      () => undefined,
+      (err: unknown) => this.#onError(err, 'background work'),
+    );
+    this.#inflight.add(p);
+    void p.then(() => this.#inflight.delete(p));
+  }
+
+  /** How many tracked pieces of background work are still running. */
+  get inFlight(): number {
+    return this.#inflight.size;
+  }
+
+  /** Runs, in the background, every task already due. Never waits for tracked work. */
   kick(): Promise<void> {
-    return this.#enqueue(() => this.#runUntil(this.now()));
+    return this.#enqueue(() => this.#runDue());
   }
 
   advance(ms: number): Promise<number> {
     if (!Number.isFinite(ms) || ms < 0)
       return Promise.reject(new RangeError('advance(ms): ms must be a number ≥ 0'));
-    return this.#enqueue(async () => {
-      const target = this.now() + ms;
-      await this.#runUntil(target);
-      const now = this.now();
-      if (target > now) this.#offset += target - now;
-    }).then(() => this.now());
+    const run = async (): Promise<number> => {
+      let target: number | undefined;
+      for (;;) {
+        // One step on the chain: run what is due now; then wait for deliveries, or jump to the next task.
+        const step = await this.#enqueue(async () => {
+          target ??= this.now() + ms;
+          await this.#runDue();
+          if (this.#inflight.size > 0) return 'wait';
+          const next = this.#sorted()[0];
+          const now = this.now();
+          if (next && next.at <= target) {
+            if (next.at > now) this.#offset += next.at - now;
+            return 'again';
+          }
+          if (target > now) this.#offset += target - now;
+          return 'done';
+        });
+        if (step === 'done') return this.now();
+        // Off the chain, so a kick (a new notification) still runs while a slow delivery is awaited.
+        if (step === 'wait') await Promise.all([...this.#inflight]);
+      }
+    };
+    const result = this.#advancing.then(run);
+    this.#advancing = result.catch(() => undefined);
+    return result;
   }
 
-  /** Resolves once every queued task run (including ones queued meanwhile) has finished. */
+  /**
+   * Resolves when nothing is due and nothing is in flight: every due task has run and every delivery
+   * it started has been answered (or has failed), retries that fall due meanwhile included.
+   */
   async idle(): Promise<void> {
     for (;;) {
+      await this.kick();
       const chain = this.#chain;
       await chain;
-      if (chain === this.#chain) return;
+      if (chain !== this.#chain) continue;
+      if (this.#inflight.size === 0) {
+        const next = this.#sorted()[0];
+        if (!next || next.at > this.now()) return;
+        continue;
+      }
+      await Promise.all([...this.#inflight]);
     }
   }
 
@@ -129,19 +183,18 @@ export class VirtualClock implements SandboxClock {
     return [...this.#tasks].sort((a, b) => a.at - b.at || a.id - b.id);
   }
 
-  #enqueue(job: () => Promise<void>): Promise<void> {
+  #enqueue<T>(job: () => Promise<T>): Promise<T> {
     const next = this.#chain.then(job);
     this.#chain = next.catch(() => undefined);
     return next;
   }
 
-  async #runUntil(target: number): Promise<void> {
+  /** Runs every task due now, in time order (a task may schedule more; those run too when due). */
+  async #runDue(): Promise<void> {
     for (;;) {
       const task = this.#sorted()[0];
-      if (!task || task.at > target) return;
+      if (!task || task.at > this.now()) return;
       this.#tasks = this.#tasks.filter((t) => t !== task);
-      const now = this.now();
-      if (task.at > now) this.#offset += task.at - now;
       try {
         await task.run();
       } catch (err) {

@@ -97,6 +97,7 @@ export function createControlRouter(gw: Gateway, guard: RequestHandler): express
         ms: gw.clock.now(),
         mode: gw.clock.mode,
         pending: gw.clock.pending(),
+        inFlight: gw.clock.inFlight,
       }),
     'POST /clock/advance': (req, res, next) => {
       const ms = body(req).ms;

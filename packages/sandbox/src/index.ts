@@ -85,6 +85,11 @@ export interface SandboxOptions {
   notifyMaxRetries?: number;
   /** Real-time limit for one notification attempt; default 5000 ms. */
   notifyTimeoutMs?: number;
+  /**
+   * Notification deliveries in flight at once; default 16. Each delivery is independent: a merchant
+   * that answers slowly holds one slot, never the other merchants' notifications.
+   */
+  notifyConcurrency?: number;
   /** Virtual ms before a payout settles; default 60 000. */
   payoutDelayMs?: number;
   /** Virtual ms before a refund completes; default 60 000. */
@@ -147,7 +152,10 @@ export interface Sandbox {
   injectFault(spec: FaultSpec): Fault;
   /** Removes every active fault. */
   clearFaults(): void;
-  /** Resolves when every due task (notification deliveries included) has run. */
+  /**
+   * Resolves when nothing is due or in flight: every due task has run and every notification
+   * delivery has been answered (or timed out), retries that fell due meanwhile included.
+   */
   idle(): Promise<void>;
   /** Stops the server (hanging requests are dropped) and every timer. */
   close(): Promise<void>;
@@ -266,6 +274,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     retryMs: options.notifyRetryMs ?? 5 * 60_000,
     maxRetries: options.notifyMaxRetries ?? 5,
     timeoutMs: options.notifyTimeoutMs ?? 5000,
+    concurrency: options.notifyConcurrency ?? 16,
   });
   const faults = new FaultBook();
   let baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
@@ -331,10 +340,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     },
     injectFault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
-    async idle() {
-      await clock.kick();
-      await clock.idle();
-    },
+    idle: () => clock.idle(),
     close() {
       closed ??= (async () => {
         clock.stop();

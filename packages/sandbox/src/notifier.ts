@@ -2,6 +2,12 @@
  * Asynchronous notifications (docs/protocol.md §2.6, §7): signed JSON POSTed to `notifyUrl`,
  * delivered only when the body answered is exactly `SUCCESS`, otherwise re-sent every 5 minutes up to
  * 5 more times — on the virtual clock, so a test walks the whole schedule in milliseconds.
+ *
+ * Deliveries are independent, as HaiPay's are: each one runs on its own (at most `concurrency` at a
+ * time, the rest queue), so a merchant that answers slowly or never delays only its own
+ * notifications. Two notifications about the same order or subscription still go out in the order
+ * they were created (a subscription's status change before its first deduction): the later one's
+ * first push waits for the earlier one's first push to be answered.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -47,8 +53,13 @@ export interface NotificationRecord {
   body: string;
   /** The signed payload. */
   payload: Record<string, unknown>;
-  /** `held` = waiting for a fault to release it; `no-url` = no notifyUrl was given, nothing sent. */
-  state: 'pending' | 'held' | 'delivered' | 'failed' | 'no-url';
+  /**
+   * `pending` = an attempt is due (at `nextAttemptAt`) or queued for a free delivery slot; `sending` =
+   * an attempt is in flight; `held` = waiting for the `outOfOrderNotifications` fault to release it;
+   * `delivered` = answered `SUCCESS` (final); `failed` = the first push and every retry failed (final);
+   * `no-url` = no notifyUrl was given, nothing is sent (final).
+   */
+  state: 'pending' | 'sending' | 'held' | 'delivered' | 'failed' | 'no-url';
   createdAt: string;
   nextAttemptAt?: string;
   /** Set when the `duplicateNotification` fault makes the first push go out twice. */
@@ -65,6 +76,8 @@ export interface NotifierOptions {
   maxRetries: number;
   /** Real-time limit for one attempt; a slower merchant counts as failed. */
   timeoutMs: number;
+  /** Deliveries in flight at once (default 16); more wait for a free slot. */
+  concurrency: number;
 }
 
 /** What the sandbox asks the notifier to send. */
@@ -84,6 +97,7 @@ function post(
   url: string,
   body: string,
   timeoutMs: number,
+  signal: AbortSignal,
 ): Promise<{ status?: number; text?: string; error?: string }> {
   return new Promise((resolve) => {
     let target: URL;
@@ -106,6 +120,7 @@ function post(
           'user-agent': 'HaiPay-Sandbox/0.1',
         },
         timeout: timeoutMs,
+        signal,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -130,8 +145,20 @@ export class Notifier {
   #timers = new Map<number, TaskHandle>();
   #held: { record: NotificationRecord; fault: Fault }[] = [];
   #heldRelease: TaskHandle | undefined;
+  /** Delivery slots in use, and attempts waiting for one (FIFO). */
+  #active = 0;
+  #waiting: (() => void)[] = [];
+  /** Per ordering key (an order or subscription number): the latest first push about it. */
+  #firstPush = new Map<string, Promise<void>>();
+  /** Extra ordering key of a batch released by `outOfOrderNotifications` (sent one after the other). */
+  #batchKey = new Map<number, string>();
+  #batches = 0;
+  #abort = new AbortController();
+  #stopped = false;
 
   constructor(opts: NotifierOptions) {
+    if (!Number.isSafeInteger(opts.concurrency) || opts.concurrency < 1)
+      throw new RangeError('notifyConcurrency must be an integer ≥ 1');
     this.#opts = opts;
   }
 
@@ -173,11 +200,14 @@ export class Notifier {
     return this.records.filter((r) => r.orderNo === orderNo || r.refs.includes(orderNo));
   }
 
-  /** Drops pending timers (sandbox close). */
+  /** Drops pending timers and aborts deliveries in flight (sandbox close). */
   stop(): void {
+    this.#stopped = true;
     for (const t of this.#timers.values()) t.cancel();
     this.#timers.clear();
     this.#heldRelease?.cancel();
+    this.#abort.abort();
+    for (const wake of this.#waiting.splice(0)) wake();
   }
 
   // outOfOrderNotifications: hold the next `count` notifications, then release them newest first.
@@ -189,8 +219,11 @@ export class Notifier {
       this.#heldRelease?.cancel();
       this.#heldRelease = undefined;
       const batch = this.#held.splice(0).reverse();
+      // One ordering key for the batch: its first pushes go out one after the other, newest first.
+      const key = `batch:${++this.#batches}`;
       for (const { record: r } of batch) {
         r.state = 'pending';
+        this.#batchKey.set(r.id, key);
         this.#scheduleAttempt(r, clock.now());
       }
     };
@@ -206,32 +239,83 @@ export class Notifier {
   }
 
   #scheduleAttempt(record: NotificationRecord, at: number): void {
+    if (this.#stopped) return;
     const clock = this.#opts.clock;
     record.nextAttemptAt = new Date(at).toISOString();
-    const handle = clock.schedule(at, `notify #${record.id}`, () => this.#attempt(record));
+    const handle = clock.schedule(at, `notify #${record.id}`, () => {
+      this.#timers.delete(record.id);
+      // Started, not awaited: the clock goes on with other tasks while this merchant answers.
+      clock.track(this.#attempt(record));
+    });
     this.#timers.set(record.id, handle);
   }
 
+  /** The keys whose notifications are first pushed in creation order: the order, its references, a batch. */
+  #orderingKeys(record: NotificationRecord): string[] {
+    const batch = this.#batchKey.get(record.id);
+    return [record.orderNo, ...record.refs, ...(batch ? [batch] : [])];
+  }
+
   async #attempt(record: NotificationRecord): Promise<void> {
-    const clock = this.#opts.clock;
-    this.#timers.delete(record.id);
     delete record.nextAttemptAt;
     const n = record.attempts.filter((a) => !a.duplicate).length + 1;
-    const attempt = await this.#send(record, n, false);
-    if (record.duplicate && n === 1) await this.#send(record, n, true);
-    if (attempt.delivered) {
-      record.state = 'delivered';
-    } else if (n <= this.#opts.maxRetries) {
-      record.state = 'pending';
-      this.#scheduleAttempt(record, clock.now() + this.#opts.retryMs);
-    } else {
-      record.state = 'failed';
+    let firstPushDone: (() => void) | undefined;
+    if (n === 1) {
+      const keys = this.#orderingKeys(record);
+      const earlier = keys.map((k) => this.#firstPush.get(k)).filter((p) => p !== undefined);
+      const mine = new Promise<void>((resolve) => {
+        firstPushDone = () => {
+          resolve();
+          for (const k of keys) if (this.#firstPush.get(k) === mine) this.#firstPush.delete(k);
+        };
+      });
+      for (const k of keys) this.#firstPush.set(k, mine);
+      await Promise.all(earlier);
     }
+    try {
+      await this.#slot();
+      if (this.#stopped) return;
+      let attempt: DeliveryAttempt;
+      try {
+        record.state = 'sending';
+        attempt = await this.#send(record, n, false);
+        if (record.duplicate && n === 1) await this.#send(record, n, true);
+      } finally {
+        this.#release();
+      }
+      if (attempt.delivered) {
+        record.state = 'delivered';
+      } else if (n <= this.#opts.maxRetries) {
+        record.state = 'pending';
+        // docs/protocol.md §2.6: every 5 minutes — counted from this attempt, per notification.
+        this.#scheduleAttempt(record, Date.parse(attempt.at) + this.#opts.retryMs);
+        void this.#opts.clock.kick();
+      } else {
+        record.state = 'failed';
+      }
+    } finally {
+      firstPushDone?.();
+    }
+  }
+
+  async #slot(): Promise<void> {
+    if (this.#active < this.#opts.concurrency) {
+      this.#active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiting attempt, or frees it. */
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#active--;
   }
 
   async #send(record: NotificationRecord, n: number, duplicate: boolean): Promise<DeliveryAttempt> {
     const at = this.#opts.clock.date().toISOString();
-    const res = await post(record.url ?? '', record.body, this.#opts.timeoutMs);
+    const res = await post(record.url ?? '', record.body, this.#opts.timeoutMs, this.#abort.signal);
     const delivered =
       res.error === undefined &&
       (res.status ?? 0) >= 200 &&
