@@ -8,8 +8,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   ambiguousSignedKeys,
   collectNotificationSchema,
+  compareDecimal,
   deductionNotificationSchema,
+  ENDPOINTS,
+  isDecimalString,
   orderMayExist,
+  payoutNotificationSchema,
   subscriptionNotificationSchema,
   toPlain,
   validateRequest,
@@ -131,6 +135,44 @@ export interface CheckoutHooks {
   onSubscriptionChange?(subscription: PaymentEvent): unknown;
   /** A subscription deduction was notified: once per deduction (`deductNo`) and status. */
   onSubscriptionDeduction?(subscription: PaymentEvent, deduction: HaiPayData): unknown;
+  /**
+   * A payout you made with `client.payApply` (its `notifyUrl` pointing at this router's `/notify`) was
+   * paid: HaiPay notified it and its own pay query agrees on status and amount. Once per payout.
+   */
+  onPayoutSucceeded?(payout: PayoutEvent): unknown;
+  /** A payout failed (final; the money is back in your balance). `payout.errorMsg` says why. Once per payout. */
+  onPayoutFailed?(payout: PayoutEvent): unknown;
+  /**
+   * A payout notification disagreed with HaiPay's own pay query (status, amount, `orderNo` or
+   * currency): neither `onPayoutSucceeded` nor `onPayoutFailed` ran for it. `payout` is what the query
+   * says; `notified` what the notification said. Review by hand. Once per payout, notified status and reason.
+   */
+  onPayoutMismatch?(payout: PayoutEvent, details: { notified: HaiPayData; reason: string }): unknown;
+}
+
+/**
+ * What the payout hooks receive: a payout HaiPay reported final (reference §7.2). The kit keeps no
+ * payout records of its own; this is the verified notification, cross-checked with HaiPay's pay query.
+ */
+export interface PayoutEvent {
+  /** Your payout id: the `orderId` you gave `payApply`. */
+  orderId: string;
+  /** HaiPay's payout number. */
+  orderNo: string;
+  /** The configured merchant (appId) that paid out, e.g. `THB`. */
+  merchant: string;
+  currency: string;
+  /** The amount paid out, as HaiPay's decimal text (`"250.00"`). */
+  amount: string;
+  /** HaiPay's fee, when reported. */
+  fee: string | null;
+  status: 'succeeded' | 'failed';
+  /** When it was paid (HaiPay's local time, `yyyy-MM-dd HH:mm:ss`), for `succeeded`. */
+  payTime: string | null;
+  /** HaiPay's reason, for `failed`. */
+  errorMsg: string | null;
+  /** The verified notification, every field HaiPay sent (without `sign`). */
+  notified: HaiPayData;
 }
 
 /** Request facts the checkout needs from HTTP (PCI-direct fields, return URLs). */
@@ -1117,23 +1159,44 @@ export class HaiPayCheckout {
     return undefined;
   }
 
-  /** Runs the hook of one stored hook event (a subscription deduction) if it is not done yet. */
+  /**
+   * Runs the hook of one stored hook event if it is not done yet: a subscription deduction (its
+   * subscription is read from the store) or a payout (the event carries everything: a payout has no
+   * record of its own). An event of a kind this version does not know completes without a hook.
+   */
   async #runHookEvent(event: HookEvent, waitMs: number): Promise<'done' | 'failed' | 'running'> {
     const { orderId, key } = event;
     if (!(await this.store.claimHookEvent(orderId, key, this.options.hookLeaseMs))) return 'running';
-    const record = await this.store.get(orderId);
-    const hooks = this.options.hooks;
     return this.#runClaimed(
-      () =>
-        record && event.kind === 'subscription_deduction'
-          ? hooks.onSubscriptionDeduction?.(record, event.payload as HaiPayData)
-          : undefined,
+      () => this.#callEventHook(event),
       (now) => this.store.renewHookEventClaim(orderId, key, now),
       () => this.store.completeHookEvent(orderId, key),
       () => this.store.releaseHookEvent(orderId, key),
       { orderId, event: key },
       waitMs,
     );
+  }
+
+  async #callEventHook(event: HookEvent): Promise<unknown> {
+    const hooks = this.options.hooks;
+    switch (event.kind) {
+      case 'subscription_deduction': {
+        const record = await this.store.get(event.orderId);
+        return record ? hooks.onSubscriptionDeduction?.(record, event.payload as HaiPayData) : undefined;
+      }
+      case PAYOUT_EVENT: {
+        const payout = event.payload as unknown as PayoutEvent;
+        return payout.status === 'succeeded'
+          ? hooks.onPayoutSucceeded?.(payout)
+          : hooks.onPayoutFailed?.(payout);
+      }
+      case PAYOUT_MISMATCH_EVENT: {
+        const { payout, notified, reason } = event.payload as unknown as PayoutMismatchPayload;
+        return hooks.onPayoutMismatch?.(payout, { notified, reason });
+      }
+      default:
+        return undefined;
+    }
   }
 
   /** Hooks whose state changed (or event arrived) but whose hook did not complete (crash, throw): run them now. */
@@ -1243,13 +1306,24 @@ export class HaiPayCheckout {
       if (orderId && !type) {
         const client = this.options.client;
         const q = { orderId, orderNo: str(data.orderNo) || null };
+        let code: string | null = null;
         confirmed = await (
           merchant === client.config.cashierMerchant
             ? client.cashierQuery(q)
             : client.collectQuery(merchant, q)
         )
           .then((q) => `gateway_status_${q.status}`)
-          .catch((e: unknown) => (e instanceof HaiPayApiError ? `gateway_${e.code}` : 'query_failed'));
+          .catch((e: unknown) => {
+            if (!(e instanceof HaiPayApiError)) return 'query_failed';
+            code = e.code;
+            return `gateway_${e.code}`;
+          });
+        // No such collection ("4013 order not exit"): it may be a payout of this appId (reference §7.2).
+        if (!record && code === '4013' && servesPayQuery(merchant)) {
+          const payout = await this.#payoutNotification(merchant, orderId, raw, log);
+          if (typeof payout !== 'string') return payout;
+          confirmed = `${confirmed}; ${payout}`;
+        }
       }
       this.options.logger.warn('haipay notification for an unknown order', { orderId, merchant, confirmed });
       await log(orderId, `unknown_order (${confirmed})`);
@@ -1301,6 +1375,118 @@ export class HaiPayCheckout {
       ? { ack: false, httpStatus: 500, outcome: 'hook_failed', orderId: record.orderId }
       : { ack: true, httpStatus: 200, outcome, orderId: record.orderId };
   }
+
+  /**
+   * A verified notification for an order this shop does not know, which HaiPay does not know as a
+   * collection either: asks HaiPay's pay query whether it is a payout (ARCHITECTURE "Status truth":
+   * confirmed before it is believed). A payout the query confirms (final, same status, amount,
+   * `orderNo` and currency) is stored as a hook event and handed to `onPayoutSucceeded` /
+   * `onPayoutFailed` once per (payout, status); one the query contradicts goes to `onPayoutMismatch`
+   * instead (once per reason), never to those hooks; one the query does not yet report final is not
+   * acknowledged, so HaiPay delivers it again.
+   *
+   * @returns the answer, or — when the pay query does not know it either (or cannot be asked) — what it
+   *   said, for the unknown-order log line
+   */
+  async #payoutNotification(
+    merchant: string,
+    orderId: string,
+    raw: LosslessObject,
+    log: (orderId: string | null, outcome: string) => Promise<void>,
+  ): Promise<NotificationResult | string> {
+    let queried: HaiPayData;
+    try {
+      queried = await this.options.client.payQuery(merchant, { orderId });
+    } catch (e) {
+      return e instanceof HaiPayApiError ? `payout gateway_${e.code}` : 'payout query_failed';
+    }
+    const parsed = payoutNotificationSchema.safeParse(raw);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`)
+        .join('; ');
+      this.options.logger.error('haipay payout notification does not have the documented shape', {
+        orderId,
+        detail,
+      });
+      await log(orderId, 'rejected_schema');
+      return { ack: false, httpStatus: 400, outcome: 'rejected_schema', orderId };
+    }
+    const notified = toPlain(parsed.data as LosslessObject) as HaiPayData;
+    delete notified.sign;
+    const wait = this.options.hookWaitMs;
+    const queryStatus = Number(queried.status);
+    if (queryStatus !== 2 && queryStatus !== 3) {
+      // HaiPay's own query does not report it final yet: not believed now; its next delivery is.
+      const outcome = `payout_unconfirmed (HaiPay says status ${str(queried.status)})`;
+      this.options.logger.warn('haipay payout notification not confirmed by query; not acknowledged', {
+        orderId,
+        notified: notified.status,
+        queried: queried.status,
+      });
+      await log(orderId, outcome);
+      return { ack: false, httpStatus: 409, outcome: 'payout_unconfirmed', orderId };
+    }
+    const reasons: string[] = [];
+    const compare = (field: string, said: string, says: string) => {
+      if (said !== says)
+        reasons.push(`${field} ${said || '(none)'} but HaiPay's query says ${says || '(none)'}`);
+    };
+    compare('status', str(notified.status), str(queried.status));
+    const amountsAgree =
+      isDecimalString(notified.amount) &&
+      isDecimalString(queried.amount) &&
+      compareDecimal(str(notified.amount), str(queried.amount)) === 0;
+    if (!amountsAgree) compare('amount', str(notified.amount), str(queried.amount));
+    compare('orderNo', str(notified.orderNo), str(queried.orderNo));
+    if (str(notified.currency).toUpperCase() !== merchant)
+      reasons.push(`currency ${str(notified.currency)} but the appId is the ${merchant} business`);
+
+    let event: Omit<HookEvent, 'createdAt' | 'done'>;
+    let outcome: string;
+    if (reasons.length === 0) {
+      const payout = payoutEvent(merchant, notified, notified);
+      event = {
+        orderId,
+        key: `payout:${merchant}:${payout.status}`,
+        kind: PAYOUT_EVENT,
+        payload: { ...payout },
+      };
+      outcome = `payout_${payout.status}`;
+      this.options.logger.info('haipay payout notified', { orderId, merchant, status: payout.status });
+    } else {
+      const reason = reasons.join('; ');
+      const payload: PayoutMismatchPayload = {
+        payout: payoutEvent(merchant, queried, notified),
+        notified,
+        reason,
+      };
+      event = {
+        orderId,
+        key: `payout_mismatch:${merchant}:${str(notified.status)}:${reason}`,
+        kind: PAYOUT_MISMATCH_EVENT,
+        payload: { ...payload },
+      };
+      outcome = 'payout_mismatch';
+      this.options.logger.error('haipay payout notification disagrees with the pay query: needs review', {
+        orderId,
+        merchant,
+        reason,
+      });
+    }
+    // Stored first, then hooked: exactly once per payout and status, across retries and instances.
+    const added = await this.store.addHookEvent(event);
+    if (!added) outcome = 'duplicate';
+    const hooked = await this.#runHookEvent(
+      { ...event, createdAt: new Date().toISOString(), done: false },
+      wait,
+    );
+    await log(orderId, hooked === 'failed' ? `${outcome} (hook failed)` : outcome);
+    return hooked === 'failed'
+      ? { ack: false, httpStatus: 500, outcome: 'hook_failed', orderId }
+      : { ack: true, httpStatus: 200, outcome, orderId };
+  }
 }
 
 /** How many refused notification bodies {@link HaiPayCheckout.rejectedNotifications} keeps. */
@@ -1324,4 +1510,40 @@ function notificationSchemaFor(raw: LosslessObject) {
   if (raw.type === 'SUBSCRIPTION') return subscriptionNotificationSchema;
   if (raw.type === 'SUBSCRIPTIONS_DEDUCT') return deductionNotificationSchema;
   return collectNotificationSchema;
+}
+
+/** Hook event kinds of payouts (a payout has no payment record: the event carries it). */
+const PAYOUT_EVENT = 'payout';
+const PAYOUT_MISMATCH_EVENT = 'payout_mismatch';
+
+/** What a `payout_mismatch` hook event stores. */
+interface PayoutMismatchPayload {
+  payout: PayoutEvent;
+  notified: HaiPayData;
+  reason: string;
+}
+
+/**
+ * True when the protocol's registry serves `payQuery` for this merchant's currency (read on every call,
+ * so a wider list in `@haipay-kit/protocol` is picked up without a change here).
+ */
+function servesPayQuery(merchant: string): boolean {
+  const currencies: readonly string[] | null = ENDPOINTS.payQuery.currencies;
+  return currencies !== null && currencies.includes(merchant.toUpperCase());
+}
+
+/** A {@link PayoutEvent} from a payout's reported facts (`from`: the notification, or the pay query). */
+function payoutEvent(merchant: string, from: HaiPayData, notified: HaiPayData): PayoutEvent {
+  return {
+    orderId: str(notified.orderId),
+    orderNo: str(from.orderNo) || str(notified.orderNo),
+    merchant,
+    currency: str(notified.currency) || merchant,
+    amount: str(from.amount),
+    fee: str(from.fee) || null,
+    status: Number(from.status) === 2 ? 'succeeded' : 'failed',
+    payTime: str(from.payTime) || null,
+    errorMsg: str(from.errorMsg) || null,
+    notified,
+  };
 }

@@ -76,11 +76,17 @@ export {
   type CreateResult,
   type NotificationResult,
   type PaymentEvent,
+  type PayoutEvent,
   type RequestContext,
   type ResolvedOrder,
   type ResolvedPlan,
 } from './checkout.js';
-export { createReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
+export {
+  createReconciler,
+  RECONCILER_LEASE_INTERVALS,
+  type Reconciler,
+  type ReconcilerOptions,
+} from './reconciler.js';
 export { METHOD_WIRE, CASHIER_DEFAULT_REGION, wireMethodFor } from './methods.js';
 export { MemoryPaymentStore } from './store/memory.js';
 export { SqlitePaymentStore, SQLITE_MIGRATIONS, type SqlitePaymentStoreOptions } from './store/sqlite.js';

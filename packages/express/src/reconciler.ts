@@ -28,6 +28,22 @@ export interface Reconciler {
   stop(): Promise<void>;
 }
 
+/**
+ * The reconciler lease, in intervals. The holder renews it on every tick and every half interval while a
+ * pass runs, so a live holder keeps a whole interval of slack (a late timer, a slow database); a holder
+ * that died is replaced at the first tick of another instance after the lease ran out: at most
+ * `RECONCILER_LEASE_INTERVALS + 1` intervals after its last renewal (3 minutes at the default 60 s).
+ */
+export const RECONCILER_LEASE_INTERVALS = 2;
+
+/** What a store may tell about itself for the pass log (the PostgreSQL store does); all optional. */
+interface LeaseIntrospection {
+  /** This instance's id in the lease rows. */
+  instanceId?: unknown;
+  /** The current holder of the reconciler lease, if any. */
+  reconcilerLeaseHolder?: () => Promise<{ holder: string; expiresAt: string } | null>;
+}
+
 /** Creates a reconciler over a checkout core. Not started: call `start()` (the router does). */
 export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOptions = {}): Reconciler {
   const intervalMs = options.intervalMs ?? 60_000;
@@ -35,27 +51,78 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
   if (!Number.isFinite(intervalMs) || intervalMs < 10)
     throw new TypeError('reconcile.intervalMs: must be ≥ 10 ms.');
   const logger = options.logger ?? checkout.options.logger;
+  const leaseMs = intervalMs * RECONCILER_LEASE_INTERVALS;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
   const pass = async (): Promise<number> => {
-    // Several instances on one database: one reconciles, the others skip (the lease outlives a tick).
-    const lease = checkout.store.tryAcquireReconcilerLease;
-    if (lease && !(await lease.call(checkout.store, intervalMs * 3))) return 0;
-    // Least recently checked first, so a large backlog is worked through across passes.
-    const due = await checkout.store.listUnsettled({ limit: batchSize });
-    for (const record of due) {
-      try {
-        await checkout.refresh(record.orderId, { force: true });
-      } catch (err) {
-        logger.warn('haipay reconcile failed for an order', {
-          orderId: record.orderId,
-          message: (err as Error).message,
+    const started = Date.now();
+    const store = checkout.store;
+    const info = store as unknown as LeaseIntrospection;
+    const instance = typeof info.instanceId === 'string' ? info.instanceId : null;
+    // Several instances on one database: one reconciles, the others skip.
+    const lease = store.tryAcquireReconcilerLease?.bind(store);
+    let lost = false;
+    let renewer: NodeJS.Timeout | undefined;
+    if (lease) {
+      if (!(await lease(leaseMs))) {
+        const held = await info.reconcilerLeaseHolder?.call(store).catch(() => null);
+        logger.debug('haipay reconcile pass skipped: another instance holds the lease', {
+          instance,
+          holder: held?.holder ?? null,
+          leaseExpiresAt: held?.expiresAt ?? null,
         });
+        return 0;
       }
+      // Renewed while the pass runs (a slow pass keeps it). If another instance took it meanwhile (this
+      // one stalled past its lease), the pass stops after the order in hand: the two overlap for about
+      // half an interval, which costs duplicate queries, never a wrong state (transitions are conditional).
+      renewer = setInterval(
+        () =>
+          void lease(leaseMs).then(
+            (held) => void (lost ||= !held),
+            () => undefined,
+          ),
+        Math.max(10, intervalMs / 2),
+      );
+      renewer.unref();
     }
-    await checkout.runPendingHooks(batchSize);
-    return due.length;
+    let checked = 0;
+    try {
+      // Least recently checked first, so a large backlog is worked through across passes.
+      const due = await checkout.store.listUnsettled({ limit: batchSize });
+      for (const record of due) {
+        if (lost) break;
+        checked++;
+        try {
+          await checkout.refresh(record.orderId, { force: true });
+        } catch (err) {
+          logger.warn('haipay reconcile failed for an order', {
+            orderId: record.orderId,
+            message: (err as Error).message,
+          });
+        }
+      }
+      if (!lost) await checkout.runPendingHooks(batchSize);
+    } finally {
+      clearInterval(renewer);
+    }
+    if (lost) {
+      logger.warn('haipay reconcile lease taken over by another instance mid-pass; pass stopped', {
+        instance,
+        checked,
+      });
+    }
+    logger.debug('haipay reconcile pass', {
+      instance,
+      // With a lease, this instance held it for the pass; without one (SQLite, memory), every process reconciles.
+      holder: lease ? (instance ?? 'this instance') : null,
+      lease: lease ? `${leaseMs} ms` : 'none',
+      ...(lost ? { leaseLost: true } : {}),
+      checked,
+      ms: Date.now() - started,
+    });
+    return checked;
   };
 
   const runOnce = (): Promise<number> => {

@@ -98,7 +98,10 @@ export class PostgresPaymentStore implements PaymentStore {
   readonly pool: pg.Pool;
   /** The schema name (unquoted). */
   readonly schema: string;
-  /** This instance's id in lease rows (random per store object). */
+  /**
+   * This instance's id (random per store object): the `holder` of the lease rows it takes
+   * (`haipay_leases`), and what the reconciler's debug log names as the instance reconciling.
+   */
   readonly instanceId: string = randomUUID();
   readonly #ownsPool: boolean;
   readonly #t: { payments: string; keys: string; notifications: string; leases: string; events: string };
@@ -541,13 +544,31 @@ export class PostgresPaymentStore implements PaymentStore {
   }
 
   /**
-   * True when this instance holds the reconciler lease for the next `leaseMs` (taking it when it is free
-   * or expired, renewing it when already held). Call it on every reconciler tick with a lease longer
-   * than the tick; an instance that dies stops renewing and another takes over once the lease expires.
-   * Timed on the database clock.
+   * True when this instance ({@link instanceId}) holds the reconciler lease for the next `leaseMs`
+   * (taking it when it is free or expired, renewing it when already held). Call it on every reconciler
+   * tick with a lease longer than the tick; an instance that dies stops renewing and another takes over
+   * at its first tick after the lease expired. Timed on the database clock.
+   *
+   * The lease is one row of `haipay_leases` (`name` = {@link RECONCILER_LEASE}, `holder` = the holding
+   * store's {@link instanceId}, `expires_at`), taken or renewed by a single conditional upsert.
    */
   tryAcquireReconcilerLease(leaseMs: number): Promise<boolean> {
     return this.tryAcquireLease(RECONCILER_LEASE, leaseMs);
+  }
+
+  /** Who holds the reconciler lease and until when (ISO 8601), or null when nobody does. For logs. */
+  reconcilerLeaseHolder(): Promise<{ holder: string; expiresAt: string } | null> {
+    return this.leaseHolder(RECONCILER_LEASE);
+  }
+
+  /** {@link reconcilerLeaseHolder} for any named lease: its unexpired holder, or null. */
+  async leaseHolder(name: string): Promise<{ holder: string; expiresAt: string } | null> {
+    const { rows } = await this.#query<{ holder: string; expires_at: Date }>(
+      `SELECT holder, expires_at FROM ${this.#t.leases} WHERE name = $1 AND expires_at >= clock_timestamp()`,
+      [name],
+    );
+    const row = rows[0];
+    return row ? { holder: row.holder, expiresAt: new Date(row.expires_at).toISOString() } : null;
   }
 
   /** {@link tryAcquireReconcilerLease} for any named singleton job. */
