@@ -10,7 +10,14 @@ import { formatLocalTime, type TaskHandle, type VirtualClock } from './clock.js'
 import { buildQrPayload } from './emv.js';
 import type { MerchantConfig, SandboxConfig } from './config.js';
 import type { FaultBook } from './faults.js';
-import { computeFee, formatAmount, parseAmount, type FeeSchedule } from './money.js';
+import {
+  CURRENCY_SCALE,
+  computeFee,
+  formatAmount,
+  isSandboxCurrency,
+  parseAmount,
+  type FeeSchedule,
+} from './money.js';
 import type { Notifier } from './notifier.js';
 
 /** A HaiPay error code the sandbox can answer (messages: `haipayErrorMessage`, docs/protocol.md §8.1). */
@@ -31,8 +38,18 @@ export interface CollectOrder {
   orderNo: string;
   orderId: string;
   appId: number;
-  /** Currency of `amount`: the path currency, or the body `currency` on the global cashier. */
+  /**
+   * Currency of `amount`: the body `currency` when sent (the global cashier; a TWD-path order in USD,
+   * docs/protocol.md §5), otherwise the path currency.
+   */
   currency: string;
+  /**
+   * The ledger the order is credited to: the path currency's (reference §5: `/twd/collect/apply` is
+   * "appId TWD, settles in TWD"). Equal to `currency` except for a USD amount on the TWD path.
+   */
+  settlementCurrency: string;
+  /** Hundredths of `settlementCurrency` credited (amount − fee, converted); set when the order succeeds. */
+  settlementAmount?: number;
   /** Request path that created it (fault matching, logs). */
   endpoint: string;
   /** Hundredths. */
@@ -219,6 +236,20 @@ export const LOCAL_UTC_OFFSET: Record<string, number> = { THB: 7, VND: 7, TWD: 8
 /** USD → THB rate used to price USD-settled PromptPay QRs (`TH_QR_USD`). */
 export const SANDBOX_USD_THB_RATE = 35;
 
+/**
+ * USD → TWD rate used to settle a USD-amount order of the TWD path into the TWD ledger (reference §3.1:
+ * a `currency` other than the path's "triggers FX"; HaiPay's own rate is not published).
+ */
+export const SANDBOX_USD_TWD_RATE = 32;
+
+/** Units of `to` per unit of `from` (the sandbox's fixed rates); 1 for the same currency. */
+function fxRate(from: string, to: string): number {
+  if (from === to) return 1;
+  if (from === 'USD' && to === 'TWD') return SANDBOX_USD_TWD_RATE;
+  if (from === 'USD' && to === 'THB') return SANDBOX_USD_THB_RATE;
+  throw new Error(`no sandbox rate from ${from} to ${to}`);
+}
+
 /** How a test card behaves (README "Test cards"). */
 export type CardBehaviour = 'success' | 'decline' | 'challenge' | 'deduct-fail';
 
@@ -245,6 +276,12 @@ export function cardBehaviour(
 }
 
 const FINAL = new Set<number>([2, 3]);
+
+/** Rounds hundredths half up to the currency's wire precision (whole TWD/VND). */
+function toPrecision(hundredths: number, currency: string): number {
+  const unit = isSandboxCurrency(currency) && CURRENCY_SCALE[currency] === 0 ? 100 : 1;
+  return Math.round(hundredths / unit) * unit;
+}
 
 function str(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
@@ -396,12 +433,17 @@ export class Gateway {
 
     const now = this.clock.now();
     const orderNo = this.#no('6', 7, currency);
+    // docs/protocol.md §5: on the TWD path `currency` may name USD, the currency of `amount` (validated
+    // upstream). The order stays in that currency everywhere HaiPay shows it; only the ledger is TWD.
+    const amountCurrency =
+      !cashier && typeof body.currency === 'string' && body.currency ? body.currency : currency;
     const order: CollectOrder = {
       kind: 'collect',
       orderNo,
       orderId,
       appId: merchant.appId,
-      currency,
+      currency: amountCurrency,
+      settlementCurrency: currency,
       endpoint,
       amount,
       fee: 0,
@@ -545,10 +587,16 @@ export class Gateway {
     if (order.status === 0) this.#setStatus(order, 1);
     if (inBankCode) order.inBankCode = inBankCode;
     if (outcome === 'success') {
-      const fees = this.options.collectFees[order.currency] ?? { rateBps: 0, fixed: 0 };
+      // The fee is taken in the order's currency at the rate of the path's product (its fixed part,
+      // kept in the path currency, converted); the net is converted into the ledger's currency.
+      const rate = fxRate(order.currency, order.settlementCurrency);
+      const schedule = this.options.collectFees[order.settlementCurrency] ?? { rateBps: 0, fixed: 0 };
+      const fees = { rateBps: schedule.rateBps, fixed: Math.round(schedule.fixed / rate) };
       order.fee = computeFee(order.amount, fees, order.currency);
       order.payTime = this.clock.now();
-      this.#credit(order.appId, order.currency, order.amount - order.fee, order.orderNo);
+      const settled = toPrecision((order.amount - order.fee) * rate, order.settlementCurrency);
+      if (order.settlementCurrency !== order.currency) order.settlementAmount = settled;
+      this.#credit(order.appId, order.settlementCurrency, settled, order.orderNo);
       this.#setStatus(order, 2);
     } else {
       order.errorMsg = errorMsg ?? 'Payment failed';
@@ -585,7 +633,7 @@ export class Gateway {
       amount: formatAmount(order.status === 2 ? order.amount : 0, order.currency),
       fee: formatAmount(order.fee, order.currency),
       status: order.status,
-      payTime: this.#local(order.payTime, order.currency),
+      payTime: this.#local(order.payTime, order.settlementCurrency),
       errorMsg: order.errorMsg,
       inBankCode: order.inBankCode || undefined,
       bankNo: order.bankNo,
@@ -634,7 +682,9 @@ export class Gateway {
         actualAmount: formatAmount(order.status === 2 ? order.amount : 0, order.currency),
         fee: formatAmount(order.fee, order.currency),
         status: order.status,
-        ...(order.payTime !== undefined ? { payTime: this.#local(order.payTime, order.currency) } : {}),
+        ...(order.payTime !== undefined
+          ? { payTime: this.#local(order.payTime, order.settlementCurrency) }
+          : {}),
         ...(order.errorMsg ? { errorMsg: order.errorMsg } : {}),
       },
     };

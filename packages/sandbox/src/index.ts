@@ -50,6 +50,7 @@ export {
   DEFAULT_PAYOUT_FEES,
   LOCAL_UTC_OFFSET,
   SANDBOX_USD_THB_RATE,
+  SANDBOX_USD_TWD_RATE,
 } from './gateway.js';
 export type {
   CollectOrder,

@@ -6,7 +6,7 @@
  * merchant's `callBackUrl` / `callBackFailUrl`.
  */
 import { CASHIER_REGIONS, COLLECT_METHODS } from '@haipay-kit/protocol/rules';
-import type { CollectOrder, Subscription } from './gateway.js';
+import { SANDBOX_USD_TWD_RATE, type CollectOrder, type Subscription } from './gateway.js';
 import { formatAmount } from './money.js';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -58,12 +58,17 @@ ${body}
 }
 
 function summary(order: CollectOrder): string {
+  // A USD order on the TWD path is paid in TWD at the sandbox's rate (README "Orders in USD on the TWD path").
+  const local =
+    order.settlementCurrency !== order.currency && order.settlementCurrency === 'TWD'
+      ? `<dt>To pay</dt><dd>${esc(formatAmount(order.amount * SANDBOX_USD_TWD_RATE, 'TWD'))} TWD</dd>`
+      : '';
   return `<dl>
 <dt>Merchant order</dt><dd>${esc(order.orderId)}</dd>
 <dt>HaiPay order</dt><dd>${esc(order.orderNo)}</dd>
 <dt>Item</dt><dd>${esc(order.subject)}</dd>
 <dt>Amount</dt><dd>${esc(formatAmount(order.amount, order.currency))} ${esc(order.currency)}</dd>
-</dl>`;
+${local}</dl>`;
 }
 
 function buttons(action: string, ok: string, cancel: string, extra = ''): string {
@@ -124,7 +129,7 @@ export function orderPage(order: CollectOrder): string {
 <button type="submit" class="secondary" name="action" value="decline" formnovalidate>Cancel payment</button></div></form>`,
     );
   }
-  if (order.currency === 'TWD' || /^(ATM|STORE_)/.test(order.inBankCode)) {
+  if (order.settlementCurrency === 'TWD' || /^(ATM|STORE_)/.test(order.inBankCode)) {
     const code = twdPaymentCode(order);
     return layout(
       'Taiwan payment',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSandbox, type Sandbox } from '../src/index.js';
-import { call, cardCollect, oid, ok, receiver, sharedConfig, thbCollect } from './helpers.js';
+import { call, cardCollect, oid, ok, postForm, receiver, sharedConfig, thbCollect } from './helpers.js';
 
 const payout = (extra: Record<string, unknown> = {}) => ({
   orderId: oid('P'),
@@ -111,6 +111,67 @@ describe('ledger', () => {
       });
     } finally {
       await sb2.close();
+    }
+  });
+
+  test('TWD path, amount in USD: kept in USD (apply, page, query, notification), credited to the TWD ledger', async () => {
+    const sb2 = await createSandbox({ config: sharedConfig(), startTime: Date.UTC(2026, 0, 1, 4, 0, 0) });
+    const rx = await receiver();
+    try {
+      const twd = sb2.merchant('TWD');
+      const body = thbCollect({
+        currency: 'USD',
+        amount: '9.99',
+        payType: 'EWALLET',
+        inBankCode: 'JKO_PAY_TWD',
+        name: 'Wang Xiaoming',
+        phone: '0912345678',
+        notifyUrl: rx.url,
+      });
+      const d = ok(await call(sb2, twd, '/twd/collect/apply', body));
+      // docs/protocol.md §5: a TWD-path answer carries only orderId, orderNo and payUrl.
+      assert.deepEqual(Object.keys(d).sort(), ['orderId', 'orderNo', 'payUrl', 'sign']);
+      const query = async () => ok(await call(sb2, twd, '/twd/collect/query', { orderId: body.orderId }));
+      const q0 = await query();
+      assert.deepEqual([q0.amount, q0.actualAmount, q0.fee, q0.status], ['9.99', '0.00', '0.00', 0]);
+
+      const page = await (await fetch(String(d.payUrl))).text();
+      assert.match(page, /9\.99 USD/);
+      assert.match(page, /<dt>To pay<\/dt><dd>320 TWD<\/dd>/, 'the shopper pays in TWD at 32 TWD/USD');
+      const paid = await postForm(String(d.payUrl), { action: 'approve' });
+      assert.equal(paid.status, 303);
+      await sb2.idle();
+
+      // TWD's 2.5 % fee, taken in USD: 9.99 × 2.5 % = 0.24975 → 0.25.
+      const q = await query();
+      assert.deepEqual(
+        [q.amount, q.actualAmount, q.fee, q.status, q.payTime],
+        ['9.99', '9.99', '0.25', 2, '2026-01-01 12:00:00'],
+      );
+      const n = rx.received[0]!.json;
+      assert.deepEqual([n.currency, n.amount, n.fee, n.status], ['USD', '9.99', '0.25', 2]);
+      // (9.99 − 0.25) × 32 = 311.68 → 312 TWD, into the TWD appId's TWD balance; no USD balance moves.
+      const ledger = ok(await call(sb2, twd, '/twd/account/ledger', {}));
+      assert.deepEqual([ledger.availableBal, ledger.bal], ['312', '312']);
+      const usdLedger = ok(await call(sb2, sb2.merchant('USD'), '/usd/account/ledger', {}));
+      assert.equal(usdLedger.availableBal, '0.00');
+
+      // A TWD amount on the same path is unchanged: whole dollars, TWD fee, TWD ledger.
+      const local = thbCollect({
+        amount: '500',
+        payType: 'EWALLET',
+        inBankCode: 'JKO_PAY_TWD',
+        name: 'Wang Xiaoming',
+        phone: '0912345678',
+      });
+      const l = ok(await call(sb2, twd, '/twd/collect/apply', local));
+      sb2.complete(String(l.orderNo), 'success');
+      const ql = ok(await call(sb2, twd, '/twd/collect/query', { orderId: local.orderId }));
+      assert.deepEqual([ql.amount, ql.fee], ['500', '13']);
+      assert.equal(ok(await call(sb2, twd, '/twd/account/ledger', {})).availableBal, '799');
+    } finally {
+      await sb2.close();
+      await rx.close();
     }
   });
 });
