@@ -24,19 +24,22 @@ import {
   type CheckOptions,
 } from './schemas/collect.js';
 import {
+  REFUND_CURRENCIES,
   refundApplyRequestSchema,
   refundQueryRequestSchema,
   refundResponseSchema,
 } from './schemas/refund.js';
 import {
+  PAYOUT_CURRENCIES,
   accountLedgerRequestSchema,
   accountLedgerResponseSchema,
-  payApplyFields,
+  payApplyFieldsFor,
   payApplyIssues,
   payApplyRequestSchema,
   payApplyResponseSchema,
   payQueryRequestSchema,
   payQueryResponseSchema,
+  type PayoutCurrency,
 } from './schemas/payout.js';
 import {
   subscriptionApplyFields,
@@ -90,8 +93,9 @@ const fixedPath = (path: string) => (): string => path;
 
 /**
  * Every endpoint the kit uses, by id (reference §3). `collectQuery` serves every currency; refunds are
- * USD only (card); payouts are THB only (the kit pays out nowhere else); subscriptions and the global
- * cashier have no currency segment.
+ * USD only (card, reference §3.2); payouts are THB, USD and VND (TWD has no payout product, §5);
+ * subscriptions and the global cashier have no currency segment. docs/protocol.md "Refund and payout
+ * currencies".
  */
 export const ENDPOINTS = {
   collectApply: {
@@ -110,29 +114,29 @@ export const ENDPOINTS = {
   },
   refundApply: {
     id: 'refundApply',
-    currencies: ['USD'],
-    path: currencyPath('refund/apply', ['USD']),
+    currencies: REFUND_CURRENCIES,
+    path: currencyPath('refund/apply', REFUND_CURRENCIES),
     request: refundApplyRequestSchema,
     response: refundResponseSchema,
   },
   refundQuery: {
     id: 'refundQuery',
-    currencies: ['USD'],
-    path: currencyPath('refund/refundQuery', ['USD']),
+    currencies: REFUND_CURRENCIES,
+    path: currencyPath('refund/refundQuery', REFUND_CURRENCIES),
     request: refundQueryRequestSchema,
     response: refundResponseSchema,
   },
   payApply: {
     id: 'payApply',
-    currencies: ['THB'],
-    path: currencyPath('pay/apply', ['THB']),
+    currencies: PAYOUT_CURRENCIES,
+    path: currencyPath('pay/apply', PAYOUT_CURRENCIES),
     request: payApplyRequestSchema,
     response: payApplyResponseSchema,
   },
   payQuery: {
     id: 'payQuery',
-    currencies: ['THB'],
-    path: currencyPath('pay/query', ['THB']),
+    currencies: PAYOUT_CURRENCIES,
+    path: currencyPath('pay/query', PAYOUT_CURRENCIES),
     request: payQueryRequestSchema,
     response: payQueryResponseSchema,
   },
@@ -248,7 +252,10 @@ const SPECS: Record<EndpointId, Spec> = {
   collectQuery: { fields: () => collectQueryRequestSchema },
   refundApply: { fields: () => refundApplyRequestSchema },
   refundQuery: { fields: () => refundQueryRequestSchema },
-  payApply: { fields: () => payApplyFields, check: (_c, body) => payApplyIssues(body) },
+  payApply: {
+    fields: (c) => payApplyFieldsFor(c as PayoutCurrency),
+    check: (c, body) => payApplyIssues(body, c as PayoutCurrency),
+  },
   payQuery: { fields: () => payQueryRequestSchema },
   accountLedger: { fields: () => accountLedgerRequestSchema },
   subscriptionApply: {

@@ -198,6 +198,17 @@ describe('ENDPOINTS registry', () => {
     assert.throws(() => ENDPOINTS.collectApply.path(), TypeError);
     assert.throws(() => ENDPOINTS.refundApply.path('THB'), TypeError);
     assert.throws(() => ENDPOINTS.payApply.path('TWD'), TypeError);
+    assert.throws(() => ENDPOINTS.payApply.path(), TypeError, 'several payout currencies: name one');
+  });
+  test('refunds are USD only; payouts THB, USD and VND (none in TWD)', () => {
+    assert.deepEqual(ENDPOINTS.refundApply.currencies, ['USD']);
+    assert.deepEqual(ENDPOINTS.refundQuery.currencies, ['USD']);
+    assert.deepEqual(ENDPOINTS.payApply.currencies, ['THB', 'USD', 'VND']);
+    assert.deepEqual(ENDPOINTS.payQuery.currencies, ['THB', 'USD', 'VND']);
+    assert.equal(ENDPOINTS.payApply.path('usd'), '/usd/pay/apply');
+    assert.equal(ENDPOINTS.payQuery.path('VND'), '/vnd/pay/query');
+    assert.deepEqual(matchEndpointPath('/vnd/pay/apply'), { id: 'payApply', currency: 'VND' });
+    assert.equal(matchEndpointPath('/thb/refund/apply'), undefined);
   });
   test('matchEndpointPath finds endpoint and currency', () => {
     assert.deepEqual(matchEndpointPath('/thb/collect/apply'), { id: 'collectApply', currency: 'THB' });
@@ -506,6 +517,79 @@ describe('payout and ledger', () => {
       'accountType:not_allowed',
     ]);
     assert.equal(payApplyRequestSchema.safeParse({ ...payout, amount: '100' }).success, false);
+  });
+  test('VND pay apply: bank accounts only, 50000–10000000 whole dong (reference §3.6)', () => {
+    const vnd = {
+      ...payout,
+      amount: '50000',
+      bankCode: 'VCB',
+      name: 'Nguyễn Văn An',
+      phone: '0912345678',
+    };
+    assert.deepEqual(validateRequest('payApply', 'VND', vnd), []);
+    assert.deepEqual(pairs(validateRequest('payApply', 'VND', { ...vnd, amount: '49900' })), [
+      'amount:amount_below_min',
+    ]);
+    assert.deepEqual(pairs(validateRequest('payApply', 'VND', { ...vnd, amount: '50000.00' })), [
+      'amount:invalid_amount',
+    ]);
+    assert.deepEqual(pairs(validateRequest('payApply', 'VND', { ...vnd, accountType: 'EWALLET' })), [
+      'accountType:not_allowed',
+    ]);
+  });
+  test('USD pay apply: ACH needs the recipient fields, ECASHAPP a body, PayPal neither', () => {
+    const paypal = {
+      ...payout,
+      amount: '300.00',
+      accountType: 'EWALLET',
+      bankCode: 'PayPal',
+      accountNo: 'jon@example.com',
+      name: 'Jon Smith',
+      phone: '09230219312',
+    };
+    assert.deepEqual(validateRequest('payApply', 'USD', paypal), []);
+    assert.deepEqual(pairs(validateRequest('payApply', 'USD', { ...paypal, amount: '800.01' })), [
+      'amount:amount_above_max',
+    ]);
+    assert.deepEqual(pairs(validateRequest('payApply', 'USD', { ...paypal, amount: '300' })), [
+      'amount:invalid_amount',
+    ]);
+    assert.deepEqual(pairs(validateRequest('payApply', 'USD', { ...paypal, bankCode: 'ECASHAPP' })), [
+      'body:required',
+    ]);
+    const ach = { ...paypal, accountType: 'BANK_ACCOUNT', bankCode: 'ACH', accountNo: '000123456789' };
+    const issues = validateRequest('payApply', 'USD', { ...ach, identifyType: '110000000' });
+    assert.deepEqual(pairs(issues), [
+      'country:required',
+      'address1:required',
+      'address2:required',
+      'address3:required',
+      'postalCode:required',
+      'bankName:required',
+      'swiftCode:required',
+    ]);
+    assert.deepEqual(haipayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
+    const complete = {
+      ...ach,
+      identifyType: '110000000',
+      country: 'US',
+      address1: '1 Main St',
+      address2: 'Springfield',
+      address3: 'IL',
+      postalCode: '62701',
+      bankName: 'Test Bank',
+      swiftCode: 'TESTUS33',
+    };
+    assert.deepEqual(validateRequest('payApply', 'USD', complete), []);
+  });
+  test('payouts and refunds in a currency without the product: one (path) issue', () => {
+    assert.deepEqual(pairs(validateRequest('payApply', 'TWD', payout)), ['(path):not_allowed']);
+    assert.deepEqual(pairs(validateRequest('payQuery', 'TWD', { appId: 1, orderId: 'P1' })), [
+      '(path):not_allowed',
+    ]);
+    assert.deepEqual(pairs(validateRequest('refundQuery', 'VND', { appId: 1, refundNo: 'R' })), [
+      '(path):not_allowed',
+    ]);
   });
   test('pay query response and ledger response', () => {
     const q = payQueryResponseSchema.parse({

@@ -27,7 +27,7 @@ const STATUS_TEXT: Record<number, string> = { 0: 'not started', 1: 'processing',
 interface Route {
   id: EndpointId;
   /** Which appId the path accepts: its currency, the CASHIER business, or any (subscriptions). */
-  scope: 'currency' | 'cashier' | 'usd' | 'any';
+  scope: 'currency' | 'cashier' | 'any';
   handle: (
     gw: Gateway,
     m: MerchantConfig,
@@ -50,16 +50,18 @@ const CURRENCY_ROUTES: Record<string, Route> = {
   },
   'pay/apply': { id: 'payApply', scope: 'currency', handle: (g, m, c, p, b) => g.payApply(m, c, p, b) },
   'pay/query': { id: 'payQuery', scope: 'currency', handle: (g, m, _c, _p, b) => g.payQuery(m, b) },
+  // Every currency path answers like HaiPay: only USD has a refund product (docs/protocol.md "Refund and
+  // payout currencies"); the others pass the appId and signature checks, then get 4012 from validation.
+  'refund/apply': { id: 'refundApply', scope: 'currency', handle: (g, m, _c, _p, b) => g.refundApply(m, b) },
+  'refund/refundQuery': {
+    id: 'refundQuery',
+    scope: 'currency',
+    handle: (g, m, _c, _p, b) => g.refundQuery(m, b),
+  },
   'account/ledger': { id: 'accountLedger', scope: 'currency', handle: (g, m, c) => g.ledgerQuery(m, c) },
 };
 
 const FIXED_ROUTES: Record<string, Route> = {
-  '/usd/refund/apply': { id: 'refundApply', scope: 'usd', handle: (g, m, _c, _p, b) => g.refundApply(m, b) },
-  '/usd/refund/refundQuery': {
-    id: 'refundQuery',
-    scope: 'usd',
-    handle: (g, m, _c, _p, b) => g.refundQuery(m, b),
-  },
   '/subscription/apply': {
     id: 'subscriptionApply',
     scope: 'any',
@@ -193,7 +195,6 @@ export function createApp(ctx: ServerContext): express.Express {
     // the appId "does not exist"; HaiPay documents no dedicated code (docs/protocol.md §1).
     if (route.scope === 'currency' && merchant.currency !== currency) return { error: '4011' };
     if (route.scope === 'cashier' && merchant.currency !== 'CASHIER') return { error: '4011' };
-    if (route.scope === 'usd' && merchant.currency !== 'USD') return { error: '4011' };
     if (body.sign === undefined || body.sign === '') return { error: '1001' };
     // docs/protocol.md §8.1: no documented code for a bad signature; the sandbox answers 1002.
     if (!verifiers.get(appId)!.verify(lossless)) return { error: '1002' };
@@ -210,7 +211,7 @@ export function createApp(ctx: ServerContext): express.Express {
 
   for (const [path, route] of Object.entries(FIXED_ROUTES)) {
     app.post(path, rawJson, (req, res, next) => {
-      api(req, res, route, 'USD').catch(next);
+      api(req, res, route, '').catch(next);
     });
   }
   app.post('/:currency/:group/:action', (req, res, next) => {

@@ -11,6 +11,7 @@ describe('HaiPay API endpoints', () => {
     config.merchants.find((m) => m.currency === 'THB')!.methods = ['QR', 'THB_VA'];
     config.merchants.find((m) => m.currency === 'THB')!.openingBalance = '1000.00';
     config.merchants.find((m) => m.currency === 'USD')!.openingBalance = '100.00';
+    config.merchants.find((m) => m.currency === 'VND')!.openingBalance = '1000000';
     sb = await createSandbox({ config });
   });
   after(() => sb.close());
@@ -65,7 +66,7 @@ describe('HaiPay API endpoints', () => {
 
   test('account/ledger shows the four balances as strings', async () => {
     const data = ok(await call(sb, sb.merchant('VND'), '/vnd/account/ledger', {}));
-    assert.deepEqual(data.bal, '0');
+    assert.deepEqual(data.bal, '1000000');
     for (const k of ['bal', 'availableBal', 'frzBal', 'unSettleBal']) assert.equal(typeof data[k], 'string');
   });
 
@@ -216,5 +217,91 @@ describe('HaiPay API endpoints', () => {
     assert.equal(res.status, 404);
     const res2 = await fetch(`${sb.url}/php/collect/apply`, { method: 'POST', body: '{}' });
     assert.equal(res2.status, 404);
+  });
+
+  const payout = (extra: Record<string, unknown>) => ({
+    orderId: oid('P'),
+    accountType: 'BANK_ACCOUNT',
+    accountNo: '1234567890',
+    email: 'p@example.com',
+    partnerUserId: 'u-1',
+    ...extra,
+  });
+
+  test('payouts in VND and USD (per-currency fields); TWD has no payout product: 4012', async () => {
+    const vnd = sb.merchant('VND');
+    const v = payout({ amount: '50000', bankCode: 'VCB', name: 'Nguyen Van An', phone: '0912345678' });
+    const applied = ok(await call(sb, vnd, '/vnd/pay/apply', v));
+    const q = ok(await call(sb, vnd, '/vnd/pay/query', { orderId: v.orderId, orderNo: applied.orderNo }));
+    assert.deepEqual([q.amount, q.fee, q.status], ['50000', '5000', 1]);
+    assertError(await call(sb, vnd, '/vnd/pay/apply', { ...v, orderId: oid('P'), amount: '49900' }), '1002');
+    assertError(
+      await call(sb, vnd, '/vnd/pay/apply', { ...v, orderId: oid('P'), accountType: 'EWALLET' }),
+      '1002',
+      'Illegal Param',
+    );
+
+    const paypal = payout({
+      amount: '20.00',
+      accountType: 'EWALLET',
+      bankCode: 'PayPal',
+      accountNo: 'jon@example.com',
+      name: 'Jon Smith',
+      phone: '09230219312',
+    });
+    const u = ok(await call(sb, usd(), '/usd/pay/apply', paypal));
+    const uq = ok(await call(sb, usd(), '/usd/pay/query', { orderId: paypal.orderId }));
+    assert.deepEqual([uq.orderNo, uq.amount, uq.fee, uq.status], [u.orderNo, '20.00', '1.00', 1]);
+    // ACH without its recipient fields: 1001 param is null; over the USD payout limit: 1002.
+    assertError(
+      await call(sb, usd(), '/usd/pay/apply', {
+        ...paypal,
+        orderId: oid('P'),
+        accountType: 'BANK_ACCOUNT',
+        bankCode: 'ACH',
+      }),
+      '1001',
+      'param is null',
+    );
+    assertError(
+      await call(sb, usd(), '/usd/pay/apply', { ...paypal, orderId: oid('P'), amount: '800.01' }),
+      '1002',
+    );
+
+    const twd = sb.merchant('TWD');
+    const msg = 'you do not have an available product, please connect admin';
+    assertError(
+      await call(
+        sb,
+        twd,
+        '/twd/pay/apply',
+        payout({ amount: '500', bankCode: 'X', name: 'A B', phone: '0912345678' }),
+      ),
+      '4012',
+      msg,
+    );
+    assertError(await call(sb, twd, '/twd/pay/query', { orderId: 'P1' }), '4012', msg);
+  });
+
+  test('refunds exist for USD only: every other currency path answers 4012 after the appId and signature checks', async () => {
+    const msg = 'you do not have an available product, please connect admin';
+    for (const cur of ['THB', 'TWD', 'VND'] as const) {
+      const m = sb.merchant(cur);
+      const path = cur.toLowerCase();
+      assertError(
+        await call(sb, m, `/${path}/refund/apply`, { orderId: oid('R'), orderNo: '6000000000000000' }),
+        '4012',
+        msg,
+      );
+      assertError(await call(sb, m, `/${path}/refund/refundQuery`, { refundNo: '8000' }), '4012', msg);
+    }
+    // The same checks as every HaiPay path come first: another currency's appId, a bad signature.
+    assertError(await call(sb, usd(), '/thb/refund/apply', { orderId: oid('R'), orderNo: '6' }), '4011');
+    assertError(
+      await call(sb, thb(), '/thb/refund/apply', { orderId: oid('R'), orderNo: '6' }, { signAs: usd() }),
+      '1002',
+    );
+    // USD still refunds (see 'refund apply and refundQuery').
+    assertError(await call(sb, usd(), '/usd/refund/refundQuery', { refundNo: '8000' }), '4013');
   });
 });

@@ -1,8 +1,11 @@
 /**
- * Payout (disbursement) and balance schemas: `POST /thb/pay/apply`, `POST /thb/pay/query`
- * (reference §3.3, §4.3) and `POST /{currency}/account/ledger` (reference §3.4).
+ * Payout (disbursement) and balance schemas: `POST /{currency}/pay/apply`, `POST /{currency}/pay/query`
+ * (reference §3.3, §3.6, §4.3) and `POST /{currency}/account/ledger` (reference §3.4).
  *
- * Only THB payouts are modelled: TWD has no payout product and the kit does not pay out in USD or VND.
+ * Payouts exist in THB, USD and VND ({@link PAYOUT_CURRENCIES}), each with its own fields: THB bank and
+ * e-wallet codes and name rule (§4.3), VND bank accounts only (§3.6), USD with the ACH fields and
+ * `body` for `ECASHAPP` (§3.3). TWD has no payout product (§5): `validateRequest` reports the path. The
+ * decisions are in docs/protocol.md ("Refund and payout currencies").
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../rules/issues.js';
@@ -14,7 +17,12 @@ import {
   validatePayoutName,
   validatePhone,
 } from '../rules/fields.js';
-import { THB_PAYOUT_BANK_CODES, THB_PAYOUT_EWALLET_CODES, THB_PAYOUT_LIMITS } from '../rules/methods.js';
+import {
+  THB_PAYOUT_BANK_CODES,
+  THB_PAYOUT_EWALLET_CODES,
+  THB_PAYOUT_LIMITS,
+  type AmountLimits,
+} from '../rules/methods.js';
 import {
   appIdSchema,
   decimalText,
@@ -26,54 +34,187 @@ import {
   idText,
 } from './common.js';
 
-/** Payout account types for THB (reference §4.3). */
+/** The path currencies with a payout product (reference §3.3, §3.6, §4.3; none for TWD, §5). */
+export const PAYOUT_CURRENCIES = ['THB', 'USD', 'VND'] as const;
+
+/** A currency the kit pays out in. */
+export type PayoutCurrency = (typeof PAYOUT_CURRENCIES)[number];
+
+/** Payout account types for THB and USD (reference §3.3, §4.3). */
 export const PAYOUT_ACCOUNT_TYPES = ['BANK_ACCOUNT', 'EWALLET'] as const;
 
-/** THB pay-apply fields (reference §4.3); amount and bank code are checked by {@link payApplyIssues}. */
-export const payApplyFields = z.object({
+/** The `accountType`s each payout currency takes: VND pays out to bank accounts only (reference §3.6). */
+export const PAYOUT_ACCOUNT_TYPES_BY_CURRENCY = {
+  THB: PAYOUT_ACCOUNT_TYPES,
+  USD: PAYOUT_ACCOUNT_TYPES,
+  VND: ['BANK_ACCOUNT'],
+} as const satisfies Record<PayoutCurrency, readonly string[]>;
+
+/**
+ * Per-order payout limits: THB 1.00–8000.00 (reference §4.1), VND 50000–10000000 (reference §3.6),
+ * USD 1.00–800.00 (HaiPay's USD payout page; the reference gives none).
+ */
+export const PAYOUT_LIMITS: Readonly<Record<PayoutCurrency, AmountLimits>> = {
+  THB: THB_PAYOUT_LIMITS,
+  USD: { min: '1.00', max: '800.00' },
+  VND: { min: '50000', max: '10000000' },
+};
+
+/** USD `bankCode` of an ACH transfer, which needs {@link USD_ACH_FIELDS} (ASSUMPTION: the code's name). */
+export const USD_ACH_BANK_CODE = 'ACH';
+/** USD `bankCode` of a Cash App payout, which needs `body` (reference §3.3). */
+export const USD_CASHAPP_BANK_CODE = 'ECASHAPP';
+/**
+ * The recipient fields a USD ACH payout requires (reference §3.3): `identifyType` is the bank routing
+ * number, `address1`–`address3` street, city and state.
+ */
+export const USD_ACH_FIELDS = [
+  'identifyType',
+  'country',
+  'address1',
+  'address2',
+  'address3',
+  'postalCode',
+  'bankName',
+  'swiftCode',
+] as const;
+
+/** The fields every payout takes, whatever the currency (reference §3.3). */
+const common = {
   appId: appIdSchema,
   orderId: ruled(validateOrderId),
+  // Format and limits depend on the currency: checked by payApplyIssues.
   amount: z.string(),
-  accountType: z.enum(PAYOUT_ACCOUNT_TYPES),
   bankCode: nonEmpty,
   accountNo: nonEmpty,
-  name: ruled((v) => validatePayoutName('THB', v)),
-  phone: ruled((v) => validatePhone('THB', v)),
   email: ruled(validateEmail),
   partnerUserId: ruled(validatePartnerUserId),
   notifyUrl: httpUrlSchema.optional(),
   subject: z.string().optional(),
   body: z.string().optional(),
   sign: z.string().optional(),
+};
+
+/** THB pay-apply fields (reference §4.3); amount and bank code are checked by {@link payApplyIssues}. */
+export const payApplyFields = z.object({
+  ...common,
+  accountType: z.enum(PAYOUT_ACCOUNT_TYPES),
+  name: ruled((v) => validatePayoutName('THB', v)),
+  phone: ruled((v) => validatePhone('THB', v)),
 });
 
+/** USD pay-apply fields (reference §3.3): the ACH recipient fields are optional here, required for ACH. */
+export const usdPayApplyFields = z.object({
+  ...common,
+  accountType: z.enum(PAYOUT_ACCOUNT_TYPES),
+  name: ruled((v) => validatePayoutName('USD', v)),
+  phone: ruled((v) => validatePhone('USD', v)),
+  ...(Object.fromEntries(USD_ACH_FIELDS.map((f) => [f, z.string().optional()])) as Record<
+    (typeof USD_ACH_FIELDS)[number],
+    z.ZodOptional<z.ZodString>
+  >),
+});
+
+/** VND pay-apply fields (reference §3.6): bank accounts only. */
+export const vndPayApplyFields = z.object({
+  ...common,
+  accountType: z.enum(PAYOUT_ACCOUNT_TYPES_BY_CURRENCY.VND),
+  name: ruled((v) => validatePayoutName('VND', v)),
+  phone: ruled((v) => validatePhone('VND', v)),
+});
+
+/** The pay-apply field schema of a payout currency. */
+export function payApplyFieldsFor(currency: PayoutCurrency): z.ZodObject {
+  switch (currency) {
+    case 'THB':
+      return payApplyFields;
+    case 'USD':
+      return usdPayApplyFields;
+    case 'VND':
+      return vndPayApplyFields;
+  }
+}
+
+const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+
 /**
- * Cross-field checks of a THB payout: amount `^\d+\.\d{2}$` within 1.00–8000.00, and `bankCode` in the
- * list for the `accountType` (banks incl. both `LHB` and `LHFG`; e-wallets).
+ * Cross-field checks of a payout for its path currency: the amount's format and the currency's payout
+ * limits ({@link PAYOUT_LIMITS}); for THB, `bankCode` in the list for the `accountType` (banks incl.
+ * both `LHB` and `LHFG`; e-wallets); for USD, the ACH fields when `bankCode` is `ACH` and `body` when it
+ * is `ECASHAPP` (a missing one is `required`).
+ *
+ * @param currency - the path currency; default `THB` (the only one before USD and VND were modelled)
  */
-export function payApplyIssues(body: Record<string, unknown>): FieldIssue[] {
+export function payApplyIssues(
+  body: Record<string, unknown>,
+  currency: PayoutCurrency = 'THB',
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const amount = validateAmount('THB', typeof body.amount === 'string' ? body.amount : '', THB_PAYOUT_LIMITS);
+  const amount = validateAmount(
+    currency,
+    typeof body.amount === 'string' ? body.amount : '',
+    PAYOUT_LIMITS[currency],
+  );
   if (amount) issues.push({ field: 'amount', ...amount });
-  const codes: readonly string[] =
-    body.accountType === 'EWALLET' ? THB_PAYOUT_EWALLET_CODES : THB_PAYOUT_BANK_CODES;
-  if (!codes.includes(String(body.bankCode))) {
-    issues.push({
-      field: 'bankCode',
-      code: 'not_allowed',
-      message: `bankCode ${String(body.bankCode)} is not a THB ${String(body.accountType)} code`,
-      params: { accountType: String(body.accountType) },
-    });
+  if (currency === 'THB') {
+    const codes: readonly string[] =
+      body.accountType === 'EWALLET' ? THB_PAYOUT_EWALLET_CODES : THB_PAYOUT_BANK_CODES;
+    if (!codes.includes(String(body.bankCode))) {
+      issues.push({
+        field: 'bankCode',
+        code: 'not_allowed',
+        message: `bankCode ${String(body.bankCode)} is not a THB ${String(body.accountType)} code`,
+        params: { accountType: String(body.accountType) },
+      });
+    }
+  }
+  if (currency === 'USD') {
+    const needed =
+      body.bankCode === USD_ACH_BANK_CODE
+        ? USD_ACH_FIELDS
+        : body.bankCode === USD_CASHAPP_BANK_CODE
+          ? (['body'] as const)
+          : [];
+    for (const field of needed) {
+      if (!present(body[field])) {
+        issues.push({
+          field,
+          code: 'required',
+          message: `${field} is required for a USD ${String(body.bankCode)} payout`,
+        });
+      }
+    }
   }
   return issues;
 }
 
+function withPayoutChecks(fields: z.ZodObject, currency: PayoutCurrency) {
+  return fields.superRefine((body, ctx) => {
+    for (const issue of payApplyIssues(body as Record<string, unknown>, currency)) {
+      ctx.addIssue({ code: 'custom', path: [issue.field], message: issue.message, params: { rule: issue } });
+    }
+  });
+}
+
 /** Full THB pay-apply request schema (fields + amount and bank-code checks). */
-export const payApplyRequestSchema = payApplyFields.superRefine((body, ctx) => {
-  for (const issue of payApplyIssues(body)) {
-    ctx.addIssue({ code: 'custom', path: [issue.field], message: issue.message, params: { rule: issue } });
+export const payApplyRequestSchema = withPayoutChecks(payApplyFields, 'THB');
+/** Full USD pay-apply request schema (fields + amount limits and the ACH / Cash App fields). */
+export const usdPayApplyRequestSchema = withPayoutChecks(usdPayApplyFields, 'USD');
+/** Full VND pay-apply request schema (fields + amount limits). */
+export const vndPayApplyRequestSchema = withPayoutChecks(vndPayApplyFields, 'VND');
+
+/** The full pay-apply request schema of a payout currency. */
+export function payApplyRequestSchemaFor(currency: PayoutCurrency) {
+  switch (currency) {
+    case 'THB':
+      return payApplyRequestSchema;
+    case 'USD':
+      return usdPayApplyRequestSchema;
+    case 'VND':
+      return vndPayApplyRequestSchema;
   }
-});
+}
+
 /** A pay-apply request body. */
 export type PayApplyRequest = z.input<typeof payApplyRequestSchema>;
 

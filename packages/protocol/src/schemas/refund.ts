@@ -1,10 +1,18 @@
 /**
  * Card refund schemas: `POST /usd/refund/apply` and `POST /usd/refund/refundQuery` (reference §3.2).
  * Full refunds only — HaiPay's request has no amount. Refund status is a string (`REFUND_STATUS`).
+ *
+ * HaiPay documents refunds for USD card payments only ("Only supports USD orders, Credit Cards", seed
+ * 001; no refund endpoint for local methods, reference §3.2), so the kit models no other refund
+ * currency: `/thb/refund/apply` and the like are answered `4012` (docs/protocol.md "Refund and payout
+ * currencies").
  */
 import { z } from 'zod';
 import { validateOrderId } from '../rules/fields.js';
 import { appIdSchema, anyText, nonEmpty, optText, ruled, idText } from './common.js';
+
+/** The path currencies with a refund product: USD (card) only. */
+export const REFUND_CURRENCIES = ['USD'] as const;
 
 /**
  * Refund-apply request: `orderId` is a NEW merchant refund order id (never the collection's), `orderNo`
