@@ -5,7 +5,13 @@
  */
 import type { HaipayErrorCode } from '@haipay-kit/protocol';
 import { createSigner, type Signer } from '@haipay-kit/protocol/node';
-import { findCollectMethod, type CollectMethod } from '@haipay-kit/protocol/rules';
+import {
+  findCollectMethod,
+  validateCardNumber,
+  validateCvv,
+  validateExpiry,
+  type CollectMethod,
+} from '@haipay-kit/protocol/rules';
 import { formatLocalTime, type TaskHandle, type VirtualClock } from './clock.js';
 import { buildQrPayload } from './emv.js';
 import type { MerchantConfig, SandboxConfig } from './config.js';
@@ -474,10 +480,9 @@ export class Gateway {
       this.#expireAt(order, now + exp.cashier);
     } else if (order.flow === 'card') {
       if (str(body.accountNo)) return this.#cardDirect(order, body, data, page);
-      // Hosted (non-PCI) card page: the shopper enters the card on HaiPay's page (§6 style 1).
-      order.flow = 'card-3ds';
+      // Hosted (non-PCI) card mode, reference §6 style 1: no card data in the request; `payUrl` is the
+      // card page, where the shopper types the card (then 3-D Secure when the card asks for it).
       order.payUrl = page;
-      this.#setStatus(order, 1);
       this.#expireAt(order, now + exp.card3ds);
     } else if (order.flow === 'qr') {
       const thai = currency === 'THB' || order.inBankCode === 'TH_QR_USD';
@@ -558,6 +563,57 @@ export class Gateway {
       this.completeCollect(order, behaviour === 'decline' ? 'failure' : 'success', reason);
     }
     return { data };
+  }
+
+  /**
+   * The hosted card page's Pay (README "Hosted card page"): checks the typed card with the protocol's
+   * rules (HaiPay's failing test values month `13` and CVV `99` pass, as on the API), then charges it
+   * like the PCI-direct call does — at once, or after 3-D Secure when the card asks for a challenge
+   * (the order then shows the 3-D Secure page at the same `payUrl`).
+   *
+   * @returns the field issues to show again on the page, or what happened: `final` or `challenge`
+   */
+  submitHostedCard(
+    order: CollectOrder,
+    card: { accountNo: string; expiryMonth: string; expiryYear: string; cvv: string },
+  ): { issues: { field: string; message: string }[] } | { result: 'final' | 'challenge' } {
+    const pan = card.accountNo.replace(/[\s-]+/g, '');
+    const month = card.expiryMonth.trim();
+    const year = card.expiryYear.trim();
+    const cvv = card.cvv.trim();
+    const issues: { field: string; message: string }[] = [];
+    const number = validateCardNumber(pan);
+    if (number) issues.push({ field: 'accountNo', message: number.message });
+    if (month !== '13') {
+      const expiry = validateExpiry(month, year, this.clock.date());
+      if (expiry)
+        issues.push({
+          field: expiry.params?.part === 'year' ? 'expiryYear' : 'expiryMonth',
+          message: expiry.message,
+        });
+    } else if (!/^\d{4}$/.test(year)) {
+      issues.push({ field: 'expiryYear', message: 'Expiry year must be four digits' });
+    }
+    if (cvv !== '99') {
+      const c = validateCvv(cvv);
+      if (c) issues.push({ field: 'cvv', message: c.message });
+    }
+    if (issues.length > 0) return { issues };
+    const { behaviour, reason } = cardBehaviour(pan, month, cvv);
+    order.card = {
+      first6: pan.slice(0, 6),
+      last4: pan.slice(-4),
+      expMonth: month,
+      expYear: year,
+      is3DS: behaviour === 'challenge',
+    };
+    this.touch(order);
+    if (behaviour === 'challenge') {
+      order.flow = 'card-3ds';
+      return { result: 'challenge' };
+    }
+    this.completeCollect(order, behaviour === 'decline' ? 'failure' : 'success', reason);
+    return { result: 'final' };
   }
 
   #expireAt(order: CollectOrder, at: number): void {

@@ -1,9 +1,10 @@
 /**
- * Hosted pages — plain server-rendered HTML a phone browser can use: 3-D Secure challenge, TWD
- * cashier, wallets (TrueMoney, JKO Pay, MoMo, LINE Pay), the global cashier, subscription
- * authorization, and a "bank app" that pays a PromptPay payload or a virtual account. Each page is
- * marked SANDBOX, has one `h1`, labelled controls and `lang`, and ends with a 303 redirect to the
- * merchant's `callBackUrl` / `callBackFailUrl`.
+ * Hosted pages — plain server-rendered HTML a phone browser can use: the hosted card page, 3-D Secure
+ * challenge, TWD cashier, wallets (TrueMoney, JKO Pay, MoMo, LINE Pay), the global cashier,
+ * subscription authorization, and a "bank app" that pays a PromptPay payload or a virtual account.
+ * Each page is marked SANDBOX, has one `h1`, labelled controls and `lang`, and ends with a 303 redirect
+ * to the merchant's `callBackUrl` / `callBackFailUrl`. The forms are documented in the README
+ * ("Hosted pages"), so a test can drive them with plain form posts.
  */
 import { CASHIER_REGIONS, COLLECT_METHODS } from '@haipay-kit/protocol/rules';
 import { SANDBOX_USD_TWD_RATE, type CollectOrder, type Subscription } from './gateway.js';
@@ -71,6 +72,42 @@ function summary(order: CollectOrder): string {
 ${local}</dl>`;
 }
 
+/** Values typed on the hosted card page, and the problems found with them (shown again on a 422). */
+export interface CardFormState {
+  values?: Partial<Record<'accountNo' | 'expiryMonth' | 'expiryYear' | 'cvv', string>>;
+  issues?: { field: string; message: string }[];
+}
+
+/** The hosted (non-PCI) card page: card number, expiry and CVV, then Pay or Cancel. */
+export function cardPage(order: CollectOrder, state: CardFormState = {}): string {
+  const issues = state.issues ?? [];
+  const errorFor = (field: string) => issues.find((i) => i.field === field);
+  const input = (field: 'accountNo' | 'expiryMonth' | 'expiryYear' | 'cvv', label: string, attrs: string) => {
+    const error = errorFor(field);
+    const id = `card-${field}`;
+    return `<label for="${id}">${esc(label)}</label>
+<input id="${id}" name="${field}" ${attrs} required value="${esc(state.values?.[field] ?? '')}"${
+      error ? ` aria-invalid="true" aria-describedby="${id}-error"` : ''
+    }>${error ? `<p class="error" id="${id}-error">${esc(error.message)}</p>` : ''}`;
+  };
+  const alert = issues.length ? `<p class="error" role="alert">Check the card details below.</p>` : '';
+  return layout(
+    'Pay by card',
+    `${summary(order)}<form method="post" action="/pay/${esc(order.orderNo)}">
+${input('accountNo', 'Card number', 'inputmode="numeric" autocomplete="cc-number"')}
+${input('expiryMonth', 'Expiry month (MM)', 'inputmode="numeric" autocomplete="cc-exp-month" maxlength="2"')}
+${input('expiryYear', 'Expiry year (YYYY)', 'inputmode="numeric" autocomplete="cc-exp-year" maxlength="4"')}
+${input('cvv', 'Security code (CVV)', 'inputmode="numeric" autocomplete="cc-csc" maxlength="4"')}
+<div class="actions">
+<button type="submit" class="primary" name="action" value="approve">Pay</button>
+<button type="submit" class="secondary" name="action" value="decline" formnovalidate>Cancel payment</button>
+</div>
+</form>
+<p>Sandbox test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 9995 is declined, 4000 0566 5566 5556 asks for 3-D Secure.</p>`,
+    alert,
+  );
+}
+
 function buttons(action: string, ok: string, cancel: string, extra = ''): string {
   return `<form method="post" action="${esc(action)}">
 ${extra}
@@ -101,6 +138,7 @@ export function twdPaymentCode(order: CollectOrder): { label: string; value: str
 /** Renders the hosted page of a collection order, by its flow. */
 export function orderPage(order: CollectOrder): string {
   const action = `/pay/${order.orderNo}`;
+  if (order.flow === 'card' && !order.card) return cardPage(order);
   if (order.flow === 'card-3ds') {
     const card = order.card ? `<p>Card ending in <strong>${esc(order.card.last4)}</strong>.</p>` : '';
     return layout(

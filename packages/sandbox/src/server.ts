@@ -19,7 +19,7 @@ import { type ApiResult, type CollectOrder, type ErrorCode, type Gateway } from 
 import type { MerchantConfig } from './config.js';
 import { isSandboxCurrency, parseAmount } from './money.js';
 import { createControlRouter } from './control.js';
-import { bankAppPage, finishedPage, orderPage, subscriptionPage } from './pages.js';
+import { bankAppPage, cardPage, finishedPage, orderPage, subscriptionPage } from './pages.js';
 import { validateBody, type EndpointId } from './validation.js';
 
 const STATUS_TEXT: Record<number, string> = { 0: 'not started', 1: 'processing', 2: 'success', 3: 'failed' };
@@ -269,6 +269,29 @@ export function createApp(ctx: ServerContext): express.Express {
     const order = gw.orders.get(no);
     if (!order || order.kind !== 'collect' || !order.payUrl)
       return html(res, 404, finishedPage('This payment link', 'unknown'));
+    if (order.flow === 'card' && !order.card && approve && order.status < 2) {
+      // The hosted card page's Pay: charge the typed card (README "Hosted card page").
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const values = {
+        accountNo: typeof form.accountNo === 'string' ? form.accountNo : '',
+        expiryMonth: typeof form.expiryMonth === 'string' ? form.expiryMonth : '',
+        expiryYear: typeof form.expiryYear === 'string' ? form.expiryYear : '',
+        cvv: typeof form.cvv === 'string' ? form.cvv : '',
+      };
+      const outcome = gw.submitHostedCard(order, values);
+      if ('issues' in outcome) {
+        // The card number and CVV are never echoed back into the page.
+        const { expiryMonth, expiryYear } = values;
+        return html(
+          res,
+          422,
+          cardPage(order, { values: { expiryMonth, expiryYear }, issues: outcome.issues }),
+        );
+      }
+      // A challenge shows the 3-D Secure page at the same address.
+      if (outcome.result === 'challenge') return res.redirect(303, `/pay/${order.orderNo}`);
+      return redirectAfter(res, order);
+    }
     const chosen = (req.body as Record<string, unknown> | undefined)?.inBankCode;
     gw.completeCollect(
       order,

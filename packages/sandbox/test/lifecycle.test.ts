@@ -8,7 +8,16 @@ import {
   type CollectOrder,
   type Sandbox,
 } from '../src/index.js';
-import { call, cardCollect, ok, postForm, sharedConfig, thbCollect } from './helpers.js';
+import {
+  assertError,
+  call,
+  cardCollect,
+  ok,
+  postForm,
+  receiver,
+  sharedConfig,
+  thbCollect,
+} from './helpers.js';
 
 describe('order lifecycles and hosted pages', () => {
   let sb: Sandbox;
@@ -260,5 +269,158 @@ describe('order lifecycles and hosted pages', () => {
       orders: unknown[];
     };
     assert.ok(list.orders.length > 3);
+  });
+
+  /** A hosted (non-PCI) card request: the card fields left out, `callBackFailUrl` in. */
+  const hostedCard = (extra: Record<string, unknown> = {}) => {
+    const body: Record<string, unknown> = {
+      ...cardCollect('4242424242424242'),
+      callBackFailUrl: 'https://merchant.example/fail',
+      ...extra,
+    };
+    for (const k of [
+      'accountNo',
+      'expiryMonth',
+      'expiryYear',
+      'cvv',
+      'clientType',
+      'referer',
+      'userAgent',
+      'customerIp',
+      'notifyUrl',
+    ])
+      if (!(k in extra)) delete body[k];
+    return body;
+  };
+
+  /** Loads a hosted card page and reads its form: where it posts and which fields it has. */
+  async function cardForm(payUrl: string): Promise<{ action: string; fields: string[]; html: string }> {
+    const res = await fetch(payUrl);
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
+    assert.ok(action, html);
+    const fields = [...html.matchAll(/<input id="[^"]+" name="([^"]+)"/g)].map((m) => m[1]!);
+    return { action: new URL(action, payUrl).href, fields, html };
+  }
+
+  test('hosted card mode: no card fields → payUrl to the card page; what it requires', async () => {
+    const body = hostedCard();
+    const d = ok(await call(sb, usd(), '/usd/collect/apply', body));
+    assert.deepEqual(Object.keys(d).sort(), ['orderId', 'orderNo', 'payUrl', 'sign']);
+    assert.equal(d.payUrl, `${sb.url}/pay/${d.orderNo}`);
+    assert.equal(await status(usd(), 'usd', d.orderNo), 0);
+    // callBackFailUrl is required (reference §3.1); notifyUrl and phone are not.
+    const noFail = hostedCard();
+    delete noFail.callBackFailUrl;
+    assertError(await call(sb, usd(), '/usd/collect/apply', noFail), '1001', 'param is null');
+    assertError(
+      await call(sb, usd(), '/usd/collect/apply', hostedCard({ callBackFailUrl: 'not a url' })),
+      '1002',
+    );
+    // Card data is all or nothing: part of it is the PCI-direct style with fields missing.
+    assertError(
+      await call(sb, usd(), '/usd/collect/apply', hostedCard({ accountNo: '4242424242424242' })),
+      '1001',
+    );
+    // Only the card method has a hosted card page; limits still apply.
+    assertError(await call(sb, usd(), '/usd/collect/apply', hostedCard({ amount: '1000.01' })), '1002');
+  });
+
+  test('hosted card page: 4242 pays (303 to callBackUrl), 9995 is declined (303 to callBackFailUrl)', async () => {
+    const rx = await receiver();
+    try {
+      for (const [pan, expected, to] of [
+        ['4242 4242 4242 4242', 2, 'https://merchant.example/ok'],
+        ['4000000000009995', 3, 'https://merchant.example/fail'],
+      ] as const) {
+        const d = ok(await call(sb, usd(), '/usd/collect/apply', hostedCard({ notifyUrl: rx.url })));
+        const form = await cardForm(String(d.payUrl));
+        assert.match(form.html, /<h1>Pay by card<\/h1>/);
+        assert.match(form.html, /autocomplete="cc-number"/);
+        assert.deepEqual(form.fields, ['accountNo', 'expiryMonth', 'expiryYear', 'cvv']);
+        assert.equal(form.action, d.payUrl);
+        assert.equal(await status(usd(), 'usd', d.orderNo), 1, 'opening the page: 0 → 1');
+        const res = await postForm(form.action, {
+          accountNo: pan,
+          expiryMonth: '11',
+          expiryYear: '2030',
+          cvv: '234',
+          action: 'approve',
+        });
+        assert.equal(res.status, 303);
+        assert.equal(res.headers.get('location'), to);
+        const q = ok(
+          await call(sb, usd(), '/usd/collect/query', { orderId: sb.order(String(d.orderNo))!.orderId }),
+        );
+        assert.equal(q.status, expected);
+        if (expected === 3) assert.equal(q.errorMsg, 'Your card has insufficient funds.');
+      }
+      await sb.idle();
+      const paid = rx.received.find((r) => r.json.status === 2)!.json;
+      assert.deepEqual(
+        [paid.cardNo, paid.is3DS, paid.expMonth, paid.expYear],
+        ['424242******4242', 'false', '11', '2030'],
+      );
+    } finally {
+      await rx.close();
+    }
+  });
+
+  test('hosted card page: 4000 0566 5566 5556 asks for 3-D Secure at the same payUrl, then Approve or Decline', async () => {
+    for (const [action, expected, to] of [
+      ['approve', 2, 'https://merchant.example/ok'],
+      ['decline', 3, 'https://merchant.example/fail'],
+    ] as const) {
+      const d = ok(await call(sb, usd(), '/usd/collect/apply', hostedCard()));
+      const form = await cardForm(String(d.payUrl));
+      const res = await postForm(form.action, {
+        accountNo: '4000 0566 5566 5556',
+        expiryMonth: '11',
+        expiryYear: '2028',
+        cvv: '234',
+        action: 'approve',
+      });
+      assert.equal(res.status, 303);
+      assert.equal(new URL(res.headers.get('location') ?? '', sb.url).href, d.payUrl);
+      const page = await (await fetch(String(d.payUrl))).text();
+      assert.match(page, /<h1>3-D Secure verification<\/h1>/);
+      assert.match(page, /Card ending in <strong>5556<\/strong>/);
+      assert.equal(await status(usd(), 'usd', d.orderNo), 1);
+      const done = await postForm(String(d.payUrl), { action });
+      assert.equal(done.status, 303);
+      assert.equal(done.headers.get('location'), to);
+      assert.equal(await status(usd(), 'usd', d.orderNo), expected);
+      assert.equal((sb.order(String(d.orderNo)) as CollectOrder).card?.is3DS, true);
+    }
+  });
+
+  test('hosted card page: an invalid card is shown again (422) without the card number; Cancel fails the order', async () => {
+    const d = ok(await call(sb, usd(), '/usd/collect/apply', hostedCard()));
+    const form = await cardForm(String(d.payUrl));
+    const bad = await postForm(form.action, {
+      accountNo: '4242424242424241',
+      expiryMonth: '11',
+      expiryYear: '2030',
+      cvv: '2',
+      action: 'approve',
+    });
+    assert.equal(bad.status, 422);
+    const html = await bad.text();
+    assert.match(html, /role="alert"/);
+    assert.match(html, /id="card-accountNo" name="accountNo"[^>]*aria-invalid="true"/);
+    assert.match(html, /id="card-cvv" name="cvv"[^>]*aria-invalid="true"/);
+    assert.doesNotMatch(html, /4242424242424241/, 'the card number is not echoed back');
+    assert.match(html, /name="expiryYear"[^>]*value="2030"/);
+    assert.equal(await status(usd(), 'usd', d.orderNo), 1, 'still payable');
+    const cancel = await postForm(form.action, { action: 'decline' });
+    assert.equal(cancel.status, 303);
+    assert.equal(cancel.headers.get('location'), 'https://merchant.example/fail');
+    const q = ok(
+      await call(sb, usd(), '/usd/collect/query', { orderId: sb.order(String(d.orderNo))!.orderId }),
+    );
+    assert.deepEqual([q.status, q.errorMsg], [3, 'Payment cancelled by the user']);
+    const after = await fetch(String(d.payUrl));
+    assert.match(await after.text(), /Payment finished/);
   });
 });
