@@ -1,10 +1,11 @@
 /**
- * Sandbox configuration: the platform key pair and the merchants (one appId per currency plus the
- * global-cashier appId), as in the issue's JSON config file. Generated when not given.
+ * Sandbox configuration: the platform key pair and the merchants (at most one appId per currency plus
+ * the global-cashier appId), as in the `--config` JSON file (README "Config format"). Generated when
+ * not given. A currency without a merchant simply has no appId: every call on its paths answers `4011`.
  */
 import { randomBytes } from 'node:crypto';
 import { generateHaiPayKeyPair, parsePrivateKey, parsePublicKey } from '@haipay-kit/protocol/node';
-import { isSandboxCurrency, SANDBOX_CURRENCIES, type SandboxCurrency } from './money.js';
+import { CURRENCY_SCALE, isSandboxCurrency, SANDBOX_CURRENCIES, type SandboxCurrency } from './money.js';
 
 /** The currency slot of a merchant: a real currency, or `CASHIER` for the global-cashier business. */
 export type MerchantCurrency = SandboxCurrency | 'CASHIER';
@@ -28,7 +29,10 @@ export interface MerchantConfig {
   methods?: string[];
   /** Whether payouts are enabled (default true; TWD has no payout product whatever this says). */
   payouts?: boolean;
-  /** Opening available balance, as a wire amount string (default `"0"`). */
+  /**
+   * Opening available balance, as a HaiPay amount string in the currency's format (`"1000.00"` THB/USD,
+   * `"5000"` TWD/VND); default zero. Not for `CASHIER`, which has no ledger.
+   */
   openingBalance?: string;
 }
 
@@ -36,7 +40,10 @@ export interface MerchantConfig {
 export interface SandboxConfig {
   /** HaiPay's own key pair: signs responses and notifications. */
   platform: { privateKey: string; publicKey: string };
-  /** Merchants, at most one per currency plus one `CASHIER`. */
+  /**
+   * Merchants: at least one, at most one per currency (`THB`, `TWD`, `USD`, `VND`) plus one `CASHIER`.
+   * Any subset works; a currency left out has no appId (its paths answer `4011`).
+   */
   merchants: MerchantConfig[];
 }
 
@@ -118,6 +125,18 @@ export function checkSandboxConfig(config: unknown): SandboxConfig {
       (!Array.isArray(m.methods) || m.methods.some((x) => typeof x !== 'string'))
     ) {
       fail(`${at}.methods must be an array of inBankCode strings.`);
+    }
+    if (m.payouts !== undefined && typeof m.payouts !== 'boolean')
+      fail(`${at}.payouts must be true or false.`);
+    if (m.openingBalance !== undefined) {
+      if (m.currency === 'CASHIER') fail(`${at}.openingBalance: the CASHIER business has no ledger.`);
+      const scale = CURRENCY_SCALE[m.currency as SandboxCurrency];
+      const pattern = scale === 2 ? /^\d{1,13}\.\d{2}$/ : /^\d{1,13}$/;
+      if (typeof m.openingBalance !== 'string' || !pattern.test(m.openingBalance)) {
+        fail(
+          `${at}.openingBalance must be a ${m.currency} amount string like ${scale === 2 ? '"1000.00"' : '"5000"'}.`,
+        );
+      }
     }
   });
   return c as SandboxConfig;

@@ -4,15 +4,54 @@
  *
  * Every route is listed once in {@link CONTROL_ROUTES}; the router is built from that table, so a
  * route cannot exist without being listed, and the tests check the table against the README row by
- * row, over HTTP.
+ * row, over HTTP. Amounts are HaiPay's decimal strings in the currency's wire precision (`"100.00"`,
+ * TWD `"500"`), as everywhere else on the wire; the objects of the JavaScript API keep hundredths.
  */
 // @ts-nocheck
 
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { FaultSpec } from './faults.js';
-import type { Gateway } from './gateway.js';
+import type { CollectOrder, Gateway, PayoutOrder, Refund, Subscription } from './gateway.js';
+import { formatAmount } from './money.js';
 
 const STATUS_TEXT: Record<number, string> = { 0: 'not started', 1: 'processing', 2: 'success', 3: 'failed' };
+
+/**
+ * An order, payout, refund or subscription as the control API shows it: the sandbox's own record with
+ * every amount (kept in hundredths inside) rendered as HaiPay renders it (README "Control API").
+ */
+export function controlView(
+  item: CollectOrder | PayoutOrder | Refund | Subscription,
+): Record<string, unknown> {
+  const money = (hundredths: number, currency: string) => formatAmount(hundredths, currency);
+  switch (item.kind) {
+    case 'collect': {
+      const { settlementAmount, ...rest } = item;
+      return {
+        ...rest,
+        amount: money(item.amount, item.currency),
+        fee: money(item.fee, item.currency),
+        ...(settlementAmount !== undefined
+          ? { settlementAmount: money(settlementAmount, item.settlementCurrency) }
+          : {}),
+      };
+    }
+    case 'payout':
+      return { ...item, amount: money(item.amount, item.currency), fee: money(item.fee, item.currency) };
+    case 'refund':
+      return { ...item, amount: money(item.amount, item.currency) };
+    case 'subscription':
+      return {
+        ...item,
+        amount: money(item.amount, item.currency),
+        deductions: item.deductions.map((d) => ({
+          ...d,
+          amount: money(d.amount, item.currency),
+          fee: money(d.fee, item.currency),
+        })),
+      };
+  }
+}
 
 /** Every control route, as `METHOD path` under `/_sandbox` (the README's table lists the same). */
 export const CONTROL_ROUTES = [
@@ -42,12 +81,14 @@ export function createControlRouter(gw: Gateway, guard: RequestHandler): express
 
   const view = (no: string): Record<string, unknown> | undefined => {
     const o = gw.orders.get(no);
-    if (o) return { ...o, statusText: STATUS_TEXT[o.status], notifications: gw.notifier.find(no).length };
-    const r = gw.refunds.get(no);
-    if (r) return { ...r };
-    const s = gw.subscriptions.get(no);
-    if (s) return { ...s };
-    return undefined;
+    if (o)
+      return {
+        ...controlView(o),
+        statusText: STATUS_TEXT[o.status],
+        notifications: gw.notifier.find(no).length,
+      };
+    const r = gw.refunds.get(no) ?? gw.subscriptions.get(no);
+    return r ? controlView(r) : undefined;
   };
   const unknown = (res: Response) =>
     void res.status(404).json({ error: 'unknown orderNo / refundNo / subscriptionNo' });

@@ -305,3 +305,35 @@ describe('HaiPay API endpoints', () => {
     assertError(await call(sb, usd(), '/usd/refund/refundQuery', { refundNo: '8000' }), '4013');
   });
 });
+
+describe('a config with some currencies only', () => {
+  test('a currency without a merchant: every call on its paths answers 4011; merchant() throws', async () => {
+    const full = sharedConfig();
+    const config = { platform: full.platform, merchants: full.merchants.filter((m) => m.currency === 'THB') };
+    const sb = await createSandbox({ config });
+    try {
+      const thb = sb.merchant('THB');
+      ok(await call(sb, thb, '/thb/collect/apply', thbCollect()));
+      // No appId belongs to USD: the THB appId is "another currency's", an unknown one does not exist.
+      assertError(await call(sb, thb, '/usd/collect/apply', cardCollect('4242424242424242')), '4011');
+      assertError(
+        await call(sb, { ...thb, appId: 1056 }, '/usd/account/ledger', {}),
+        '4011',
+        'appId do not exit',
+      );
+      assert.throws(() => sb.merchant('USD'), /no USD merchant/);
+      assert.equal((await fetch(`${sb.url}/_sandbox/ledger/1056`)).status, 404);
+    } finally {
+      await sb.close();
+    }
+    await assert.rejects(
+      createSandbox({ config: { platform: full.platform, merchants: [] } }),
+      /`merchants` must be a non-empty array/,
+    );
+    const twice = {
+      platform: full.platform,
+      merchants: [full.merchants[0]!, { ...full.merchants[0]!, appId: 2 }],
+    };
+    await assert.rejects(createSandbox({ config: twice }), /a second merchant for THB/);
+  });
+});

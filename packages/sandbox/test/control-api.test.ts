@@ -128,6 +128,11 @@ describe('control API over HTTP, as documented', () => {
       [got.json.kind, got.json.orderNo, got.json.orderId, got.json.status, got.json.statusText],
       ['collect', d.orderNo, body.orderId, 0, 'not started'],
     );
+    // Amounts as HaiPay writes them, never minor units.
+    assert.deepEqual(
+      [got.json.amount, got.json.fee, got.json.currency, got.json.settlementCurrency],
+      ['100.00', '0.00', 'THB', 'THB'],
+    );
     const missing = await ctl('GET /orders/:no', '/orders/6000000000000000');
     assert.equal(missing.status, 404);
     assert.match(String(missing.json.error), /unknown/);
@@ -165,7 +170,13 @@ describe('control API over HTTP, as documented', () => {
     const rd = await ctl('POST /orders/:no/complete', `/orders/${String(refund.refundNo)}/complete`, {
       outcome: 'success',
     });
-    assert.deepEqual([rd.status, rd.json.status], [200, '1']);
+    assert.deepEqual([rd.status, rd.json.status, rd.json.amount], [200, '1', '25.00']);
+    const card = await ctl('GET /orders/:no', `/orders/${String(paid.orderNo)}`);
+    // 25.00 × 3.5 % + 0.30 = 1.175 → 1.18 (half up).
+    assert.deepEqual(
+      [card.json.amount, card.json.fee, card.json.refundNo],
+      ['25.00', '1.18', refund.refundNo],
+    );
   });
 
   test('GET /_sandbox/notifications?orderNo= lists notifications and their attempts', async () => {
@@ -218,6 +229,139 @@ describe('control API over HTTP, as documented', () => {
     const cleared = await ctl('DELETE /faults', '/faults');
     assert.deepEqual([cleared.status, cleared.json], [200, { faults: [] }]);
     ok(await call(sb, sb.merchant('THB'), '/thb/collect/apply', thbCollect()));
+  });
+
+  test('every amount in the control API is a HaiPay decimal string (payout, subscription, TWD order in USD)', async () => {
+    const usd = sb.merchant('USD');
+    const payout = ok(
+      await call(sb, usd, '/usd/pay/apply', {
+        orderId: oid('P'),
+        amount: '20.00',
+        accountType: 'EWALLET',
+        bankCode: 'PayPal',
+        accountNo: 'jon@example.com',
+        name: 'Jon Smith',
+        phone: '09230219312',
+        email: 'jon@example.com',
+        partnerUserId: 'u-1',
+      }),
+    );
+    const p = await ctl('GET /orders/:no', `/orders/${String(payout.orderNo)}`);
+    assert.deepEqual([p.json.kind, p.json.amount, p.json.fee, p.json.status], ['payout', '20.00', '1.00', 1]);
+    const listed = await ctl('GET /orders', '/orders?kind=payout');
+    assert.deepEqual(
+      (listed.json.orders as Record<string, unknown>[]).map((o) => o.amount),
+      ['20.00'],
+    );
+
+    const sub = ok(
+      await call(sb, usd, '/subscription/apply', {
+        subscriptionOrderId: oid('S'),
+        amount: '9.99',
+        name: 'Jon Smith',
+        email: 'jon@example.com',
+        subject: 'Pro plan',
+        payType: 'SUBSCRIPTION',
+        inBankCode: 'CREDIT_CARD',
+        callBackUrl: 'https://merchant.example/sub/ok',
+        notifyUrl: 'http://127.0.0.1:9/notify',
+        partnerUserId: '9527',
+        country: 'US',
+        currency: 'USD',
+        recurringInterval: 'M',
+        recurringIntervalCount: 1,
+        recurringMaxNumber: 12,
+        retryTimes: 3,
+        website: 'https://merchant.example',
+        clientType: 'WEB',
+        accountNo: '4242424242424242',
+        expiryMonth: '11',
+        expiryYear: '2030',
+        cvv: '234',
+        referer: 'https://merchant.example/checkout',
+        userAgent: 'Mozilla/5.0 (test)',
+        customerIp: '142.250.191.174',
+      }),
+    );
+    const authorized = await ctl(
+      'POST /orders/:no/complete',
+      `/orders/${String(sub.subscriptionNo)}/complete`,
+      {
+        outcome: 'success',
+      },
+    );
+    assert.equal(authorized.status, 200);
+    assert.equal(authorized.json.amount, '9.99');
+    assert.deepEqual(
+      (authorized.json.deductions as Record<string, unknown>[]).map((x) => [x.amount, x.fee, x.status]),
+      [['9.99', '0.65', 2]],
+    );
+
+    const twd = sb.merchant('TWD');
+    const order = ok(
+      await call(
+        sb,
+        twd,
+        '/twd/collect/apply',
+        thbCollect({
+          currency: 'USD',
+          amount: '9.99',
+          payType: 'EWALLET',
+          inBankCode: 'JKO_PAY_TWD',
+          name: 'Wang Xiaoming',
+          phone: '0912345678',
+        }),
+      ),
+    );
+    const done = await ctl('POST /orders/:no/complete', `/orders/${String(order.orderNo)}/complete`, {
+      outcome: 'success',
+    });
+    assert.deepEqual(
+      [
+        done.json.amount,
+        done.json.fee,
+        done.json.currency,
+        done.json.settlementCurrency,
+        done.json.settlementAmount,
+      ],
+      ['9.99', '0.25', 'USD', 'TWD', '312'],
+    );
+  });
+
+  test('GET /_sandbox/notifications: the documented record and attempt fields', async () => {
+    const r = await ctl('GET /notifications', '/notifications');
+    const records = r.json.notifications as Record<string, unknown>[];
+    for (const n of records) {
+      for (const k of [
+        'id',
+        'kind',
+        'orderNo',
+        'refs',
+        'appId',
+        'body',
+        'payload',
+        'state',
+        'createdAt',
+        'attempts',
+      ])
+        assert.ok(k in n, `${k} in every record`);
+      assert.ok(['pending', 'sending', 'held', 'delivered', 'failed', 'no-url'].includes(String(n.state)));
+      assert.equal(JSON.stringify(n.payload), n.body, '`payload` is `body` parsed');
+      if (n.state === 'no-url') assert.equal(n.url, undefined);
+    }
+    assert.ok(
+      records.some((n) => n.state === 'no-url'),
+      'orders without notifyUrl are recorded as no-url',
+    );
+    for (const a of r.json.attempts as Record<string, unknown>[]) {
+      assert.deepEqual(
+        Object.keys(a)
+          .filter((k) => !['httpStatus', 'answer', 'error', 'duplicate'].includes(k))
+          .sort(),
+        ['at', 'attempt', 'delivered', 'notificationId', 'orderNo'],
+      );
+      assert.ok('httpStatus' in a || 'error' in a, 'an answer or an error');
+    }
   });
 
   test('README table = server routes = routes exercised here', () => {

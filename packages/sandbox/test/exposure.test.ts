@@ -5,16 +5,11 @@
  * NODE_ENV=production neither the factory nor the CLI starts.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { after, describe, test } from 'node:test';
 import { createSandbox, type Sandbox } from '../src/index.js';
-import { call, ok, postForm, sharedConfig, thbCollect } from './helpers.js';
-
-const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
-const ROOT = new URL('../../../', import.meta.url).pathname;
+import { call, ok, postForm, removeCliDirs, runCli, sharedConfig, thbCollect } from './helpers.js';
 
 /** The machine's first non-loopback IPv4 address: where a stranger on the LAN connects. */
 function lanAddress(): string | undefined {
@@ -203,51 +198,7 @@ describe('sandbox exposure (security)', () => {
 });
 
 describe('sandbox CLI exposure (security)', () => {
-  const dirs: string[] = [];
-  after(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
-
-  /** Runs the CLI as a user would; resolves at its "Press Ctrl+C" line or when it exits. */
-  function runCli(args: string[], env: Record<string, string>) {
-    const tmp = mkdtempSync(join(tmpdir(), 'haipay-sandbox-cli-'));
-    dirs.push(tmp);
-    const base = { ...process.env };
-    for (const k of ['NODE_ENV', 'HAIPAY_ADMIN_TOKEN']) delete base[k];
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@haipay-kit/source', '--import', 'tsx', CLI, ...args],
-      {
-        cwd: ROOT,
-        env: { ...base, TMPDIR: tmp, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    const ready = new Promise<{ code: number | null; started: boolean }>((resolve) => {
-      const timer = setTimeout(() => resolve({ code: null, started: false }), 60_000);
-      const onData = (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('Press Ctrl+C to stop.')) {
-          clearTimeout(timer);
-          resolve({ code: null, started: true });
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, started: false });
-      });
-    });
-    const stop = async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    };
-    return { ready, output: () => out, stop, tmp };
-  }
+  after(removeCliDirs);
 
   test('--host 0.0.0.0 generates and prints a token; the control API needs it', async () => {
     const cli = runCli(['--host', '0.0.0.0', '--port', '0'], {});

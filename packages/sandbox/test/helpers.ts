@@ -1,10 +1,14 @@
 /**
  * Test helpers: a signing HaiPay client over real HTTP that verifies every success response's
- * signature with the protocol verifier (over the lossless parse of the raw body), and a tiny
- * notification receiver.
+ * signature with the protocol verifier (over the lossless parse of the raw body), a tiny
+ * notification receiver, and a runner for the command line as a user starts it.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseJsonLossless, toPlain, type LosslessObject } from '@haipay-kit/protocol';
 import { createSigner, createVerifier } from '@haipay-kit/protocol/node';
 import {
@@ -195,4 +199,75 @@ export async function postForm(url: string, form: Record<string, string>): Promi
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(form).toString(),
   });
+}
+
+const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const cliDirs: string[] = [];
+
+/** A CLI process started by {@link runCli}. */
+export interface CliRun {
+  /** Resolves at the banner's "Press Ctrl+C" line (`started`) or when the process exits (`code`). */
+  ready: Promise<{ code: number | null; started: boolean }>;
+  /** Everything printed so far (stdout and stderr). */
+  output(): string;
+  /** Stops the process (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** The process's own TMPDIR (where a generated config is written). */
+  tmp: string;
+}
+
+/** A new temporary directory, removed by {@link removeCliDirs}. */
+export function cliTempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'haipay-sandbox-cli-'));
+  cliDirs.push(dir);
+  return dir;
+}
+
+/**
+ * Runs the sandbox CLI as `pnpm sandbox` does (node + tsx on src/cli.ts, from the repository root),
+ * with its own TMPDIR and without NODE_ENV or HAIPAY_ADMIN_TOKEN unless `env` sets them.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}): CliRun {
+  const tmp = cliTempDir();
+  const base = { ...process.env };
+  for (const k of ['NODE_ENV', 'HAIPAY_ADMIN_TOKEN']) delete base[k];
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@haipay-kit/source', '--import', 'tsx', CLI, ...args],
+    {
+      cwd: ROOT,
+      env: { ...base, TMPDIR: tmp, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  const ready = new Promise<{ code: number | null; started: boolean }>((resolve) => {
+    const timer = setTimeout(() => resolve({ code: null, started: false }), 60_000);
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('Press Ctrl+C to stop.')) {
+        clearTimeout(timer);
+        resolve({ code: null, started: true });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, started: false });
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { ready, output: () => out, stop, tmp };
+}
+
+/** Removes the TMPDIRs of every {@link runCli} process (call in `after`). */
+export function removeCliDirs(): void {
+  for (const d of cliDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
