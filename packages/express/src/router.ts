@@ -419,7 +419,9 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     }
     next();
   });
-  browser.use(express.json({ limit: bodyLimit, strict: true }));
+  // Not `strict`: a body that is valid JSON but not an object (`null`, `"x"`, `1`) reaches the
+  // route's own check and is answered `invalid_request` "must be a JSON object", not "not valid JSON".
+  browser.use(express.json({ limit: bodyLimit, strict: false }));
   browser.use((req: Request, res: Response, next: NextFunction) => {
     // The contract's bodies are flat; a deeply nested one is refused before any hook or hash sees it.
     if (req.body !== undefined && nestedDeeperThan(req.body, MAX_BODY_DEPTH)) {

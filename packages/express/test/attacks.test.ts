@@ -582,6 +582,17 @@ describe('attack: hostile headers and bodies on the browser routes', () => {
     }
   });
 
+  it('valid JSON that is not an object → 400 invalid_request naming the problem', async () => {
+    for (const body of ['null', '"x"', '1', 'true', '[]']) {
+      const res = await h.post('/haipay/payments', body, idem());
+      assert.equal(res.status, 400, body);
+      assert.deepEqual(res.json.error, {
+        type: 'invalid_request',
+        message: 'The body must be a JSON object.',
+      });
+    }
+  });
+
   it('an unknown charset → 415, not 500', async () => {
     const res = await fetch(`${h.url}/haipay/payments`, {
       method: 'POST',
