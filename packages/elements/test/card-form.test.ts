@@ -87,6 +87,7 @@ describe('<haipay-card-form>', () => {
     }
     expect(input(el, 'cardNumber').inputMode).to.equal('numeric');
     expect(input(el, 'email').inputMode).to.equal('email');
+    expect(input(el, 'name').maxLength).to.equal(100); // the name rule's own cap, no shorter
   });
 
   it('groups the card number as typed and shows the brand', async () => {
@@ -95,7 +96,7 @@ describe('<haipay-card-form>', () => {
       ['4242424242424242', '4242 4242 4242 4242', 'Card brand: Visa'],
       ['5555-5555-5555-4444', '5555 5555 5555 4444', 'Card brand: Mastercard'],
       ['2221000000000009', '2221 0000 0000 0009', 'Card brand: Mastercard'],
-      ['3530111333300000', '3530 1113 3330 0000', 'Card brand: JCB'],
+      ['3530111333300000', '3530 1113 3330 0000', ''], // JCB: not accepted (VISA and MasterCard only)
       ['35', '35', ''],
     ];
     for (const [typed, shown, brand] of cases) {
@@ -112,6 +113,8 @@ describe('<haipay-card-form>', () => {
     expect(input(el, 'cardNumber').getAttribute('aria-invalid')).to.equal('true');
     expect(input(el, 'cardNumber').getAttribute('aria-describedby')).to.contain('cardNumber-error');
     await fill(el, 'cardNumber', '378282246310005'); // American Express: Luhn-valid, not accepted
+    expect(errorOf(el, 'cardNumber')).to.equal(en['error.card_brand_unsupported']);
+    await fill(el, 'cardNumber', '3530111333300000'); // JCB: Luhn-valid, not accepted either
     expect(errorOf(el, 'cardNumber')).to.equal(en['error.card_brand_unsupported']);
     await fill(el, 'cardNumber', '4242424242424242');
     expect(errorOf(el, 'cardNumber')).to.equal('');
@@ -132,8 +135,9 @@ describe('<haipay-card-form>', () => {
       }
       expect(errorOf(el, 'phone')).to.equal(''); // optional
       const cases: [string, string, string, Record<string, string>?][] = [
-        ['name', 'A'.repeat(51), 'error.too_long', { max: '50' }],
+        ['name', `${'A'.repeat(50)} ${'B'.repeat(50)}`, 'error.too_long', { max: '100' }],
         ['name', 'R2D2', 'error.invalid_name'],
+        ['name', 'Somchai', 'error.invalid_name'], // a first and a last name are required
         ['email', 'someone@', 'error.invalid_email'],
         ['phone', '12', 'error.invalid_phone'],
         ['cardNumber', '4242424242424241', 'error.card_number_invalid'],

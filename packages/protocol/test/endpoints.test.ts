@@ -62,7 +62,8 @@ const thbApply = {
   sign: SIGN,
 };
 
-// Seed 001 — HaiPay's PCI-direct card example on /usd/collect/apply.
+// Seed 001 — HaiPay's PCI-direct card example on /usd/collect/apply, plus the `notifyUrl` the seed's
+// field table requires ("notifyUrl Yes String Asynchronous notification URL") and its example omits.
 const usdCardApply = {
   appId: 1054,
   orderId: '1752751125282',
@@ -80,6 +81,7 @@ const usdCardApply = {
   cvv: '234',
   referer: 'https://tn-cashier.haipay.top',
   callBackUrl: 'https://www.google.com',
+  notifyUrl: 'https://www.google.com',
   userAgent:
     'Mozilla/5.0 (Linux; Android 10; PPA-LX2; HMSCore 6.15.0.311) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.5735.196 HuaweiBrowser/15.0.10.302 Mobile Safari/537.36',
   subject: 'iPhone 16 ProMax 256G',
@@ -119,7 +121,8 @@ const vndApply = {
   partnerUserId: 'vn-7',
 };
 
-// Seed 001 — the PCI subscription example.
+// Seed 001 — the PCI subscription example, plus `recurringMaxNumber`, `website` and `retryTimes`, which
+// seed 003 lists as required (and seed 001 marks retryTimes "Yes") but the example omits.
 const subscriptionPci = {
   appId: 1054,
   subscriptionOrderId: '1752752449648',
@@ -142,11 +145,15 @@ const subscriptionPci = {
   partnerUserId: '9527',
   recurringInterval: 'D',
   recurringIntervalCount: 2,
+  recurringMaxNumber: 30,
+  website: 'https://www.google.com',
+  retryTimes: 3,
   sign: SIGN,
 };
 
-// Seed 003 — the hosted subscription example (its amount "0.5" breaks HaiPay's own pattern).
-const subscriptionHosted = {
+// Seed 003 — the hosted subscription example as HaiPay prints it: its amount "0.5" breaks HaiPay's own
+// pattern, its name "howard" the "firstName and lastName" rule, and it omits three required fields.
+const subscriptionHostedAsPrinted = {
   country: 'USA',
   referer: 'https://test.com',
   amount: '0.5',
@@ -165,6 +172,14 @@ const subscriptionHosted = {
   currency: 'USD',
   email: 'howard@gmail.com',
   recurringInterval: 'D',
+};
+// The same example with a two-part name and the three required fields.
+const subscriptionHosted = {
+  ...subscriptionHostedAsPrinted,
+  name: 'Howard Lee',
+  recurringMaxNumber: 30,
+  website: 'https://www.google.com',
+  retryTimes: 3,
 };
 
 describe('ENDPOINTS registry', () => {
@@ -619,7 +634,14 @@ describe('subscription', () => {
   test('accepts the documented PCI example', () => {
     assert.deepEqual(validateRequest('subscriptionApply', null, subscriptionPci, { now: NOW }), []);
   });
-  test('the hosted example is rejected only for its amount "0.5" (pattern and 0.99 minimum); "1.00" is accepted', () => {
+  test('the hosted example is rejected for its amount "0.5" (pattern and 0.99 minimum); "1.00" is accepted', () => {
+    assert.deepEqual(pairs(validateRequest('subscriptionApply', null, subscriptionHostedAsPrinted)), [
+      'name:invalid_name',
+      'recurringMaxNumber:required',
+      'retryTimes:required',
+      'website:required',
+      'amount:invalid_amount',
+    ]);
     assert.deepEqual(pairs(validateRequest('subscriptionApply', null, subscriptionHosted)), [
       'amount:invalid_amount',
     ]);

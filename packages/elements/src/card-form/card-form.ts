@@ -38,7 +38,7 @@ export type CardField = (typeof CARD_FIELDS)[number];
  * `field.<name>`, its type follows the mode. Tuples, not objects: the keys would be repeated bytes.
  */
 const FIELDS: Record<CardField, [autocomplete: string, inputmode: string, maxlength: number]> = {
-  name: ['cc-name', 'text', 60],
+  name: ['cc-name', 'text', 100],
   email: ['email', 'email', 254],
   phone: ['tel', 'tel', 20],
   cardNumber: ['cc-number', 'numeric', 23],

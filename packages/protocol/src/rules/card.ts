@@ -2,25 +2,23 @@
  * Card field rules for the PCI-direct USD card flow (reference §6): card number (Luhn, brand), expiry
  * and CVV, plus the live brand detection and formatting the card form shows while the shopper types.
  *
- * HaiPay accepts Visa, Mastercard and JCB (reference §6); other brands are refused before any request.
+ * HaiPay's PCI-direct card API takes Visa and Mastercard only (seed 001, "Only supports USD orders,
+ * Credit Cards (VISA, MasterCard)"); any other brand is refused before any request (docs/protocol.md
+ * "Cards").
  */
 import { ruleIssue, type RuleIssue } from './issues.js';
 
-/** Card brands HaiPay's card method accepts. */
-export const CARD_BRANDS = ['visa', 'mastercard', 'jcb'] as const;
+/** Card brands HaiPay's PCI-direct card method accepts (seed 001: VISA, MasterCard). */
+export const CARD_BRANDS = ['visa', 'mastercard'] as const;
 
 /** A card brand HaiPay accepts. */
 export type CardBrand = (typeof CARD_BRANDS)[number];
 
-/**
- * Issuer ranges as `[low, high]` prefixes of equal length: Visa 4; Mastercard 51–55 and 2221–2720;
- * JCB 3528–3589.
- */
+/** Issuer ranges as `[low, high]` prefixes of equal length: Visa 4; Mastercard 51–55 and 2221–2720. */
 const BRAND_RANGES: readonly (readonly [CardBrand, string, string])[] = [
   ['visa', '4', '4'],
   ['mastercard', '51', '55'],
   ['mastercard', '2221', '2720'],
-  ['jcb', '3528', '3589'],
 ];
 
 /** Smallest and largest accepted card number length (digits). */
@@ -53,8 +51,9 @@ export function luhnCheck(pan: string): boolean {
  * Detects the brand from the digits typed so far (spaces ignored), for live brand display.
  *
  * A brand is returned as soon as it is certain: every card number that starts with the typed digits
- * falls in that brand's range. So `"4"` is Visa, `"51"` and `"2221"` Mastercard, `"353"` JCB, while
- * `"5"`, `"22"` or `"35"` are still `null` (they could continue into another issuer's range).
+ * falls in that brand's range. So `"4"` is Visa and `"51"` and `"2221"` Mastercard, while `"5"` or
+ * `"22"` are still `null` (they could continue into another issuer's range). Other brands (JCB `35…`,
+ * Amex `34…`/`37…`) are always `null`.
  *
  * @returns the brand, or `null` when unknown, unsupported, undecided yet, or not digits
  */
@@ -89,7 +88,7 @@ export function formatCardNumber(digits: string): string {
 
 /**
  * Validates a card number (PAN): spaces are ignored; then digits only, 12–19 digits, Luhn, and a brand
- * HaiPay accepts (Visa, Mastercard, JCB).
+ * HaiPay accepts (Visa, Mastercard; seed 001).
  *
  * @returns `null`, or `required`, `card_number_invalid` or `card_brand_unsupported`
  */
@@ -105,7 +104,7 @@ export function validateCardNumber(pan: string): RuleIssue | null {
   }
   if (!luhnCheck(digits)) return ruleIssue('card_number_invalid', 'Card number is not valid');
   if (detectCardBrand(digits) === null) {
-    return ruleIssue('card_brand_unsupported', 'Only Visa, Mastercard and JCB cards are accepted');
+    return ruleIssue('card_brand_unsupported', 'Only Visa and Mastercard cards are accepted');
   }
   return null;
 }

@@ -3,7 +3,7 @@
  *
  * These run in the shopper's browser (live form feedback), in the companion (before calling HaiPay)
  * and in the sandbox (to answer like HaiPay), so they must agree byte for byte — one implementation,
- * no zod, no platform APIs. Patterns are HaiPay's where documented (reference §3.1, §4.2, §5, §3.6);
+ * no zod, no platform APIs. Patterns are HaiPay's where documented (seeds 001–004; reference §3.1, §4.2, §5, §3.6);
  * where HaiPay is silent the choice is marked ASSUMPTION and recorded in docs/protocol.md
  * ("Field rules").
  */
@@ -69,51 +69,83 @@ export function validateAmount(currency: Currency, amount: string, limits?: Amou
   return null;
 }
 
-/** THB collection name rule (reference §4.2): English letters, spaces, `!` and `-`, 1–30 characters. */
+/**
+ * THB collection name rule (seed 004): "English letters with spaces allowed, 1–30 characters,
+ * "firstName middleName lastName" (middleName is optional, special characters allowed: !-)",
+ * pattern `^[A-Za-z\s!-]+$`.
+ */
 export const THB_NAME_PATTERN = /^[A-Za-z\s!-]+$/;
 /** THB payout beneficiary name rule (reference §4.3): English letters, spaces, `'`, `.`, `-`, 1–30. */
 export const THB_PAYOUT_NAME_PATTERN = /^[A-Za-z\s'.-]+$/;
 /**
- * Name rule where HaiPay gives none (TWD, USD card holder, VND) — ASSUMPTION: letters of any script
- * (Chinese and Vietnamese names included), combining marks, spaces, `.`, `'` and `-`, starting with a
- * letter; digits rejected.
+ * Name characters where HaiPay gives no pattern (TWD, USD card and subscription, VND, global cashier)
+ * — ASSUMPTION: letters of any script (Chinese and Vietnamese names included), combining marks,
+ * spaces, `.`, `'` and `-`, starting with a letter; digits rejected.
  */
 export const GENERAL_NAME_PATTERN = /^[\p{L}\p{M}][\p{L}\p{M}\s.'-]*$/u;
-/** Maximum name length per currency: 30 for THB (documented), 50 elsewhere (ASSUMPTION). */
-export const NAME_MAX_LENGTH: Readonly<Record<Currency, number>> = { THB: 30, TWD: 50, USD: 50, VND: 50 };
+/**
+ * A first name and a last name separated by a space: two neighbouring words, each holding a letter
+ * (seeds 001, 002, 003: "firstName and lastName separated by space", e.g. "Donald John Trump"; seed
+ * 004: "firstName middleName lastName" with only the middle name optional).
+ */
+export const NAME_TWO_PARTS_PATTERN = /\p{L}\S*\s+\S*\p{L}/u;
+/**
+ * Maximum name length in code points. THB: 30 (seed 004, "1–30 characters"). TWD, USD, VND: no seed
+ * gives a maximum; 100 is a safety cap (ASSUMPTION) that bounds what the kit signs and stores without
+ * refusing a real name — over three times HaiPay's only documented name maximum.
+ */
+export const NAME_MAX_LENGTH: Readonly<Record<Currency, number>> = { THB: 30, TWD: 100, USD: 100, VND: 100 };
 
-function checkName(name: string, max: number, pattern: RegExp, hint: string): RuleIssue | null {
+function checkName(
+  name: string,
+  max: number,
+  pattern: RegExp,
+  hint: string,
+  twoParts: boolean,
+): RuleIssue | null {
   if (isBlank(name)) return required('Name');
   if (typeof name !== 'string') return ruleIssue('invalid_name', `Name must be ${hint}`);
   // Length in code points, so a name in a non-Latin script is not over-counted.
   if ([...name].length > max) return ruleIssue('too_long', `Name must be at most ${max} characters`, { max });
   if (!pattern.test(name)) return ruleIssue('invalid_name', `Name must be ${hint}`);
+  if (twoParts && !NAME_TWO_PARTS_PATTERN.test(name)) {
+    return ruleIssue('invalid_name', 'Name must be a first and a last name');
+  }
   return null;
 }
 
+const GENERAL_NAME_HINT = `letters, spaces, ".", "'" or "-"`;
+
 /**
- * Validates the customer name of a collection (`name`) for the path currency.
+ * Validates the customer name of a collection or subscription (`name`) for the path currency.
  *
- * THB: `^[A-Za-z\s!-]+$`, 1–30 (reference §4.2) — digits and Thai script are rejected. TWD, USD, VND:
- * {@link GENERAL_NAME_PATTERN}, 1–50 (ASSUMPTION). A blank (whitespace-only) name is `required`.
+ * THB: `^[A-Za-z\s!-]+$`, 1–30 (seed 004) — digits and Thai script are rejected. TWD, USD, VND:
+ * {@link GENERAL_NAME_PATTERN}, at most 100 (safety cap, ASSUMPTION). THB, TWD and USD also need a
+ * first and a last name separated by a space ({@link NAME_TWO_PARTS_PATTERN}): `"howard"` is refused,
+ * `"Donald John Trump"` accepted. A blank (whitespace-only) name is `required`.
  *
  * @returns `null`, or `required`, `too_long` (param `max`) or `invalid_name`
  */
 export function validateName(currency: Currency, name: string): RuleIssue | null {
+  // A first and a last name: THB (seed 004), TWD (seed 002), USD card and subscriptions (seeds 001,
+  // 003) and the global cashier (ASSUMPTION). VND: no seed states it, so a single word passes.
+  const twoParts = currency !== 'VND';
   if (currency === 'THB') {
-    return checkName(name, NAME_MAX_LENGTH.THB, THB_NAME_PATTERN, 'English letters, spaces, "!" or "-"');
+    return checkName(
+      name,
+      NAME_MAX_LENGTH.THB,
+      THB_NAME_PATTERN,
+      'English letters, spaces, "!" or "-"',
+      twoParts,
+    );
   }
-  return checkName(
-    name,
-    NAME_MAX_LENGTH[currency] ?? 50,
-    GENERAL_NAME_PATTERN,
-    'letters, spaces, ".", "\'" or "-"',
-  );
+  return checkName(name, NAME_MAX_LENGTH[currency] ?? 100, GENERAL_NAME_PATTERN, GENERAL_NAME_HINT, twoParts);
 }
 
 /**
  * Validates a payout beneficiary `name`. THB: `^[A-Za-z\s'.-]+$`, 1–30 (reference §4.3 — differs from
- * the collection rule); other currencies as {@link validateName}.
+ * the collection rule). Other currencies: {@link GENERAL_NAME_PATTERN}, at most 100. No seed asks a
+ * beneficiary (a bank account holder) for a first and a last name, so a single word is accepted.
  */
 export function validatePayoutName(currency: Currency, name: string): RuleIssue | null {
   if (currency === 'THB') {
@@ -122,9 +154,10 @@ export function validatePayoutName(currency: Currency, name: string): RuleIssue 
       NAME_MAX_LENGTH.THB,
       THB_PAYOUT_NAME_PATTERN,
       `English letters, spaces, "'", "." or "-"`,
+      false,
     );
   }
-  return validateName(currency, name);
+  return checkName(name, NAME_MAX_LENGTH[currency] ?? 100, GENERAL_NAME_PATTERN, GENERAL_NAME_HINT, false);
 }
 
 /**

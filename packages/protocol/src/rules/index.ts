@@ -1,6 +1,6 @@
 /**
  * `@haipay-kit/protocol/rules` — HaiPay's field rules for the browser: amounts, names, phones, e-mail,
- * ids, cards, and the payment-method tables.
+ * ids, cards, subscription plans, and the payment-method tables.
  *
  * Shoppers' phones download this entry, so it stays tiny: no zod, no Node or DOM APIs, nothing at
  * import time but constant tables. The companion and the sandbox use the very same functions (through
@@ -16,6 +16,7 @@ export {
   THB_NAME_PATTERN,
   THB_PAYOUT_NAME_PATTERN,
   GENERAL_NAME_PATTERN,
+  NAME_TWO_PARTS_PATTERN,
   NAME_MAX_LENGTH,
   PHONE_PATTERNS,
   EMAIL_MAX_LENGTH,
@@ -41,6 +42,12 @@ export {
   validateCvv,
   type CardBrand,
 } from './card.js';
+export {
+  SUBSCRIPTION_MAX_DURATION,
+  validateSubscriptionDuration,
+  validateCouponPeriod,
+  type RecurringUnit,
+} from './subscription.js';
 export {
   COLLECT_METHODS,
   CURRENCY_AMOUNT_LIMITS,

@@ -154,7 +154,7 @@ export const COLLECT_METHODS: readonly CollectMethod[] = [
     result: 'redirect',
     label: '7-Eleven mobile barcode',
   },
-  // USD card — reference §6
+  // USD card — seed 001 (Visa and Mastercard only), reference §6
   {
     currency: 'USD',
     payType: 'BANK_TRANSFER',
@@ -162,7 +162,7 @@ export const COLLECT_METHODS: readonly CollectMethod[] = [
     min: '0.99',
     max: '1000.00',
     result: 'card',
-    label: 'Credit card (Visa, Mastercard, JCB)',
+    label: 'Credit card (Visa, Mastercard)',
   },
   // USD-settled Thai methods — reference §4.2
   {

@@ -18,6 +18,8 @@ export const CASHIER_USD_MIN = '0.99';
 export const cashierApplyFields = z.object({
   appId: appIdSchema,
   orderId: ruled(validateOrderId),
+  // No seed describes the cashier's `name`; it follows the USD rule, first and last name included
+  // (ASSUMPTION: the cashier's regions TH, TW and US all require both — docs/protocol.md "Names").
   name: ruled((v) => validateName('USD', v)),
   email: ruled(validateEmail),
   phone: z.string().optional(),

@@ -87,12 +87,13 @@ export const usdLocalCollectApplyFields = z.object({
 });
 
 /**
- * USD card, PCI-direct (reference §6): card data and browser facts required, `phone` optional, no
- * `callBackFailUrl`. `notifyUrl` stays optional although the field table says required: HaiPay's own
- * example omits it and the back-office URL applies then (reference §2.6).
+ * USD card, PCI-direct (seed 001, reference §6): card data and browser facts required, `phone`
+ * optional, no `callBackFailUrl`, and `notifyUrl` required (seed 001: "notifyUrl Yes String
+ * Asynchronous notification URL", although its example omits it).
  */
 export const usdCardCollectApplyFields = z.object({
   ...common,
+  notifyUrl: httpUrlSchema,
   name: nameFor('USD'),
   phone: phoneFor('USD').optional(),
   country: z.string().optional(),

@@ -1,14 +1,16 @@
 /**
  * Card subscription schemas: `POST /subscription/apply`, `/subscription/query`, `/subscription/cancel`
- * (reference §3.5; no currency segment in the path; USD only, 0.99–1000).
+ * (seeds 001 and 003, reference §3.5; no currency segment in the path; USD only, 0.99–1000).
  *
- * HaiPay's own examples disagree with its field tables (the examples omit `retryTimes`,
- * `recurringMaxNumber` and `website`, and send `recurringIntervalCount` as a number), so requiredness
- * follows the examples — see docs/protocol.md "Field rules".
+ * HaiPay's own examples disagree with its field tables: the examples omit `retryTimes`,
+ * `recurringMaxNumber` and `website` and send `recurringIntervalCount` as a number. The field tables
+ * decide requiredness (seed 001 marks `retryTimes` "Yes"; seed 003 lists all three among the required
+ * fields), while `recurringIntervalCount` is accepted as either — see docs/protocol.md "Subscriptions".
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../rules/issues.js';
 import { validateCardNumber, validateCvv, validateExpiry } from '../rules/card.js';
+import { validateCouponPeriod, validateSubscriptionDuration } from '../rules/subscription.js';
 import {
   validateAmount,
   validateEmail,
@@ -66,9 +68,11 @@ export const subscriptionApplyFields = z.object({
   partnerUserId: ruled(validatePartnerUserId),
   recurringInterval: z.enum(RECURRING_INTERVALS),
   recurringIntervalCount: intLike(1),
-  recurringMaxNumber: intLike(1).optional(),
-  retryTimes: intLike(0).optional(),
-  website: httpUrlSchema.optional(),
+  // Seed 003 lists these three among the required fields; seed 001 marks retryTimes "Yes" although
+  // seed 003 says "default 3" (docs/protocol.md "Subscriptions").
+  recurringMaxNumber: intLike(1),
+  retryTimes: intLike(0),
+  website: httpUrlSchema,
   couponPeriod: intLike(1).optional(),
   couponAmountPerPeriod: z
     .string()
@@ -87,8 +91,10 @@ export const subscriptionApplyFields = z.object({
 
 /**
  * Cross-field checks of a subscription apply: amount USD 0.99–1000.00; exactly one of `inBankCode` and
- * `paymentMethods` (a comma list of {@link SUBSCRIPTION_METHODS}); card data all-or-nothing, and with
- * it `clientType`, `referer`, `userAgent`, `customerIp` and a valid, unexpired expiry.
+ * `paymentMethods` (a comma list of {@link SUBSCRIPTION_METHODS}); at most three years in all
+ * (`validateSubscriptionDuration`, reported on `recurringMaxNumber`); `couponPeriod` 1 or
+ * `recurringMaxNumber` (`validateCouponPeriod`); card data all-or-nothing, and with it `clientType`,
+ * `referer`, `userAgent`, `customerIp` and a valid, unexpired expiry.
  */
 export function subscriptionApplyIssues(
   body: Record<string, unknown>,
@@ -102,6 +108,14 @@ export function subscriptionApplyIssues(
   );
   if (amount) issues.push({ field: 'amount', ...amount });
   const present = (k: string) => body[k] !== undefined && body[k] !== null && body[k] !== '';
+  const duration = validateSubscriptionDuration(
+    body.recurringInterval,
+    body.recurringIntervalCount,
+    body.recurringMaxNumber,
+  );
+  if (duration) issues.push({ field: 'recurringMaxNumber', ...duration });
+  const coupon = validateCouponPeriod(body.couponPeriod, body.recurringMaxNumber);
+  if (coupon) issues.push({ field: 'couponPeriod', ...coupon });
   if (present('inBankCode') && present('paymentMethods')) {
     issues.push({
       field: 'paymentMethods',
