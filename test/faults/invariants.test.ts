@@ -15,7 +15,7 @@ const g = (orderId: string, status: number, extra: Partial<GatewayOrder> = {}): 
   orderNo: `no-${orderId}`,
   appId: 1054,
   currency: 'THB',
-  amount: 10000,
+  amount: '100.00',
   status,
   ...extra,
 });

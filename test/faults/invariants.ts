@@ -5,14 +5,14 @@
  * it reported (a checker that cannot fail proves nothing).
  */
 
-/** A collection order as the sandbox control API lists it (amounts in hundredths). */
+/** A collection order as the sandbox control API lists it (amounts as HaiPay's decimal strings). */
 export interface GatewayOrder {
   kind: string;
   orderId: string;
   orderNo: string;
   appId: number;
   currency: string;
-  amount: number;
+  amount: string;
   status: number;
   errorMsg?: string;
 }
@@ -110,10 +110,8 @@ export function compareWithGateway(input: {
       mismatches.push(`${orderId}: store says ${r.status}, gateway says ${want} (${g!.orderNo})`);
     if (r.orderNo !== g!.orderNo)
       mismatches.push(`${orderId}: store orderNo ${r.orderNo} ≠ gateway orderNo ${g!.orderNo}`);
-    if (toHundredths(r.amount) !== g!.amount || r.currency !== g!.currency)
-      mismatches.push(
-        `${orderId}: store ${r.amount} ${r.currency} ≠ gateway ${g!.amount}/100 ${g!.currency}`,
-      );
+    if (toHundredths(r.amount) !== toHundredths(g!.amount) || r.currency !== g!.currency)
+      mismatches.push(`${orderId}: store ${r.amount} ${r.currency} ≠ gateway ${g!.amount} ${g!.currency}`);
   }
 
   let neverAtGateway = 0;

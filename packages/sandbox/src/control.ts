@@ -7,8 +7,6 @@
  * row, over HTTP. Amounts are HaiPay's decimal strings in the currency's wire precision (`"100.00"`,
  * TWD `"500"`), as everywhere else on the wire; the objects of the JavaScript API keep hundredths.
  */
-// @ts-nocheck
-
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { FaultSpec } from './faults.js';
 import type { CollectOrder, Gateway, PayoutOrder, Refund, Subscription } from './gateway.js';

@@ -3,8 +3,6 @@
  * path, JSON body and answer. The README's table, the server's route table and the routes exercised
  * here must be the same set, so a route cannot be added, documented or left untested alone.
  */
-// @ts-nocheck
-
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -208,7 +206,7 @@ describe('control API over HTTP, as documented', () => {
     const r = await ctl('GET /ledger/:appId', `/ledger/${thb.appId}`);
     assert.equal(r.status, 200);
     assert.deepEqual(r.json, sb.ledger(thb.appId));
-    for (const k of ['bal', 'availableBal', 'frzBal', 'unSettleBal'])
+    for (const k of ['bal', 'availableBal', 'frzBal', 'unSettleBal'] as const)
       assert.match(String(r.json[k]), /^\d+\.\d{2}$/);
     assert.equal((await ctl('GET /ledger/:appId', `/ledger/${sb.merchant('CASHIER').appId}`)).status, 404);
     assert.equal((await ctl('GET /ledger/:appId', '/ledger/999')).status, 404);
