@@ -19,4 +19,17 @@ export default {
   // …and must not point package.json's `customElements` at that copy.
   packagejson: !process.env.CEM_OUTDIR,
   litelement: true,
+  plugins: [
+    {
+      // The analyzer resolves re-exports asynchronously, so their order varies from run to run; sort
+      // them, so the same source always gives the same manifest.
+      name: 'haipay-stable-order',
+      packageLinkPhase({ customElementsManifest }) {
+        const key = (e) => `${e.kind}\u0000${e.name}\u0000${e.declaration?.module ?? ''}`;
+        for (const m of customElementsManifest.modules ?? [])
+          m.exports?.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+        customElementsManifest.modules?.sort((a, b) => (a.path < b.path ? -1 : 1));
+      },
+    },
+  ],
 };
