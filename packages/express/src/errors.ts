@@ -98,3 +98,8 @@ export class HaiPayConfigError extends HaiPayError {
 export class HaiPayOrderRejectedError extends HaiPayError {
   override name = 'HaiPayOrderRejectedError';
 }
+
+/** Raised when an Idempotency-Key is used again with a different request body (`409`). */
+export class IdempotencyConflictError extends HaiPayError {
+  override name = 'IdempotencyConflictError';
+}

@@ -36,6 +36,7 @@ export {
   HaiPayOutcomeUnknownError,
   HaiPayConfigError,
   HaiPayOrderRejectedError,
+  IdempotencyConflictError,
 } from './errors.js';
 export {
   createFetchTransport,
@@ -61,10 +62,9 @@ export {
   DEFAULT_PROMPTPAY_WINDOW_MS,
   type HaiPayRouter,
   type HaiPayRouterOptions,
-} from './router.js';
+} from './router/index.js';
 export {
   HaiPayCheckout,
-  IdempotencyConflictError,
   mintOrderId,
   requestHash,
   nextFromApply,
@@ -80,7 +80,7 @@ export {
   type RequestContext,
   type ResolvedOrder,
   type ResolvedPlan,
-} from './checkout.js';
+} from './checkout/index.js';
 export {
   createReconciler,
   RECONCILER_LEASE_INTERVALS,

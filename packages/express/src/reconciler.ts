@@ -4,7 +4,7 @@
  * the hook). This is what makes a timeout or `1003` on apply safe: the order is never re-created, it is
  * looked up until HaiPay says what happened.
  */
-import type { HaiPayCheckout } from './checkout.js';
+import type { HaiPayCheckout } from './checkout/index.js';
 import type { Logger } from './logger.js';
 
 /** Options for {@link createReconciler}. */

@@ -12,7 +12,7 @@ import { parseJsonLossless, stringToSign, type LosslessObject } from '@haipay-ki
 import { createSigner, createVerifier } from '@haipay-kit/protocol/node';
 import { HaiPayClient } from '../src/client.js';
 import { HaiPayConfigError } from '../src/errors.js';
-import { nextFromApply } from '../src/checkout.js';
+import { nextFromApply } from '../src/checkout/index.js';
 import { createFetchTransport, type HttpTransport } from '../src/transport.js';
 import { generateTestNotification } from '../src/testing.js';
 import { startHarness, idem, BUYER, CARD, ORIGIN, clientOptionsFor, type Harness } from './helpers.js';
@@ -99,7 +99,7 @@ function recordingTransport(): HttpTransport & { bodies: Record<string, unknown>
 function rewritingTransport(rewrite: (data: Record<string, unknown>, path: string) => void): HttpTransport {
   const inner = createFetchTransport();
   const signer = createSigner({
-    privateKey: sandbox.config.platform.privateKey!,
+    privateKey: sandbox.config.platform.privateKey,
     secretKey: sandbox.merchant('USD').secretKey,
   });
   return {
@@ -607,7 +607,7 @@ describe('attack: hostile headers and bodies on the browser routes', () => {
     assert.throws(
       () => new HaiPayClient({ ...clientOptionsFor(sandbox), production: true }),
       (err: unknown) =>
-        err instanceof HaiPayConfigError && /plain http, refused in production/.test((err as Error).message),
+        err instanceof HaiPayConfigError && /plain http, refused in production/.test(err.message),
     );
   });
 });

@@ -115,12 +115,12 @@ describe('HaiPayClient', () => {
     const ok = clientOptionsFor(sandbox);
     assert.throws(
       () => new HaiPayClient({ ...ok, merchants: {} }),
-      (e: unknown) => e instanceof HaiPayConfigError && /merchants/.test((e as Error).message),
+      (e: unknown) => e instanceof HaiPayConfigError && /merchants/.test(e.message),
     );
     assert.throws(() => new HaiPayClient({ ...ok, baseUrl: 'not a url' }), /baseUrl/);
     assert.throws(
       () => new HaiPayClient({ ...ok, platformPublicKey: sandbox.config.platform.privateKey }),
-      (e: unknown) => e instanceof HaiPayConfigError && /platformPublicKey.*swap/.test((e as Error).message),
+      (e: unknown) => e instanceof HaiPayConfigError && /platformPublicKey.*swap/.test(e.message),
     );
     const thb = sandbox.merchant('THB');
     assert.throws(

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, type Decision, type ReportedPayment, type StoredPayment } from '../src/decide.js';
+import { decide, type Decision, type ReportedPayment, type StoredPayment } from '../src/checkout/decide.js';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const open: StoredPayment = {

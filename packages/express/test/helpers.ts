@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { HaiPayClient, type HaiPayClientOptions } from '../src/client.js';
-import { createHaiPayRouter, type HaiPayRouter, type HaiPayRouterOptions } from '../src/router.js';
+import { createHaiPayRouter, type HaiPayRouter, type HaiPayRouterOptions } from '../src/router/index.js';
 import { MemoryPaymentStore } from '../src/store/memory.js';
 import type { PaymentStore } from '../src/store/types.js';
 import type { Logger } from '../src/logger.js';
-import type { PaymentEvent, ResolvedOrder } from '../src/checkout.js';
+import type { PaymentEvent, ResolvedOrder } from '../src/checkout/index.js';
 
 export const ORIGIN = 'https://shop.example';
 

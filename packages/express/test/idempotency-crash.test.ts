@@ -10,7 +10,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import { mintOrderId, requestHash } from '../src/checkout.js';
+import { mintOrderId, requestHash } from '../src/checkout/index.js';
 import { startHarness, BUYER, CARD, type Harness } from './helpers.js';
 
 let sandbox: Sandbox;

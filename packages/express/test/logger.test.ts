@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConsoleLogger, redact, REDACTED } from '../src/logger.js';
-import { requestHash } from '../src/checkout.js';
+import { requestHash } from '../src/checkout/index.js';
 
 describe('logger redaction', () => {
   it('redacts sensitive keys at any depth, extra paths with wildcards, and stray card numbers', () => {

@@ -256,7 +256,7 @@ describe('validation and browser-route safety', () => {
 
 describe('router options and production safety', () => {
   it('validates options eagerly with errors that name the fix', async () => {
-    const { createHaiPayRouter } = await import('../src/router.js');
+    const { createHaiPayRouter } = await import('../src/router/index.js');
     const base = {
       client: h.client,
       store: h.store,

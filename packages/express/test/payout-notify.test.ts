@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/sandbox';
 import { generateTestNotification } from '../src/testing.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
-import type { CheckoutHooks, PayoutEvent } from '../src/checkout.js';
+import type { CheckoutHooks, PayoutEvent } from '../src/checkout/index.js';
 import { startHarness, type Harness } from './helpers.js';
 
 let sandbox: Sandbox;
@@ -123,14 +123,14 @@ describe('payout notifications on POST /notify', () => {
     const [n] = sandbox.notifications(p.orderNo);
     assert.equal(n?.kind, 'payout');
     assert.equal(n?.state, 'delivered');
-    assert.ok(n!.attempts.length >= 2, 'the sandbox pushed the notification twice (duplicate fault)');
-    for (const a of n!.attempts) {
+    assert.ok(n.attempts.length >= 2, 'the sandbox pushed the notification twice (duplicate fault)');
+    for (const a of n.attempts) {
       assert.equal(a.httpStatus, 200, JSON.stringify(a));
       assert.equal(a.answer, 'SUCCESS');
       assert.equal(a.delivered, true);
     }
     // HaiPay's retry of the same bytes later: acknowledged, never hooked again.
-    assert.deepEqual(await notify(n!.body), { status: 200, text: 'SUCCESS' });
+    assert.deepEqual(await notify(n.body), { status: 200, text: 'SUCCESS' });
 
     assert.deepEqual(callsFor(p.orderId), [`payout-succeeded:${p.orderId}`]);
     const got = received.find((r) => r.payout.orderId === p.orderId)!.payout;
@@ -165,7 +165,7 @@ describe('payout notifications on POST /notify', () => {
     const [n] = sandbox.notifications(p.orderNo);
     assert.equal(n?.state, 'delivered');
     assert.equal(n?.attempts[0]?.answer, 'SUCCESS');
-    assert.deepEqual(await notify(n!.body), { status: 200, text: 'SUCCESS' });
+    assert.deepEqual(await notify(n.body), { status: 200, text: 'SUCCESS' });
     assert.deepEqual(callsFor(p.orderId), [`payout-failed:${p.orderId}`]);
     const got = received.find((r) => r.payout.orderId === p.orderId)!.payout;
     assert.equal(got.status, 'failed');
@@ -179,7 +179,7 @@ describe('payout notifications on POST /notify', () => {
   it('a forged payout notification is refused: 400, nothing recorded, no hook', async () => {
     const p = await payout('75.00');
     // Signed with a key that is not HaiPay's platform key.
-    const forged = signed(payoutPayload(p, { amount: '75.00' }), sandbox.merchant('THB').privateKey!);
+    const forged = signed(payoutPayload(p, { amount: '75.00' }), sandbox.merchant('THB').privateKey);
     assert.equal((await notify(forged)).status, 400);
     // Signed correctly, then altered.
     const tampered = signed(payoutPayload(p, { status: 3, errorMsg: 'x', fee: '0.00' })).replace(

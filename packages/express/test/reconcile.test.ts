@@ -46,7 +46,7 @@ describe('outcome unknown on apply → reconciled by query, never re-created', (
       const after = await h.store.get(res.json.orderId);
       assert.equal(after?.status, 'pending');
       assert.equal(after?.orderNo, ordersWithId(res.json.orderId)[0]!.orderNo);
-      sandbox.complete(after!.orderNo!, 'success');
+      sandbox.complete(after.orderNo, 'success');
       await sandbox.idle();
       assert.equal((await h.store.get(res.json.orderId))?.status, 'succeeded');
       assert.equal(ordersWithId(res.json.orderId).length, 1, 'no second order');

@@ -13,8 +13,8 @@
  *   window (plus a grace period) produces it.
  */
 import { compareDecimal } from '@haipay-kit/protocol';
-import type { PaymentPatch, PaymentRecord } from './store/types.js';
-import { isFinalStatus, STATUS_RANK, type RecordStatus } from './types.js';
+import type { PaymentPatch, PaymentRecord } from '../store/types.js';
+import { isFinalStatus, STATUS_RANK, type RecordStatus } from '../types.js';
 
 /** The stored facts a decision depends on. */
 export type StoredPayment = Pick<

@@ -12,7 +12,7 @@
  * exhaust the process's file descriptors and lock real shoppers out.
  */
 import type { Request, Response } from 'express';
-import type { PaymentRecord, PaymentStore } from './store/types.js';
+import type { PaymentRecord, PaymentStore } from '../store/types.js';
 
 /** Limits of the status streams (router option `streams`). */
 export interface StreamLimits {

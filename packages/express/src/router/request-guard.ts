@@ -6,7 +6,7 @@
  */
 import { isSignSafe, SIGN_UNSAFE_PATTERN } from '@haipay-kit/protocol/rules';
 import { isHttpUrl } from '@haipay-kit/protocol';
-import type { RequestContext } from './checkout.js';
+import type { RequestContext } from '../checkout/index.js';
 import { normalizeIp } from './limits.js';
 
 /** Longest `User-Agent` forwarded to HaiPay; browsers send 100–300 characters. */

@@ -10,8 +10,8 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
-import { HaiPayConfigError } from './errors.js';
-import type { Logger } from './logger.js';
+import { HaiPayConfigError } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 /** A rate limit: a window and a maximum, optionally counted in a store shared by your instances. */
 export interface RateLimitOptions {

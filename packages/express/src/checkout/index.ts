@@ -1,0 +1,297 @@
+/**
+ * `HaiPayCheckout` — the checkout core behind the router: creates orders, applies notifications and
+ * query results to the store (forward only), runs merchant hooks exactly once per state, and feeds the
+ * status streams. The router is a thin HTTP layer over it; the reconciler and benchmarks call it too.
+ *
+ * The work lives in small rooms, each with one job: validation.ts (the checks before any gateway call),
+ * wire.ts (the requests HaiPay gets), create.ts (creating once), decide.ts (the money decision, pure),
+ * settlement.ts (carrying decisions out, queries), hooks.ts (exactly-once hooks), notifications.ts and
+ * payouts.ts (what HaiPay tells us), views.ts (what the browser sees). This class wires them together.
+ */
+import { EventEmitter } from 'node:events';
+import type { HaiPayClient, HaiPayData } from '../client.js';
+import { HaiPayApiError, HaiPayError, HaiPayValidationError } from '../errors.js';
+import type { PaymentRecord, PaymentStore } from '../store/types.js';
+import { isFinalStatus, type PaymentMethod, type PaymentView, type SubscriptionView } from '../types.js';
+import type { CheckoutContext } from './context.js';
+import { createOnce } from './create.js';
+import { HookRunner, type HookState } from './hooks.js';
+import { Notifications } from './notifications.js';
+import { Settlement } from './settlement.js';
+import { str } from './text.js';
+import type {
+  CheckoutOptions,
+  CreateResult,
+  NotificationResult,
+  RejectedNotification,
+  RequestContext,
+  ResolvedOrder,
+  ResolvedPlan,
+} from './types.js';
+import {
+  checkResolved,
+  preflight,
+  validatePaymentBody,
+  validateSubscriptionBody,
+  withBuyer,
+} from './validation.js';
+import { nextFromApply, subscriptionStatusToKit, toPaymentView, toSubscriptionView } from './views.js';
+import { mintOrderId, paymentRequest, subscriptionRequest } from './wire.js';
+
+export * from './types.js';
+export {
+  decide,
+  type Decision,
+  type DecideOptions,
+  type ReportedPayment,
+  type StoredPayment,
+} from './decide.js';
+export { nextFromApply, subscriptionStatusToKit, toPaymentView, toSubscriptionView } from './views.js';
+export { mintOrderId, requestHash } from './wire.js';
+export { checkResolved, validatePaymentBody, validateSubscriptionBody } from './validation.js';
+export type { HookState } from './hooks.js';
+
+/**
+ * The checkout core. Build it through `createHaiPayRouter` (which validates options); use it directly
+ * for server-side flows, the reconciler and benchmarks.
+ */
+export class HaiPayCheckout {
+  readonly options: CheckoutOptions;
+  /** Emits `change` with the {@link PaymentRecord} after every visible change this process made. */
+  readonly events = new EventEmitter();
+  readonly #ctx: CheckoutContext;
+  readonly #hooks: HookRunner;
+  readonly #settlement: Settlement;
+  readonly #notifications: Notifications;
+
+  constructor(options: CheckoutOptions) {
+    this.options = options;
+    this.events.setMaxListeners(0);
+    const ctx: CheckoutContext = {
+      options,
+      get store() {
+        return options.store;
+      },
+      now: () => (options.now ? options.now() : Date.now()),
+      leaseNow: () => (options.now ? options.now() : undefined),
+      emit: (record) => {
+        if (record) this.events.emit('change', record);
+      },
+    };
+    this.#hooks = new HookRunner(ctx);
+    this.#settlement = new Settlement(ctx, options.client, this.#hooks);
+    this.#notifications = new Notifications(ctx, options.client, this.#hooks, this.#settlement);
+    this.#ctx = ctx;
+  }
+
+  get store(): PaymentStore {
+    return this.options.store;
+  }
+
+  get #client(): HaiPayClient {
+    return this.options.client;
+  }
+
+  /** `next` for an apply answer; logs a payment page address the browser must not be sent to. */
+  #next(orderId: string, data: HaiPayData) {
+    const next = nextFromApply(data, !this.options.production);
+    const payUrl = str(data.payUrl);
+    if (payUrl && next.type === 'wait') {
+      this.options.logger.error('haipay payUrl refused: not an address the browser may be sent to', {
+        orderId,
+        scheme: payUrl.split(':', 1)[0]?.slice(0, 20),
+      });
+    }
+    return next;
+  }
+
+  /**
+   * Creates a payment: validates, stores the order with its idempotency key (`unknown` until HaiPay
+   * answers), calls apply once, and stores the outcome. Card fields are used for the one call and never
+   * stored. Throws {@link HaiPayValidationError} (bad fields) or `IdempotencyConflictError`.
+   */
+  async createPayment(
+    body: Record<string, unknown>,
+    resolved: ResolvedOrder,
+    ctx: RequestContext,
+    idempotencyKey: string,
+  ): Promise<CreateResult<PaymentView>> {
+    return this.#payment(body, resolved, ctx, idempotencyKey, mintOrderId());
+  }
+
+  async #payment(
+    body: Record<string, unknown>,
+    resolved: ResolvedOrder,
+    ctx: RequestContext,
+    idempotencyKey: string,
+    orderId: string,
+  ): Promise<CreateResult<PaymentView>> {
+    const order = checkResolved(resolved, 'resolveOrder');
+    // The Idempotency-Key stays bound to what the browser sent (`body`); HaiPay gets `input`.
+    const input = withBuyer(body, order);
+    const issues = validatePaymentBody(input, order);
+    if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
+    const method = body.method as PaymentMethod;
+    const base = this.options.publicBaseUrl;
+    const request = paymentRequest(method, order, input, body, ctx, orderId, base, this.#client.config);
+    preflight(request, this.#client);
+    const windowMs = this.options.expiresAfterMs[method];
+    return createOnce(this.#ctx, this.#hooks, {
+      scope: 'payments',
+      idempotencyKey,
+      body,
+      record: {
+        orderId,
+        kind: 'payment',
+        merchant: request.merchant,
+        method,
+        amount: order.amount,
+        currency: order.currency,
+        subject: order.subject,
+        orderRef: typeof body.orderRef === 'string' ? body.orderRef : null,
+        buyerId: order.buyerId,
+        status: 'unknown',
+        orderNo: null,
+        next: null,
+        expiresAt: null,
+        failureReason: null,
+        returnUrl: order.returnUrl ?? this.options.returnUrl,
+        metadata: order.metadata ?? {},
+      },
+      view: toPaymentView,
+      apply: () =>
+        method === 'cashier'
+          ? this.#client.cashierApply(request.params)
+          : this.#client.collectApply(request.merchant, request.params),
+      accepted: (data) => ({
+        patch: {
+          orderNo: str(data.orderNo) || null,
+          next: this.#next(orderId, data),
+          ...(windowMs ? { expiresAt: new Date(this.#ctx.now() + windowMs).toISOString() } : {}),
+        },
+        status: 'pending',
+      }),
+      resume: (reserved) => this.#payment(body, resolved, ctx, idempotencyKey, reserved),
+    });
+  }
+
+  /** Creates a USD card subscription (`/subscription/apply`, PCI fields). Same idempotency rules as payments. */
+  async createSubscription(
+    body: Record<string, unknown>,
+    resolved: ResolvedPlan,
+    ctx: RequestContext,
+    idempotencyKey: string,
+  ): Promise<CreateResult<SubscriptionView>> {
+    return this.#subscription(body, resolved, ctx, idempotencyKey, mintOrderId('hps_'));
+  }
+
+  async #subscription(
+    body: Record<string, unknown>,
+    resolved: ResolvedPlan,
+    ctx: RequestContext,
+    idempotencyKey: string,
+    orderId: string,
+  ): Promise<CreateResult<SubscriptionView>> {
+    const plan = checkResolved(resolved, 'resolvePlan');
+    const input = withBuyer(body, plan);
+    const issues = validateSubscriptionBody(input, plan);
+    if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
+    const base = this.options.publicBaseUrl;
+    const request = subscriptionRequest(plan, input, body, ctx, orderId, base, this.#client.config);
+    preflight(request, this.#client);
+    return createOnce(this.#ctx, this.#hooks, {
+      scope: 'subscriptions',
+      idempotencyKey,
+      body,
+      record: {
+        orderId,
+        kind: 'subscription',
+        merchant: request.merchant,
+        method: 'card',
+        amount: plan.amount,
+        currency: plan.currency,
+        subject: plan.subject,
+        orderRef: typeof body.planRef === 'string' ? body.planRef : null,
+        buyerId: plan.buyerId,
+        status: 'unknown',
+        orderNo: null,
+        next: null,
+        expiresAt: null,
+        failureReason: null,
+        returnUrl: plan.returnUrl ?? this.options.returnUrl,
+        metadata: plan.metadata ?? {},
+      },
+      view: toSubscriptionView,
+      apply: () => this.#client.subscriptionApply(request.params),
+      accepted: (data) => {
+        const to = subscriptionStatusToKit(data.status);
+        return {
+          patch: { orderNo: str(data.subscriptionNo) || null, next: this.#next(orderId, data) },
+          status: to === 'unknown' ? 'pending' : to,
+        };
+      },
+      resume: (reserved) => this.#subscription(body, resolved, ctx, idempotencyKey, reserved),
+    });
+  }
+
+  /** Cancels a subscription at HaiPay and records it. Authorization is the router's job. */
+  async cancelSubscription(orderId: string): Promise<PaymentRecord> {
+    const record = await this.store.get(orderId);
+    if (!record || record.kind !== 'subscription') throw new HaiPayError('No such subscription.');
+    if (isFinalStatus(record.status)) return record;
+    if (!record.orderNo)
+      throw new HaiPayError('The subscription is not confirmed by HaiPay yet; try again shortly.');
+    try {
+      await this.#client.subscriptionCancel({ subscriptionNo: record.orderNo });
+    } catch (err) {
+      // 4014 "order is already end status": HaiPay already considers it ended; the query tells how.
+      if (!(err instanceof HaiPayApiError && err.code === '4014')) throw err;
+      return (await this.refresh(orderId, { force: true })) ?? record;
+    }
+    const t = await this.store.transition(orderId, 'cancelled');
+    this.#ctx.emit(t.record);
+    void this.#hooks.forRecord(orderId);
+    return t.record ?? record;
+  }
+
+  /**
+   * Queries HaiPay for a non-final order and applies the answer. Concurrent calls for one order share
+   * one query; without `force`, an order checked within `refreshAfterMs` is not queried again. Merchant
+   * hooks the refresh makes due are started but not waited for.
+   */
+  refresh(orderId: string, options: { force?: boolean } = {}): Promise<PaymentRecord | null> {
+    return this.#settlement.refresh(orderId, options.force ?? false);
+  }
+
+  /**
+   * Runs the merchant hook for the record's current status unless it completed already (the store's
+   * claim makes it once across processes), waiting for it at most `waitMs`.
+   */
+  runHooks(orderId: string, waitMs = 0): Promise<HookState> {
+    return this.#hooks.forRecord(orderId, waitMs);
+  }
+
+  /** Hooks whose state changed (or event arrived) but did not complete (crash, throw): run them now. */
+  runPendingHooks(limit = 100): Promise<void> {
+    return this.#hooks.runPending(limit);
+  }
+
+  /** Waits up to `timeoutMs` for hooks still running in the background (the router's `close()` does). */
+  settle(timeoutMs: number): Promise<void> {
+    return this.#hooks.settle(timeoutMs);
+  }
+
+  /**
+   * The last few notification bodies that were refused before being believed (bad signature,
+   * ambiguous values): kept in memory only, truncated, for diagnosing a misconfigured key or secret.
+   * They are never written to the store, so a flood of forged posts costs no disk.
+   */
+  get rejectedNotifications(): readonly RejectedNotification[] {
+    return this.#notifications.rejected;
+  }
+
+  /** Handles one notification body (raw text); see notifications.ts. docs/protocol.md §2.6. */
+  handleNotification(rawBody: string): Promise<NotificationResult> {
+    return this.#notifications.handle(rawBody);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * `createHaiPayRouter(options)` — the Express router a merchant mounts (e.g. at `/haipay`): the browser
+ * checkout API of docs/contracts.md (browser.ts), the return route, and `POST /notify` for HaiPay's
+ * notifications (notify.ts), over one checkout core and its reconciler. Options are validated once
+ * (options.ts); HTTP status codes live here and in http.ts only.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { HaiPayCheckout } from '../checkout/index.js';
+import { createReconciler } from '../reconciler.js';
+import { browserRouter } from './browser.js';
+import { notifyRouter } from './notify.js';
+import {
+  DEFAULT_PROMPTPAY_WINDOW_MS,
+  resolveRouterOptions,
+  type HaiPayRouter,
+  type HaiPayRouterOptions,
+} from './options.js';
+
+export { DEFAULT_PROMPTPAY_WINDOW_MS, type HaiPayRouter, type HaiPayRouterOptions } from './options.js';
+export { rawNotificationBody } from './notify.js';
+export type { RateLimitOption, RateLimitOptions } from './limits.js';
+export type { StreamLimits } from './streams.js';
+
+/**
+ * Creates the HaiPay router. Options are validated now, with errors that name the fix.
+ *
+ * @example
+ * app.use('/haipay', createHaiPayRouter({
+ *   client, store: new SqlitePaymentStore({ filename: './data/haipay.db' }),
+ *   publicBaseUrl: 'https://shop.example/haipay', returnUrl: 'https://shop.example/thanks',
+ *   allowedOrigins: ['https://shop.example'],
+ *   resolveOrder: async (req, body) => ({ amount: '100.00', currency: 'THB', subject: 'Order #1', buyerId: req.user.id }),
+ *   hooks: { onPaymentSucceeded: (p) => fulfil(p.orderRef) },
+ * }));
+ */
+export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
+  const config = resolveRouterOptions(options);
+  const { store, logger } = config;
+  const checkout = new HaiPayCheckout({
+    client: config.client,
+    store,
+    logger,
+    hooks: options.hooks ?? {},
+    publicBaseUrl: config.publicBaseUrl,
+    returnUrl: options.returnUrl,
+    expiresAfterMs: { promptpay: DEFAULT_PROMPTPAY_WINDOW_MS, ...options.expiresAfterMs },
+    refreshAfterMs: options.refreshAfterMs ?? 10_000,
+    unknownGraceMs: options.unknownGraceMs ?? 120_000,
+    hookLeaseMs: options.hookLeaseMs ?? 60_000,
+    hookWaitMs: config.hookWaitMs,
+    confirmByQuery: options.confirmByQuery ?? 'on-mismatch',
+    production: config.production,
+  });
+  const reconciler = createReconciler(checkout, options.reconcile || {});
+  if (options.reconcile !== false) reconciler.start();
+
+  const router = express.Router();
+  router.use(notifyRouter(config, checkout));
+
+  // ---------- Return route: HaiPay's callBackUrl / callBackFailUrl. ----------
+  router.get('/return/:orderId{/:result}', async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const orderId = String(req.params.orderId);
+      const record = /^hps?_[A-Za-z0-9_-]{10,40}$/.test(orderId) ? await store.get(orderId) : null;
+      const target = new URL(record?.returnUrl ?? options.returnUrl);
+      if (record) {
+        target.searchParams.set('haipay_order', record.orderId);
+        // The buyer just came back from HaiPay: look the order up now rather than at the next tick.
+        void checkout.refresh(record.orderId).catch(() => undefined);
+      }
+      res.redirect(303, target.href);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const browser = browserRouter(config, checkout);
+  router.use(browser.router);
+
+  return Object.assign(router, {
+    checkout,
+    reconciler,
+    async close() {
+      await reconciler.stop();
+      browser.streams.close();
+      await checkout.settle(config.hookWaitMs);
+      if (config.ownsStore) await store.close();
+    },
+  }) as HaiPayRouter;
+}
