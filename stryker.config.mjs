@@ -15,7 +15,7 @@ export default {
   plugins: ['@stryker-mutator/tap-runner'],
   inPlace: true,
   mutate: [
-    'packages/express/src/decide.ts',
+    'packages/express/src/checkout/decide.ts',
     'packages/protocol/src/sign-string.ts',
     'packages/protocol/src/rules/safety.ts',
     'packages/protocol/src/rules/fields.ts',

@@ -9,96 +9,52 @@
  */
 import {
   ENDPOINTS,
+  haipayErrorInfo,
   parseJsonLossless,
   signSafetyIssues,
   toPlain,
   LosslessNumber,
+  type EndpointDefinition,
   type EndpointId,
   type LosslessObject,
   type LosslessValue,
   type PlainValue,
 } from '@haipay-kit/protocol';
 import {
-  createSigner,
-  createVerifier,
-  type KeyInput,
-  type Signer,
-  type Verifier,
-} from '@haipay-kit/protocol/node';
-import {
   HaiPayApiError,
   HaiPayConfigError,
   HaiPayConnectionError,
-  HaiPayError,
   HaiPayOutcomeUnknownError,
   HaiPayProtocolError,
   HaiPaySignatureError,
   HaiPayTimeoutError,
   HaiPayValidationError,
 } from './errors.js';
-import { silentLogger, type Logger } from './logger.js';
-import { createFetchTransport, type HttpTransport } from './transport.js';
+import {
+  HAIPAY_PRODUCTION_URL,
+  HAIPAY_UAT_URL,
+  resolveClientOptions,
+  type HaiPayClientConfig,
+  type HaiPayClientOptions,
+  type LoadedMerchant,
+  type MerchantCredentials,
+} from './client-config.js';
+import type { Logger } from './logger.js';
+import type { HttpTransport } from './transport.js';
 
-/** HaiPay's UAT (test) base URL — docs/protocol.md §1. */
-export const HAIPAY_UAT_URL = 'https://uat-interface.haipay.asia';
-/** Production base URL seen in third-party integrations; confirm with HaiPay at go-live. */
-export const HAIPAY_PRODUCTION_URL = 'https://interface.haipay.asia';
+export {
+  HAIPAY_PRODUCTION_URL,
+  HAIPAY_UAT_URL,
+  type HaiPayClientConfig,
+  type HaiPayClientOptions,
+  type MerchantCredentials,
+};
 
-/** Error codes after which an apply's order may exist (docs/protocol.md §8.1). */
-export const OUTCOME_UNKNOWN_CODES: readonly string[] = ['1003', '1004'];
-
-/** Credentials of one HaiPay business (appId). */
-export interface MerchantCredentials {
-  /** HaiPay appId (sent as a JSON integer when numeric). */
-  appId: string | number;
-  /** The merchant secret key from the back office. */
-  secretKey: string;
-  /** The merchant RSA private key: bare base64 PKCS#8 (HaiPay's format) or PEM. */
-  privateKey: KeyInput;
-}
-
-/** Options for {@link HaiPayClient}. */
-export interface HaiPayClientOptions {
-  /** Base URL. Default {@link HAIPAY_UAT_URL}; set {@link HAIPAY_PRODUCTION_URL} (or your go-live URL) in production. */
-  baseUrl?: string;
-  /**
-   * One business per currency, keyed by upper-case currency (`THB`, `TWD`, `USD`, `VND`), plus `CASHIER`
-   * for the global cashier's special appId.
-   */
-  merchants: Record<string, MerchantCredentials>;
-  /** HaiPay's platform public key (bare base64 SPKI or PEM), used to verify answers and notifications. */
-  platformPublicKey: KeyInput;
-  /** Per-attempt timeout in milliseconds. Default 15000 (HaiPay is in Singapore; use ≥ 2000). */
-  timeoutMs?: number;
-  /** Extra attempts for queries after a timeout, connection error, HTTP 5xx or 1003/1004. Default 2. */
-  queryRetries?: number;
-  /** First retry delay in ms, doubled each attempt, with jitter. Default 200. */
-  retryDelayMs?: number;
-  /** Which merchant key signs subscription calls. Default `USD`. */
-  subscriptionMerchant?: string;
-  /** Which merchant key signs global cashier calls. Default `CASHIER`. */
-  cashierMerchant?: string;
-  /** HTTP transport. Default: global `fetch`. */
-  transport?: HttpTransport;
-  /** Logger (redacting). Default: silent. */
-  logger?: Logger;
-  /**
-   * Production mode: a plain `http:` `baseUrl` is refused (keys, card data and HaiPay's answers must
-   * travel over TLS). Default `NODE_ENV === 'production'`.
-   */
-  production?: boolean;
-}
-
-/** Resolved client configuration. */
-export interface HaiPayClientConfig {
-  baseUrl: string;
-  timeoutMs: number;
-  queryRetries: number;
-  retryDelayMs: number;
-  subscriptionMerchant: string;
-  cashierMerchant: string;
-  merchantKeys: readonly string[];
-}
+/**
+ * HaiPay's transient errors (`1003 system exception`, `1004 system is busy`): the protocol's error table
+ * marks them "order may exist". A query is retried after one; an apply's outcome becomes unknown.
+ */
+const isTransientCode = (code: string): boolean => haipayErrorInfo(code)?.orderMayExist === true;
 
 /** A verified answer's `data`, as plain values (numbers as JS numbers). */
 export type HaiPayData = { [key: string]: PlainValue };
@@ -121,60 +77,6 @@ export interface SubscriptionData extends HaiPayData {
   subscriptionNo: string;
 }
 
-/** How a call behaves on failure. */
-type CallKind = 'apply' | 'query';
-
-/** A HaiPay endpoint as the client calls it. */
-export interface EndpointSpec {
-  /** Stable id (the protocol package's `ENDPOINTS` key). */
-  id: string;
-  /** Path, with `{currency}` for the lower-case path currency. */
-  path: string;
-  kind: CallKind;
-  /** The field holding the order id, for outcome-unknown errors. */
-  orderIdField?: string;
-}
-
-/** Every endpoint the client knows (docs/protocol.md §3). */
-export const HAIPAY_ENDPOINTS = {
-  collectApply: {
-    id: 'collectApply',
-    path: '/{currency}/collect/apply',
-    kind: 'apply',
-    orderIdField: 'orderId',
-  },
-  collectQuery: { id: 'collectQuery', path: '/{currency}/collect/query', kind: 'query' },
-  refundApply: { id: 'refundApply', path: '/usd/refund/apply', kind: 'apply', orderIdField: 'orderId' },
-  refundQuery: { id: 'refundQuery', path: '/usd/refund/refundQuery', kind: 'query' },
-  payApply: { id: 'payApply', path: '/{currency}/pay/apply', kind: 'apply', orderIdField: 'orderId' },
-  payQuery: { id: 'payQuery', path: '/{currency}/pay/query', kind: 'query' },
-  accountLedger: { id: 'accountLedger', path: '/{currency}/account/ledger', kind: 'query' },
-  subscriptionApply: {
-    id: 'subscriptionApply',
-    path: '/subscription/apply',
-    kind: 'apply',
-    orderIdField: 'subscriptionOrderId',
-  },
-  subscriptionQuery: { id: 'subscriptionQuery', path: '/subscription/query', kind: 'query' },
-  // Cancelling twice is harmless (4014 "already end status"), so a cancel may be retried like a query.
-  subscriptionCancel: { id: 'subscriptionCancel', path: '/subscription/cancel', kind: 'query' },
-  cashierApply: {
-    id: 'cashierApply',
-    path: '/global/cashier/collect/apply',
-    kind: 'apply',
-    orderIdField: 'orderId',
-  },
-  cashierQuery: { id: 'cashierQuery', path: '/global/cashier/collect/query', kind: 'query' },
-} as const satisfies Record<string, EndpointSpec>;
-
-/** A loaded merchant: credentials turned into a signer and verifier once. */
-interface LoadedMerchant {
-  key: string;
-  appId: string | number;
-  signer: Signer;
-  verifier: Verifier;
-}
-
 /** A verified notification: which merchant it is for and its fields as plain values. */
 export interface VerifiedNotification {
   merchant: string;
@@ -184,13 +86,6 @@ export interface VerifiedNotification {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function normalizeAppId(appId: unknown, option: string): string | number {
-  if (typeof appId === 'number' && Number.isSafeInteger(appId) && appId > 0) return appId;
-  if (typeof appId === 'string' && /^\d{1,15}$/.test(appId)) return Number(appId);
-  if (typeof appId === 'string' && appId.trim() !== '') return appId;
-  throw new HaiPayConfigError(`${option}.appId: is missing. Give the appId HaiPay issued for this currency.`);
-}
 
 /**
  * The signed HaiPay client.
@@ -205,85 +100,16 @@ function normalizeAppId(appId: unknown, option: string): string | number {
 export class HaiPayClient {
   /** The resolved configuration (no secrets). */
   readonly config: HaiPayClientConfig;
-  readonly #merchants = new Map<string, LoadedMerchant>();
+  readonly #merchants: ReadonlyMap<string, LoadedMerchant>;
   readonly #transport: HttpTransport;
   readonly #logger: Logger;
 
   constructor(options: HaiPayClientOptions) {
-    if (!options || typeof options !== 'object') {
-      throw new HaiPayConfigError('HaiPayClient: options are required ({ merchants, platformPublicKey }).');
-    }
-    const baseUrl = (options.baseUrl ?? HAIPAY_UAT_URL).replace(/\/+$/, '');
-    let parsed: URL;
-    try {
-      parsed = new URL(baseUrl);
-    } catch {
-      throw new HaiPayConfigError(`baseUrl: "${baseUrl}" is not a URL. Use ${HAIPAY_UAT_URL} for UAT.`);
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      throw new HaiPayConfigError(`baseUrl: must be http(s), got ${parsed.protocol}`);
-    }
-    const production = options.production ?? process.env.NODE_ENV === 'production';
-    if (production && parsed.protocol !== 'https:') {
-      throw new HaiPayConfigError(
-        `baseUrl: "${baseUrl}" is plain http, refused in production (card data and keys must travel over TLS). ` +
-          `Use ${HAIPAY_PRODUCTION_URL} (or the https URL HaiPay gave you); a local sandbox belongs in development only.`,
-      );
-    }
-    if (
-      !options.merchants ||
-      typeof options.merchants !== 'object' ||
-      Object.keys(options.merchants).length === 0
-    ) {
-      throw new HaiPayConfigError(
-        'merchants: give at least one business, e.g. { THB: { appId, secretKey, privateKey } } (one appId per currency).',
-      );
-    }
-    if (options.platformPublicKey === undefined || options.platformPublicKey === null) {
-      throw new HaiPayConfigError(
-        "platformPublicKey: is missing. Download HaiPay's platform public key from the merchant back office.",
-      );
-    }
-    for (const [rawKey, creds] of Object.entries(options.merchants)) {
-      const key = rawKey.toUpperCase();
-      const option = `merchants.${rawKey}`;
-      if (!creds || typeof creds !== 'object')
-        throw new HaiPayConfigError(`${option}: must be { appId, secretKey, privateKey }.`);
-      const appId = normalizeAppId(creds.appId, option);
-      let signer: Signer;
-      let verifier: Verifier;
-      try {
-        signer = createSigner({ privateKey: creds.privateKey, secretKey: creds.secretKey });
-        verifier = createVerifier({ publicKey: options.platformPublicKey, secretKey: creds.secretKey });
-      } catch (err) {
-        const message = (err as Error).message;
-        throw new HaiPayConfigError(
-          message.startsWith('publicKey')
-            ? `platformPublicKey${message.slice('publicKey'.length)}`
-            : `${option}.${message}`,
-          { cause: err },
-        );
-      }
-      this.#merchants.set(key, { key, appId, signer, verifier });
-    }
-    const int = (v: unknown, name: string, def: number, min: number): number => {
-      if (v === undefined) return def;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
-        throw new HaiPayConfigError(`${name}: must be a number ≥ ${min}, got ${String(v)}.`);
-      }
-      return v;
-    };
-    this.config = Object.freeze({
-      baseUrl,
-      timeoutMs: int(options.timeoutMs, 'timeoutMs', 15_000, 1),
-      queryRetries: int(options.queryRetries, 'queryRetries', 2, 0),
-      retryDelayMs: int(options.retryDelayMs, 'retryDelayMs', 200, 0),
-      subscriptionMerchant: (options.subscriptionMerchant ?? 'USD').toUpperCase(),
-      cashierMerchant: (options.cashierMerchant ?? 'CASHIER').toUpperCase(),
-      merchantKeys: Object.freeze([...this.#merchants.keys()]),
-    });
-    this.#transport = options.transport ?? createFetchTransport();
-    this.#logger = options.logger ?? silentLogger;
+    const resolved = resolveClientOptions(options);
+    this.config = resolved.config;
+    this.#merchants = resolved.merchants;
+    this.#transport = resolved.transport;
+    this.#logger = resolved.logger;
   }
 
   /** True when a merchant is configured under `key` (a currency or `CASHIER`). */
@@ -344,16 +170,26 @@ export class HaiPayClient {
   }
 
   /**
-   * Calls one endpoint with `params` (without `appId`/`sign`, which the client adds), verifies the answer
-   * and returns its `data`. The low-level form of the per-endpoint methods.
+   * Calls one endpoint of the protocol's registry (`ENDPOINTS`) with `params` (without `appId`/`sign`,
+   * which the client adds), verifies the answer and returns its `data`. The low-level form of the
+   * per-endpoint methods. An endpoint with a currency in its path uses the merchant's currency.
    */
   async call<T extends HaiPayData = HaiPayData>(
-    endpoint: EndpointSpec,
+    endpointId: EndpointId,
     merchantKey: string,
     params: Record<string, unknown>,
   ): Promise<T> {
+    const endpoint: EndpointDefinition = ENDPOINTS[endpointId];
     const merchant = this.#merchant(merchantKey);
-    const path = endpoint.path.replace('{currency}', merchant.key.toLowerCase());
+    let path: string;
+    try {
+      path = endpoint.currencies === null ? endpoint.path() : endpoint.path(merchant.key);
+    } catch (err) {
+      throw new HaiPayConfigError(
+        `${endpointId} is not available for the ${merchant.key} business: ${(err as Error).message}.`,
+        { cause: err },
+      );
+    }
     const body: Record<string, unknown> = { appId: merchant.appId };
     // docs/protocol.md §2.2: HaiPay's Java drops "" and null when signing; never send them.
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') body[k] = v;
@@ -369,7 +205,7 @@ export class HaiPayClient {
     const signed = merchant.signer.signParams(body);
     const text = JSON.stringify(signed);
     const url = `${this.config.baseUrl}${path}`;
-    const attempts = endpoint.kind === 'query' ? this.config.queryRetries + 1 : 1;
+    const attempts = endpoint.creates ? 1 : this.config.queryRetries + 1;
     const orderId = endpoint.orderIdField ? String(body[endpoint.orderIdField] ?? '') : '';
     for (let attempt = 1; ; attempt++) {
       try {
@@ -378,8 +214,7 @@ export class HaiPayClient {
         const transient =
           err instanceof HaiPayTimeoutError ||
           err instanceof HaiPayConnectionError ||
-          (err instanceof HaiPayApiError &&
-            (OUTCOME_UNKNOWN_CODES.includes(err.code) || err.httpStatus >= 500));
+          (err instanceof HaiPayApiError && (isTransientCode(err.code) || err.httpStatus >= 500));
         this.#logger.warn('haipay call failed', {
           endpoint: endpoint.id,
           attempt,
@@ -387,7 +222,7 @@ export class HaiPayClient {
           code: err instanceof HaiPayApiError ? err.code : undefined,
           message: (err as Error).message,
         });
-        if (endpoint.kind === 'apply') {
+        if (endpoint.creates) {
           // docs/protocol.md §1: 1003/1004/timeouts mean "may exist" — never re-send; settle by query.
           // A verified answer in a shape HaiPay does not document is not believed either; the order
           // may exist, so it is settled by query too.
@@ -402,7 +237,7 @@ export class HaiPayClient {
     }
   }
 
-  async #once(url: string, body: string, merchant: LoadedMerchant, id: string): Promise<HaiPayData> {
+  async #once(url: string, body: string, merchant: LoadedMerchant, id: EndpointId): Promise<HaiPayData> {
     const res = await this.#transport.request({
       url,
       method: 'POST',
@@ -448,7 +283,7 @@ export class HaiPayClient {
 
   /** `POST /{currency}/collect/apply` — create a collection order. Never retried; see {@link HaiPayOutcomeUnknownError}. */
   collectApply(currency: string, params: Record<string, unknown>): Promise<CollectApplyData> {
-    return this.call<CollectApplyData>(HAIPAY_ENDPOINTS.collectApply, currency, params);
+    return this.call<CollectApplyData>('collectApply', currency, params);
   }
 
   /** `POST /{currency}/collect/query` — a collection order's status. Retried with backoff. */
@@ -456,69 +291,57 @@ export class HaiPayClient {
     currency: string,
     params: { orderId: string; orderNo?: string | null },
   ): Promise<CollectQueryData> {
-    return this.call<CollectQueryData>(HAIPAY_ENDPOINTS.collectQuery, currency, params);
+    return this.call<CollectQueryData>('collectQuery', currency, params);
   }
 
   /** `POST /global/cashier/collect/apply` — a global cashier order (the `CASHIER` appId). */
   cashierApply(params: Record<string, unknown>): Promise<CollectApplyData> {
-    return this.call<CollectApplyData>(HAIPAY_ENDPOINTS.cashierApply, this.config.cashierMerchant, params);
+    return this.call<CollectApplyData>('cashierApply', this.config.cashierMerchant, params);
   }
 
   /** `POST /global/cashier/collect/query` — needs `orderId` and `orderNo`. */
   cashierQuery(params: { orderId: string; orderNo?: string | null }): Promise<CollectQueryData> {
-    return this.call<CollectQueryData>(HAIPAY_ENDPOINTS.cashierQuery, this.config.cashierMerchant, params);
+    return this.call<CollectQueryData>('cashierQuery', this.config.cashierMerchant, params);
   }
 
   /** `POST /usd/refund/apply` — full refund of a card order (`orderId` is a NEW refund id, `orderNo` the original). */
   refundApply(params: { orderId: string; orderNo: string }): Promise<HaiPayData> {
-    return this.call(HAIPAY_ENDPOINTS.refundApply, 'USD', params);
+    return this.call('refundApply', 'USD', params);
   }
 
   /** `POST /usd/refund/refundQuery` — a refund's status. */
   refundQuery(params: { orderId?: string; refundNo?: string }): Promise<HaiPayData> {
-    return this.call(HAIPAY_ENDPOINTS.refundQuery, 'USD', params);
+    return this.call('refundQuery', 'USD', params);
   }
 
   /** `POST /{currency}/pay/apply` — a payout. Never retried. */
   payApply(currency: string, params: Record<string, unknown>): Promise<HaiPayData> {
-    return this.call(HAIPAY_ENDPOINTS.payApply, currency, params);
+    return this.call('payApply', currency, params);
   }
 
   /** `POST /{currency}/pay/query` — a payout's status. */
   payQuery(currency: string, params: { orderId: string; orderNo?: string }): Promise<HaiPayData> {
-    return this.call(HAIPAY_ENDPOINTS.payQuery, currency, params);
+    return this.call('payQuery', currency, params);
   }
 
   /** `POST /{currency}/account/ledger` — balances (`bal`, `availableBal`, `frzBal`, `unSettleBal`). */
   accountLedger(currency: string): Promise<HaiPayData> {
-    return this.call(HAIPAY_ENDPOINTS.accountLedger, currency, {});
+    return this.call('accountLedger', currency, {});
   }
 
   /** `POST /subscription/apply` — create a USD card subscription. Never retried. */
   subscriptionApply(params: Record<string, unknown>): Promise<SubscriptionData> {
-    return this.call<SubscriptionData>(
-      HAIPAY_ENDPOINTS.subscriptionApply,
-      this.config.subscriptionMerchant,
-      params,
-    );
+    return this.call<SubscriptionData>('subscriptionApply', this.config.subscriptionMerchant, params);
   }
 
   /** `POST /subscription/query` — a subscription and its deductions. */
   subscriptionQuery(params: { subscriptionNo: string }): Promise<SubscriptionData> {
-    return this.call<SubscriptionData>(
-      HAIPAY_ENDPOINTS.subscriptionQuery,
-      this.config.subscriptionMerchant,
-      params,
-    );
+    return this.call<SubscriptionData>('subscriptionQuery', this.config.subscriptionMerchant, params);
   }
 
   /** `POST /subscription/cancel` — cancel a subscription. */
   subscriptionCancel(params: { subscriptionNo: string }): Promise<SubscriptionData> {
-    return this.call<SubscriptionData>(
-      HAIPAY_ENDPOINTS.subscriptionCancel,
-      this.config.subscriptionMerchant,
-      params,
-    );
+    return this.call<SubscriptionData>('subscriptionCancel', this.config.subscriptionMerchant, params);
   }
 }
 
@@ -529,12 +352,8 @@ export class HaiPayClient {
  * verified with the rest — but nothing in the kit reads them. A shape HaiPay does not document raises
  * {@link HaiPayProtocolError}.
  */
-function parseResponseData(id: string, data: LosslessObject): HaiPayData {
-  const schema = (ENDPOINTS as Record<string, { response: { safeParse(v: unknown): unknown } } | undefined>)[
-    id as EndpointId
-  ]?.response;
-  if (!schema) return toPlain(data) as HaiPayData;
-  const result = schema.safeParse(data) as
+function parseResponseData(id: EndpointId, data: LosslessObject): HaiPayData {
+  const result = ENDPOINTS[id].response.safeParse(data) as
     | { success: true; data: Record<string, LosslessValue> }
     | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
   if (!result.success) {

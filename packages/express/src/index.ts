@@ -12,8 +12,6 @@ export {
   HaiPayClient,
   HAIPAY_UAT_URL,
   HAIPAY_PRODUCTION_URL,
-  HAIPAY_ENDPOINTS,
-  OUTCOME_UNKNOWN_CODES,
   isOutcomeUnknown,
   type HaiPayClientOptions,
   type HaiPayClientConfig,
@@ -22,7 +20,6 @@ export {
   type CollectApplyData,
   type CollectQueryData,
   type SubscriptionData,
-  type EndpointSpec,
   type VerifiedNotification,
 } from './client.js';
 export {

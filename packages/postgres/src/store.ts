@@ -16,7 +16,7 @@ import {
   type PaymentChange,
   type PaymentChangeListener,
 } from './change-feed.js';
-import { PATCH_COLUMNS, STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow } from './express.js';
+import { STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow } from './express.js';
 import type {
   HookEvent,
   IdempotencyKeyInput,
@@ -31,6 +31,10 @@ import type {
   RecordStatus,
   TransitionResult,
 } from './express.js';
+import { DB_NOW_MS, HookEventTable } from './hook-events.js';
+import { IdempotencyTable } from './idempotency.js';
+import { appendNotification, listNotifications, patchSets, rankOf } from './sql.js';
+import { LeaseTable } from './leases.js';
 import { changeChannel, migrate } from './migrations.js';
 
 /** Options for {@link PostgresPaymentStore}: give `connectionString` or `pool`. */
@@ -55,33 +59,7 @@ export interface PostgresPaymentStoreOptions {
 /** Lease name of the reconciler: the instance holding it is the only one querying unsettled orders. */
 export const RECONCILER_LEASE = 'reconciler';
 
-/** Milliseconds since the epoch on the database clock, so every instance measures leases on one clock. */
-const DB_NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
-
 const FINAL_STATUSES = (Object.keys(STATUS_RANK) as RecordStatus[]).filter(isFinalStatus);
-
-/** The value a patch field is stored as (JSON text for `next`, as the SQLite store does). */
-function patchValue(key: keyof PaymentPatch, value: unknown): unknown {
-  if (key === 'next') return value ? JSON.stringify(value) : null;
-  return value ?? null;
-}
-
-/** The columns a patch sets, each with its `$n` placeholder; the values are appended to `params`. */
-function patchSets(patch: PaymentPatch, params: unknown[]): { col: string; ref: string }[] {
-  const out: { col: string; ref: string }[] = [];
-  for (const [key, col] of Object.entries(PATCH_COLUMNS) as [keyof PaymentPatch, string][]) {
-    if (!(key in patch) || patch[key] === undefined) continue;
-    params.push(patchValue(key, patch[key]));
-    out.push({ col, ref: `$${params.length}` });
-  }
-  return out;
-}
-
-function rankOf(status: RecordStatus): number {
-  const rank = STATUS_RANK[status];
-  if (rank === undefined) throw new TypeError(`PostgresPaymentStore: unknown status "${String(status)}".`);
-  return rank;
-}
 
 /**
  * A {@link PaymentStore} in PostgreSQL, shared by any number of server instances. Migrations run on
@@ -107,6 +85,9 @@ export class PostgresPaymentStore implements PaymentStore {
   readonly #t: { payments: string; keys: string; notifications: string; leases: string; events: string };
   readonly #ready: Promise<void>;
   readonly #feed: ChangeFeed;
+  readonly #events: HookEventTable;
+  readonly #leases: LeaseTable;
+  readonly #keys: IdempotencyTable;
   #closed = false;
 
   constructor(options: PostgresPaymentStoreOptions) {
@@ -169,6 +150,11 @@ export class PostgresPaymentStore implements PaymentStore {
       (ids) => this.#readVersions(ids),
       { ...options.changeFeed, onError },
     );
+    const query = <R extends pg.QueryResultRow>(text: string, params?: unknown[]) =>
+      this.#query<R>(text, params);
+    this.#events = new HookEventTable(query, this.#t.events);
+    this.#leases = new LeaseTable(query, this.#t.leases, this.instanceId);
+    this.#keys = new IdempotencyTable(query, this.#t.keys);
   }
 
   /** Resolves once the schema is migrated; rejects with the connection or migration error. */
@@ -329,68 +315,28 @@ export class PostgresPaymentStore implements PaymentStore {
     );
   }
 
-  async addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
-    const { rowCount } = await this.#query(
-      `INSERT INTO ${this.#t.events} (order_id, event_key, kind, payload_json) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (order_id, event_key) DO NOTHING`,
-      [event.orderId, event.key, event.kind, JSON.stringify(event.payload)],
-    );
-    return rowCount === 1;
+  addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
+    return this.#events.add(event);
   }
 
-  async claimHookEvent(orderId: string, key: string, leaseMs: number, now?: number): Promise<boolean> {
-    const { rowCount } = await this.#query(
-      `WITH clock AS (SELECT COALESCE($4::bigint, ${DB_NOW_MS}) AS now)
-       UPDATE ${this.#t.events} SET claim_at = clock.now
-         FROM clock
-        WHERE order_id = $1 AND event_key = $2 AND NOT done
-          AND (claim_at IS NULL OR claim_at < clock.now - $3::bigint)`,
-      [orderId, key, Math.max(0, Math.floor(leaseMs)), now ?? null],
-    );
-    return rowCount === 1;
+  claimHookEvent(orderId: string, key: string, leaseMs: number, now?: number): Promise<boolean> {
+    return this.#events.claim(orderId, key, leaseMs, now);
   }
 
-  async renewHookEventClaim(orderId: string, key: string, now?: number): Promise<void> {
-    await this.#query(
-      `UPDATE ${this.#t.events} SET claim_at = COALESCE($3::bigint, ${DB_NOW_MS})
-        WHERE order_id = $1 AND event_key = $2 AND NOT done AND claim_at IS NOT NULL`,
-      [orderId, key, now ?? null],
-    );
+  renewHookEventClaim(orderId: string, key: string, now?: number): Promise<void> {
+    return this.#events.renew(orderId, key, now);
   }
 
-  async completeHookEvent(orderId: string, key: string): Promise<void> {
-    await this.#query(
-      `UPDATE ${this.#t.events} SET done = true, claim_at = NULL WHERE order_id = $1 AND event_key = $2`,
-      [orderId, key],
-    );
+  completeHookEvent(orderId: string, key: string): Promise<void> {
+    return this.#events.complete(orderId, key);
   }
 
-  async releaseHookEvent(orderId: string, key: string): Promise<void> {
-    await this.#query(`UPDATE ${this.#t.events} SET claim_at = NULL WHERE order_id = $1 AND event_key = $2`, [
-      orderId,
-      key,
-    ]);
+  releaseHookEvent(orderId: string, key: string): Promise<void> {
+    return this.#events.release(orderId, key);
   }
 
-  async listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
-    const { rows } = await this.#query<{
-      order_id: string;
-      event_key: string;
-      kind: string;
-      payload_json: string;
-      created_at: Date;
-      done: boolean;
-    }>(`SELECT * FROM ${this.#t.events} WHERE NOT done ORDER BY created_at, order_id, event_key LIMIT $1`, [
-      limit,
-    ]);
-    return rows.map((r) => ({
-      orderId: r.order_id,
-      key: r.event_key,
-      kind: r.kind,
-      payload: JSON.parse(r.payload_json) as Record<string, unknown>,
-      createdAt: r.created_at.toISOString(),
-      done: r.done,
-    }));
+  listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
+    return this.#events.listPending(limit);
   }
 
   async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
@@ -404,114 +350,30 @@ export class PostgresPaymentStore implements PaymentStore {
     return rows.map(recordFromRow);
   }
 
-  async reserveIdempotencyKey(
+  reserveIdempotencyKey(
     input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
   ): Promise<IdempotencyReservation> {
-    // The (scope, key) primary key is the arbiter: a racing insert waits for the first to commit, then
-    // does nothing; the read after it sees the winner's row.
-    const inserted = await this.#query(
-      `INSERT INTO ${this.#t.keys} (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (scope, key) DO NOTHING`,
-      [input.scope, input.key, input.requestHash, input.orderId],
-    );
-    if (inserted.rowCount === 1) return { outcome: 'reserved' };
-    const record = await this.#readKey(input.scope, input.key, (text, params) => this.#query(text, params));
-    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
+    return this.#keys.reserve(input);
   }
 
   async createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate> {
     if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
     await this.#ready;
-    // One transaction: the key and its order commit together. A racing instance's INSERT … ON CONFLICT
-    // waits on the key's row lock until this commits, then reads the committed key — and its order.
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-      const inserted = await client.query(
-        `INSERT INTO ${this.#t.keys} (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (scope, key) DO NOTHING`,
-        [key.scope, key.key, key.requestHash, record.orderId],
-      );
-      let result: IdempotentCreate;
-      if (inserted.rowCount === 1) {
-        result = {
-          outcome: 'created',
-          record: await this.#insert(record, (text, params) => client.query<PaymentRow>(text, params)),
-        };
-      } else {
-        const existing = await this.#readKey(key.scope, key.key, (text, params) =>
-          client.query(text, params),
-        );
-        result =
-          existing.requestHash === key.requestHash
-            ? { outcome: 'replay', key: existing }
-            : { outcome: 'conflict', key: existing };
-      }
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
-  async #readKey(
-    scope: string,
-    key: string,
-    run: (text: string, params: unknown[]) => Promise<pg.QueryResult>,
-  ): Promise<IdempotencyRecord> {
-    const { rows } = await run(`SELECT * FROM ${this.#t.keys} WHERE scope = $1 AND key = $2`, [scope, key]);
-    const row = rows[0] as {
-      scope: string;
-      key: string;
-      request_hash: string;
-      order_id: string;
-      response_status: number | null;
-      created_at: Date;
-    };
-    return {
-      scope: row.scope,
-      key: row.key,
-      requestHash: row.request_hash,
-      orderId: row.order_id,
-      responseStatus: row.response_status,
-      createdAt: row.created_at.toISOString(),
-    };
-  }
-
-  async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
-    await this.#query(
-      `UPDATE ${this.#t.keys} SET response_status = $3 WHERE scope = $1 AND key = $2 AND response_status IS NULL`,
-      [scope, key, responseStatus],
+    return this.#keys.create(this.pool, key, record.orderId, (run) =>
+      this.#insert(record, (text, params) => run(text, params) as Promise<pg.QueryResult<PaymentRow>>),
     );
   }
 
-  async appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
-    await this.#query(
-      `INSERT INTO ${this.#t.notifications} (order_id, received_at, verified, outcome, body) VALUES ($1, $2, $3, $4, $5)`,
-      [entry.orderId, entry.receivedAt, entry.verified, entry.outcome, entry.body],
-    );
+  finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
+    return this.#keys.finish(scope, key, responseStatus);
   }
 
-  async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
-    const { rows } = await this.#query<{
-      id: string;
-      order_id: string | null;
-      received_at: Date;
-      verified: boolean;
-      outcome: string;
-      body: string;
-    }>(`SELECT * FROM ${this.#t.notifications} WHERE order_id = $1 ORDER BY id`, [orderId]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      orderId: r.order_id,
-      receivedAt: r.received_at.toISOString(),
-      verified: r.verified,
-      outcome: r.outcome,
-      body: r.body,
-    }));
+  appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
+    return appendNotification(this.#query.bind(this), this.#t.notifications, entry);
+  }
+
+  listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
+    return listNotifications(this.#query.bind(this), this.#t.notifications, orderId);
   }
 
   /**
@@ -562,35 +424,18 @@ export class PostgresPaymentStore implements PaymentStore {
   }
 
   /** {@link reconcilerLeaseHolder} for any named lease: its unexpired holder, or null. */
-  async leaseHolder(name: string): Promise<{ holder: string; expiresAt: string } | null> {
-    const { rows } = await this.#query<{ holder: string; expires_at: Date }>(
-      `SELECT holder, expires_at FROM ${this.#t.leases} WHERE name = $1 AND expires_at >= clock_timestamp()`,
-      [name],
-    );
-    const row = rows[0];
-    return row ? { holder: row.holder, expiresAt: new Date(row.expires_at).toISOString() } : null;
+  leaseHolder(name: string): Promise<{ holder: string; expiresAt: string } | null> {
+    return this.#leases.holder(name);
   }
 
   /** {@link tryAcquireReconcilerLease} for any named singleton job. */
-  async tryAcquireLease(name: string, leaseMs: number): Promise<boolean> {
-    // INSERT … ON CONFLICT DO UPDATE locks the row, so of two instances racing for a free lease exactly
-    // one sees its WHERE hold; the loser gets no row back.
-    const { rowCount } = await this.#query(
-      `INSERT INTO ${this.#t.leases} AS l (name, holder, expires_at)
-       VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
-       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-        WHERE l.holder = EXCLUDED.holder OR l.expires_at < clock_timestamp()`,
-      [name, this.instanceId, Math.max(0, Math.floor(leaseMs))],
-    );
-    return rowCount === 1;
+  tryAcquireLease(name: string, leaseMs: number): Promise<boolean> {
+    return this.#leases.tryAcquire(name, leaseMs);
   }
 
   /** Gives up a lease this instance holds, so another instance can take it at once. */
-  async releaseLease(name: string = RECONCILER_LEASE): Promise<void> {
-    await this.#query(`DELETE FROM ${this.#t.leases} WHERE name = $1 AND holder = $2`, [
-      name,
-      this.instanceId,
-    ]);
+  releaseLease(name: string = RECONCILER_LEASE): Promise<void> {
+    return this.#leases.release(name);
   }
 
   /**

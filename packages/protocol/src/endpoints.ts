@@ -74,6 +74,14 @@ export interface EndpointDefinition {
   readonly request: z.ZodType;
   /** The schema of the response envelope's `data`. */
   readonly response: z.ZodType;
+  /**
+   * True for an endpoint that creates something at HaiPay (an apply): never sent twice — when its
+   * outcome is unknown, the order is settled by query (docs/protocol.md §1 "Idempotency"). Queries (and
+   * a subscription cancel, which is harmless to repeat: `4014 already end status`) may be retried.
+   */
+  readonly creates: boolean;
+  /** The request field holding the merchant's id of what an apply creates (`orderId`, `subscriptionOrderId`). */
+  readonly orderIdField?: string;
 }
 
 function currencyPath(suffix: string, currencies: readonly Currency[]) {
@@ -104,6 +112,8 @@ export const ENDPOINTS = {
     path: currencyPath('collect/apply', CURRENCIES),
     request: collectApplyRequestSchema,
     response: collectApplyResponseSchema,
+    creates: true,
+    orderIdField: 'orderId',
   },
   collectQuery: {
     id: 'collectQuery',
@@ -111,6 +121,7 @@ export const ENDPOINTS = {
     path: currencyPath('collect/query', CURRENCIES),
     request: collectQueryRequestSchema,
     response: collectQueryResponseSchema,
+    creates: false,
   },
   refundApply: {
     id: 'refundApply',
@@ -118,6 +129,8 @@ export const ENDPOINTS = {
     path: currencyPath('refund/apply', REFUND_CURRENCIES),
     request: refundApplyRequestSchema,
     response: refundResponseSchema,
+    creates: true,
+    orderIdField: 'orderId',
   },
   refundQuery: {
     id: 'refundQuery',
@@ -125,6 +138,7 @@ export const ENDPOINTS = {
     path: currencyPath('refund/refundQuery', REFUND_CURRENCIES),
     request: refundQueryRequestSchema,
     response: refundResponseSchema,
+    creates: false,
   },
   payApply: {
     id: 'payApply',
@@ -132,6 +146,8 @@ export const ENDPOINTS = {
     path: currencyPath('pay/apply', PAYOUT_CURRENCIES),
     request: payApplyRequestSchema,
     response: payApplyResponseSchema,
+    creates: true,
+    orderIdField: 'orderId',
   },
   payQuery: {
     id: 'payQuery',
@@ -139,6 +155,7 @@ export const ENDPOINTS = {
     path: currencyPath('pay/query', PAYOUT_CURRENCIES),
     request: payQueryRequestSchema,
     response: payQueryResponseSchema,
+    creates: false,
   },
   accountLedger: {
     id: 'accountLedger',
@@ -146,6 +163,7 @@ export const ENDPOINTS = {
     path: currencyPath('account/ledger', CURRENCIES),
     request: accountLedgerRequestSchema,
     response: accountLedgerResponseSchema,
+    creates: false,
   },
   subscriptionApply: {
     id: 'subscriptionApply',
@@ -153,6 +171,8 @@ export const ENDPOINTS = {
     path: fixedPath('/subscription/apply'),
     request: subscriptionApplyRequestSchema,
     response: subscriptionApplyResponseSchema,
+    creates: true,
+    orderIdField: 'subscriptionOrderId',
   },
   subscriptionQuery: {
     id: 'subscriptionQuery',
@@ -160,6 +180,7 @@ export const ENDPOINTS = {
     path: fixedPath('/subscription/query'),
     request: subscriptionNoRequestSchema,
     response: subscriptionQueryResponseSchema,
+    creates: false,
   },
   subscriptionCancel: {
     id: 'subscriptionCancel',
@@ -167,6 +188,7 @@ export const ENDPOINTS = {
     path: fixedPath('/subscription/cancel'),
     request: subscriptionNoRequestSchema,
     response: subscriptionCancelResponseSchema,
+    creates: false,
   },
   cashierApply: {
     id: 'cashierApply',
@@ -174,6 +196,8 @@ export const ENDPOINTS = {
     path: fixedPath('/global/cashier/collect/apply'),
     request: cashierApplyRequestSchema,
     response: cashierApplyResponseSchema,
+    creates: true,
+    orderIdField: 'orderId',
   },
   cashierQuery: {
     id: 'cashierQuery',
@@ -181,6 +205,7 @@ export const ENDPOINTS = {
     path: fixedPath('/global/cashier/collect/query'),
     request: cashierQueryRequestSchema,
     response: cashierQueryResponseSchema,
+    creates: false,
   },
 } as const satisfies Record<string, EndpointDefinition>;
 

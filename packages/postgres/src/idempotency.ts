@@ -1,0 +1,110 @@
+/**
+ * The `haipay_idempotency_keys` table of the PostgreSQL store. The `(scope, key)` primary key is the
+ * arbiter between racing requests; {@link IdempotencyTable.create} writes a key and its order in one
+ * READ COMMITTED transaction, so a racing instance's insert waits for the first to commit, then reads
+ * the committed key — and its order.
+ */
+import type pg from 'pg';
+import type {
+  IdempotencyKeyInput,
+  IdempotencyRecord,
+  IdempotencyReservation,
+  IdempotentCreate,
+  PaymentRecord,
+} from './express.js';
+
+type Run = (text: string, params: unknown[]) => Promise<pg.QueryResult>;
+
+/** The idempotency-key statements, over one (quoted) table. */
+export class IdempotencyTable {
+  readonly #query: Run;
+  readonly #table: string;
+
+  constructor(query: Run, table: string) {
+    this.#query = query;
+    this.#table = table;
+  }
+
+  #insertKey(run: Run, scope: string, key: string, requestHash: string, orderId: string) {
+    return run(
+      `INSERT INTO ${this.#table} (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (scope, key) DO NOTHING`,
+      [scope, key, requestHash, orderId],
+    );
+  }
+
+  async #read(run: Run, scope: string, key: string): Promise<IdempotencyRecord> {
+    const { rows } = await run(`SELECT * FROM ${this.#table} WHERE scope = $1 AND key = $2`, [scope, key]);
+    const row = rows[0] as {
+      scope: string;
+      key: string;
+      request_hash: string;
+      order_id: string;
+      response_status: number | null;
+      created_at: Date;
+    };
+    return {
+      scope: row.scope,
+      key: row.key,
+      requestHash: row.request_hash,
+      orderId: row.order_id,
+      responseStatus: row.response_status,
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+
+  /** The key alone (no order): `reserved`, or the existing key as `replay`/`conflict`. */
+  async reserve(
+    input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
+  ): Promise<IdempotencyReservation> {
+    const inserted = await this.#insertKey(
+      this.#query,
+      input.scope,
+      input.key,
+      input.requestHash,
+      input.orderId,
+    );
+    if (inserted.rowCount === 1) return { outcome: 'reserved' };
+    const record = await this.#read(this.#query, input.scope, input.key);
+    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
+  }
+
+  /** The key and its order in one transaction; `insertOrder` writes the order on the same connection. */
+  async create(
+    pool: pg.Pool,
+    key: IdempotencyKeyInput,
+    orderId: string,
+    insertOrder: (run: Run) => Promise<PaymentRecord>,
+  ): Promise<IdempotentCreate> {
+    const client = await pool.connect();
+    const run: Run = (text, params) => client.query(text, params);
+    try {
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      let result: IdempotentCreate;
+      if ((await this.#insertKey(run, key.scope, key.key, key.requestHash, orderId)).rowCount === 1) {
+        result = { outcome: 'created', record: await insertOrder(run) };
+      } else {
+        const existing = await this.#read(run, key.scope, key.key);
+        result =
+          existing.requestHash === key.requestHash
+            ? { outcome: 'replay', key: existing }
+            : { outcome: 'conflict', key: existing };
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Stores the first answer's outcome for a key. */
+  async finish(scope: string, key: string, responseStatus: number): Promise<void> {
+    await this.#query(
+      `UPDATE ${this.#table} SET response_status = $3 WHERE scope = $1 AND key = $2 AND response_status IS NULL`,
+      [scope, key, responseStatus],
+    );
+  }
+}
