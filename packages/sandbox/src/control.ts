@@ -9,10 +9,15 @@
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { FaultSpec } from './faults.js';
-import type { CollectOrder, Gateway, PayoutOrder, Refund, Subscription } from './gateway.js';
+import type { Gateway } from './gateway.js';
 import { formatAmount } from './money.js';
-
-const STATUS_TEXT: Record<number, string> = { 0: 'not started', 1: 'processing', 2: 'success', 3: 'failed' };
+import {
+  STATUS_TEXT,
+  type CollectOrder,
+  type PayoutOrder,
+  type Refund,
+  type Subscription,
+} from './records.js';
 
 /**
  * An order, payout, refund or subscription as the control API shows it: the sandbox's own record with
@@ -76,16 +81,17 @@ export function createControlRouter(gw: Gateway, guard: RequestHandler): express
   const control = express.Router();
   control.use(guard);
   control.use(express.json({ limit: '64kb' }));
+  const { state } = gw;
 
   const view = (no: string): Record<string, unknown> | undefined => {
-    const o = gw.orders.get(no);
+    const o = state.orders.get(no);
     if (o)
       return {
         ...controlView(o),
         statusText: STATUS_TEXT[o.status],
-        notifications: gw.notifier.find(no).length,
+        notifications: state.notifier.find(no).length,
       };
-    const r = gw.refunds.get(no) ?? gw.subscriptions.get(no);
+    const r = state.refunds.get(no) ?? state.subscriptions.get(no);
     return r ? controlView(r) : undefined;
   };
   const unknown = (res: Response) =>
@@ -95,10 +101,11 @@ export function createControlRouter(gw: Gateway, guard: RequestHandler): express
   const handlers: Record<ControlRoute, RequestHandler> = {
     'GET /orders': (req, res) => {
       const q = req.query as Record<string, unknown>;
-      let list = [...gw.orders.values()];
+      // An orderId names a few orders at most: read them from its index, not from every order.
+      let list =
+        typeof q.orderId === 'string' ? [...state.ordersWithOrderId(q.orderId)] : [...state.orders.values()];
       if (typeof q.appId === 'string') list = list.filter((o) => String(o.appId) === q.appId);
       if (typeof q.kind === 'string') list = list.filter((o) => o.kind === q.kind);
-      if (typeof q.orderId === 'string') list = list.filter((o) => o.orderId === q.orderId);
       if (typeof q.status === 'string') list = list.filter((o) => String(o.status) === q.status);
       res.json({ orders: list.map((o) => view(o.orderNo)) });
     },
@@ -112,54 +119,45 @@ export function createControlRouter(gw: Gateway, guard: RequestHandler): express
       const { outcome, errorMsg } = body(req);
       if (outcome !== 'success' && outcome !== 'failure')
         return void res.status(400).json({ error: 'outcome must be "success" or "failure"' });
-      const msg = typeof errorMsg === 'string' ? errorMsg : undefined;
-      const o = gw.orders.get(no);
-      const r = gw.refunds.get(no);
-      const s = gw.subscriptions.get(no);
-      let done: boolean;
-      if (o?.kind === 'collect') done = gw.completeCollect(o, outcome, msg);
-      else if (o?.kind === 'payout') done = gw.completePayout(o, outcome, msg);
-      else if (r) done = gw.completeRefund(r, outcome, msg);
-      else if (s) done = gw.authorizeSubscription(s, outcome);
-      else return unknown(res);
+      const done = gw.complete(no, outcome, typeof errorMsg === 'string' ? errorMsg : undefined);
+      if (done === undefined) return unknown(res);
       if (!done) return void res.status(409).json({ error: 'already in a final state', order: view(no) });
       res.json(view(no));
     },
     'GET /notifications': (req, res) => {
       const orderNo = typeof req.query.orderNo === 'string' ? req.query.orderNo : undefined;
-      const list = gw.notifier.find(orderNo);
+      const list = state.notifier.find(orderNo);
       res.json({ notifications: list, attempts: list.flatMap((n) => n.attempts) });
     },
     'GET /clock': (_req, res) =>
       void res.json({
-        now: gw.clock.date().toISOString(),
-        ms: gw.clock.now(),
-        mode: gw.clock.mode,
-        pending: gw.clock.pending(),
-        inFlight: gw.clock.inFlight,
+        now: state.clock.date().toISOString(),
+        ms: state.clock.now(),
+        mode: state.clock.mode,
+        pending: state.clock.pending(),
+        inFlight: state.clock.inFlight,
       }),
     'POST /clock/advance': (req, res, next) => {
       const ms = body(req).ms;
       if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
         return void res.status(400).json({ error: 'ms must be a number ≥ 0 (virtual milliseconds)' });
-      gw.clock.advance(ms).then((now) => res.json({ now: new Date(now).toISOString(), ms: now }), next);
+      state.clock.advance(ms).then((now) => res.json({ now: new Date(now).toISOString(), ms: now }), next);
     },
     'GET /ledger/:appId': (req, res) => {
-      const m = gw.merchants.get(Number(req.params.appId));
+      const m = state.merchants.get(Number(req.params.appId));
       if (!m || m.currency === 'CASHIER') return void res.status(404).json({ error: 'unknown appId' });
-      const r = gw.ledgerQuery(m, m.currency);
-      res.json('data' in r ? r.data : {});
+      res.json(gw.ledger.balances(m.appId, m.currency));
     },
     'POST /faults': (req, res) => {
       try {
-        res.status(201).json(gw.faults.add(req.body as FaultSpec));
+        res.status(201).json(state.faults.add(req.body as FaultSpec));
       } catch (err) {
         res.status(400).json({ error: (err as Error).message });
       }
     },
-    'GET /faults': (_req, res) => void res.json({ faults: gw.faults.list() }),
+    'GET /faults': (_req, res) => void res.json({ faults: state.faults.list() }),
     'DELETE /faults': (_req, res) => {
-      gw.faults.clear();
+      state.faults.clear();
       res.json({ faults: [] });
     },
   };

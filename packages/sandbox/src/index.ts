@@ -21,21 +21,13 @@ import {
   type SandboxConfig,
 } from './config.js';
 import { FaultBook, type Fault, type FaultSpec } from './faults.js';
-import {
-  DEFAULT_COLLECT_FEES,
-  DEFAULT_EXPIRY,
-  DEFAULT_PAYOUT_FEES,
-  Gateway,
-  type CollectOrder,
-  type ExpiryWindows,
-  type PayoutOrder,
-  type Refund,
-  type Subscription,
-} from './gateway.js';
+import { Gateway } from './gateway.js';
 import type { FeeSchedule } from './money.js';
 import { Notifier, type NotificationRecord } from './notifier.js';
 import { esc, layout } from './pages.js';
+import type { CollectOrder, PayoutOrder, Refund, Subscription } from './records.js';
 import { closeServer, createApp } from './server.js';
+import { DEFAULT_COLLECT_FEES, DEFAULT_EXPIRY, DEFAULT_PAYOUT_FEES, type ExpiryWindows } from './settings.js';
 
 export { generateSandboxConfig, checkSandboxConfig, GENERATED_APP_IDS } from './config.js';
 export type { SandboxConfig, MerchantConfig, MerchantCurrency } from './config.js';
@@ -43,25 +35,13 @@ export { FAULT_MODES } from './faults.js';
 export type { FaultSpec, Fault, FaultMode } from './faults.js';
 export type { SandboxClock, ClockMode } from './clock.js';
 export type { NotificationRecord, DeliveryAttempt, NotificationKind } from './notifier.js';
-export {
-  TEST_CARDS,
-  DEFAULT_EXPIRY,
-  DEFAULT_COLLECT_FEES,
-  DEFAULT_PAYOUT_FEES,
-  LOCAL_UTC_OFFSET,
-  SANDBOX_USD_THB_RATE,
-  SANDBOX_USD_TWD_RATE,
-} from './gateway.js';
-export type {
-  CollectOrder,
-  PayoutOrder,
-  Refund,
-  Subscription,
-  Deduction,
-  ExpiryWindows,
-  CardBehaviour,
-  OrderStatus,
-} from './gateway.js';
+export { TEST_CARDS } from './cards.js';
+export type { CardBehaviour } from './cards.js';
+export { DEFAULT_EXPIRY, DEFAULT_COLLECT_FEES, DEFAULT_PAYOUT_FEES } from './settings.js';
+export type { ExpiryWindows } from './settings.js';
+export { LOCAL_UTC_OFFSET } from './wire.js';
+export { SANDBOX_USD_THB_RATE, SANDBOX_USD_TWD_RATE } from './money.js';
+export type { CollectOrder, PayoutOrder, Refund, Subscription, Deduction, OrderStatus } from './records.js';
 export type { FeeSchedule, SandboxCurrency } from './money.js';
 export { buildQrPayload, scanQrPayload, crc16ccitt, hasValidCrc, parseTlv } from './emv.js';
 
@@ -318,26 +298,20 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (!m) throw new Error(`The sandbox config has no ${currency} merchant.`);
       return m;
     },
-    order: (no) => gateway.orders.get(no),
-    orders: () => [...gateway.orders.values()],
-    refund: (no) => gateway.refunds.get(no),
-    subscription: (no) => gateway.subscriptions.get(no),
+    order: (no) => gateway.state.orders.get(no),
+    orders: () => [...gateway.state.orders.values()],
+    refund: (no) => gateway.state.refunds.get(no),
+    subscription: (no) => gateway.state.subscriptions.get(no),
     complete(no, outcome, errorMsg) {
-      const o = gateway.orders.get(no);
-      if (o?.kind === 'collect') return gateway.completeCollect(o, outcome, errorMsg);
-      if (o?.kind === 'payout') return gateway.completePayout(o, outcome, errorMsg);
-      const r = gateway.refunds.get(no);
-      if (r) return gateway.completeRefund(r, outcome, errorMsg);
-      const s = gateway.subscriptions.get(no);
-      if (s) return gateway.authorizeSubscription(s, outcome);
-      throw new Error(`No sandbox order, refund or subscription ${no}.`);
+      const done = gateway.complete(no, outcome, errorMsg);
+      if (done === undefined) throw new Error(`No sandbox order, refund or subscription ${no}.`);
+      return done;
     },
     notifications: (orderNo) => notifier.find(orderNo),
     ledger(appId) {
-      const m = gateway.merchants.get(appId);
+      const m = gateway.state.merchants.get(appId);
       if (!m || m.currency === 'CASHIER') throw new Error(`No sandbox merchant ${appId} with a ledger.`);
-      const r = gateway.ledgerQuery(m, m.currency);
-      return (r as { data: { bal: string; availableBal: string; frzBal: string; unSettleBal: string } }).data;
+      return gateway.ledger.balances(m.appId, m.currency);
     },
     injectFault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),

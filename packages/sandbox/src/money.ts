@@ -1,5 +1,5 @@
 /**
- * Exact money arithmetic for the sandbox ledger.
+ * Exact money arithmetic for the sandbox ledger: amounts, precision, fees and the sandbox's FX rates.
  *
  * Amounts are kept as integer hundredths (`"100.00"` → `10000`) for every currency, so fees and
  * balances never meet binary floating point. Rendering follows the currency's wire precision
@@ -36,9 +36,20 @@ export function parseAmount(text: unknown): number | undefined {
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
+/** Decimal places of a currency on the wire; 2 for a currency the sandbox does not host. */
+function scaleOf(currency: string): 0 | 2 {
+  return isSandboxCurrency(currency) ? CURRENCY_SCALE[currency] : 2;
+}
+
+/** Rounds hundredths half up to the currency's wire precision (whole TWD/VND, so `12345` → `12300`). */
+function roundToPrecision(hundredths: number, currency: string): number {
+  const unit = scaleOf(currency) === 0 ? 100 : 1;
+  return Math.round(hundredths / unit) * unit;
+}
+
 /** Renders hundredths in the currency's wire precision (`10000` → `"100.00"` THB, `"100"` TWD). */
 export function formatAmount(cents: number, currency: string): string {
-  const scale = isSandboxCurrency(currency) ? CURRENCY_SCALE[currency] : 2;
+  const scale = scaleOf(currency);
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   const whole = Math.floor(abs / 100);
@@ -54,12 +65,40 @@ export interface FeeSchedule {
   fixed: number;
 }
 
+/** No fee: what a currency without a schedule pays. */
+const NO_FEE: FeeSchedule = { rateBps: 0, fixed: 0 };
+
+/** The schedule of `currency` among `schedules` (no fee when it has none). */
+export function scheduleFor(schedules: Record<string, FeeSchedule>, currency: string): FeeSchedule {
+  return schedules[currency] ?? NO_FEE;
+}
+
 /**
  * Computes a fee, rounded half-up to the currency's wire precision (a TWD fee is whole dollars), so
  * the fee shown in a query or notification is exactly the amount taken from the ledger.
  */
 export function computeFee(cents: number, fee: FeeSchedule, currency: string): number {
-  const raw = (cents * fee.rateBps) / 10_000 + fee.fixed;
-  const unit = isSandboxCurrency(currency) && CURRENCY_SCALE[currency] === 0 ? 100 : 1;
-  return Math.round(raw / unit) * unit;
+  return roundToPrecision((cents * fee.rateBps) / 10_000 + fee.fixed, currency);
+}
+
+/** USD → THB rate used to price USD-settled PromptPay QRs (`TH_QR_USD`). */
+export const SANDBOX_USD_THB_RATE = 35;
+
+/**
+ * USD → TWD rate used to settle a USD-amount order of the TWD path into the TWD ledger (reference §3.1:
+ * a `currency` other than the path's "triggers FX"; HaiPay's own rate is not published).
+ */
+export const SANDBOX_USD_TWD_RATE = 32;
+
+/** Units of `to` per unit of `from` (the sandbox's fixed rates); 1 for the same currency. */
+export function fxRate(from: string, to: string): number {
+  if (from === to) return 1;
+  if (from === 'USD' && to === 'TWD') return SANDBOX_USD_TWD_RATE;
+  if (from === 'USD' && to === 'THB') return SANDBOX_USD_THB_RATE;
+  throw new Error(`no sandbox rate from ${from} to ${to}`);
+}
+
+/** Hundredths of `from` in `to` at the sandbox's rate, rounded to `to`'s wire precision. */
+export function convert(hundredths: number, from: string, to: string): number {
+  return roundToPrecision(hundredths * fxRate(from, to), to);
 }

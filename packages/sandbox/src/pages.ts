@@ -7,8 +7,8 @@
  * ("Hosted pages"), so a test can drive them with plain form posts.
  */
 import { CASHIER_REGIONS, COLLECT_METHODS } from '@haipay-kit/protocol/rules';
-import { SANDBOX_USD_TWD_RATE, type CollectOrder, type Subscription } from './gateway.js';
-import { formatAmount } from './money.js';
+import { convert, formatAmount } from './money.js';
+import type { CollectOrder, Subscription } from './records.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export function esc(text: unknown): string {
@@ -62,7 +62,7 @@ function summary(order: CollectOrder): string {
   // A USD order on the TWD path is paid in TWD at the sandbox's rate (README "Orders in USD on the TWD path").
   const local =
     order.settlementCurrency !== order.currency && order.settlementCurrency === 'TWD'
-      ? `<dt>To pay</dt><dd>${esc(formatAmount(order.amount * SANDBOX_USD_TWD_RATE, 'TWD'))} TWD</dd>`
+      ? `<dt>To pay</dt><dd>${esc(formatAmount(convert(order.amount, order.currency, 'TWD'), 'TWD'))} TWD</dd>`
       : '';
   return `<dl>
 <dt>Merchant order</dt><dd>${esc(order.orderId)}</dd>

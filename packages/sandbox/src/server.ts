@@ -15,14 +15,14 @@ import {
 import { createVerifier, type Verifier } from '@haipay-kit/protocol/node';
 import { scanQrPayload } from './emv.js';
 import type { Fault } from './faults.js';
-import { type ApiResult, type CollectOrder, type ErrorCode, type Gateway } from './gateway.js';
+import type { Gateway } from './gateway.js';
 import type { MerchantConfig } from './config.js';
 import { isSandboxCurrency, parseAmount } from './money.js';
 import { createControlRouter } from './control.js';
 import { bankAppPage, cardPage, finishedPage, orderPage, subscriptionPage } from './pages.js';
+import { isFinal, STATUS_TEXT, type CollectOrder } from './records.js';
 import { validateBody, type EndpointId } from './validation.js';
-
-const STATUS_TEXT: Record<number, string> = { 0: 'not started', 1: 'processing', 2: 'success', 3: 'failed' };
+import type { ApiResult, ErrorCode } from './wire.js';
 
 interface Route {
   id: EndpointId;
@@ -41,51 +41,59 @@ const CURRENCY_ROUTES: Record<string, Route> = {
   'collect/apply': {
     id: 'collectApply',
     scope: 'currency',
-    handle: (g, m, c, p, b) => g.collectApply(m, c, p, b, false),
+    handle: (g, m, c, p, b) => g.collections.apply(m, c, p, b, false),
   },
   'collect/query': {
     id: 'collectQuery',
     scope: 'currency',
-    handle: (g, m, _c, _p, b) => g.collectQuery(m, b),
+    handle: (g, m, _c, _p, b) => g.collections.query(m, b),
   },
-  'pay/apply': { id: 'payApply', scope: 'currency', handle: (g, m, c, p, b) => g.payApply(m, c, p, b) },
-  'pay/query': { id: 'payQuery', scope: 'currency', handle: (g, m, _c, _p, b) => g.payQuery(m, b) },
+  'pay/apply': { id: 'payApply', scope: 'currency', handle: (g, m, c, p, b) => g.payouts.apply(m, c, p, b) },
+  'pay/query': { id: 'payQuery', scope: 'currency', handle: (g, m, _c, _p, b) => g.payouts.query(m, b) },
   // Every currency path answers like HaiPay: only USD has a refund product (docs/protocol.md "Refund and
   // payout currencies"); the others pass the appId and signature checks, then get 4012 from validation.
-  'refund/apply': { id: 'refundApply', scope: 'currency', handle: (g, m, _c, _p, b) => g.refundApply(m, b) },
+  'refund/apply': {
+    id: 'refundApply',
+    scope: 'currency',
+    handle: (g, m, _c, _p, b) => g.refunds.apply(m, b),
+  },
   'refund/refundQuery': {
     id: 'refundQuery',
     scope: 'currency',
-    handle: (g, m, _c, _p, b) => g.refundQuery(m, b),
+    handle: (g, m, _c, _p, b) => g.refunds.query(m, b),
   },
-  'account/ledger': { id: 'accountLedger', scope: 'currency', handle: (g, m, c) => g.ledgerQuery(m, c) },
+  'account/ledger': {
+    id: 'accountLedger',
+    scope: 'currency',
+    handle: (g, m, c) => ({ data: g.ledger.balances(m.appId, c) }),
+  },
 };
 
 const FIXED_ROUTES: Record<string, Route> = {
   '/subscription/apply': {
     id: 'subscriptionApply',
     scope: 'any',
-    handle: (g, m, _c, p, b) => g.subscriptionApply(m, p, b),
+    handle: (g, m, _c, p, b) => g.subscriptions.apply(m, p, b),
   },
   '/subscription/query': {
     id: 'subscriptionQuery',
     scope: 'any',
-    handle: (g, m, _c, _p, b) => g.subscriptionQuery(m, b),
+    handle: (g, m, _c, _p, b) => g.subscriptions.query(m, b),
   },
   '/subscription/cancel': {
     id: 'subscriptionCancel',
     scope: 'any',
-    handle: (g, m, _c, _p, b) => g.subscriptionCancel(m, b),
+    handle: (g, m, _c, _p, b) => g.subscriptions.cancel(m, b),
   },
   '/global/cashier/collect/apply': {
     id: 'cashierApply',
     scope: 'cashier',
-    handle: (g, m, _c, p, b) => g.collectApply(m, String(b.currency), p, b, true),
+    handle: (g, m, _c, p, b) => g.collections.apply(m, String(b.currency), p, b, true),
   },
   '/global/cashier/collect/query': {
     id: 'cashierQuery',
     scope: 'cashier',
-    handle: (g, m, _c, _p, b) => g.collectQuery(m, b),
+    handle: (g, m, _c, _p, b) => g.collections.query(m, b),
   },
 };
 
@@ -108,8 +116,9 @@ export interface ServerContext {
 /** Builds the Express app. */
 export function createApp(ctx: ServerContext): express.Express {
   const gw = ctx.gateway;
+  const state = gw.state;
   const verifiers = new Map<number, Verifier>();
-  for (const m of gw.config.merchants)
+  for (const m of state.config.merchants)
     verifiers.set(m.appId, createVerifier({ publicKey: m.publicKey, secretKey: m.secretKey }));
 
   const app = express();
@@ -127,7 +136,7 @@ export function createApp(ctx: ServerContext): express.Express {
 
   const api = async (req: Request, res: Response, route: Route, currency: string) => {
     const path = req.path;
-    const faults = gw.faults.takeRequestFaults(path);
+    const faults = state.faults.takeRequestFaults(path);
     const fault = (mode: Fault['mode']) => faults.find((f) => f.mode === mode);
     const latency = fault('latency');
     if (latency) await new Promise((r) => setTimeout(r, latency.ms ?? 1000));
@@ -162,8 +171,8 @@ export function createApp(ctx: ServerContext): express.Express {
       const appId = result.appId;
       const data = result.data;
       const sign = fault('badSignature')
-        ? gw.signer(appId).sign({ ...data, sandboxTampered: 'true' })
-        : gw.signer(appId).sign(data);
+        ? state.signer(appId).sign({ ...data, sandboxTampered: 'true' })
+        : state.signer(appId).sign(data);
       text = stringifyLossless({ status: '1', error: '00000000', msg: '', data: { ...data, sign } });
     }
     if (fault('malformedJson')) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
@@ -189,7 +198,7 @@ export function createApp(ctx: ServerContext): express.Express {
     if (body.appId === undefined || body.appId === null || body.appId === '') return { error: '1001' };
     const appId = Number(String(body.appId));
     if (!Number.isSafeInteger(appId)) return { error: '1002' };
-    const merchant = gw.merchants.get(appId);
+    const merchant = state.merchants.get(appId);
     if (!merchant) return { error: '4011' };
     // Decision (README): an appId of another currency or business is answered 4011 — for this path
     // the appId "does not exist"; HaiPay documents no dedicated code (docs/protocol.md §1).
@@ -202,7 +211,7 @@ export function createApp(ctx: ServerContext): express.Express {
       route.id,
       route.scope === 'cashier' || route.scope === 'any' ? null : currency,
       body,
-      gw.clock.date(),
+      state.clock.date(),
     );
     if (invalid) return { error: invalid.error };
     const result = route.handle(gw, merchant, currency, path, body);
@@ -240,36 +249,35 @@ export function createApp(ctx: ServerContext): express.Express {
 
   app.get('/pay/:no', (req, res) => {
     const no = String(req.params.no);
-    const sub = gw.subscriptions.get(no);
+    const sub = state.subscriptions.get(no);
     if (sub) {
       if (sub.status !== '1')
         return html(res, 200, finishedPage('This subscription', `in status ${sub.status}`));
       return html(res, 200, subscriptionPage(sub));
     }
-    const order = gw.orders.get(no);
+    const order = state.orders.get(no);
     if (!order || order.kind !== 'collect' || !order.payUrl)
       return html(res, 404, finishedPage('This payment link', 'unknown'));
-    if (order.status >= 2)
-      return html(res, 200, finishedPage('This payment', STATUS_TEXT[order.status] ?? ''));
-    gw.touch(order);
+    if (isFinal(order.status)) return html(res, 200, finishedPage('This payment', STATUS_TEXT[order.status]));
+    gw.collections.touch(order);
     return html(res, 200, orderPage(order));
   });
 
   app.post('/pay/:no', form, (req, res) => {
     const no = String(req.params.no);
     const approve = (req.body as Record<string, unknown> | undefined)?.action === 'approve';
-    const sub = gw.subscriptions.get(no);
+    const sub = state.subscriptions.get(no);
     if (sub) {
-      gw.authorizeSubscription(sub, approve ? 'success' : 'failure');
+      gw.subscriptions.authorize(sub, approve ? 'success' : 'failure');
       const to = sub.status === '2' ? sub.callBackUrl : (sub.cancelUrl ?? sub.callBackUrl);
       return to
         ? res.redirect(303, to)
         : html(res, 200, finishedPage('This subscription', `in status ${sub.status}`));
     }
-    const order = gw.orders.get(no);
+    const order = state.orders.get(no);
     if (!order || order.kind !== 'collect' || !order.payUrl)
       return html(res, 404, finishedPage('This payment link', 'unknown'));
-    if (order.flow === 'card' && !order.card && approve && order.status < 2) {
+    if (order.flow === 'card' && !order.card && approve && !isFinal(order.status)) {
       // The hosted card page's Pay: charge the typed card (README "Hosted card page").
       const form = (req.body ?? {}) as Record<string, unknown>;
       const values = {
@@ -278,7 +286,7 @@ export function createApp(ctx: ServerContext): express.Express {
         expiryYear: typeof form.expiryYear === 'string' ? form.expiryYear : '',
         cvv: typeof form.cvv === 'string' ? form.cvv : '',
       };
-      const outcome = gw.submitHostedCard(order, values);
+      const outcome = gw.collections.submitHostedCard(order, values);
       if ('issues' in outcome) {
         // The card number and CVV are never echoed back into the page.
         const { expiryMonth, expiryYear } = values;
@@ -293,7 +301,7 @@ export function createApp(ctx: ServerContext): express.Express {
       return redirectAfter(res, order);
     }
     const chosen = (req.body as Record<string, unknown> | undefined)?.inBankCode;
-    gw.completeCollect(
+    gw.collections.complete(
       order,
       approve ? 'success' : 'failure',
       approve
@@ -308,7 +316,7 @@ export function createApp(ctx: ServerContext): express.Express {
 
   function redirectAfter(res: Response, order: CollectOrder) {
     const to = order.status === 2 ? order.callBackUrl : (order.callBackFailUrl ?? order.callBackUrl);
-    if (!to) return html(res, 200, finishedPage('This payment', STATUS_TEXT[order.status] ?? ''));
+    if (!to) return html(res, 200, finishedPage('This payment', STATUS_TEXT[order.status]));
     return res.redirect(303, to);
   }
 
@@ -332,21 +340,20 @@ export function createApp(ctx: ServerContext): express.Express {
       } catch (err) {
         return fail((err as Error).message);
       }
-      const o = scanned.reference ? gw.orders.get(scanned.reference) : undefined;
+      const o = scanned.reference ? state.orders.get(scanned.reference) : undefined;
       if (!o || o.kind !== 'collect' || o.qrCode !== payload)
         return fail('This QR code does not belong to a sandbox order.');
       order = o;
     } else {
-      for (const o of gw.orders.values())
-        if (o.kind === 'collect' && o.bankNo && o.bankNo === payload.replace(/[\s-]/g, '')) order = o;
+      order = state.orderByBankNo(payload.replace(/[\s-]/g, ''));
       if (!order) return fail('No sandbox virtual account has this number.');
       if (b.action === 'approve' && parseAmount(amountText) !== order.amount) {
         return fail('The amount must equal the order amount exactly.');
       }
     }
-    if (order.status >= 2) return fail(`This order is already ${STATUS_TEXT[order.status]}.`);
-    gw.touch(order);
-    gw.completeCollect(
+    if (isFinal(order.status)) return fail(`This order is already ${STATUS_TEXT[order.status]}.`);
+    gw.collections.touch(order);
+    gw.collections.complete(
       order,
       b.action === 'approve' ? 'success' : 'failure',
       'Payment declined in the bank app',
