@@ -140,6 +140,8 @@ function post(
 /** Sends notifications of one sandbox and keeps their history. */
 export class Notifier {
   readonly records: NotificationRecord[] = [];
+  /** Records by every number they concern (their `orderNo` and `refs`), oldest first: what `find` reads. */
+  readonly #byNumber = new Map<string, NotificationRecord[]>();
   #opts: NotifierOptions;
   #seq = 0;
   #timers = new Map<number, TaskHandle>();
@@ -180,6 +182,11 @@ export class Notifier {
       attempts: [],
     };
     this.records.push(record);
+    for (const no of new Set([record.orderNo, ...record.refs])) {
+      const same = this.#byNumber.get(no);
+      if (same) same.push(record);
+      else this.#byNumber.set(no, [record]);
+    }
     if (!input.url) return record;
     const delayed = input.faults.find((f) => f.mode === 'delayedNotification');
     const outOfOrder = input.faults.find((f) => f.mode === 'outOfOrderNotifications');
@@ -197,7 +204,7 @@ export class Notifier {
   /** Notifications concerning `orderNo` (as the order itself or as a reference). */
   find(orderNo?: string): NotificationRecord[] {
     if (!orderNo) return [...this.records];
-    return this.records.filter((r) => r.orderNo === orderNo || r.refs.includes(orderNo));
+    return [...(this.#byNumber.get(orderNo) ?? [])];
   }
 
   /** Drops pending timers and aborts deliveries in flight (sandbox close). */

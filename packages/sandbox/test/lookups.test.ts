@@ -98,6 +98,40 @@ describe(`lookups after ${MANY} orders`, () => {
     assert.equal(gw.state.orders.size, MANY + 1, 'only the payout was added');
   });
 
+  test('notifications are found by order, subscription and deduction number', () => {
+    const usd = config.merchants.find((m) => m.currency === 'USD')!;
+    const [first, second] = [orderNos[3]!, orderNos[4]!];
+    gw.complete(first, 'failure');
+    gw.complete(second, 'success');
+    const sub = gw.subscriptions.apply(usd, '/subscription/apply', {
+      subscriptionOrderId: 'sub-1',
+      amount: '9.99',
+      recurringInterval: 'M',
+      recurringIntervalCount: '1',
+      accountNo: '4242424242424242',
+      expiryMonth: '12',
+      expiryYear: '2040',
+      cvv: '123',
+    });
+    assert.ok('data' in sub);
+    const subscriptionNo = String(sub.data.subscriptionNo);
+    gw.complete(subscriptionNo, 'success'); // active, and the first deduction at once
+    const deduction = gw.state.subscriptions.get(subscriptionNo)!.deductions[0]!;
+
+    const kinds = (no?: string) => notifier.find(no).map((n) => `${n.kind}:${n.orderNo}`);
+    assert.deepEqual(kinds(first), [`collect:${first}`]);
+    assert.deepEqual(kinds(second), [`collect:${second}`]);
+    // A deduction is listed under its own orderNo and, through `refs`, under its subscription's.
+    assert.deepEqual(kinds(subscriptionNo), [
+      `subscription:${subscriptionNo}`,
+      `deduction:${deduction.orderNo}`,
+    ]);
+    assert.deepEqual(kinds(deduction.orderNo), [`deduction:${deduction.orderNo}`]);
+    assert.deepEqual(kinds('nothing-here'), []);
+    assert.equal(notifier.find().length, 4, 'all of them, oldest first');
+    assert.deepEqual(kinds()[0], `collect:${first}`);
+  });
+
   test('the bank app finds a virtual account among them', () => {
     const va = ok(
       gw.collections.apply(
