@@ -31,5 +31,19 @@ export default {
         customElementsManifest.modules?.sort((a, b) => (a.path < b.path ? -1 : 1));
       },
     },
+    {
+      // Lit's `{ state: true }` properties have no attribute, but the analyzer lists every static
+      // property without `attribute: false` as one (`busy`, `loadError`, …). Ours are all private or
+      // protected, so an attribute whose field is not public is dropped.
+      name: 'haipay-no-state-attributes',
+      packageLinkPhase({ customElementsManifest }) {
+        for (const d of (customElementsManifest.modules ?? []).flatMap((m) => m.declarations ?? [])) {
+          const hidden = new Set(
+            (d.members ?? []).filter((m) => m.privacy && m.privacy !== 'public').map((m) => m.name),
+          );
+          if (d.attributes) d.attributes = d.attributes.filter((a) => !hidden.has(a.fieldName));
+        }
+      },
+    },
   ],
 };

@@ -74,6 +74,7 @@ export class HaiPayBankTransfer extends HaiPayPaymentElement {
   private announcement = '';
   private lastLive = '';
 
+  /** @internal */
   protected override get startMethod(): string {
     return this.accountNumber ? '' : 'bank-transfer';
   }
@@ -113,21 +114,18 @@ export class HaiPayBankTransfer extends HaiPayPaymentElement {
 
   private row(key: TranslationKey, shown: string, raw: string, id: string) {
     const label = this.localize.term(key);
+    // Flush left, like the card form's templates: Lit keeps template whitespace (README "Sizes").
+    // prettier-ignore
     return html`<div class="row">
-      <dt id="${id}-label">${label}</dt>
-      <dd>
-        <span id=${id} part=${id === 'amount' ? 'amount' : nothing}>${shown}</span>
-        <button
-          type="button"
-          part="copy-button"
-          data-copy=${id}
-          aria-label=${this.localize.term('action.copyField', { field: label })}
-          @click=${() => this.copy(label, raw)}
-        >
-          ${this.localize.term('action.copy')}
-        </button>
-      </dd>
-    </div>`;
+<dt id="${id}-label">${label}</dt>
+<dd>
+<span id=${id} part=${id === 'amount' ? 'amount' : nothing}>${shown}</span>
+<button type="button" part="copy-button" data-copy=${id}
+aria-label=${this.localize.term('action.copyField', { field: label })} @click=${() => this.copy(label, raw)}>
+${this.localize.term('action.copy')}
+</button>
+</dd>
+</div>`;
   }
 
   override render() {
@@ -138,46 +136,35 @@ export class HaiPayBankTransfer extends HaiPayPaymentElement {
     const final = isFinal(status);
     const deadline = this.countdown.deadlineOnClientClock;
     // The amount copies as the plain decimal the bank app expects, without symbol or grouping.
+    // A final view has no bank details left (the companion drops them): no anonymous "Bank" then.
+    // prettier-ignore
     return html`<section part="base" aria-labelledby="title">
-      <h2 id="title">${t.term('bank.title')}</h2>
-      ${
-        // A final view has no bank details left (the companion drops them): no anonymous "Bank" then.
-        d.code || d.name
-          ? html`<div part="bank">
-              <svg part="logo" viewBox="0 0 44 44" aria-hidden="true" focusable="false">
-                <rect width="44" height="44" rx="10" fill=${bank.bg} />
-                ${svg`<text x="22" y="27" text-anchor="middle" font-family="system-ui, sans-serif" font-weight="700" font-size=${bank.mark.length > 2 ? 11 : 16} fill=${bank.fg}>${bank.mark}</text>`}
-              </svg>
-              <div>
-                <div class="muted">${t.term('bank.bank')}</div>
-                <strong id="bank-name">${bank.name}</strong>
-              </div>
-            </div>`
-          : nothing
-      }
-      ${
-        final
-          ? nothing
-          : html`<p class="muted">${t.term('bank.instructions')}</p>
-              <dl part="details">
-                ${d.number ? this.row('bank.accountNumber', groupAccount(d.number), d.number.replace(/[\s-]/g, ''), 'account-number') : nothing}
-                ${d.accountName ? this.row('bank.accountName', d.accountName, d.accountName, 'account-name') : nothing}
-                ${d.amount ? this.row('bank.amount', t.money(d.amount, d.currency), d.amount, 'amount') : nothing}
-                ${d.reference ? this.row('bank.reference', d.reference, d.reference, 'reference') : nothing}
-              </dl>
-              ${
-                deadline !== null
-                  ? html`<p part="countdown" class="countdown">
-                      ${t.term('countdown.deadline', { time: t.time(deadline) })} ·
-                      <span class="sr-only">${t.term('countdown.label')}</span>
-                      <time>${this.countdown.display}</time>
-                    </p>`
-                  : nothing
-              }`
-      }
-      ${statusLine(t, status, this.loadError, 'status')}
-      <slot name="footer"></slot>
-      <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
-    </section>`;
+<h2 id="title">${t.term('bank.title')}</h2>
+${d.code || d.name ? html`<div part="bank">
+<svg part="logo" viewBox="0 0 44 44" aria-hidden="true" focusable="false">
+<rect width="44" height="44" rx="10" fill=${bank.bg} />
+${svg`<text x="22" y="27" text-anchor="middle" font-family="system-ui, sans-serif" font-weight="700" font-size=${bank.mark.length > 2 ? 11 : 16} fill=${bank.fg}>${bank.mark}</text>`}
+</svg>
+<div>
+<div class="muted">${t.term('bank.bank')}</div>
+<strong id="bank-name">${bank.name}</strong>
+</div>
+</div>` : nothing}
+${final ? nothing : html`<p class="muted">${t.term('bank.instructions')}</p>
+<dl part="details">
+${d.number ? this.row('bank.accountNumber', groupAccount(d.number), d.number.replace(/[\s-]/g, ''), 'account-number') : nothing}
+${d.accountName ? this.row('bank.accountName', d.accountName, d.accountName, 'account-name') : nothing}
+${d.amount ? this.row('bank.amount', t.money(d.amount, d.currency), d.amount, 'amount') : nothing}
+${d.reference ? this.row('bank.reference', d.reference, d.reference, 'reference') : nothing}
+</dl>
+${deadline !== null ? html`<p part="countdown" class="countdown">
+${t.term('countdown.deadline', { time: t.time(deadline) })} ·
+<span class="sr-only">${t.term('countdown.label')}</span>
+<time>${this.countdown.display}</time>
+</p>` : nothing}`}
+${statusLine(t, status, this.loadError, 'status')}
+<slot name="footer"></slot>
+<p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
+</section>`;
   }
 }

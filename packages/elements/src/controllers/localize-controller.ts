@@ -31,6 +31,14 @@ export interface LocalizeHost extends ReactiveControllerHost, HTMLElement {
   strings?: Partial<Translation> | undefined;
 }
 
+/**
+ * Connected hosts, re-rendered when `<html lang>` or `dir` changes (a page that switches language
+ * without reloading), as Shoelace's localize does: one observer for all of them, created by the first
+ * connected host, so importing this module touches no DOM (server rendering).
+ */
+const hosts = new Set<LocalizeHost>();
+let observer: MutationObserver | undefined;
+
 /** Maps any BCP 47 tag onto a shipped locale: `th-TH` → `th`, `zh-Hant`/`zh-HK`/`zh-TW` → `zh-TW`. */
 export function resolveLocale(tag: string | undefined | null): Locale {
   const t = (tag ?? '').toLowerCase();
@@ -41,7 +49,8 @@ export function resolveLocale(tag: string | undefined | null): Locale {
 
 /**
  * Strings, money and times for one element. The locale comes from the host's `locale` attribute, else
- * the nearest `lang` (in the host's own tree), else `en`. Strings are `{param}` templates so a merchant
+ * the nearest `lang` (in the host's own tree), else `en`; a later change of `<html lang>` re-renders
+ * every connected element (one with its own `locale` keeps it). Strings are `{param}` templates so a merchant
  * can override them as plain JSON. A non-English table is fetched on first use: the host awaits
  * `load()` before it renders (see `HaiPayPaymentElement.scheduleUpdate`), so it never flashes English.
  */
@@ -53,7 +62,16 @@ export class LocalizeController implements ReactiveController {
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    hosts.add(this.host);
+    observer ??= new MutationObserver(() => hosts.forEach((h) => h.requestUpdate()));
+    // Observing the same node again only replaces the options: still one registration.
+    observer.observe(document.documentElement, { attributeFilter: ['lang', 'dir'] });
+  }
+
+  hostDisconnected(): void {
+    hosts.delete(this.host);
+  }
 
   /** The shipped locale in use. */
   get lang(): Locale {

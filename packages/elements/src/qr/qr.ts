@@ -76,7 +76,10 @@ export class HaiPayQr extends HaiPayPaymentElement {
   private matrix: QrMatrix | null = null;
   private matrixFor = '';
 
-  /** Where "Save QR image" sends the PNG. Replaceable (e.g. to share instead of download). */
+  /**
+   * Hands the PNG of "Save QR image" to the browser as a download. A seam for tests, not API.
+   * @internal
+   */
   saveFile = (blob: Blob, filename: string): void => {
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
@@ -120,6 +123,7 @@ export class HaiPayQr extends HaiPayPaymentElement {
     if (blob) this.saveFile(blob, `promptpay-${this.view?.orderId ?? 'qr'}.png`);
   }
 
+  /** @internal */
   protected override get startMethod(): string {
     return this.payload ? '' : 'promptpay';
   }
@@ -137,58 +141,34 @@ export class HaiPayQr extends HaiPayPaymentElement {
     const money = amount ? t.money(amount, currency) : '';
     const final = isFinal(status);
     const size = this.matrix?.size ?? 0;
+    // Flush left, like the card form's templates: Lit keeps template whitespace (README "Sizes").
+    // prettier-ignore
     return html`<section part="base" aria-labelledby="title">
-      <div part="brand">${promptPayMark}<span>PromptPay</span></div>
-      <h2 id="title">${t.term('qr.title')}</h2>
-      ${
-        money
-          ? html`<div>
-              <span class="muted">${t.term('amount.label')}</span>
-              <div class="amount" part="amount">${money}</div>
-            </div>`
-          : nothing
-      }
-      ${
-        !final && this.matrix
-          ? html`<svg
-                part="qr"
-                role="img"
-                aria-label=${t.term('qr.alt', { amount: money })}
-                viewBox="-4 -4 ${size + 8} ${size + 8}"
-                shape-rendering="crispEdges"
-                data-size=${size}
-              >
-                <rect x="-4" y="-4" width=${size + 8} height=${size + 8} fill="#fff" />
-                <path fill="#000" d=${qrPath(this.matrix)} />
-              </svg>
-              <p class="muted">${t.term('qr.instructions')}</p>
-              ${
-                this.countdown.active
-                  ? html`<p part="countdown" class="countdown">
-                      ${t.term('countdown.label')}: <time>${this.countdown.display}</time>
-                    </p>`
-                  : nothing
-              }
-              <div class="actions">
-                <button part="save-button" type="button" @click=${this.save}>
-                  ${t.term('action.saveQr')}
-                </button>
-                <button part="copy-button" type="button" @click=${this.copy}>
-                  ${t.term('action.copyCode')}
-                </button>
-              </div>`
-          : nothing
-      }
-      ${statusLine(t, status, this.loadError, final ? 'status final' : 'status')}
-      ${
-        status === 'expired'
-          ? html`<button class="primary" part="new-qr-button" type="button" @click=${this.requestNewQr}>
-              ${t.term('action.newQr')}
-            </button>`
-          : nothing
-      }
-      <slot name="footer"></slot>
-      <p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
-    </section>`;
+<div part="brand">${promptPayMark}<span>PromptPay</span></div>
+<h2 id="title">${t.term('qr.title')}</h2>
+${money ? html`<div>
+<span class="muted">${t.term('amount.label')}</span>
+<div class="amount" part="amount">${money}</div>
+</div>` : nothing}
+${!final && this.matrix ? html`<svg part="qr" role="img" aria-label=${t.term('qr.alt', { amount: money })}
+viewBox="-4 -4 ${size + 8} ${size + 8}" shape-rendering="crispEdges" data-size=${size}>
+<rect x="-4" y="-4" width=${size + 8} height=${size + 8} fill="#fff" />
+<path fill="#000" d=${qrPath(this.matrix)} />
+</svg>
+<p class="muted">${t.term('qr.instructions')}</p>
+${this.countdown.active ? html`<p part="countdown" class="countdown">
+${t.term('countdown.label')}: <time>${this.countdown.display}</time>
+</p>` : nothing}
+<div class="actions">
+<button part="save-button" type="button" @click=${this.save}>${t.term('action.saveQr')}</button>
+<button part="copy-button" type="button" @click=${this.copy}>${t.term('action.copyCode')}</button>
+</div>` : nothing}
+${statusLine(t, status, this.loadError, final ? 'status final' : 'status')}
+${status === 'expired' ? html`<button class="primary" part="new-qr-button" type="button" @click=${this.requestNewQr}>
+${t.term('action.newQr')}
+</button>` : nothing}
+<slot name="footer"></slot>
+<p class="sr-only" role="status" aria-live="polite">${this.announcement}</p>
+</section>`;
   }
 }

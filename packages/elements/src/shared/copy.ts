@@ -4,7 +4,7 @@
  */
 export async function copyText(text: string): Promise<boolean> {
   try {
-    if (typeof navigator === 'undefined' || !navigator.clipboard) return false;
+    // Without a clipboard (an insecure context) this throws too.
     await navigator.clipboard.writeText(text);
     return true;
   } catch {

@@ -8,6 +8,7 @@ import {
   type Translation,
 } from '../controllers/localize-controller.js';
 import { PaymentStatusController } from '../controllers/payment-status-controller.js';
+import type { StartPort } from './start-payment.js';
 import { isFinal, type FinalStatus, type PaymentStatus, type PaymentView, type Theme } from '../types.js';
 
 /**
@@ -24,7 +25,6 @@ export abstract class HaiPayPaymentElement extends LitElement {
     theme: { reflect: true },
     strings: { attribute: false },
     pollInterval: { attribute: false },
-    clock: { attribute: false },
     view: { state: true },
     localStatus: { state: true },
     loadError: { state: true },
@@ -55,8 +55,11 @@ export abstract class HaiPayPaymentElement extends LitElement {
   strings: Partial<Translation> | undefined;
   /** First polling interval (ms) when the status stream is unavailable; backs off to 30 s. */
   pollInterval = 2000;
-  /** The client clock. Replace it only in tests; the countdown always corrects it by the server's `Date`. */
-  clock: () => number = () => Date.now();
+  /**
+   * The client clock, replaced by tests; the countdown always corrects it by the server's `Date`.
+   * @internal
+   */
+  clock: () => number = Date.now;
 
   /** The latest payment view from the companion (`null` before the first answer). */
   protected view: PaymentView | null = null;
@@ -102,18 +105,36 @@ export abstract class HaiPayPaymentElement extends LitElement {
     } else if (!this.orderId && this.endpoint && this.orderRef !== this.startedFor && this.startMethod) {
       // Loaded on first use: pages that hand the element an `order-id` never download it.
       this.startedFor = this.orderRef;
-      import('./start-payment.js').then((m) => m.startPayment(this, newKey()), this.offline);
+      const port: StartPort = {
+        endpoint: this.endpoint,
+        body: { method: this.startMethod, orderRef: this.orderRef },
+        key: newKey,
+        owner: this,
+        show: (view) => void (this.orderId = view.orderId),
+        fail: this.fail,
+        emit: (name, detail) => emit(this, name, detail),
+      };
+      import('./start-payment.js').then((m) => {
+        this.loadError = '';
+        void m.startPayment(port);
+      }, this.offline);
     }
   }
+
+  /**
+   * Shows the network or generic error message for `type` and fires `haipay-error`.
+   * @internal
+   */
+  protected readonly fail = (type: string, message: string, code?: string): void => {
+    this.loadError = this.localize.term(type == 'network_error' ? 'error.network' : 'error.generic');
+    this.emitError(type, message, code);
+  };
 
   /**
    * The companion (or the element's own code chunk) could not be reached: say so, once per failure.
    * @internal
    */
-  protected readonly offline = (): void => {
-    this.loadError = this.localize.term('error.network');
-    this.emitError('network_error', 'Could not reach the payment service');
-  };
+  protected readonly offline = (): void => this.fail('network_error', 'Could not reach the payment service');
 
   /**
    * The method this element starts from `order-ref` (`promptpay`, `bank-transfer`), or `''` when it
