@@ -10,7 +10,7 @@ export default defineConfig({
   },
   esbuild: {
     tsconfigRaw: {
-      compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false },
+      compilerOptions: { useDefineForClassFields: false },
     },
   },
 });

@@ -9,7 +9,6 @@
  * an English-speaking shopper downloads); every locale chunk is named with its size in the note.
  */
 import { build } from 'esbuild';
-import { gzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measure } from '../packages/elements/scripts/size.mjs';
@@ -38,7 +37,7 @@ export async function bundle(entry: string): Promise<string> {
     conditions: ['@haipay-kit/source'],
     write: false,
     legalComments: 'none',
-    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
     logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;

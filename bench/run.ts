@@ -36,14 +36,9 @@ const rsa = rsaSignPerSecond();
 log('references: bare Express JSON route');
 const expressRef = await expressJsonPerSecond();
 
-if (existsSync(`${root}/bench/server.ts`)) {
-  log('server: checkouts, notifications and router latency through router → sandbox');
-  const serverModule = './server.js'; // lands with the Express companion
-  const { serverFigures } = (await import(serverModule)) as {
-    serverFigures: (refs: { rsa: Figure; expressRef: Figure }) => Promise<Figure[]>;
-  };
-  figures.push(...(await serverFigures({ rsa, expressRef })));
-}
+log('server: checkouts, notifications and router latency through router → sandbox');
+const { serverFigures } = await import('./server.js');
+figures.push(...(await serverFigures({ rsa, expressRef })));
 figures.push(rsa, expressRef);
 
 const report = { machine: machine(), figures };

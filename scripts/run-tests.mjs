@@ -65,6 +65,18 @@ const suites = [
     args: ['exec', 'tsc', '-p', 'tsconfig.json'],
     single: true,
   },
+  {
+    name: 'lint (eslint)',
+    cmd: 'pnpm',
+    args: ['exec', 'eslint', '--max-warnings', '0', '.'],
+    single: true,
+  },
+  {
+    name: 'dead code (knip)',
+    cmd: 'pnpm',
+    args: ['exec', 'knip', '--no-progress'],
+    single: true,
+  },
 ];
 for (const pkg of ['protocol', 'sandbox', 'express', 'postgres']) {
   const files = testFiles(join(root, 'packages', pkg, 'test'));

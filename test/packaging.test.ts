@@ -56,7 +56,16 @@ const PACKAGES = ['protocol', 'sandbox', 'express', 'postgres', 'elements'] as c
 
 let tmp = '';
 let app = '';
-const manifests: Record<string, any> = {};
+/** The fields of a package's package.json this suite reads. */
+interface Manifest {
+  exports: Record<string, string | Record<string, string>>;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+  customElements?: string;
+}
+const manifests = {} as Record<(typeof PACKAGES)[number], Manifest>;
 
 /** `node_modules/<name>` → the workspace's installed copy (its real path, as a registry install would hold it). */
 function linkDependency(name: string, from: string): void {
@@ -93,7 +102,7 @@ before(async () => {
       dir,
       '--strip-components=1',
     ]);
-    manifests[name] = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    manifests[name] = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
   }
   for (const name of PACKAGES) {
     const m = manifests[name];

@@ -62,7 +62,7 @@ before(async () => {
     outdir: join(root, 'elements-out'),
     write: false,
     conditions: ['@haipay-kit/source'],
-    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
     logLevel: 'silent',
   });
   const files = new Map(

@@ -38,6 +38,7 @@ import {
   type ResolvedOrder,
   type ResolvedPlan,
 } from '@haipay-kit/express';
+import { scalarText } from '@haipay-kit/protocol';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { DEMO_DIR, ensureBuilt, viteDevMiddleware } from './assets.js';
 import {
@@ -278,7 +279,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         onPaymentExpired: (p) => log(`expired: ${p.orderId}`),
         onSubscriptionChange: (s) => log(`subscription ${s.orderId}: ${s.status}`),
         onSubscriptionDeduction: (s, d) =>
-          log(`deduction for ${s.orderId}: ${String(d.amount)} status ${String(d.status)}`),
+          log(`deduction for ${s.orderId}: ${scalarText(d.amount)} status ${scalarText(d.status)}`),
       },
       subscriptions: {
         resolvePlan,
@@ -396,9 +397,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         deductions.set(String(body.deductNo ?? body.orderNo), {
           at: typeof body.startTime === 'string' ? body.startTime : n.receivedAt,
           amount: String(body.amount),
-          currency: String(body.currency ?? record.currency),
+          currency: scalarText(body.currency) || record.currency,
           status,
-          orderNo: String(body.orderNo ?? ''),
+          orderNo: scalarText(body.orderNo),
         });
       }
       return {

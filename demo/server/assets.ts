@@ -35,7 +35,7 @@ function newestMtime(path: string): number {
 }
 
 /** True when `distDir` holds a build at least as new as every source. */
-export function isBuildFresh(distDir: string): boolean {
+function isBuildFresh(distDir: string): boolean {
   const stamp = join(distDir, STAMP);
   if (!existsSync(stamp) || !existsSync(join(distDir, 'index.html'))) return false;
   const built = statSync(stamp).mtimeMs;

@@ -13,6 +13,7 @@ import {
   type PaymentRecord,
   type SqlitePaymentStore,
 } from '@haipay-kit/express';
+import { scalarText } from '@haipay-kit/protocol';
 import { THB_PAYOUT_LIMITS, validateAmount } from '@haipay-kit/protocol/rules';
 import type { Sandbox } from '@haipay-kit/sandbox';
 import { SHOP_CURRENCIES } from './catalog.js';
@@ -39,12 +40,13 @@ interface Payout {
 function summarise(body: string): string {
   try {
     const b = JSON.parse(body) as Record<string, unknown>;
+    const code = scalarText(b.status);
     const status = { '0': 'not started', '1': 'processing', '2': 'success', '3': 'failed', '4': 'cancelled' }[
-      String(b.status)
+      code
     ];
     const kind = typeof b.type === 'string' ? b.type : 'COLLECT';
-    const parts = [kind, status ? `status ${b.status} (${status})` : `status ${String(b.status)}`];
-    if (b.amount !== undefined) parts.push(`${String(b.amount)} ${String(b.currency ?? '')}`.trim());
+    const parts = [kind, status ? `status ${code} (${status})` : `status ${code || 'missing'}`];
+    if (b.amount !== undefined) parts.push(`${scalarText(b.amount)} ${scalarText(b.currency)}`.trim());
     if (typeof b.errorMsg === 'string' && b.errorMsg) parts.push(`“${b.errorMsg}”`);
     return parts.join(' · ');
   } catch {
@@ -146,10 +148,10 @@ export function backOffice(deps: {
             const d = await client.accountLedger(currency);
             return {
               currency,
-              total: String(d.bal),
-              available: String(d.availableBal),
-              frozen: String(d.frzBal),
-              unsettled: String(d.unSettleBal),
+              total: scalarText(d.bal),
+              available: scalarText(d.availableBal),
+              frozen: scalarText(d.frzBal),
+              unsettled: scalarText(d.unSettleBal),
             };
           } catch (err) {
             return {
@@ -184,7 +186,7 @@ export function backOffice(deps: {
       try {
         const data = await client.refundApply({ orderId: refundOrderId, orderNo: r.orderNo });
         const refund: Refund = {
-          refundNo: String(data.refundNo),
+          refundNo: scalarText(data.refundNo),
           refundOrderId,
           status: refundStatus(data.status),
           requestedAt: new Date().toISOString(),
@@ -217,7 +219,7 @@ export function backOffice(deps: {
   router.post(
     '/payouts',
     wrap(async (req, res) => {
-      const amount = String((req.body as { amount?: unknown } | undefined)?.amount ?? '');
+      const amount = scalarText((req.body as { amount?: unknown } | undefined)?.amount);
       const wire = /^\d+$/.test(amount) ? `${amount}.00` : amount;
       // HaiPay's own THB payout rules (pattern and limits), as the sandbox and the real gateway apply them.
       if (validateAmount('THB', wire, THB_PAYOUT_LIMITS)) {
@@ -242,7 +244,7 @@ export function backOffice(deps: {
         });
         const payout: Payout = {
           orderId,
-          orderNo: String(d.orderNo),
+          orderNo: scalarText(d.orderNo),
           currency: 'THB',
           amount: wire,
           status: 'processing',

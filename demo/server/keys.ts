@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'n
 import { join } from 'node:path';
 import { checkSandboxConfig, generateSandboxConfig, type SandboxConfig } from '@haipay-kit/sandbox';
 
-export const KEYS_FILE = 'dev-keys.json';
+const KEYS_FILE = 'dev-keys.json';
 
 export function loadOrCreateDevKeys(dataDir: string): {
   config: SandboxConfig;

@@ -8,11 +8,11 @@ export const HAIPAY_ENDPOINT = '/haipay';
 
 export type Currency = 'USD' | 'THB' | 'TWD';
 
-export interface CatalogProduct {
+interface CatalogProduct {
   id: string;
   prices: Record<Currency, string>;
 }
-export interface CatalogPlan {
+interface CatalogPlan {
   id: string;
   amount: string;
   currency: 'USD';
@@ -24,7 +24,7 @@ export interface Catalog {
   plans: CatalogPlan[];
 }
 
-export interface PricedLine {
+interface PricedLine {
   id: string;
   qty: number;
   unit: string;
@@ -36,7 +36,7 @@ export interface Checkout {
 }
 
 // The companion contract is defined once, in @haipay-kit/protocol/rules (types only).
-export type { NextAction as PaymentNext, PaymentView } from '@haipay-kit/protocol/rules';
+export type { PaymentView } from '@haipay-kit/protocol/rules';
 
 export interface Buyer {
   name: string;
@@ -131,7 +131,7 @@ export interface SandboxInfo {
   bankAppUrl: string;
 }
 
-export interface AdminNotification {
+interface AdminNotification {
   receivedAt: string;
   outcome: string;
   verified: boolean;

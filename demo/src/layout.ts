@@ -141,7 +141,7 @@ export function cartDrawer(): TemplateResult | typeof nothing {
     </li>`;
   });
   return html`
-    <div class="drawer-backdrop" @click=${close}></div>
+    <div class="drawer-backdrop" aria-hidden="true" @click=${close}></div>
     <aside
       class="drawer"
       role="dialog"

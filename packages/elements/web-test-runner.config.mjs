@@ -20,7 +20,8 @@ export default {
       ts: true,
       target: 'es2022',
       // The plugin reads this file raw (no `extends`), so point at the base config that sets
-      // experimentalDecorators and useDefineForClassFields: false itself.
+      // useDefineForClassFields: false itself (the elements declare reactive properties in
+      // `static properties`, and a defined class field would shadow Lit's accessor).
       tsconfig: here('../../tsconfig.base.json'),
     }),
   ],

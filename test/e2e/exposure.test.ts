@@ -105,8 +105,8 @@ function lanAddress(): string | undefined {
   return undefined;
 }
 
-/** Resolves 'refused' or 'connected' for a TCP connection to host:port. */
-function tryConnect(host: string, port: number): Promise<'refused' | 'connected' | string> {
+/** Resolves 'connected', 'refused', 'timeout' or the error's code for a TCP connection to host:port. */
+function tryConnect(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     socket.setTimeout(3000, () => {

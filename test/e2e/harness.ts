@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../demo/server/app.js';
 
-export const CHROME = process.env.HAIPAY_CHROME || '/usr/bin/chromium';
-export const CHROME_ARGS = [
+const CHROME = process.env.HAIPAY_CHROME || '/usr/bin/chromium';
+const CHROME_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -20,7 +20,7 @@ export const CHROME_ARGS = [
   '--no-first-run',
 ];
 const ROOT = new URL('../../', import.meta.url).pathname;
-export const RESULTS_DIR = join(ROOT, 'test-results');
+const RESULTS_DIR = join(ROOT, 'test-results');
 
 export interface Harness {
   demo: DemoServer;

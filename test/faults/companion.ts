@@ -18,12 +18,14 @@ import {
   type Logger,
   type PaymentEvent,
 } from '@haipay-kit/express';
+import { scalarText } from '@haipay-kit/protocol';
+import type { WireJson } from '../../packages/express/test/helpers.js';
 
 export const ORIGIN = 'https://shop.example';
 
 /** Prices by cart: the browser sends `orderRef` = `<currency>:<amount>:<n>`; the server decides from it. */
-export function resolveFromRef(orderRef: unknown) {
-  const [currency, amount] = String(orderRef ?? '').split(':');
+function resolveFromRef(orderRef: unknown) {
+  const [currency, amount] = scalarText(orderRef).split(':');
   if (!currency || !amount) throw new HaiPayOrderRejectedError('Unknown cart');
   return { amount, currency, subject: `Cart ${String(orderRef)}`, buyerId: 'u-fault' };
 }
@@ -169,7 +171,7 @@ export async function postCheckout(
   url: string,
   body: Record<string, unknown>,
   key: string,
-): Promise<{ status: number; json: any; text: string }> {
+): Promise<{ status: number; json: WireJson; text: string }> {
   const res = await fetch(`${url}/haipay/payments`, {
     method: 'POST',
     headers: { origin: ORIGIN, 'content-type': 'application/json', 'idempotency-key': key },
@@ -179,6 +181,8 @@ export async function postCheckout(
   let json: unknown = null;
   try {
     json = JSON.parse(text);
-  } catch {}
+  } catch {
+    // not JSON: `json` stays null
+  }
   return { status: res.status, json, text };
 }

@@ -27,7 +27,14 @@ import {
   type Companion,
   type Flavour,
 } from './companion.js';
-import { compareWithGateway, gatewayOrders, prng, type HookRun } from './invariants.js';
+import {
+  compareWithGateway,
+  gatewayOrders,
+  prng,
+  storedOrder,
+  type HookRun,
+  type PaymentRow,
+} from './invariants.js';
 
 const SEED = Number(process.env.HAIPAY_FAULT_SEED ?? 20261122);
 const PER_SCENARIO = 2;
@@ -52,6 +59,12 @@ interface Checkout {
   orderId: string | null;
 }
 
+/** The parts of the sandbox's `GET /_sandbox/notifications` answer this suite reads. */
+interface NotificationLog {
+  notifications: { id: number; orderNo: string; state: string }[];
+  attempts: { duplicate?: boolean }[];
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function control(sandbox: Sandbox, method: string, path: string, body?: unknown) {
@@ -60,7 +73,7 @@ async function control(sandbox: Sandbox, method: string, path: string, body?: un
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? null : JSON.stringify(body),
   });
-  return { status: res.status, json: (await res.json()) as any };
+  return { status: res.status, json: await res.json() };
 }
 
 describe('fault suite: router → sandbox under every fault mode', () => {
@@ -295,22 +308,15 @@ describe('fault suite: router → sandbox under every fault mode', () => {
     }
 
     // 7. Compare.
-    const rows = companion.store.db.prepare('SELECT * FROM haipay_payments').all() as any[];
-    const store = rows.map((r) => ({
-      orderId: r.order_id,
-      orderNo: r.order_no,
-      status: r.status,
-      amount: r.amount,
-      currency: r.currency,
-      failureReason: r.failure_reason,
-    }));
+    const rows = companion.store.db.prepare('SELECT * FROM haipay_payments').all() as PaymentRow[];
+    const store = rows.map(storedOrder);
     const gateway = await gatewayOrders(sandbox.url);
     const result = compareWithGateway({ store, gateway, hooks: hookRuns });
-    const notes = (await control(sandbox, 'GET', '/notifications')).json;
-    const undelivered = notes.notifications.filter((x: any) => x.state !== 'delivered');
+    const notes = (await control(sandbox, 'GET', '/notifications')).json as NotificationLog;
+    const undelivered = notes.notifications.filter((x) => x.state !== 'delivered');
     const mismatches = [
       ...result.mismatches,
-      ...undelivered.map((x: any) => `notification #${x.id} (${x.orderNo}) ended ${x.state}`),
+      ...undelivered.map((x) => `notification #${x.id} (${x.orderNo}) ended ${x.state}`),
       ...(store.length === checkouts.length
         ? []
         : [`store has ${store.length} orders for ${checkouts.length} checkouts`]),
@@ -338,7 +344,7 @@ describe('fault suite: router → sandbox under every fault mode', () => {
       `checkouts: ${checkouts.length} (${[...statuses].map(([s, k]) => `${s}: ${k}`).join(', ')})`,
       `faults injected: ${faultsInjected} (${[...faultsByMode].map(([m, k]) => `${m} ${k}`).join(', ')}); all consumed`,
       `merchant hook failures: ${hookThrows} (retried by HaiPay), hook attempts: ${hookAttempts}, completed hook runs: ${f.hookRuns}`,
-      `notifications: ${notes.notifications.length}, delivery attempts: ${notes.attempts.length}, duplicate pushes: ${notes.attempts.filter((a: any) => a.duplicate).length}`,
+      `notifications: ${notes.notifications.length}, delivery attempts: ${notes.attempts.length}, duplicate pushes: ${notes.attempts.filter((a) => a.duplicate).length}`,
       `gateway orders: ${f.gatewayOrders}, store orders: ${f.storeOrders} (never reached the gateway: ${f.neverAtGateway})`,
       `final: succeeded ${f.succeeded}, failed ${f.failed}, expired ${f.expired} (left to expire: ${leftToExpire}); reconciler passes: ${passes}`,
       `log lines: ${logLines.length} (scanned with the database files for card numbers and CVVs)`,

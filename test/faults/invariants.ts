@@ -27,6 +27,28 @@ export interface StoredOrder {
   failureReason: string | null;
 }
 
+/** A row of the SQLite store's `haipay_payments` table, as the suites read it back. */
+export interface PaymentRow {
+  order_id: string;
+  order_no: string | null;
+  status: string;
+  amount: string;
+  currency: string;
+  failure_reason: string | null;
+}
+
+/** A `haipay_payments` row as the comparison takes it. */
+export function storedOrder(r: PaymentRow): StoredOrder {
+  return {
+    orderId: r.order_id,
+    orderNo: r.order_no,
+    status: r.status,
+    amount: r.amount,
+    currency: r.currency,
+    failureReason: r.failure_reason,
+  };
+}
+
 /** One completed merchant hook run: `succeeded`, `failed`, `expired` or `mismatch`. */
 export interface HookRun {
   hook: string;
@@ -58,7 +80,7 @@ export function toHundredths(amount: string): number {
 }
 
 /** The kit status a final gateway order must have in the store. */
-export function expectedStatus(g: GatewayOrder): string | null {
+function expectedStatus(g: GatewayOrder): string | null {
   if (g.status === 2) return 'succeeded';
   if (g.status === 3) return /expire/i.test(g.errorMsg ?? '') ? 'expired' : 'failed';
   return null;

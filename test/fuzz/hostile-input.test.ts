@@ -16,7 +16,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { SqlitePaymentStore, generateTestNotification } from '@haipay-kit/express';
-import { startHarness, ORIGIN, BUYER, type Harness } from '../../packages/express/test/helpers.js';
+import {
+  startHarness,
+  ORIGIN,
+  BUYER,
+  type Harness,
+  type WireJson,
+} from '../../packages/express/test/helpers.js';
 
 const SEED = Number(process.env.HAIPAY_FUZZ_SEED ?? 7007);
 const protoKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -185,7 +191,7 @@ describe('hostile input: browser routes and /notify', () => {
   interface Answer {
     status: number;
     text: string;
-    json: any;
+    json: WireJson;
     contentType: string;
   }
   const send = async (
@@ -204,7 +210,9 @@ describe('hostile input: browser routes and /notify', () => {
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch {}
+    } catch {
+      // not JSON: `json` stays undefined
+    }
     cases++;
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     return { status: res.status, text, json, contentType: res.headers.get('content-type') ?? '' };

@@ -56,7 +56,7 @@ async function inputsOf(entry: string): Promise<string[]> {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
   });
   return Object.keys(result.metafile.inputs);
 }

@@ -30,8 +30,8 @@ import { link } from '../layout.js';
 import { productDisplay } from '../products.js';
 import { cart, prefs, session } from '../state.js';
 
-export const METHODS = ['card', 'promptpay', 'bank', 'truemoney', 'twd'] as const;
-export type MethodKey = (typeof METHODS)[number];
+const METHODS = ['card', 'promptpay', 'bank', 'truemoney', 'twd'] as const;
+type MethodKey = (typeof METHODS)[number];
 
 const CURRENCY: Record<MethodKey, Currency> = {
   card: 'USD',
@@ -78,7 +78,7 @@ const s = {
   checkout: null as Checkout | null,
   loading: false,
   error: '',
-  method: (session.get<MethodKey>('method') ?? 'card') as MethodKey,
+  method: session.get<MethodKey>('method') ?? 'card',
   twdOption: session.get<string>('twdOption') ?? 'twd-store-ibon',
   buyer: session.get<Buyer>('buyer') ?? { name: '', email: '', phone: '' },
   fieldErrors: {} as Partial<Record<Field, string>>,
@@ -275,7 +275,7 @@ async function newQr(): Promise<void> {
 
 // ---------------------------------------------------------------- views
 
-export const phoneIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+const phoneIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <rect x="6" y="2.5" width="12" height="19" rx="2.5" fill="none" stroke="currentColor" stroke-width="2" />
   <path d="M10.5 18h3" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
 </svg>`;

@@ -40,7 +40,7 @@ export async function measure(entry) {
     write: false,
     conditions: ['@haipay-kit/source'],
     legalComments: 'none',
-    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
     logLevel: 'silent',
   });
   const outputs = result.metafile.outputs;

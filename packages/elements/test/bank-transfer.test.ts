@@ -95,7 +95,7 @@ describe('<haipay-bank-transfer>', () => {
   });
 
   it('reads the order from the companion, counts down to the deadline and follows the status to paid', async () => {
-    let now = T0;
+    const now = T0;
     const c = await companion({
       orders: {
         hp_bank: {

@@ -74,7 +74,9 @@ export function text(el: Element, selector: string): string {
 /** Real keyboard input through web-test-runner's `send-keys` command (Puppeteer under the hood). */
 export async function sendKeys(payload: { type: string } | { press: string }): Promise<void> {
   const sessionId = new URL(window.location.href).searchParams.get('wtr-session-id');
-  const ws = (await import(/* @vite-ignore */ '/__web-dev-server__web-socket.js' as string)) as {
+  // A URL the dev server answers, not a module TypeScript can resolve: hence a `string`, not a literal.
+  const socketModule: string = '/__web-dev-server__web-socket.js';
+  const ws = (await import(/* @vite-ignore */ socketModule)) as {
     sendMessageWaitForResponse: (m: unknown) => Promise<{ executed: boolean }>;
   };
   const res = await ws.sendMessageWaitForResponse({

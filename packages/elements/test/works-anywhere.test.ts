@@ -8,12 +8,14 @@ const calls: string[] = [];
 
 describe('works anywhere', () => {
   it('is accessible, and importing the elements makes no network call', async () => {
-    const origFetch = window.fetch;
+    const origFetch = window.fetch.bind(window);
     const OrigES = window.EventSource;
     const origBeacon = navigator.sendBeacon.bind(navigator);
+    // Kept to put back on the prototype afterwards, and called with the patched call's own `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const origOpen = XMLHttpRequest.prototype.open;
     window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-      calls.push(`fetch ${String(input)}`);
+      calls.push(`fetch ${input instanceof Request ? input.url : String(input)}`);
       return origFetch(input, init);
     };
     window.EventSource = class extends OrigES {
@@ -78,7 +80,7 @@ describe('works anywhere', () => {
     const middle = document.createElement('section');
     outer.append(middle);
     const inner = middle.attachShadow({ mode: 'closed' });
-    const qr = document.createElement('haipay-qr') as HaiPayQr;
+    const qr = document.createElement('haipay-qr');
     qr.setAttribute('endpoint', c.endpoint);
     qr.setAttribute('order-id', 'hp_nested');
     const heard = oneEvent(document, 'haipay-succeeded');

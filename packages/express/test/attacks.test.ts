@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { Store, IncrementResponse, Options } from 'express-rate-limit';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import { parseJsonLossless, stringToSign, type LosslessObject } from '@haipay-kit/protocol';
+import { parseJsonLossless, scalarText, stringToSign, type LosslessObject } from '@haipay-kit/protocol';
 import { createSigner, createVerifier } from '@haipay-kit/protocol/node';
 import { HaiPayClient } from '../src/client.js';
 import { HaiPayConfigError } from '../src/errors.js';
@@ -130,7 +130,7 @@ describe('attack: a signed notification re-cut to pay a second order', () => {
       assert.equal(res.status, 400, JSON.stringify(res.json));
       assert.equal(res.json.error.type, 'validation_error');
       assert.deepEqual(
-        res.json.error.fields.map((f: { field: string }) => f.field),
+        (res.json.error.fields as { field: string }[]).map((f) => f.field),
         ['email'],
       );
     }
@@ -781,7 +781,7 @@ describe('attack: slow merchant hooks', () => {
           failFirst = false;
           throw new Error('temporary');
         }
-        deductions.push(`${d.deductNo}:${d.status}`);
+        deductions.push(`${scalarText(d.deductNo)}:${scalarText(d.status)}`);
       };
       const sub = await h.post('/haipay/subscriptions', { ...BUYER, ...CARD }, idem());
       assert.ok([201, 202].includes(sub.status), JSON.stringify(sub.json));

@@ -104,6 +104,7 @@ describe('HaiPayClient', () => {
     assert.match(body, /"amount":0\.50000000/);
     const v = client.verifyNotification(body);
     assert.equal(v.merchant, 'THB');
+    assert.ok(v.raw.amount instanceof LosslessNumber, 'the amount keeps its source text');
     assert.equal(String(v.raw.amount), '0.50000000');
     assert.throws(() => client.verifyNotification(body.replace('0.50000000', '0.5')), {
       name: 'HaiPaySignatureError',

@@ -12,6 +12,13 @@ import type { PaymentEvent, ResolvedOrder } from '../src/checkout/index.js';
 
 export const ORIGIN = 'https://shop.example';
 
+/**
+ * A JSON answer as the tests read it: wire data, untyped on purpose. Each test asserts the shape it
+ * relies on, so a wrong shape fails the test at run time rather than being assumed by a type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: the tests' one `any`
+export type WireJson = any;
+
 /** Client options for a sandbox (every merchant of its config). */
 export function clientOptionsFor(
   sandbox: Sandbox,
@@ -32,7 +39,7 @@ export function clientOptionsFor(
 }
 
 /** Captures log lines (as JSON text) so tests can grep them. */
-export function captureLogger(): Logger & { lines: string[] } {
+function captureLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const w = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
     lines.push(JSON.stringify({ level, msg, ...fields }));
@@ -55,11 +62,11 @@ export interface Harness {
     path: string,
     body: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; json: any; text: string; headers: Headers }>;
+  ): Promise<{ status: number; json: WireJson; text: string; headers: Headers }>;
   get(
     path: string,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; json: any; text: string; headers: Headers }>;
+  ): Promise<{ status: number; json: WireJson; text: string; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -145,8 +152,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     let json: unknown = text;
     try {
       json = JSON.parse(text);
-    } catch {}
-    return { status: res.status, json: json as any, text, headers: res.headers };
+    } catch {
+      // not JSON: `json` is the text
+    }
+    return { status: res.status, json: json as WireJson, text, headers: res.headers };
   };
   Object.assign(h, {
     sandbox,

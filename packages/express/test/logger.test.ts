@@ -14,7 +14,13 @@ describe('logger redaction', () => {
         orderNo: '6026010112000002',
       },
       ['cardNumber', 'cvv', 'secretKey', 'a.*.token'],
-    ) as Record<string, any>;
+    ) as {
+      body: Record<string, string>;
+      merchant: { secretKey: string };
+      a: { b: { token: string } };
+      note: string;
+      orderNo: string;
+    };
     assert.equal(out.body.cardNumber, REDACTED);
     assert.equal(out.body.cvv, REDACTED);
     assert.equal(out.body.name, 'A');

@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { HaiPayOrderRejectedError } from '../src/errors.js';
-import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from './helpers.js';
+import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness, type WireJson } from './helpers.js';
 
 let sandbox: Sandbox;
 let h: Harness;
@@ -27,7 +27,7 @@ async function complete(orderNo: string, outcome: 'success' | 'failure', errorMs
   await sandbox.idle();
 }
 
-async function pay(method: string, body: Record<string, unknown> = {}) {
+async function pay(method: string, body: Record<string, unknown> = {}): Promise<WireJson> {
   const res = await h.post('/haipay/payments', { method, orderRef: 'cart-1', ...BUYER, ...body }, idem());
   assert.equal(res.status, 201, JSON.stringify(res.json));
   return res.json;
@@ -64,7 +64,7 @@ describe('payment methods: create → final, hook exactly once', () => {
   it('truemoney (THB): redirect, then failed', async () => {
     const p = await pay('truemoney');
     assert.equal(p.next.type, 'redirect');
-    assert.ok(p.next.url.startsWith(sandbox.url));
+    assert.ok((p.next.url as string).startsWith(sandbox.url));
     await complete(p.orderNo, 'failure', 'Wallet declined');
     const view = await h.get(`/haipay/payments/${p.orderId}`);
     assert.equal(view.json.status, 'failed');
@@ -211,7 +211,7 @@ describe('validation and browser-route safety', () => {
     assert.equal(res.status, 400);
     assert.equal(res.json.error.type, 'validation_error');
     const fields = Object.fromEntries(
-      res.json.error.fields.map((f: { field: string; code: string }) => [f.field, f.code]),
+      (res.json.error.fields as { field: string; code: string }[]).map((f) => [f.field, f.code]),
     );
     assert.equal(fields.cardNumber, 'card_number_invalid');
     assert.equal(fields.email, 'invalid_email');
@@ -326,7 +326,7 @@ describe('router options and production safety', () => {
     const before = sandbox.orders().length;
     const none = await h.post('/haipay/payments', { method: 'promptpay', orderRef: 'cart-9' }, idem());
     assert.equal(none.status, 400);
-    const fields = none.json.error.fields.map((f: { field: string }) => f.field).sort();
+    const fields = (none.json.error.fields as { field: string }[]).map((f) => f.field).sort();
     assert.deepEqual(fields, ['email', 'name', 'phone']);
     assert.equal(sandbox.orders().length, before);
 

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scalarText } from '@haipay-kit/protocol';
 import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/sandbox';
 import { generateTestNotification } from '../src/testing.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
@@ -75,7 +76,7 @@ async function payout(amount = '250.00', accountNo = '0123456789', notifyUrl = `
     subject: 'Payout to the shop account',
     notifyUrl,
   });
-  return { orderId, orderNo: String(d.orderNo), amount };
+  return { orderId, orderNo: scalarText(d.orderNo), amount };
 }
 
 /** A payout notification body signed as HaiPay signs one (the sandbox's platform key). */

@@ -9,7 +9,6 @@ import type { HookEvent } from './express.js';
 /** Milliseconds since the epoch on the database clock, so every instance measures leases on one clock. */
 export const DB_NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
-
 /** The hook-event statements, over the store's query function and its (quoted) table name. */
 export class HookEventTable {
   readonly #query: Query;

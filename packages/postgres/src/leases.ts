@@ -5,7 +5,6 @@
  */
 import type { Query } from './sql.js';
 
-
 /** The lease statements, for one holder (a store instance). */
 export class LeaseTable {
   readonly #query: Query;

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { dropSchema, temporarySchemaName } from '../src/index.js';
 
 /** The database URL, when one is configured. */
-export const PG_URL: string | undefined = process.env.HAIPAY_PG_URL || undefined;
+const PG_URL: string | undefined = process.env.HAIPAY_PG_URL || undefined;
 
 const MISSING =
   'HAIPAY_PG_URL is not set, so the PostgreSQL suites cannot run. Run them through `npm test` (it installs and ' +

@@ -3,13 +3,21 @@
 // notifications racing on both instances, one Idempotency-Key posted to both instances at once, a status
 // stream on one instance following a payment completed on the other, and an instance dying without
 // anything being lost.
-import { describe, it, before, after, afterEach } from 'node:test';
+import { it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { generateTestNotification, type HaiPayRouterOptions } from '@haipay-kit/express';
-import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from '../../express/test/helpers.js';
+import {
+  startHarness,
+  idem,
+  BUYER,
+  CARD,
+  ORIGIN,
+  type Harness,
+  type WireJson,
+} from '../../express/test/helpers.js';
 import { PostgresPaymentStore } from '../src/index.js';
 import { adminQuery, pgSuite, schemaPool, waitFor } from './helpers.js';
 
@@ -126,10 +134,11 @@ function stalling(store: PostgresPaymentStore, chance = 0.2): PostgresPaymentSto
     get(target, prop) {
       const value = Reflect.get(target, prop, target) as unknown;
       if (typeof value !== 'function') return value;
-      if (!(STALLED as readonly (string | symbol)[]).includes(prop)) return value.bind(target);
+      const method = value as (...a: unknown[]) => unknown;
+      if (!(STALLED as readonly (string | symbol)[]).includes(prop)) return method.bind(target);
       return async (...args: unknown[]) => {
         if (Math.random() < chance) await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        return method.apply(target, args);
       };
     },
   });
@@ -315,11 +324,11 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
   it('killing one instance loses nothing: orders it created settle on the other, hooks once, streams follow', async () => {
     await startInstances();
     const orders = await Promise.all([promptpayOn(a), promptpayOn(a), promptpayOn(b), promptpayOn(a)]);
-    const done = orders[0]!;
+    const done = orders[0];
     sandbox.complete(done.orderNo, 'success');
     await sandbox.idle();
     await waitFor(() => hookCalls(done.orderId).length === 1, 2000, 'the first hook');
-    const stream = openStream(b.url, orders[1]!.orderId);
+    const stream = openStream(b.url, orders[1].orderId);
     await waitFor(() => stream.events.length > 0, 2000, 'the stream on B');
     // A dies: its port stops answering, its pool and listener are gone. Whatever it committed is in
     // PostgreSQL; the balancer now finds only B.
@@ -381,7 +390,7 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
     path: string,
     body: Record<string, unknown>,
     keys: number,
-    idOf: (json: any) => unknown,
+    idOf: (json: WireJson) => unknown,
   ): Promise<RacedKey[]> {
     const raceOne = async (): Promise<RacedKey> => {
       const headers = idem();

@@ -30,8 +30,8 @@ pgSuite('PostgresPaymentStore', (url) => {
     it('migrates once, even when several instances start at the same moment, and keeps data across restarts', async () => {
       const schema = nextSchema();
       const [a] = await Promise.all([instance(schema), instance(schema), instance(schema), instance(schema)]);
-      const rec = await a!.create(sampleRecord({ status: 'pending' }));
-      await a!.transition(rec.orderId, 'succeeded');
+      const rec = await a.create(sampleRecord({ status: 'pending' }));
+      await a.transition(rec.orderId, 'succeeded');
       await Promise.all(open.splice(0).map((s) => s.close()));
       const b = await instance(schema);
       assert.equal((await b.get(rec.orderId))?.status, 'succeeded');
@@ -97,12 +97,12 @@ pgSuite('PostgresPaymentStore', (url) => {
       const schema = nextSchema();
       const stores = await Promise.all([instance(schema), instance(schema), instance(schema)]);
       for (let round = 0; round < 5; round++) {
-        const { orderId } = await stores[0]!.create(sampleRecord({ status: 'pending' }));
+        const { orderId } = await stores[0].create(sampleRecord({ status: 'pending' }));
         const targets = ['succeeded', 'failed', 'expired', 'succeeded', 'failed', 'succeeded'] as const;
         const results = await Promise.all(targets.map((to, i) => stores[i % 3]!.transition(orderId, to)));
         const winners = results.filter((r) => r.changed);
         assert.equal(winners.length, 1, `round ${round}: one winner`);
-        const final = await stores[1]!.get(orderId);
+        const final = await stores[1].get(orderId);
         assert.equal(final?.status, winners[0]!.record?.status);
         assert.equal(final?.version, 2, 'exactly one version bump');
       }
@@ -129,14 +129,14 @@ pgSuite('PostgresPaymentStore', (url) => {
     it('grants a hook claim to exactly one instance, on the database clock when no time is given', async () => {
       const schema = nextSchema();
       const stores = await Promise.all([instance(schema), instance(schema)]);
-      const { orderId } = await stores[0]!.create(sampleRecord({ status: 'pending' }));
-      await stores[1]!.transition(orderId, 'succeeded');
+      const { orderId } = await stores[0].create(sampleRecord({ status: 'pending' }));
+      await stores[1].transition(orderId, 'succeeded');
       const claims = await Promise.all(
         Array.from({ length: 6 }, (_, i) => stores[i % 2]!.claimHook(orderId, 'succeeded', 60_000)),
       );
       assert.equal(claims.filter(Boolean).length, 1);
-      await stores[0]!.completeHook(orderId, 'succeeded');
-      assert.equal(await stores[1]!.claimHook(orderId, 'succeeded', 0), false, 'completed → never again');
+      await stores[0].completeHook(orderId, 'succeeded');
+      assert.equal(await stores[1].claimHook(orderId, 'succeeded', 0), false, 'completed → never again');
     });
 
     it('a hook claim whose lease ran out can be taken by another instance', async () => {

@@ -19,6 +19,7 @@ export {
   parseJsonLossless,
   toPlain,
   stringifyLossless,
+  scalarText,
   LosslessNumber,
   type LosslessValue,
   type LosslessObject,
@@ -111,6 +112,7 @@ export {
 export {
   PAYOUT_ACCOUNT_TYPES,
   payApplyRequestSchema,
+  payApplyRequestSchemaFor,
   payApplyIssues,
   payApplyResponseSchema,
   payQueryRequestSchema,

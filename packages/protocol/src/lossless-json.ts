@@ -34,6 +34,19 @@ export class LosslessNumber {
   }
 }
 
+/**
+ * The text of a scalar wire value — a string as is, a number, boolean or {@link LosslessNumber} as
+ * `String()` writes it — and `''` for anything else (absent, `null`, an object or an array), which
+ * has no text to compare: its field's own schema reports it.
+ */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value instanceof LosslessNumber) {
+    return String(value);
+  }
+  return '';
+}
+
 /** A value produced by {@link parseJsonLossless}: like JSON, but numbers are {@link LosslessNumber}s. */
 export type LosslessValue =
   string | boolean | null | LosslessNumber | LosslessValue[] | { [key: string]: LosslessValue };

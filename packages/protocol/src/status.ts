@@ -7,6 +7,8 @@
  * {@link KitPaymentStatus} is the kit's decision, recorded in docs/protocol.md ("Status mapping").
  */
 
+import { scalarText } from './lossless-json.js';
+
 /** One row of a status table. */
 export interface StatusInfo<C extends string | number = string | number> {
   /** The code as HaiPay sends it (integer or string, as documented for that endpoint). */
@@ -126,13 +128,14 @@ export const DEDUCTION_STATUS_TABLE: readonly StatusInfo<DeductionStatus>[] = [
   { code: 3, key: 'FAILED', label: 'Deduction failed', final: true },
 ];
 
-// Codes may arrive as numbers, numeric strings or lossless numbers; compare by their text.
+// Codes may arrive as numbers, numeric strings or lossless numbers; compare by their text. Anything
+// else (absent, null, an object, an array — `[2]` is not the code 2) has no row.
 function findRow<C extends string | number>(
   table: readonly StatusInfo<C>[],
   code: unknown,
 ): StatusInfo<C> | undefined {
-  if (code === null || code === undefined || code === '') return undefined;
-  const text = String(code);
+  const text = scalarText(code);
+  if (text === '') return undefined;
   return table.find((row) => String(row.code) === text);
 }
 

@@ -5,6 +5,7 @@ import {
   toPlain,
   stringifyLossless,
   LosslessNumber,
+  scalarText,
   type LosslessObject,
 } from '@haipay-kit/protocol';
 
@@ -14,11 +15,13 @@ describe('parseJsonLossless', () => {
     const v = parseJsonLossless(text) as LosslessObject;
     assert.ok(v.a instanceof LosslessNumber);
     assert.equal(String(v.a), '0.50000000');
+    assert.ok(v.b instanceof LosslessNumber);
     assert.equal(String(v.b), '-1.5e+3');
     assert.deepEqual(toPlain(v), JSON.parse(text));
   });
   test('large integers keep every digit in their source text', () => {
     const v = parseJsonLossless('{"orderNo":4025071719404220010}') as LosslessObject;
+    assert.ok(v.orderNo instanceof LosslessNumber);
     assert.equal(String(v.orderNo), '4025071719404220010');
   });
   test('stringifyLossless writes numbers back as their source', () => {
@@ -53,5 +56,17 @@ describe('parseJsonLossless', () => {
   });
   test('refuses nesting deeper than 64', () => {
     assert.throws(() => parseJsonLossless('['.repeat(100) + ']'.repeat(100)), /deeper than 64/);
+  });
+});
+
+describe('scalarText', () => {
+  test('the text of a string, number, boolean or lossless number; nothing for anything else', () => {
+    assert.equal(scalarText('THB'), 'THB');
+    assert.equal(scalarText(2), '2');
+    assert.equal(scalarText(false), 'false');
+    const v = parseJsonLossless('{"amount":0.50000000}') as LosslessObject;
+    assert.equal(scalarText(v.amount), '0.50000000');
+    for (const none of [undefined, null, {}, [2], { toString: () => 'x' }])
+      assert.equal(scalarText(none), '');
   });
 });

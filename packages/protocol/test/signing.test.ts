@@ -42,6 +42,7 @@ describe('HaiPay published signature vectors', () => {
         for (const key of Object.keys(v.params)) {
           const value = v.params[key];
           if (value === null || value === '' || value === undefined) continue;
+          assert.ok(typeof value === 'string' || typeof value === 'number', `${key} is a scalar`);
           const text = String(value);
           const changed = text.slice(0, -1) + (text.endsWith('1') ? '2' : '1');
           const tampered = { ...v.params, [key]: typeof value === 'number' ? Number(changed) : changed };

@@ -23,6 +23,7 @@ import {
   haipayErrorMessage,
   orderMayExist,
   isHaipayErrorCode,
+  LosslessNumber,
 } from '@haipay-kit/protocol';
 
 describe('status tables', () => {
@@ -94,6 +95,11 @@ describe('collectStatusToKit', () => {
     assert.equal(collectStatusToKit(7), 'unknown');
     assert.equal(collectStatusToKit(null), 'unknown');
     assert.equal(collectStatusToKit(''), 'unknown');
+  });
+  test('a lossless number is its code; an array or object holding one is not', () => {
+    assert.equal(collectStatusToKit(new LosslessNumber('2')), 'succeeded');
+    assert.equal(collectStatusToKit([2]), 'unknown');
+    assert.equal(collectStatusToKit({ toString: () => '2' }), 'unknown');
   });
   test('kit final statuses', () => {
     assert.deepEqual([...KIT_FINAL_STATUSES].sort(), ['expired', 'failed', 'review', 'succeeded']);

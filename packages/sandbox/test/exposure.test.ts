@@ -30,9 +30,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 
 /** A shopper's PromptPay order, created with a signed collect/apply call and no token. */
 async function qrOrder(sb: Sandbox, base: string): Promise<{ orderNo: string; qrCode: string }> {
-  const d = ok(
-    await call({ ...sb, url: base } as Sandbox, sb.merchant('THB'), '/thb/collect/apply', thbCollect()),
-  );
+  const d = ok(await call({ ...sb, url: base }, sb.merchant('THB'), '/thb/collect/apply', thbCollect()));
   return { orderNo: String(d.orderNo), qrCode: String(d.qrCode) };
 }
 
@@ -108,7 +106,7 @@ describe('sandbox exposure (security)', () => {
       // Signed wire endpoints and the hosted pages need no token.
       const { orderNo, qrCode } = await qrOrder(sb, base);
       const wallet = ok(
-        await call({ ...sb, url: base } as Sandbox, sb.merchant('THB'), '/thb/collect/apply', {
+        await call({ ...sb, url: base }, sb.merchant('THB'), '/thb/collect/apply', {
           ...thbCollect(),
           payType: 'PAYMENT_GATEWAY',
           inBankCode: 'TM',

@@ -69,7 +69,7 @@ describe('order lifecycles and hosted pages', () => {
       ['4000002500003155', 'decline', 3],
     ] as const) {
       const d = ok(await call(sb, usd(), '/usd/collect/apply', cardCollect(pan)));
-      assert.match(String(d.payUrl), new RegExp(`^${sb.url}/pay/${d.orderNo}$`));
+      assert.match(String(d.payUrl), new RegExp(`^${sb.url}/pay/${String(d.orderNo)}$`));
       assert.equal(await status(usd(), 'usd', d.orderNo), 1);
       const page = await fetch(String(d.payUrl));
       const html = await page.text();
@@ -248,18 +248,18 @@ describe('order lifecycles and hosted pages', () => {
 
   test('control API: get and complete an order; a final order answers 409', async () => {
     const d = ok(await call(sb, thb(), '/thb/collect/apply', thbCollect()));
-    const got = (await (await fetch(`${sb.url}/_sandbox/orders/${d.orderNo}`)).json()) as Record<
+    const got = (await (await fetch(`${sb.url}/_sandbox/orders/${String(d.orderNo)}`)).json()) as Record<
       string,
       unknown
     >;
     assert.equal(got.status, 0);
-    const done = await fetch(`${sb.url}/_sandbox/orders/${d.orderNo}/complete`, {
+    const done = await fetch(`${sb.url}/_sandbox/orders/${String(d.orderNo)}/complete`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ outcome: 'success' }),
     });
     assert.equal(((await done.json()) as Record<string, unknown>).status, 2);
-    const again = await fetch(`${sb.url}/_sandbox/orders/${d.orderNo}/complete`, {
+    const again = await fetch(`${sb.url}/_sandbox/orders/${String(d.orderNo)}/complete`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ outcome: 'failure' }),
@@ -308,7 +308,7 @@ describe('order lifecycles and hosted pages', () => {
     const body = hostedCard();
     const d = ok(await call(sb, usd(), '/usd/collect/apply', body));
     assert.deepEqual(Object.keys(d).sort(), ['orderId', 'orderNo', 'payUrl', 'sign']);
-    assert.equal(d.payUrl, `${sb.url}/pay/${d.orderNo}`);
+    assert.equal(d.payUrl, `${sb.url}/pay/${String(d.orderNo)}`);
     assert.equal(await status(usd(), 'usd', d.orderNo), 0);
     // callBackFailUrl is required (reference §3.1); notifyUrl and phone are not.
     const noFail = hostedCard();

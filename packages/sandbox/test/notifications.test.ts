@@ -93,7 +93,9 @@ describe('notifications', () => {
         rx.received.every((r) => r.body === n.body),
         'every attempt carries the same signed body',
       );
-      const log = (await (await fetch(`${sb.url}/_sandbox/notifications?orderNo=${d.orderNo}`)).json()) as {
+      const log = (await (
+        await fetch(`${sb.url}/_sandbox/notifications?orderNo=${String(d.orderNo)}`)
+      ).json()) as {
         attempts: { attempt: number; at: string; answer: string; delivered: boolean }[];
       };
       assert.deepEqual(

@@ -89,7 +89,7 @@ describe('subscriptions', () => {
       const q2 = ok(await call(sb, usd(), '/subscription/query', { subscriptionNo: a.subscriptionNo }));
       assert.equal((q2.deductList as unknown[]).length, 4, 'no deduction after cancel');
       await sb.idle();
-      const types = rx.received.map((r) => `${r.json.type}:${r.json.status}`);
+      const types = rx.received.map((r) => `${String(r.json.type)}:${String(r.json.status)}`);
       assert.deepEqual(types, [
         'SUBSCRIPTION:2',
         ...Array(4).fill('SUBSCRIPTIONS_DEDUCT:2'),

@@ -9,11 +9,13 @@
  * that holds one (docs/protocol.md §2.5 "Unambiguous values").
  */
 
+/* eslint-disable no-control-regex -- matching control characters is this pattern's purpose */
 /**
  * `&`, `=` and control characters (C0, DEL, C1, and the line/paragraph separators U+2028/U+2029):
  * what no value the kit signs may contain.
  */
 export const SIGN_UNSAFE_PATTERN = /[&=\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/* eslint-enable no-control-regex */
 
 /**
  * True when `value` can sit in HaiPay's string to sign without making it ambiguous: no `&`, no `=`,

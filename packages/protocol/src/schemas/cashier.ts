@@ -4,6 +4,7 @@
  * a method on HaiPay's page for the `region`.
  */
 import { z } from 'zod';
+import { scalarText } from '../lossless-json.js';
 import { compareDecimal } from '../rules/decimal.js';
 import type { FieldIssue } from '../rules/issues.js';
 import { CASHIER_REGIONS, isCashierCurrencyAllowed } from '../rules/methods.js';
@@ -41,8 +42,8 @@ export const cashierApplyFields = z.object({
  */
 export function cashierApplyIssues(body: Record<string, unknown>): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const region = String(body.region ?? '');
-  const currency = String(body.currency ?? '');
+  const region = scalarText(body.region);
+  const currency = scalarText(body.currency);
   if (!(region in CASHIER_REGIONS)) {
     issues.push({
       field: 'region',

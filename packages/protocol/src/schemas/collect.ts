@@ -8,6 +8,7 @@
  * {@link collectApplyRequestSchema} is the loose generic shape used by the endpoint registry.
  */
 import { z } from 'zod';
+import { scalarText } from '../lossless-json.js';
 import type { Currency } from '../rules/currency.js';
 import { type FieldIssue } from '../rules/issues.js';
 import { findCollectMethod } from '../rules/methods.js';
@@ -56,7 +57,7 @@ const nameFor = (c: Currency) => ruled((v) => validateName(c, v));
 const phoneFor = (c: Currency) => ruled((v) => validatePhone(c, v));
 
 /** THB collect apply (reference §4.2): THB name/phone rules, `callBackFailUrl` required. */
-export const thbCollectApplyFields = z.object({
+const thbCollectApplyFields = z.object({
   ...common,
   name: nameFor('THB'),
   phone: phoneFor('THB'),
@@ -67,7 +68,7 @@ export const thbCollectApplyFields = z.object({
  * TWD collect apply (reference §5): `country` only `"158"` (cashier mode), `currency` `TWD` or `USD`
  * (the amount currency; TWD amounts are integers).
  */
-export const twdCollectApplyFields = z.object({
+const twdCollectApplyFields = z.object({
   ...common,
   name: nameFor('TWD'),
   phone: phoneFor('TWD'),
@@ -77,7 +78,7 @@ export const twdCollectApplyFields = z.object({
 });
 
 /** USD-settled Thai and Taiwanese methods on `/usd/collect/apply` (reference §4.2, §5). */
-export const usdLocalCollectApplyFields = z.object({
+const usdLocalCollectApplyFields = z.object({
   ...common,
   name: nameFor('USD'),
   phone: phoneFor('USD'),
@@ -91,7 +92,7 @@ export const usdLocalCollectApplyFields = z.object({
  * optional, no `callBackFailUrl`, and `notifyUrl` required (seed 001: "notifyUrl Yes String
  * Asynchronous notification URL", although its example omits it).
  */
-export const usdCardCollectApplyFields = z.object({
+const usdCardCollectApplyFields = z.object({
   ...common,
   notifyUrl: httpUrlSchema,
   name: nameFor('USD'),
@@ -109,7 +110,7 @@ export const usdCardCollectApplyFields = z.object({
 });
 
 /** VND collect apply (reference §3.6). */
-export const vndCollectApplyFields = z.object({
+const vndCollectApplyFields = z.object({
   ...common,
   name: nameFor('VND'),
   phone: phoneFor('VND'),
@@ -138,8 +139,8 @@ export function collectApplyIssues(
   options: CheckOptions = {},
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const payType = String(body.payType ?? '');
-  const inBankCode = String(body.inBankCode ?? '');
+  const payType = scalarText(body.payType);
+  const inBankCode = scalarText(body.inBankCode);
   const method = findCollectMethod(currency, payType, inBankCode);
   // A missing payType/inBankCode is already a field issue (`required`); only look up complete pairs.
   if (!method && payType !== '' && inBankCode !== '') {
@@ -166,7 +167,7 @@ export function collectApplyIssues(
       issues.push({
         field: 'currency',
         code: 'not_allowed',
-        message: `currency ${String(bodyCurrency)} is not allowed on the ${currency} endpoint`,
+        message: `currency ${scalarText(bodyCurrency)} is not allowed on the ${currency} endpoint`,
         params: { currency },
       });
     }
@@ -178,7 +179,7 @@ export function collectApplyIssues(
       : validateAmount(amountCurrency, amount);
   if (amountIssue) issues.push({ field: 'amount', ...amountIssue });
   if (method?.result === 'card') {
-    const expiry = validateExpiry(String(body.expiryMonth ?? ''), String(body.expiryYear ?? ''), options.now);
+    const expiry = validateExpiry(scalarText(body.expiryMonth), scalarText(body.expiryYear), options.now);
     if (expiry) {
       issues.push({ field: expiry.params?.part === 'month' ? 'expiryMonth' : 'expiryYear', ...expiry });
     }
@@ -202,7 +203,7 @@ export function collectApplyFieldsFor(currency: Currency, inBankCode?: string): 
 
 function withMethodChecks<T extends z.ZodObject>(fields: T, currency: Currency) {
   return fields.superRefine((body, ctx) => {
-    for (const issue of collectApplyIssues(currency, body as Record<string, unknown>)) {
+    for (const issue of collectApplyIssues(currency, body)) {
       ctx.addIssue({ code: 'custom', path: [issue.field], message: issue.message, params: { rule: issue } });
     }
   });

@@ -44,7 +44,7 @@ export type PayoutCurrency = (typeof PAYOUT_CURRENCIES)[number];
 export const PAYOUT_ACCOUNT_TYPES = ['BANK_ACCOUNT', 'EWALLET'] as const;
 
 /** The `accountType`s each payout currency takes: VND pays out to bank accounts only (reference §3.6). */
-export const PAYOUT_ACCOUNT_TYPES_BY_CURRENCY = {
+const PAYOUT_ACCOUNT_TYPES_BY_CURRENCY = {
   THB: PAYOUT_ACCOUNT_TYPES,
   USD: PAYOUT_ACCOUNT_TYPES,
   VND: ['BANK_ACCOUNT'],
@@ -54,21 +54,21 @@ export const PAYOUT_ACCOUNT_TYPES_BY_CURRENCY = {
  * Per-order payout limits: THB 1.00–8000.00 (reference §4.1), VND 50000–10000000 (reference §3.6),
  * USD 1.00–800.00 (HaiPay's USD payout page; the reference gives none).
  */
-export const PAYOUT_LIMITS: Readonly<Record<PayoutCurrency, AmountLimits>> = {
+const PAYOUT_LIMITS: Readonly<Record<PayoutCurrency, AmountLimits>> = {
   THB: THB_PAYOUT_LIMITS,
   USD: { min: '1.00', max: '800.00' },
   VND: { min: '50000', max: '10000000' },
 };
 
 /** USD `bankCode` of an ACH transfer, which needs {@link USD_ACH_FIELDS} (ASSUMPTION: the code's name). */
-export const USD_ACH_BANK_CODE = 'ACH';
+const USD_ACH_BANK_CODE = 'ACH';
 /** USD `bankCode` of a Cash App payout, which needs `body` (reference §3.3). */
-export const USD_CASHAPP_BANK_CODE = 'ECASHAPP';
+const USD_CASHAPP_BANK_CODE = 'ECASHAPP';
 /**
  * The recipient fields a USD ACH payout requires (reference §3.3): `identifyType` is the bank routing
  * number, `address1`–`address3` street, city and state.
  */
-export const USD_ACH_FIELDS = [
+const USD_ACH_FIELDS = [
   'identifyType',
   'country',
   'address1',
@@ -96,7 +96,7 @@ const common = {
 };
 
 /** THB pay-apply fields (reference §4.3); amount and bank code are checked by {@link payApplyIssues}. */
-export const payApplyFields = z.object({
+const payApplyFields = z.object({
   ...common,
   accountType: z.enum(PAYOUT_ACCOUNT_TYPES),
   name: ruled((v) => validatePayoutName('THB', v)),
@@ -104,7 +104,7 @@ export const payApplyFields = z.object({
 });
 
 /** USD pay-apply fields (reference §3.3): the ACH recipient fields are optional here, required for ACH. */
-export const usdPayApplyFields = z.object({
+const usdPayApplyFields = z.object({
   ...common,
   accountType: z.enum(PAYOUT_ACCOUNT_TYPES),
   name: ruled((v) => validatePayoutName('USD', v)),
@@ -116,7 +116,7 @@ export const usdPayApplyFields = z.object({
 });
 
 /** VND pay-apply fields (reference §3.6): bank accounts only. */
-export const vndPayApplyFields = z.object({
+const vndPayApplyFields = z.object({
   ...common,
   accountType: z.enum(PAYOUT_ACCOUNT_TYPES_BY_CURRENCY.VND),
   name: ruled((v) => validatePayoutName('VND', v)),
@@ -190,7 +190,7 @@ export function payApplyIssues(
 
 function withPayoutChecks(fields: z.ZodObject, currency: PayoutCurrency) {
   return fields.superRefine((body, ctx) => {
-    for (const issue of payApplyIssues(body as Record<string, unknown>, currency)) {
+    for (const issue of payApplyIssues(body, currency)) {
       ctx.addIssue({ code: 'custom', path: [issue.field], message: issue.message, params: { rule: issue } });
     }
   });
@@ -199,9 +199,9 @@ function withPayoutChecks(fields: z.ZodObject, currency: PayoutCurrency) {
 /** Full THB pay-apply request schema (fields + amount and bank-code checks). */
 export const payApplyRequestSchema = withPayoutChecks(payApplyFields, 'THB');
 /** Full USD pay-apply request schema (fields + amount limits and the ACH / Cash App fields). */
-export const usdPayApplyRequestSchema = withPayoutChecks(usdPayApplyFields, 'USD');
+const usdPayApplyRequestSchema = withPayoutChecks(usdPayApplyFields, 'USD');
 /** Full VND pay-apply request schema (fields + amount limits). */
-export const vndPayApplyRequestSchema = withPayoutChecks(vndPayApplyFields, 'VND');
+const vndPayApplyRequestSchema = withPayoutChecks(vndPayApplyFields, 'VND');
 
 /** The full pay-apply request schema of a payout currency. */
 export function payApplyRequestSchemaFor(currency: PayoutCurrency) {
