@@ -153,7 +153,9 @@ export function resolveClientOptions(options: HaiPayClientOptions): {
   const int = (v: unknown, name: string, def: number, min: number): number => {
     if (v === undefined) return def;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
-      throw new HaiPayConfigError(`${name}: must be a number ≥ ${min}, got ${String(v)}.`);
+      throw new HaiPayConfigError(
+        `${name}: must be a number ≥ ${min}, got ${typeof v === 'number' ? v : typeof v}.`,
+      );
     }
     return v;
   };

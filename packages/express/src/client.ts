@@ -11,6 +11,7 @@ import {
   ENDPOINTS,
   haipayErrorInfo,
   parseJsonLossless,
+  scalarText,
   signSafetyIssues,
   toPlain,
   LosslessNumber,
@@ -134,7 +135,7 @@ export class HaiPayClient {
 
   /** Finds the merchant a notification belongs to: by `appId`, else by `currency`. */
   merchantForNotification(fields: { appId?: unknown; currency?: unknown }): string | undefined {
-    const appId = fields.appId === undefined || fields.appId === null ? undefined : String(fields.appId);
+    const appId = scalarText(fields.appId) || undefined;
     if (appId !== undefined) {
       for (const m of this.#merchants.values()) if (String(m.appId) === appId) return m.key;
     }
@@ -160,7 +161,7 @@ export class HaiPayClient {
       throw new HaiPaySignatureError('Notification body is not a JSON object; refusing it.');
     }
     const raw = parsed as LosslessObject;
-    const merchant = this.merchantForNotification({ appId: raw.appId?.toString(), currency: raw.currency });
+    const merchant = this.merchantForNotification({ appId: raw.appId, currency: raw.currency });
     if (!merchant)
       throw new HaiPaySignatureError('Notification names an appId/currency that is not configured.');
     if (!this.#merchant(merchant).verifier.verify(raw)) {
@@ -206,7 +207,7 @@ export class HaiPayClient {
     const text = JSON.stringify(signed);
     const url = `${this.config.baseUrl}${path}`;
     const attempts = endpoint.creates ? 1 : this.config.queryRetries + 1;
-    const orderId = endpoint.orderIdField ? String(body[endpoint.orderIdField] ?? '') : '';
+    const orderId = endpoint.orderIdField ? scalarText(body[endpoint.orderIdField]) : '';
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.#once(url, text, merchant, endpoint.id)) as T;
@@ -260,8 +261,7 @@ export class HaiPayClient {
     const envelope = parsed as LosslessObject;
     const status = envelope.status instanceof LosslessNumber ? envelope.status.source : envelope.status;
     if (status !== '1') {
-      const code =
-        envelope.error === undefined || envelope.error === null ? String(res.status) : String(envelope.error);
+      const code = scalarText(envelope.error) || String(res.status);
       throw new HaiPayApiError(code, typeof envelope.msg === 'string' ? envelope.msg : '', res.status);
     }
     const data = envelope.data;
@@ -363,7 +363,7 @@ function parseResponseData(id: EndpointId, data: LosslessObject): HaiPayData {
       .join('; ');
     throw new HaiPayProtocolError(`HaiPay's ${id} answer does not have the documented shape (${detail}).`);
   }
-  return toPlain(result.data as LosslessObject) as HaiPayData;
+  return toPlain(result.data) as HaiPayData;
 }
 
 /** True when `err` means "the order may exist at HaiPay" (settle by query, never re-create). */

@@ -59,6 +59,9 @@ export {
   DEFAULT_PROMPTPAY_WINDOW_MS,
   type HaiPayRouter,
   type HaiPayRouterOptions,
+  type RateLimitOption,
+  type RateLimitOptions,
+  type StreamLimits,
 } from './router/index.js';
 export {
   HaiPayCheckout,

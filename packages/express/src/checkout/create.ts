@@ -43,13 +43,13 @@ export interface CreateSpec<V> {
   body: Record<string, unknown>;
   /** The new order, `unknown` until HaiPay answers. */
   record: NewPaymentRecord;
-  view(record: PaymentRecord): V;
+  view: (record: PaymentRecord) => V;
   /** Sends the apply (once). */
-  apply(): Promise<HaiPayData>;
+  apply: () => Promise<HaiPayData>;
   /** What an accepted apply writes: HaiPay's number, `next`, expiry, and the status it moves to. */
-  accepted(data: HaiPayData): { patch: PaymentPatch; status: RecordStatus };
+  accepted: (data: HaiPayData) => { patch: PaymentPatch; status: RecordStatus };
   /** Creates again under an orphaned key's reserved order id (see {@link createOnce}). */
-  resume(orderId: string): Promise<CreateResult<V>>;
+  resume: (orderId: string) => Promise<CreateResult<V>>;
 }
 
 /**

@@ -13,6 +13,7 @@
  *   window (plus a grace period) produces it.
  */
 import { compareDecimal } from '@haipay-kit/protocol';
+import { str } from './text.js';
 import type { PaymentPatch, PaymentRecord } from '../store/types.js';
 import { isFinalStatus, STATUS_RANK, type RecordStatus } from '../types.js';
 
@@ -57,9 +58,6 @@ export interface DecideOptions {
   confirmSuccess?: boolean;
 }
 
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-
 /** The reported status as an integer code, or NaN. */
 function codeOf(status: unknown): number {
   const n = Number(str(status));
@@ -67,7 +65,7 @@ function codeOf(status: unknown): number {
 }
 
 /** Why the report does not describe this order (a different HaiPay `orderNo`), or null. */
-export function identityMismatch(stored: StoredPayment, reported: ReportedPayment): string | null {
+function identityMismatch(stored: StoredPayment, reported: ReportedPayment): string | null {
   const orderNo = str(reported.orderNo);
   if (stored.orderNo && orderNo && orderNo !== stored.orderNo)
     return `orderNo ${orderNo} is not the order's ${stored.orderNo}`;
@@ -75,7 +73,7 @@ export function identityMismatch(stored: StoredPayment, reported: ReportedPaymen
 }
 
 /** Why the reported money does not match the stored order (currency, amount), or null. */
-export function moneyMismatch(stored: StoredPayment, reported: ReportedPayment): string | null {
+function moneyMismatch(stored: StoredPayment, reported: ReportedPayment): string | null {
   const currency = str(reported.currency);
   if (currency && currency.toUpperCase() !== stored.currency.toUpperCase())
     return `currency ${currency} does not match the order's ${stored.currency}`;
@@ -93,7 +91,7 @@ export function moneyMismatch(stored: StoredPayment, reported: ReportedPayment):
 }
 
 /** `hold` for an open order, `late` for one the kit closed, `ignore` for one already paid or in review. */
-export function holdOrLate(stored: StoredPayment, reason: string): Decision {
+function holdOrLate(stored: StoredPayment, reason: string): Decision {
   if (stored.status === 'expired' || stored.status === 'failed')
     return { action: 'late', reason: `paid after the order was ${stored.status}; ${reason}` };
   if (isFinalStatus(stored.status)) return { action: 'ignore', outcome: 'stale' };

@@ -16,7 +16,7 @@ import type { PaymentEvent, PayoutEvent } from './types.js';
 export type HookState = 'done' | 'failed' | 'running';
 
 /** Statuses with a merchant hook. */
-export const FINAL_HOOK_STATUSES: readonly RecordStatus[] = [
+const FINAL_HOOK_STATUSES: readonly RecordStatus[] = [
   'succeeded',
   'failed',
   'expired',
@@ -41,7 +41,7 @@ export interface PayoutMismatchPayload {
 }
 
 /** What a `payment_mismatch` event stores (the payment itself is read from the store when it runs). */
-export interface PaymentMismatchPayload {
+interface PaymentMismatchPayload {
   notified: HaiPayData;
   reason: string;
 }

@@ -39,16 +39,9 @@ import { nextFromApply, subscriptionStatusToKit, toPaymentView, toSubscriptionVi
 import { mintOrderId, paymentRequest, subscriptionRequest } from './wire.js';
 
 export * from './types.js';
-export {
-  decide,
-  type Decision,
-  type DecideOptions,
-  type ReportedPayment,
-  type StoredPayment,
-} from './decide.js';
 export { nextFromApply, subscriptionStatusToKit, toPaymentView, toSubscriptionView } from './views.js';
 export { mintOrderId, requestHash } from './wire.js';
-export { checkResolved, validatePaymentBody, validateSubscriptionBody } from './validation.js';
+export { validatePaymentBody, validateSubscriptionBody } from './validation.js';
 export type { HookState } from './hooks.js';
 
 /**

@@ -1,7 +1,10 @@
-/** A reported or stored value as text: strings as they are, `null`/`undefined` as `""`, the rest by `String`. */
-export function str(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-}
+import { scalarText } from '@haipay-kit/protocol';
+
+/**
+ * A reported or stored value as text: a string as it is, a number or boolean as its text, anything
+ * else (absent, `null`, an object, an array) as `""` — so a `[2]` is never read as status `2`.
+ */
+export const str: (v: unknown) => string = scalarText;
 
 /** The first few issues of a failed schema check, for a log line. */
 export function schemaDetail(issues: readonly { path: PropertyKey[]; message: string }[]): string {

@@ -33,7 +33,7 @@ export function requestHash(scope: string, body: Record<string, unknown>): strin
 }
 
 /** The router's URLs HaiPay is given for one order (no query string: docs/protocol.md §2.5). */
-export function orderUrls(
+function orderUrls(
   publicBaseUrl: string,
   orderId: string,
 ): { notifyUrl: string; callBackUrl: string; callBackFailUrl: string } {

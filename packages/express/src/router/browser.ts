@@ -133,7 +133,7 @@ export function browserRouter(
     );
 
   const readCreate = (req: Request, card: boolean): { body: Record<string, unknown>; key: string } => {
-    const body = req.body;
+    const body: unknown = req.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body))
       throw new HttpError(400, 'invalid_request', 'The body must be a JSON object.');
     const key = req.get('idempotency-key');
@@ -164,7 +164,10 @@ export function browserRouter(
 
   browser.post('/payments', limited, async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const { body, key } = readCreate(req, req.body?.method === 'card');
+      const { body, key } = readCreate(
+        req,
+        (req.body as { method?: unknown } | undefined)?.method === 'card',
+      );
       const pre = validatePaymentBody(body, null);
       if (pre.length > 0) throw new HaiPayValidationError('Some fields are invalid.', pre);
       const order = await resolveOr400(() => options.resolveOrder(req, withoutCard(body)));

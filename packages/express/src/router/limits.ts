@@ -85,5 +85,5 @@ export function createLimiter(
         logger.error('haipay rate limit', { message: String((err as Error)?.message ?? err) }),
       warn: (msg: unknown) => logger.warn('haipay rate limit', { message: String(msg) }),
     },
-  } as Parameters<typeof rateLimit>[0]);
+  });
 }

@@ -146,6 +146,11 @@ export interface RouterConfig {
   ssePollMs: number;
 }
 
+/** True for a non-empty array (a JavaScript caller may pass anything). */
+function isNonEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
+}
+
 function assertOption(cond: unknown, message: string): asserts cond {
   if (!cond) throw new HaiPayConfigError(`createHaiPayRouter: ${message}`);
 }
@@ -154,7 +159,7 @@ function assertOption(cond: unknown, message: string): asserts cond {
 export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig {
   assertOption(options && typeof options === 'object', 'options are required.');
   assertOption(
-    options.client && typeof (options.client as HaiPayClient).collectApply === 'function',
+    options.client && typeof options.client.collectApply === 'function',
     '`client` must be a HaiPayClient (new HaiPayClient({ merchants, platformPublicKey })).',
   );
   assertOption(
@@ -183,7 +188,7 @@ export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig
     );
   }
   assertOption(
-    Array.isArray(options.allowedOrigins) && options.allowedOrigins.length > 0,
+    isNonEmptyList(options.allowedOrigins),
     '`allowedOrigins` must list the origins of your storefront, e.g. ["https://shop.example"].',
   );
   const allowedOrigins = new Set(

@@ -18,7 +18,7 @@ const IPV4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\
  * would make the string to sign ambiguous), runs of spaces collapse, at most 512 characters; empty
  * or missing → `unknown`.
  */
-export function cleanUserAgent(value: string | undefined): string {
+function cleanUserAgent(value: string | undefined): string {
   const cleaned = (value ?? '')
     .replace(new RegExp(SIGN_UNSAFE_PATTERN.source, 'g'), ' ')
     .replace(/\s+/g, ' ')
@@ -33,11 +33,7 @@ export function cleanUserAgent(value: string | undefined): string {
  * fragment (they carry the shop's own parameters, and `&`/`=`), when that is an absolute http(s) URL
  * that can be signed; else the request's `Origin`; else `fallback` (the router's public URL).
  */
-export function cleanReferer(
-  referer: string | undefined,
-  origin: string | undefined,
-  fallback: string,
-): string {
+function cleanReferer(referer: string | undefined, origin: string | undefined, fallback: string): string {
   const parse = (value: string | undefined): URL | null => {
     if (!value) return null;
     try {
@@ -58,7 +54,7 @@ export function cleanReferer(
 }
 
 /** The client IP as HaiPay's `customerIp` accepts it (IPv4, or an IPv6 text form), else `0.0.0.0`. */
-export function cleanIp(ip: string | undefined): string {
+function cleanIp(ip: string | undefined): string {
   const n = normalizeIp(ip);
   return IPV4_RE.test(n) || /^[0-9A-Fa-f:.]{2,45}$/.test(n) ? n : '0.0.0.0';
 }

@@ -47,9 +47,9 @@ export interface StreamDeps {
 
 interface Stream {
   sent: number;
-  write(record: PaymentRecord): void;
-  ping(): void;
-  end(): void;
+  write: (record: PaymentRecord) => void;
+  ping: () => void;
+  end: () => void;
 }
 
 interface Watch {
