@@ -85,26 +85,4 @@ export default defineConfig(
     extends: [lit.configs['flat/recommended'], wc.configs['flat/recommended'], litA11y.configs.recommended],
     languageOptions: { globals: { ...globals.browser } },
   },
-
-  // TEMPORARY: being restructured — remove once fixed
-  // Files of packages/express/src, packages/sandbox/src and packages/elements/src that still have
-  // findings; their owners are restructuring them. Take a file off this list once `pnpm lint` passes
-  // with it (and new files never go on it).
-  globalIgnores(
-    [
-      'packages/elements/src/card-form/card-form.ts',
-      'packages/elements/src/controllers/payment-status-controller.ts',
-      'packages/elements/src/qr/encoder.ts',
-      'packages/elements/src/qr/qr.ts',
-      'packages/elements/src/shared/start-payment.ts',
-      'packages/sandbox/src/cards.ts',
-      'packages/sandbox/src/cli.ts',
-      'packages/sandbox/src/collections.ts',
-      'packages/sandbox/src/pages.ts',
-      'packages/sandbox/src/server.ts',
-      'packages/sandbox/src/subscriptions.ts',
-      'packages/sandbox/src/wire.ts',
-    ],
-    'TEMPORARY: being restructured — remove once fixed',
-  ),
 );

@@ -26,7 +26,7 @@ export const paymentUrl = (endpoint: string, orderId: string): string =>
  * seconds, so the server's clock read anywhere from `Date` to `Date + 999 ms`; taking the latest makes a
  * countdown err short by under a second, never long (a fresh 15-minute QR shows 15:00, not 15:01).
  */
-export function skewFrom(res: Response, clientNow: number): number {
+function skewFrom(res: Response, clientNow: number): number {
   const date = res.headers.get('Date');
   const server = date ? Date.parse(date) : NaN;
   return Number.isFinite(server) ? server + 999 - clientNow : 0;

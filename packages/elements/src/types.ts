@@ -25,7 +25,7 @@ export type PaymentView = Pick<
 };
 
 /** `review`: money arrived after the order had closed; the merchant decides (docs/contracts.md). */
-export const FINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'expired', 'review'];
+const FINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'expired', 'review'];
 export type FinalStatus = 'succeeded' | 'failed' | 'expired' | 'review';
 export const isFinal = (status: PaymentStatus | null | undefined): status is FinalStatus =>
   FINAL_STATUSES.includes(status!);

@@ -343,6 +343,26 @@ describe('<haipay-qr>', () => {
     expect(paths.filter((p) => p === '/payments/hp_poll').length).to.be.greaterThanOrEqual(3);
   });
 
+  it('keeps polling after a poll that rejects', async () => {
+    const { el } = await qrFromOrder({
+      hp_poll_reject: {
+        sse: 'fail',
+        views: [view({ orderId: 'hp_poll_reject' })],
+        pollViews: [
+          view({ orderId: 'hp_poll_reject' }),
+          view({ orderId: 'hp_poll_reject', status: 'succeeded' }),
+        ],
+      },
+    });
+    // The controller's own GET never rejects; one that did (a bug, a future change) must not end polling.
+    const status = (el as unknown as { status: { refresh(): Promise<unknown> } }).status;
+    const refresh = status.refresh.bind(status);
+    let rejected = 0;
+    status.refresh = () => (rejected++ ? refresh() : Promise.reject(new Error('refresh failed')));
+    await oneEvent(el, 'haipay-succeeded');
+    expect(rejected).to.be.greaterThanOrEqual(2);
+  });
+
   describe('while the tab is hidden', () => {
     afterEach(() => {
       if (document.hidden) setTabHidden(false);

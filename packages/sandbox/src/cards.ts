@@ -4,6 +4,7 @@
  * on every path, so the card is read and decided here, once; what the sandbox keeps of it is the
  * receipt part only (first six, last four), never the number or the CVV.
  */
+import { scalarText } from '@haipay-kit/protocol';
 import { validateCardNumber, validateCvv, validateExpiry } from '@haipay-kit/protocol/rules';
 import { str } from './wire.js';
 
@@ -57,9 +58,9 @@ export function cardFromBody(body: Record<string, unknown>): TypedCard | undefin
   if (accountNo === undefined) return undefined;
   return {
     pan: accountNo.replace(/\s+/g, ''),
-    month: String(body.expiryMonth ?? ''),
-    year: String(body.expiryYear ?? ''),
-    cvv: String(body.cvv ?? ''),
+    month: scalarText(body.expiryMonth),
+    year: scalarText(body.expiryYear),
+    cvv: scalarText(body.cvv),
   };
 }
 

@@ -49,20 +49,21 @@ function loadConfig(file: string): SandboxConfig {
       throw new Error(
         `--config ${file}: no such file (${path}). Leave out --config once: the sandbox generates keys, ` +
           'writes them to a new config file and prints its path; copy that file and pass it to --config.',
+        { cause: err },
       );
     }
-    throw new Error(`--config ${file}: cannot read ${path} (${(err as Error).message}).`);
+    throw new Error(`--config ${file}: cannot read ${path} (${(err as Error).message}).`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`--config ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`--config ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   try {
     return checkSandboxConfig(json);
   } catch (err) {
-    throw new Error(`--config ${path}: ${(err as Error).message} (README "Config format").`);
+    throw new Error(`--config ${path}: ${(err as Error).message} (README "Config format").`, { cause: err });
   }
 }
 
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
       },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError((err as Error).message, { cause: err });
   }
   const { values } = parsed;
   if (values.help) {
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
         `port ${port} is already in use on ${values.host}: pass --port <another port>, or --port 0 for any free port.`,
+        { cause: err },
       );
     }
     throw err;

@@ -4,6 +4,7 @@
  * in the call), the hosted pages' outcome (card page, 3-D Secure, wallets, bank app), expiry on the
  * clock, the final state with its fee and ledger credit, its notification, and `collect/query`.
  */
+import { scalarText } from '@haipay-kit/protocol';
 import { findCollectMethod, type CollectMethod } from '@haipay-kit/protocol/rules';
 import {
   cardBehaviour,
@@ -16,7 +17,7 @@ import {
 import type { MerchantConfig } from './config.js';
 import { buildQrPayload } from './emv.js';
 import { computeFee, convert, formatAmount, fxRate, parseAmount, scheduleFor } from './money.js';
-import { isFinal, type CollectOrder, type OrderFlow } from './records.js';
+import { isFinal, type CollectOrder } from './records.js';
 import { Room } from './state.js';
 import { orderAnswer, presentText, REFUSE, str, type ApiResult } from './wire.js';
 
@@ -91,11 +92,11 @@ export class Collections extends Room {
       status: 0,
       payType: cashier ? 'CASHIER' : String(body.payType),
       inBankCode: cashier ? '' : String(body.inBankCode),
-      flow: cashier ? 'cashier' : (method!.result as OrderFlow),
-      name: String(body.name ?? ''),
-      email: String(body.email ?? ''),
-      subject: String(body.subject ?? ''),
-      partnerUserId: String(body.partnerUserId ?? ''),
+      flow: cashier ? 'cashier' : method!.result,
+      name: scalarText(body.name),
+      email: scalarText(body.email),
+      subject: scalarText(body.subject),
+      partnerUserId: scalarText(body.partnerUserId),
       ...this.state.opened(0),
       ...presentText(body, ['phone', 'callBackUrl', 'callBackFailUrl', 'notifyUrl']),
       ...(cashier ? { region: String(body.region) } : {}),
@@ -127,7 +128,7 @@ export class Collections extends Room {
       this.#expireAfter(order, exp.bank);
     } else {
       order.payUrl = page;
-      if (currency === 'TWD' && String(body.country ?? '') === '158') order.cashierMode = true;
+      if (currency === 'TWD' && scalarText(body.country) === '158') order.cashierMode = true;
       const offline = /^(ATM|STORE_)/.test(order.inBankCode);
       this.#expireAfter(order, offline ? exp.twdOffline : exp.wallet);
     }

@@ -23,9 +23,7 @@ import {
  * An order, payout, refund or subscription as the control API shows it: the sandbox's own record with
  * every amount (kept in hundredths inside) rendered as HaiPay renders it (README "Control API").
  */
-export function controlView(
-  item: CollectOrder | PayoutOrder | Refund | Subscription,
-): Record<string, unknown> {
+function controlView(item: CollectOrder | PayoutOrder | Refund | Subscription): Record<string, unknown> {
   const money = (hundredths: number, currency: string) => formatAmount(hundredths, currency);
   switch (item.kind) {
     case 'collect': {
@@ -71,7 +69,7 @@ export const CONTROL_ROUTES = [
 ] as const;
 
 /** One of {@link CONTROL_ROUTES}. */
-export type ControlRoute = (typeof CONTROL_ROUTES)[number];
+type ControlRoute = (typeof CONTROL_ROUTES)[number];
 
 /**
  * Builds the `/_sandbox` router. `guard` (the admin-token gate, or a pass-through) runs before

@@ -17,13 +17,13 @@ export function crc16ccitt(text: string): number {
 }
 
 /** One EMV record: two-digit id, two-digit length, value. */
-export function tlv(id: string, value: string): string {
+function tlv(id: string, value: string): string {
   if (value.length > 99) throw new RangeError(`EMV value for tag ${id} is longer than 99 characters`);
   return `${id}${String(value.length).padStart(2, '0')}${value}`;
 }
 
 /** Appends `6304` and the CRC (4 upper-case hex digits) to a payload body. */
-export function withCrc(body: string): string {
+function withCrc(body: string): string {
   const head = `${body}6304`;
   return head + crc16ccitt(head).toString(16).toUpperCase().padStart(4, '0');
 }
@@ -51,7 +51,7 @@ export function hasValidCrc(payload: string): boolean {
 }
 
 /** The sandbox's PromptPay biller ID (15 digits: tax ID + suffix), shown in every THB QR. */
-export const SANDBOX_BILLER_ID = '010555012345601';
+const SANDBOX_BILLER_ID = '010555012345601';
 
 /** Inputs for {@link buildQrPayload}. */
 export interface QrPayloadInput {

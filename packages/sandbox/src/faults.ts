@@ -25,7 +25,7 @@ export const FAULT_MODES = [
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 /** Modes that act on notifications rather than on the HTTP answer. */
-export const NOTIFICATION_FAULT_MODES: readonly FaultMode[] = [
+const NOTIFICATION_FAULT_MODES: readonly FaultMode[] = [
   'duplicateNotification',
   'outOfOrderNotifications',
   'delayedNotification',

@@ -10,9 +10,9 @@ import { CASHIER_REGIONS, COLLECT_METHODS } from '@haipay-kit/protocol/rules';
 import { convert, formatAmount } from './money.js';
 import type { CollectOrder, Subscription } from './records.js';
 
-/** Escapes text for HTML element content and attribute values. */
-export function esc(text: unknown): string {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Escapes text for HTML element content and attribute values; `undefined` is no text. */
+export function esc(text: string | undefined): string {
+  return (text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const STYLE = `
@@ -127,7 +127,7 @@ export function finishedPage(what: string, statusText: string): string {
 }
 
 /** A deterministic sandbox ATM account or store code for a TWD order (shown, never returned by the API, §5). */
-export function twdPaymentCode(order: CollectOrder): { label: string; value: string } {
+function twdPaymentCode(order: CollectOrder): { label: string; value: string } {
   const digits = order.orderNo.slice(-10);
   if (/^ATM/.test(order.inBankCode))
     return { label: 'Bank 822 (CTBC) virtual account', value: `9${digits.padStart(13, '0')}` };

@@ -9,7 +9,7 @@ import type { CardBehaviour } from './cards.js';
 export type OrderStatus = 0 | 1 | 2 | 3;
 
 /** What a collection order hands the shopper (the protocol's method result, or the global cashier). */
-export type OrderFlow = 'qr' | 'redirect' | 'bank' | 'card' | 'card-3ds' | 'cashier';
+type OrderFlow = 'qr' | 'redirect' | 'bank' | 'card' | 'card-3ds' | 'cashier';
 
 /** A collection order as the sandbox keeps it (`GET /_sandbox/orders/:orderNo`). */
 export interface CollectOrder {

@@ -8,6 +8,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import {
   haipayErrorMessage,
   parseJsonLossless,
+  scalarText,
   stringifyLossless,
   toPlain,
   type LosslessObject,
@@ -97,7 +98,8 @@ const FIXED_ROUTES: Record<string, Route> = {
   },
 };
 
-function errorEnvelope(code: ErrorCode | string): string {
+/** `code` is one of the sandbox's refusals or a fault's configured code, which may be any 4 digits. */
+function errorEnvelope(code: string): string {
   const msg = haipayErrorMessage(code) ?? 'system exception';
   return JSON.stringify({ status: '0', error: code, msg });
 }
@@ -196,7 +198,9 @@ export function createApp(ctx: ServerContext): express.Express {
     }
     const body = toPlain(lossless) as Record<string, unknown>;
     if (body.appId === undefined || body.appId === null || body.appId === '') return { error: '1001' };
-    const appId = Number(String(body.appId));
+    // An appId that is not a scalar (an object, an array) has no text, and `Number('')` would be 0.
+    const appIdText = scalarText(body.appId);
+    const appId = appIdText === '' ? NaN : Number(appIdText);
     if (!Number.isSafeInteger(appId)) return { error: '1002' };
     const merchant = state.merchants.get(appId);
     if (!merchant) return { error: '4011' };
@@ -329,8 +333,8 @@ export function createApp(ctx: ServerContext): express.Express {
   // Paying in the bank app marks an order paid: beyond loopback it takes the admin token (README).
   app.post('/bank-app', guard, form, (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const payload = String(b.payload ?? '').trim();
-    const amountText = String(b.amount ?? '').trim();
+    const payload = scalarText(b.payload).trim();
+    const amountText = scalarText(b.amount).trim();
     const fail = (msg: string) => html(res, 422, bankAppPage({ payload, amount: amountText }, msg));
     let order: CollectOrder | undefined;
     if (payload.startsWith('000201')) {

@@ -5,6 +5,7 @@
  * with daily retries, `subscription/query` and `subscription/cancel`, and the `SUBSCRIPTION` and
  * `SUBSCRIPTIONS_DEDUCT` notifications.
  */
+import { scalarText } from '@haipay-kit/protocol';
 import { cardBehaviour, cardFromBody, cardSummary } from './cards.js';
 import type { MerchantConfig } from './config.js';
 import { computeFee, formatAmount, parseAmount, scheduleFor } from './money.js';
@@ -15,7 +16,7 @@ import { localTime, presentText, REFUSE, str, type ApiResult } from './wire.js';
 const DAY_MS = 86_400_000;
 
 /** Adds `n` intervals to `start` (calendar months/years clamp to the month's last day). */
-export function addInterval(start: number, unit: 'D' | 'W' | 'M' | 'Y', n: number): number {
+function addInterval(start: number, unit: 'D' | 'W' | 'M' | 'Y', n: number): number {
   if (unit === 'D') return start + n * DAY_MS;
   if (unit === 'W') return start + n * 7 * DAY_MS;
   const d = new Date(start);
@@ -62,9 +63,9 @@ export class Subscriptions extends Room {
       appId: merchant.appId,
       currency: 'USD',
       amount,
-      subject: String(body.subject ?? ''),
-      payType: String(body.payType ?? 'SUBSCRIPTION'),
-      inBankCode: String(body.inBankCode ?? 'CREDIT_CARD'),
+      subject: scalarText(body.subject),
+      payType: scalarText(body.payType ?? 'SUBSCRIPTION'),
+      inBankCode: scalarText(body.inBankCode ?? 'CREDIT_CARD'),
       interval: interval as Subscription['interval'],
       intervalCount: count,
       retryTimes: retry,

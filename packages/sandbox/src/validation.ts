@@ -31,7 +31,7 @@ const blank = (v: unknown) => v === undefined || v === null || v === '';
  * none of `accountNo`, `expiryMonth`, `expiryYear`, `cvv`. Card data is all or nothing: a request with
  * some of it is PCI direct, and its missing fields are `1001`.
  */
-export function isHostedCardRequest(
+function isHostedCardRequest(
   endpoint: EndpointId,
   currency: string | null,
   body: Record<string, unknown>,

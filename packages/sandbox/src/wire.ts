@@ -4,7 +4,7 @@
  * left out, and how times and an order's facts are written. Queries and notifications of every room
  * say these things the same way, so they are said here once.
  */
-import type { HaipayErrorCode } from '@haipay-kit/protocol';
+import { scalarText, type HaipayErrorCode } from '@haipay-kit/protocol';
 import { formatLocalTime } from './clock.js';
 import { formatAmount } from './money.js';
 import type { Order } from './records.js';
@@ -35,10 +35,9 @@ export const REFUSE = {
   insufficientBalance: refusal('4016'),
 } as const;
 
-/** A request field as text; `undefined` when absent, null or empty. */
+/** A request field as text; `undefined` when absent, null, empty or not a scalar (`scalarText`). */
 export function str(v: unknown): string | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  return String(v);
+  return scalarText(v) || undefined;
 }
 
 /** The text fields among `keys` that the request sends, in `keys` order (a record's optional fields). */

@@ -109,6 +109,11 @@ describe('HaiPay API endpoints', () => {
     assertError(await call(sb, thb(), '/thb/collect/apply', thbCollect(), { signAs: usd() }), '1002');
     assertError(await call(sb, thb(), '/thb/collect/apply', thbCollect(), { unsigned: true }), '1001');
     assertError(await call(sb, thb(), '/thb/collect/apply', {}, { raw: '{"appId":1054,' }), '1002');
+    // An appId that is not a scalar has no text: not 0 (`[]`), not the merchant's (`[1054]`).
+    for (const appId of [[], [thb().appId], { id: thb().appId }]) {
+      const raw = JSON.stringify({ ...thbCollect(), appId });
+      assertError(await call(sb, thb(), '/thb/collect/apply', {}, { raw }), '1002');
+    }
   });
 
   test('error codes: limits are 1002', async () => {

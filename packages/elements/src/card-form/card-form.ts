@@ -18,19 +18,11 @@ import { HaiPayPaymentElement } from '../shared/payment-element.js';
 import { cardFormStrings } from './card-form.strings.js';
 import { baseStyles } from '../shared/styles.js';
 import { statusLine } from '../shared/status-view.js';
-import { isFinal, type ApiErrorBody, type FieldIssue, type PaymentView } from '../types.js';
+import { isFinal, type ApiErrorBody, type PaymentView } from '../types.js';
 import { cardFormStyles } from './card-form.styles.js';
 
 /** The body keys of `POST {endpoint}/payments` that have an input (docs/contracts.md). */
-export const CARD_FIELDS = [
-  'name',
-  'email',
-  'phone',
-  'cardNumber',
-  'expiryMonth',
-  'expiryYear',
-  'cvv',
-] as const;
+const CARD_FIELDS = ['name', 'email', 'phone', 'cardNumber', 'expiryMonth', 'expiryYear', 'cvv'] as const;
 export type CardField = (typeof CARD_FIELDS)[number];
 
 /**
@@ -362,7 +354,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     if (type === 'validation_error' && error?.fields?.length) {
       const errors: Partial<Record<CardField, ShownIssue>> = {};
       const other: string[] = [];
-      for (const issue of error.fields as FieldIssue[]) {
+      for (const issue of error.fields) {
         const shown = { code: issue.code, params: issue.params, fallback: issue.message };
         if ((CARD_FIELDS as readonly string[]).includes(issue.field))
           errors[issue.field as CardField] ??= shown;
@@ -417,7 +409,7 @@ ${view && isFinal(status) ? html`<p class="amount">${this.localize.money(view.am
     // prettier-ignore
     return html`<div part="base">
 <slot name="header"></slot>
-${this.orderId ? this.renderResult() : html`<form part="form" novalidate @submit=${this.onSubmit} aria-busy=${this.busy ? 'true' : 'false'}>
+${this.orderId ? this.renderResult() : html`<form part="form" novalidate @submit=${(e: SubmitEvent) => this.onSubmit(e)} aria-busy=${this.busy ? 'true' : 'false'}>
 ${this.renderField('name')}
 ${this.renderField('email')}
 ${this.renderField('phone')}

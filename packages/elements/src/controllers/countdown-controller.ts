@@ -8,7 +8,7 @@ export interface CountdownOptions {
 }
 
 /** Remaining-time thresholds (ms) that are announced to screen readers — never every second. */
-export const MILESTONES = [5 * 60_000, 60_000] as const;
+const MILESTONES = [5 * 60_000, 60_000] as const;
 
 /**
  * Counts down to the server's expiry, not the browser's: `remaining = expiresAt − (now + skew)` where

@@ -8,7 +8,7 @@ export const LOCALES = ['en', 'th', 'zh-TW'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /** Some of the strings (one element's keys). */
-export type Strings = Partial<Translation>;
+type Strings = Partial<Translation>;
 
 /**
  * One element's strings: English bundled with the element, the other locales as dynamic imports so a

@@ -147,12 +147,15 @@ export class PaymentStatusController implements ReactiveController {
     const gen = this.generation;
     const live = (): boolean => gen === this.generation && this.transport === 'poll';
     const next = (delay: number): void => {
-      this.timer = setTimeout(async () => {
+      this.timer = setTimeout(() => {
         if (!live()) return;
         const before = this.view?.status;
-        await this.refresh();
-        // Back to the first interval after a change, else double up to `max`.
-        if (live()) next(before !== this.view?.status ? base : Math.min(delay * 2, max));
+        // Back to the first interval after a change, else double up to `max`. A failed poll (even one
+        // that rejects) changes nothing, so it backs off and polling goes on.
+        const again = (): void => {
+          if (live()) next(before !== this.view?.status ? base : Math.min(delay * 2, max));
+        };
+        this.refresh().then(again, again);
       }, delay);
     };
     next(base);

@@ -144,8 +144,8 @@ export function encodeQr(text: string, mask = -1): QrCode {
 
   // Smallest version whose data capacity holds mode + count + data.
   let ver = 0;
-  let capacity = 0;
-  let countBits = 0;
+  let capacity: number;
+  let countBits: number;
   do {
     if (++ver > BLOCKS.length) throw new RangeError('QR payload too long');
     countBits = alnum ? (ver < 10 ? 9 : 11) : ver < 10 ? 8 : 16;

@@ -160,11 +160,11 @@ ${this.countdown.active ? html`<p part="countdown" class="countdown">
 ${t.term('countdown.label')}: <time>${this.countdown.display}</time>
 </p>` : nothing}
 <div class="actions">
-<button part="save-button" type="button" @click=${this.save}>${t.term('action.saveQr')}</button>
-<button part="copy-button" type="button" @click=${this.copy}>${t.term('action.copyCode')}</button>
+<button part="save-button" type="button" @click=${() => this.save()}>${t.term('action.saveQr')}</button>
+<button part="copy-button" type="button" @click=${() => this.copy()}>${t.term('action.copyCode')}</button>
 </div>` : nothing}
 ${statusLine(t, status, this.loadError, final ? 'status final' : 'status')}
-${status === 'expired' ? html`<button class="primary" part="new-qr-button" type="button" @click=${this.requestNewQr}>
+${status === 'expired' ? html`<button class="primary" part="new-qr-button" type="button" @click=${() => this.requestNewQr()}>
 ${t.term('action.newQr')}
 </button>` : nothing}
 <slot name="footer"></slot>

@@ -27,8 +27,11 @@ export interface StartPort {
   owner: object;
   /** The companion created the payment: the element shows and follows it. */
   show(view: PaymentView): void;
-  /** Shows the element's localized message for `type` (network or generic) and fires `haipay-error`. */
-  fail(type: string, message: string, code?: string): void;
+  /**
+   * Shows the element's localized message for `type` (network or generic) and fires `haipay-error`.
+   * A function property, not a method: `startPayment` calls it on its own, as the element's arrow.
+   */
+  fail: (type: string, message: string, code?: string) => void;
   /** Fires a `haipay-*` event from the element. */
   emit<K extends HaiPayEventName>(name: K, detail: HaiPayEventDetailMap[K]): boolean;
 }
@@ -65,11 +68,11 @@ export async function startPayment(port: StartPort): Promise<void> {
       }
     }
     if (latest.get(owner) !== key) return;
-    if (res!.ok && body && !('error' in body)) {
+    if (res.ok && body && !('error' in body)) {
       port.emit('haipay-created', { orderId: body.orderId, view: body });
       return port.show(body);
     }
     const error = (body as ApiErrorBody | undefined)?.error;
-    return fail(error?.type ?? 'api_error', error?.message ?? `HTTP ${res!.status}`, error?.code);
+    return fail(error?.type ?? 'api_error', error?.message ?? `HTTP ${res.status}`, error?.code);
   }
 }
