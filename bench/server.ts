@@ -14,14 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import {
-  HaiPayClient,
-  createHaiPayRouter,
-  SqlitePaymentStore,
-  silentLogger,
-  generateTestNotification,
-  type PaymentStore,
-} from '@haipay-kit/express';
+import { HaiPayClient, createHaiPayRouter, silentLogger, type PaymentStore } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
+import { generateTestNotification } from '@haipay-kit/express/testing';
 import { closedLoop, percentile, request, type Figure } from './lib.js';
 
 const ORIGIN = 'https://shop.example';

@@ -22,6 +22,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -183,7 +184,8 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { HaiPayClient, SqlitePaymentStore, createHaiPayRouter } from '@haipay-kit/express';
+import { HaiPayClient, createHaiPayRouter } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { createSandbox } from '@haipay-kit/sandbox';
 import { parseJsonLossless } from '@haipay-kit/protocol';
 import { createVerifier } from '@haipay-kit/protocol/node';
@@ -243,6 +245,47 @@ process.stdout.write('\nRESULT ' + JSON.stringify({
     assert.deepEqual(out.hooks, [out.created.orderId]);
     assert.equal(out.sqlite, true);
     assert.deepEqual(out.others, ['function', 'function', true, 'function']);
+  });
+
+  test('without the optional better-sqlite3, the root imports and the SQLite store names the install command', async () => {
+    // A second project holding its own copy of the express package and its required dependencies only:
+    // no better-sqlite3 anywhere above it (an application on PostgreSQL never installs the native addon).
+    const lean = join(tmp, 'lean-app');
+    const modules = join(lean, 'node_modules');
+    mkdirSync(join(modules, '@haipay-kit'), { recursive: true });
+    cpSync(join(app, 'node_modules', '@haipay-kit', 'express'), join(modules, '@haipay-kit', 'express'), {
+      recursive: true,
+    });
+    symlinkSync(
+      realpathSync(join(app, 'node_modules', '@haipay-kit', 'protocol')),
+      join(modules, '@haipay-kit', 'protocol'),
+      'dir',
+    );
+    const m = manifests.express;
+    for (const dep of [...Object.keys(m.dependencies ?? {}), 'express']) {
+      if (dep.startsWith('@haipay-kit/')) continue;
+      symlinkSync(realpathSync(join(app, 'node_modules', dep)), join(modules, dep), 'dir');
+    }
+    writeFileSync(join(lean, 'package.json'), '{"type":"module"}');
+    writeFileSync(
+      join(lean, 'check.mjs'),
+      `import { createHaiPayRouter, HaiPayConfigError } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
+if (typeof createHaiPayRouter !== 'function') throw new Error('no router');
+try {
+  new SqlitePaymentStore({ filename: ':memory:' });
+  console.log('CREATED');
+} catch (err) {
+  console.log(err instanceof HaiPayConfigError ? 'CONFIG ' + err.message : 'OTHER ' + err.message);
+}
+`,
+    );
+    assert.ok(!existsSync(join(modules, 'better-sqlite3')), 'the lean project has no better-sqlite3');
+    const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: lean });
+    assert.match(
+      stdout,
+      /^CONFIG SqlitePaymentStore needs the better-sqlite3 package: npm install better-sqlite3/,
+    );
   });
 
   test('the bins run through their node_modules/.bin symlinks', async () => {
@@ -370,7 +413,8 @@ process.stdout.write('\nRESULT ' + JSON.stringify({
     writeFileSync(
       join(app, 'consumer.ts'),
       `import express from 'express';
-import { HaiPayClient, SqlitePaymentStore, createHaiPayRouter, HaiPayApiError, type PaymentEvent } from '@haipay-kit/express';
+import { HaiPayClient, createHaiPayRouter, HaiPayApiError, type PaymentEvent } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { PostgresPaymentStore } from '@haipay-kit/postgres';
 import { createSandbox } from '@haipay-kit/sandbox';
 import { validateEmail, type PaymentView } from '@haipay-kit/protocol/rules';

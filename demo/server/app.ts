@@ -27,7 +27,6 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import {
   HaiPayClient,
   HaiPayOrderRejectedError,
-  SqlitePaymentStore,
   createConsoleLogger,
   createHaiPayRouter,
   silentLogger,
@@ -38,6 +37,7 @@ import {
   type ResolvedOrder,
   type ResolvedPlan,
 } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { scalarText } from '@haipay-kit/protocol';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { DEMO_DIR, ensureBuilt, viteDevMiddleware } from './assets.js';

@@ -6,13 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type NextFunction } from 'express';
-import {
-  HaiPayApiError,
-  HaiPayError,
-  type HaiPayClient,
-  type PaymentRecord,
-  type SqlitePaymentStore,
-} from '@haipay-kit/express';
+import { HaiPayApiError, HaiPayError, type HaiPayClient, type PaymentRecord } from '@haipay-kit/express';
+import { type SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { scalarText } from '@haipay-kit/protocol';
 import { THB_PAYOUT_LIMITS, validateAmount } from '@haipay-kit/protocol/rules';
 import type { Sandbox } from '@haipay-kit/sandbox';

@@ -10,7 +10,6 @@ import type { SandboxConfig } from '@haipay-kit/sandbox';
 import {
   HaiPayClient,
   HaiPayOrderRejectedError,
-  SqlitePaymentStore,
   createHaiPayRouter,
   type HaiPayClientOptions,
   type HaiPayRouter,
@@ -18,6 +17,7 @@ import {
   type Logger,
   type PaymentEvent,
 } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { scalarText } from '@haipay-kit/protocol';
 import type { WireJson } from '../../packages/express/test/helpers.js';
 

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import { SqlitePaymentStore } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { FLAVOURS, ORIGIN, checkoutBody, postCheckout, type Flavour } from './companion.js';
 import {
   compareWithGateway,

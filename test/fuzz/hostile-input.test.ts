@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import { SqlitePaymentStore, generateTestNotification } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
+import { generateTestNotification } from '@haipay-kit/express/testing';
 import {
   startHarness,
   ORIGIN,

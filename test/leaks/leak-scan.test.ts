@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/sandbox';
-import { SqlitePaymentStore } from '@haipay-kit/express';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { bundle, ELEMENT_ENTRIES } from '../../bench/elements.js';
 import { startHarness, ORIGIN, BUYER, type Harness } from '../../packages/express/test/helpers.js';
 

@@ -365,8 +365,3 @@ function parseResponseData(id: EndpointId, data: LosslessObject): HaiPayData {
   }
   return toPlain(result.data) as HaiPayData;
 }
-
-/** True when `err` means "the order may exist at HaiPay" (settle by query, never re-create). */
-export function isOutcomeUnknown(err: unknown): err is HaiPayOutcomeUnknownError {
-  return err instanceof HaiPayOutcomeUnknownError;
-}

@@ -12,7 +12,6 @@ export {
   HaiPayClient,
   HAIPAY_UAT_URL,
   HAIPAY_PRODUCTION_URL,
-  isOutcomeUnknown,
   type HaiPayClientOptions,
   type HaiPayClientConfig,
   type MerchantCredentials,
@@ -43,19 +42,13 @@ export {
 } from './transport.js';
 export {
   createConsoleLogger,
-  redactingLogger,
-  redact,
-  maskPans,
   silentLogger,
-  DEFAULT_REDACT_PATHS,
-  REDACTED,
   type Logger,
   type LogFields,
   type ConsoleLoggerOptions,
 } from './logger.js';
 export {
   createHaiPayRouter,
-  rawNotificationBody,
   DEFAULT_PROMPTPAY_WINDOW_MS,
   type HaiPayRouter,
   type HaiPayRouterOptions,
@@ -65,60 +58,27 @@ export {
 } from './router/index.js';
 export {
   HaiPayCheckout,
-  mintOrderId,
-  requestHash,
-  nextFromApply,
   toPaymentView,
   toSubscriptionView,
-  subscriptionStatusToKit,
   type CheckoutOptions,
   type CheckoutHooks,
   type CreateResult,
   type NotificationResult,
   type PaymentEvent,
   type PayoutEvent,
+  type RejectedNotification,
   type RequestContext,
   type ResolvedOrder,
   type ResolvedPlan,
 } from './checkout/index.js';
-export {
-  createReconciler,
-  RECONCILER_LEASE_INTERVALS,
-  type Reconciler,
-  type ReconcilerOptions,
-} from './reconciler.js';
-export { METHOD_WIRE, CASHIER_DEFAULT_REGION, wireMethodFor } from './methods.js';
-export { MemoryPaymentStore } from './store/memory.js';
-export { SqlitePaymentStore, SQLITE_MIGRATIONS, type SqlitePaymentStoreOptions } from './store/sqlite.js';
-export { recordFromRow, PATCH_COLUMNS, type PaymentRow } from './store/row.js';
+export { createReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
+export type { PaymentStore, PaymentRecord, RecordKind } from './store/types.js';
 export type {
-  PaymentStore,
-  PaymentRecord,
-  NewPaymentRecord,
-  PaymentPatch,
-  TransitionResult,
-  IdempotencyRecord,
-  IdempotencyReservation,
-  IdempotencyKeyInput,
-  IdempotentCreate,
-  HookEvent,
-  NotificationLogEntry,
-  RecordKind,
-} from './store/types.js';
-export { generateTestNotification, sendTestNotification, type TestNotificationOptions } from './testing.js';
-export {
-  PAYMENT_STATUSES,
-  SUBSCRIPTION_STATUSES,
-  PAYMENT_METHODS,
-  STATUS_RANK,
-  isFinalStatus,
-  statusesBefore,
-  type PaymentStatus,
-  type SubscriptionStatus,
-  type RecordStatus,
-  type PaymentMethod,
-  type NextAction,
-  type PaymentView,
-  type SubscriptionView,
-  type FieldIssueLike,
+  PaymentStatus,
+  SubscriptionStatus,
+  RecordStatus,
+  PaymentMethod,
+  NextAction,
+  PaymentView,
+  SubscriptionView,
 } from './types.js';

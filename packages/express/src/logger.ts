@@ -5,6 +5,7 @@
  * kit builds redacts fields by path before writing, and the kit itself only ever logs field objects,
  * never interpolated request bodies.
  */
+import { HaiPayConfigError } from './errors.js';
 import { luhnCheck } from '@haipay-kit/protocol/rules';
 
 /** Structured fields attached to a log line. */
@@ -22,7 +23,7 @@ export interface Logger {
  * Paths redacted by default. A segment `*` matches any key at that depth; a path of a single key name
  * (e.g. `cvv`) matches that key at any depth.
  */
-export const DEFAULT_REDACT_PATHS: readonly string[] = [
+const DEFAULT_REDACT_PATHS: readonly string[] = [
   'cardNumber',
   'accountNo',
   'cvv',
@@ -73,7 +74,7 @@ export function redact(value: unknown, paths: readonly string[] = DEFAULT_REDACT
 }
 
 /** Masks every run of 13–19 digits (optionally spaced) that passes the Luhn check, keeping the last four. */
-export function maskPans(text: string): string {
+function maskPans(text: string): string {
   return text.replace(PAN_RE, (m) => {
     const digits = m.replace(/\D/g, '');
     return luhnCheck(digits) ? `****${digits.slice(-4)}` : m;
@@ -96,7 +97,7 @@ const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as cons
 export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger {
   const min = LEVELS[options.level ?? 'info'];
   if (min === undefined) {
-    throw new TypeError(`level: must be one of ${Object.keys(LEVELS).join(', ')}.`);
+    throw new HaiPayConfigError(`level: must be one of ${Object.keys(LEVELS).join(', ')}.`);
   }
   const paths = [...DEFAULT_REDACT_PATHS, ...(options.redactPaths ?? [])];
   const write =

@@ -6,7 +6,7 @@ import { findCollectMethod, type CollectMethod } from '@haipay-kit/protocol/rule
 import type { PaymentMethod } from './types.js';
 
 /** Wire pairs per browser method and order currency (docs/protocol.md §4–§6 and the sandbox extension). */
-export const METHOD_WIRE: Readonly<
+const METHOD_WIRE: Readonly<
   Record<Exclude<PaymentMethod, 'cashier'>, Readonly<Record<string, readonly [string, string]>>>
 > = {
   card: { USD: ['BANK_TRANSFER', 'CREDIT_CARD'] },

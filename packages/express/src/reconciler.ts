@@ -4,6 +4,7 @@
  * the hook). This is what makes a timeout or `1003` on apply safe: the order is never re-created, it is
  * looked up until HaiPay says what happened.
  */
+import { HaiPayConfigError } from './errors.js';
 import type { HaiPayCheckout } from './checkout/index.js';
 import type { Logger } from './logger.js';
 
@@ -34,7 +35,7 @@ export interface Reconciler {
  * that died is replaced at the first tick of another instance after the lease ran out: at most
  * `RECONCILER_LEASE_INTERVALS + 1` intervals after its last renewal (3 minutes at the default 60 s).
  */
-export const RECONCILER_LEASE_INTERVALS = 2;
+const RECONCILER_LEASE_INTERVALS = 2;
 
 /** What a store may tell about itself for the pass log (the PostgreSQL store does); all optional. */
 interface LeaseIntrospection {
@@ -49,7 +50,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
   const intervalMs = options.intervalMs ?? 60_000;
   const batchSize = options.batchSize ?? 100;
   if (!Number.isFinite(intervalMs) || intervalMs < 10)
-    throw new TypeError('reconcile.intervalMs: must be ≥ 10 ms.');
+    throw new HaiPayConfigError('reconcile.intervalMs: must be ≥ 10 ms.');
   const logger = options.logger ?? checkout.options.logger;
   const leaseMs = intervalMs * RECONCILER_LEASE_INTERVALS;
   let timer: NodeJS.Timeout | undefined;

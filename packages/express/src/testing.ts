@@ -1,6 +1,7 @@
 /**
- * Helpers for testing your own notification handling (after stripe-node's `generateTestHeaderString`):
- * build a notification body signed exactly as HaiPay signs one, and post it to your `/notify` URL.
+ * `@haipay-kit/express/testing` — for your tests. Build a notification body signed exactly as HaiPay
+ * signs one and post it to your `/notify` URL (after stripe-node's `generateTestHeaderString`), and an
+ * in-memory store for tests that need no file.
  */
 import { stringifyLossless } from '@haipay-kit/protocol';
 import { createSigner, type KeyInput } from '@haipay-kit/protocol/node';
@@ -39,3 +40,5 @@ export async function sendTestNotification(
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   return { status: res.status, body: await res.text() };
 }
+
+export { MemoryPaymentStore } from './store/memory.js';

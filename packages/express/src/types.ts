@@ -1,11 +1,9 @@
 /** Types shared by the client, the store and the router (the browser contract lives in docs/contracts.md). */
-import { KIT_PAYMENT_STATUSES } from '@haipay-kit/protocol';
 import type { PaymentStatus, SubscriptionStatus } from '@haipay-kit/protocol/rules';
 
 // The browser contract is defined once, in @haipay-kit/protocol/rules, and re-exported here.
 export {
   PAYMENT_METHODS,
-  SUBSCRIPTION_STATUSES,
   type PaymentStatus,
   type PaymentMethod,
   type SubscriptionStatus,
@@ -13,9 +11,6 @@ export {
   type PaymentView,
   type SubscriptionView,
 } from '@haipay-kit/protocol/rules';
-
-/** Payment statuses (docs/contracts.md). Final: `succeeded`, `failed`, `expired`. */
-export const PAYMENT_STATUSES = KIT_PAYMENT_STATUSES;
 
 /** Any status a stored record can hold. */
 export type RecordStatus = PaymentStatus | SubscriptionStatus;

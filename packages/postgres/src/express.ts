@@ -1,14 +1,16 @@
 /**
- * The one place this package imports `@haipay-kit/express` from: the store interface it implements and
- * the status ranks that make transitions forward-only, and the row mapping shared with the SQLite store.
+ * The one place this package imports `@haipay-kit/express` from (a peer dependency): its store entry —
+ * the interface this store implements, the status ranks that make transitions forward-only, the row
+ * mapping shared with the SQLite store — and the configuration error its options raise.
  */
+export { HaiPayConfigError } from '@haipay-kit/express';
 export {
   STATUS_RANK,
   isFinalStatus,
   PATCH_COLUMNS,
   recordFromRow,
   type PaymentRow,
-} from '@haipay-kit/express';
+} from '@haipay-kit/express/store';
 export type {
   HookEvent,
   IdempotencyKeyInput,
@@ -22,4 +24,4 @@ export type {
   PaymentStore,
   RecordStatus,
   TransitionResult,
-} from '@haipay-kit/express';
+} from '@haipay-kit/express/store';

@@ -16,7 +16,7 @@ import {
   type PaymentChange,
   type PaymentChangeListener,
 } from './change-feed.js';
-import { STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow } from './express.js';
+import { HaiPayConfigError, STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow } from './express.js';
 import type {
   HookEvent,
   IdempotencyKeyInput,
@@ -92,17 +92,19 @@ export class PostgresPaymentStore implements PaymentStore {
 
   constructor(options: PostgresPaymentStoreOptions) {
     if (!options || (!options.connectionString && !options.pool)) {
-      throw new TypeError(
+      throw new HaiPayConfigError(
         'PostgresPaymentStore: give `connectionString` (e.g. "postgres://user:pass@127.0.0.1:5432/shop") or an existing `pool`.',
       );
     }
     if (options.connectionString && options.pool) {
-      throw new TypeError('PostgresPaymentStore: give either `connectionString` or `pool`, not both.');
+      throw new HaiPayConfigError(
+        'PostgresPaymentStore: give either `connectionString` or `pool`, not both.',
+      );
     }
     const schema = options.schema ?? 'public';
     // The NOTIFY channel carries the schema and channel names are at most 63 bytes.
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(schema)) {
-      throw new TypeError(
+      throw new HaiPayConfigError(
         `PostgresPaymentStore: \`schema\` must be a plain identifier of at most 48 characters, got "${schema}".`,
       );
     }

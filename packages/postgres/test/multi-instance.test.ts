@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import { generateTestNotification, type HaiPayRouterOptions } from '@haipay-kit/express';
+import { type HaiPayRouterOptions } from '@haipay-kit/express';
+import { generateTestNotification } from '@haipay-kit/express/testing';
 import {
   startHarness,
   idem,

@@ -39,7 +39,7 @@ import { nextFromApply, subscriptionStatusToKit, toPaymentView, toSubscriptionVi
 import { mintOrderId, paymentRequest, subscriptionRequest } from './wire.js';
 
 export * from './types.js';
-export { nextFromApply, subscriptionStatusToKit, toPaymentView, toSubscriptionView } from './views.js';
+export { nextFromApply, toPaymentView, toSubscriptionView } from './views.js';
 export { mintOrderId, requestHash } from './wire.js';
 export { validatePaymentBody, validateSubscriptionBody } from './validation.js';
 export type { HookState } from './hooks.js';

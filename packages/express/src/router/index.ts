@@ -17,7 +17,6 @@ import {
 } from './options.js';
 
 export { DEFAULT_PROMPTPAY_WINDOW_MS, type HaiPayRouter, type HaiPayRouterOptions } from './options.js';
-export { rawNotificationBody } from './notify.js';
 export type { RateLimitOption, RateLimitOptions } from './limits.js';
 export type { StreamLimits } from './streams.js';
 

@@ -23,7 +23,7 @@ const UNVERIFIED = new Set(['rejected_signature', 'rejected_ambiguous']);
  * HaiPay signs a number with a scale (`0.50000000`), so the router refuses it and logs how to fix the
  * mounting order instead of guessing. A form-encoded body is read as its key/value pairs.
  */
-export function rawNotificationBody(req: Request): string | null {
+function rawNotificationBody(req: Request): string | null {
   const body: unknown = req.body;
   if (Buffer.isBuffer(body)) {
     const text = body.toString('utf8');

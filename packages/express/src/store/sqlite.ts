@@ -1,19 +1,20 @@
 /**
- * SQLite {@link PaymentStore} on better-sqlite3 — the default store.
+ * `@haipay-kit/express/sqlite` — the SQLite {@link PaymentStore} on better-sqlite3, the default store.
  *
  * WAL mode with `synchronous = FULL`, so a committed transition survives a crash and power loss before
  * `/notify` answers `SUCCESS`. Schema changes are numbered migrations recorded in `haipay_migrations`.
  * Forward-only transitions are one conditional `UPDATE … WHERE status IN (<lower ranks>)`: the database,
  * not the process, decides which of two racing writers wins.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+import { HaiPayConfigError } from '../errors.js';
 import { statusesBefore, type RecordStatus } from '../types.js';
 import { applyPatch } from './memory.js';
 import { createPrivateFile } from './private-file.js';
 import { recordFromRow, type PaymentRow } from './row.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
-export { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type {
   HookEvent,
   IdempotencyKeyInput,
@@ -44,19 +45,37 @@ const FINAL: readonly RecordStatus[] = ['succeeded', 'failed', 'expired', 'cance
  * @example
  * const store = new SqlitePaymentStore({ filename: './data/haipay.db' });
  */
+/**
+ * better-sqlite3, loaded when the first SQLite store is made rather than when this module is imported:
+ * it is an optional peer dependency (a native addon), so an application on PostgreSQL never needs it
+ * installed — and one that forgot it gets an error naming the command.
+ */
+function loadBetterSqlite3(): typeof Database {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (err) {
+    throw new HaiPayConfigError(
+      'SqlitePaymentStore needs the better-sqlite3 package: npm install better-sqlite3 ' +
+        '(or give createHaiPayRouter another `store`, e.g. PostgresPaymentStore).',
+      { cause: err },
+    );
+  }
+}
+
 export class SqlitePaymentStore implements PaymentStore {
   /** The underlying better-sqlite3 handle (for inspection; do not write to the kit's tables). */
   readonly db: Database.Database;
 
   constructor(options: SqlitePaymentStoreOptions) {
     if (!options || typeof options.filename !== 'string' || options.filename === '') {
-      throw new TypeError(
+      throw new HaiPayConfigError(
         'SqlitePaymentStore: `filename` is required, e.g. new SqlitePaymentStore({ filename: "./data/haipay.db" }).',
       );
     }
     // A new database file (and directory) is created private first: SQLite's -wal/-shm copy its mode.
     if (options.filename !== ':memory:') createPrivateFile(options.filename);
-    this.db = new Database(options.filename);
+    const Driver = loadBetterSqlite3();
+    this.db = new Driver(options.filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);

@@ -1,0 +1,22 @@
+/**
+ * `@haipay-kit/express/store` — for implementers of a {@link PaymentStore} (such as
+ * `@haipay-kit/postgres`): the store contract and its record types, the status ranks that make
+ * transitions forward-only, and the SQL row mapping the bundled stores share. A merchant does not need
+ * this entry: the package root exports the types a merchant sees (`PaymentStore`, `PaymentRecord`).
+ */
+export type {
+  PaymentStore,
+  PaymentRecord,
+  NewPaymentRecord,
+  PaymentPatch,
+  TransitionResult,
+  IdempotencyRecord,
+  IdempotencyReservation,
+  IdempotencyKeyInput,
+  IdempotentCreate,
+  HookEvent,
+  NotificationLogEntry,
+  RecordKind,
+} from './types.js';
+export { STATUS_RANK, isFinalStatus, statusesBefore, type RecordStatus } from '../types.js';
+export { recordFromRow, PATCH_COLUMNS, type PaymentRow } from './row.js';
