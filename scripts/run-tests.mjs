@@ -60,6 +60,12 @@ const suites = [
     single: true,
   },
   {
+    name: 'API reports (scripts/api-report.mjs)',
+    cmd: 'node',
+    args: ['scripts/api-report.mjs'],
+    single: true,
+  },
+  {
     name: 'typecheck (tsc --noEmit)',
     cmd: 'pnpm',
     args: ['exec', 'tsc', '-p', 'tsconfig.json'],
