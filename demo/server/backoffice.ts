@@ -55,7 +55,7 @@ const payoutStatus = (s: unknown): Payout['status'] =>
   String(s) === '2' ? 'succeeded' : String(s) === '3' ? 'failed' : 'processing';
 
 function gatewayMessage(err: unknown): string {
-  if (err instanceof HaiPayApiError) return `HaiPay ${err.code}: ${err.message}`;
+  if (err instanceof HaiPayApiError) return `HaiPay ${err.gatewayCode}: ${err.message}`;
   if (err instanceof HaiPayError) return err.message;
   return 'Something went wrong.';
 }

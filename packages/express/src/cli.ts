@@ -346,7 +346,8 @@ if (isMain()) {
     (code) => (process.exitCode = code),
     (err: unknown) => {
       process.stderr.write(`haipay: ${(err as Error)?.message ?? String(err)}\n`);
-      process.exitCode = err instanceof CliError || (err as Error)?.name === 'HaiPayKeyError' ? 2 : 1;
+      process.exitCode =
+        err instanceof CliError || (err instanceof HaiPayError && err.code === 'key_error') ? 2 : 1;
     },
   );
 }

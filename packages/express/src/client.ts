@@ -215,12 +215,12 @@ export class HaiPayClient {
         const transient =
           err instanceof HaiPayTimeoutError ||
           err instanceof HaiPayConnectionError ||
-          (err instanceof HaiPayApiError && (isTransientCode(err.code) || err.httpStatus >= 500));
+          (err instanceof HaiPayApiError && (isTransientCode(err.gatewayCode) || err.httpStatus >= 500));
         this.#logger.warn('haipay call failed', {
           endpoint: endpoint.id,
           attempt,
           error: (err as Error).name,
-          code: err instanceof HaiPayApiError ? err.code : undefined,
+          code: err instanceof HaiPayApiError ? err.gatewayCode : undefined,
           message: (err as Error).message,
         });
         if (endpoint.creates) {

@@ -1,29 +1,28 @@
 /**
- * The error tree of `@haipay-kit/express` (after stripe-node's `Error.ts`): one base class and a few
- * subclasses, each raised in exactly one kind of situation, so callers can branch with `instanceof`.
+ * The error tree of `@haipay-kit/express` (after stripe-node's `Error.ts`): one base class from
+ * `@haipay-kit/protocol` (shared with `HaiPayKeyError`) and a few subclasses, each raised in exactly one
+ * kind of situation with its own stable `code`, so callers can branch on `err.code` or with `instanceof`.
  */
+import { HaiPayError } from '@haipay-kit/protocol';
 import type { FieldIssueLike } from './types.js';
 
-/** Base class of every error the kit raises on purpose. */
-export class HaiPayError extends Error {
-  override name = 'HaiPayError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export { HaiPayError };
+export type { HaiPayErrorCode } from '@haipay-kit/protocol';
+export { HaiPayKeyError } from '@haipay-kit/protocol/node';
 
 /** Raised when HaiPay answers `status:"0"`: carries HaiPay's `error` code and `msg` verbatim. */
 export class HaiPayApiError extends HaiPayError {
   override name = 'HaiPayApiError';
-  /** HaiPay's envelope `error` code, e.g. `"4012"`. */
-  readonly code: string;
+  override readonly code = 'gateway_error';
+  /** HaiPay's envelope `error` code, e.g. `"4012"` (see `GATEWAY_ERRORS` in `@haipay-kit/protocol`). */
+  readonly gatewayCode: string;
   /** HaiPay's envelope `msg`, e.g. `"order not exit"` (HaiPay's spelling). */
   readonly msg: string;
   /** The HTTP status of the gateway answer. */
   readonly httpStatus: number;
-  constructor(code: string, msg: string, httpStatus = 200) {
-    super(`HaiPay error ${code}: ${msg || '(no message)'}`);
-    this.code = code;
+  constructor(gatewayCode: string, msg: string, httpStatus = 200) {
+    super(`HaiPay error ${gatewayCode}: ${msg || '(no message)'}`);
+    this.gatewayCode = gatewayCode;
     this.msg = msg;
     this.httpStatus = httpStatus;
   }
@@ -32,6 +31,7 @@ export class HaiPayApiError extends HaiPayError {
 /** Raised when a response's `data.sign` or a notification's `sign` does not verify: do not believe it. */
 export class HaiPaySignatureError extends HaiPayError {
   override name = 'HaiPaySignatureError';
+  override readonly code = 'signature_invalid';
 }
 
 /**
@@ -41,21 +41,25 @@ export class HaiPaySignatureError extends HaiPayError {
  */
 export class HaiPayProtocolError extends HaiPayError {
   override name = 'HaiPayProtocolError';
+  override readonly code = 'protocol_error';
 }
 
 /** Raised when the gateway could not be reached or dropped the connection (no answer was read). */
 export class HaiPayConnectionError extends HaiPayError {
   override name = 'HaiPayConnectionError';
+  override readonly code = 'connection_error';
 }
 
 /** Raised when the gateway did not answer within `timeoutMs`. */
 export class HaiPayTimeoutError extends HaiPayError {
   override name = 'HaiPayTimeoutError';
+  override readonly code = 'timeout';
 }
 
 /** Raised when a request fails the protocol field rules before any gateway call; carries per-field issues. */
 export class HaiPayValidationError extends HaiPayError {
   override name = 'HaiPayValidationError';
+  override readonly code = 'validation_error';
   /** One entry per offending field, with a stable `code` from `@haipay-kit/protocol/rules`. */
   readonly issues: readonly FieldIssueLike[];
   constructor(message: string, issues: readonly FieldIssueLike[]) {
@@ -72,6 +76,7 @@ export class HaiPayValidationError extends HaiPayError {
  */
 export class HaiPayOutcomeUnknownError extends HaiPayError {
   override name = 'HaiPayOutcomeUnknownError';
+  override readonly code = 'outcome_unknown';
   /** The merchant `orderId` (or `subscriptionOrderId`) whose outcome is unknown. */
   readonly orderId: string;
   constructor(orderId: string, cause: unknown) {
@@ -87,6 +92,7 @@ export class HaiPayOutcomeUnknownError extends HaiPayError {
 /** Raised when the kit is configured wrongly; the message names the option and the fix. */
 export class HaiPayConfigError extends HaiPayError {
   override name = 'HaiPayConfigError';
+  override readonly code = 'config_error';
 }
 
 /**
@@ -97,9 +103,11 @@ export class HaiPayConfigError extends HaiPayError {
  */
 export class HaiPayOrderRejectedError extends HaiPayError {
   override name = 'HaiPayOrderRejectedError';
+  override readonly code = 'order_rejected';
 }
 
 /** Raised when an Idempotency-Key is used again with a different request body (`409`). */
-export class IdempotencyConflictError extends HaiPayError {
-  override name = 'IdempotencyConflictError';
+export class HaiPayIdempotencyError extends HaiPayError {
+  override name = 'HaiPayIdempotencyError';
+  override readonly code = 'idempotency_conflict';
 }

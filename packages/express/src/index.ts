@@ -32,7 +32,9 @@ export {
   HaiPayOutcomeUnknownError,
   HaiPayConfigError,
   HaiPayOrderRejectedError,
-  IdempotencyConflictError,
+  HaiPayIdempotencyError,
+  HaiPayKeyError,
+  type HaiPayErrorCode,
 } from './errors.js';
 export {
   createFetchTransport,

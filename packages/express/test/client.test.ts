@@ -51,7 +51,7 @@ describe('HaiPayClient', () => {
   it('maps status "0" to HaiPayApiError with code and msg', async () => {
     await assert.rejects(client.collectQuery('THB', { orderId: 'M-nope' }), (err: unknown) => {
       assert.ok(err instanceof HaiPayApiError);
-      assert.equal(err.code, '4013');
+      assert.equal(err.gatewayCode, '4013');
       assert.equal(err.msg, 'order not exit');
       return true;
     });

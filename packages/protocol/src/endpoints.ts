@@ -5,13 +5,13 @@
  * and response-`data` schema. {@link validateRequest} applies the field rules per currency and per
  * method and returns {@link FieldIssue}s: the companion turns them into a `400 validation_error`, the
  * sandbox into HaiPay's `1001 param is null` (a `required` issue) or `1002 Illegal Param` (anything
- * else) via {@link haipayErrorForIssues}. Decisions: docs/protocol.md ("Field rules", "Error codes").
+ * else) via {@link gatewayErrorForIssues}. Decisions: docs/protocol.md ("Field rules", "Error codes").
  */
 import type { z } from 'zod';
 import { CURRENCIES, type Currency } from './rules/currency.js';
 import type { FieldIssue, IssueCode } from './rules/issues.js';
 import { LosslessNumber } from './lossless-json.js';
-import { HAIPAY_ERROR, haipayErrorMessage, type HaipayErrorCode } from './errors.js';
+import { GATEWAY_ERROR, haipayErrorMessage, type GatewayErrorCode } from './errors.js';
 import { isOmittedFromSign, renderSignValue, UNSIGNED_KEYS } from './sign-string.js';
 import { isSignSafe } from './rules/safety.js';
 import {
@@ -448,12 +448,12 @@ export function ambiguousSignedKeys(params: Readonly<Record<string, unknown>>): 
  * The HaiPay envelope error for a list of request issues (what the sandbox answers): any `required`
  * issue → `1001 param is null`; any other issue → `1002 Illegal Param`; no issue → `null`.
  */
-export function haipayErrorForIssues(
+export function gatewayErrorForIssues(
   issues: readonly FieldIssue[],
-): { error: HaipayErrorCode; msg: string } | null {
+): { error: GatewayErrorCode; msg: string } | null {
   if (issues.length === 0) return null;
   const error = issues.some((i) => i.code === 'required')
-    ? HAIPAY_ERROR.PARAM_NULL
-    : HAIPAY_ERROR.ILLEGAL_PARAM;
+    ? GATEWAY_ERROR.PARAM_NULL
+    : GATEWAY_ERROR.ILLEGAL_PARAM;
   return { error, msg: haipayErrorMessage(error) ?? '' };
 }

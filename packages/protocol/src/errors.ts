@@ -7,7 +7,7 @@
  */
 
 /** Named HaiPay error codes (strings, as in the envelope's `error`). */
-export const HAIPAY_ERROR = {
+export const GATEWAY_ERROR = {
   SUCCESS: '00000000',
   PARAM_NULL: '1001',
   ILLEGAL_PARAM: '1002',
@@ -26,18 +26,18 @@ export const HAIPAY_ERROR = {
 } as const;
 
 /** A documented HaiPay envelope error code. */
-export type HaipayErrorCode = (typeof HAIPAY_ERROR)[keyof typeof HAIPAY_ERROR];
+export type GatewayErrorCode = (typeof GATEWAY_ERROR)[keyof typeof GATEWAY_ERROR];
 
 /**
  * The code the kit uses for a bad or missing-key signature. ASSUMPTION: HaiPay documents no dedicated
  * code; `1002 Illegal Param` is the closest documented one (docs/protocol.md "Error codes").
  */
-export const SIGNATURE_ERROR_CODE: HaipayErrorCode = HAIPAY_ERROR.ILLEGAL_PARAM;
+export const SIGNATURE_ERROR_CODE: GatewayErrorCode = GATEWAY_ERROR.ILLEGAL_PARAM;
 
 /** One row of the error table. */
-export interface HaipayErrorInfo {
+export interface GatewayErrorInfo {
   /** The envelope `error` value. */
-  readonly code: HaipayErrorCode;
+  readonly code: GatewayErrorCode;
   /** HaiPay's English `msg`, verbatim (their spelling). */
   readonly msg: string;
   /** What it means for the kit. */
@@ -47,7 +47,7 @@ export interface HaipayErrorInfo {
 }
 
 /** HaiPay's envelope error codes, reference §8.1. */
-export const HAIPAY_ERRORS: readonly HaipayErrorInfo[] = [
+export const GATEWAY_ERRORS: readonly GatewayErrorInfo[] = [
   { code: '00000000', msg: '', meaning: 'Success (envelope status "1").', orderMayExist: false },
   { code: '1001', msg: 'param is null', meaning: 'A required parameter is missing.', orderMayExist: false },
   {
@@ -121,8 +121,8 @@ export const HAIPAY_ERRORS: readonly HaipayErrorInfo[] = [
 ];
 
 /** The table row for `code`, or `undefined` when HaiPay documents no such code. */
-export function haipayErrorInfo(code: string): HaipayErrorInfo | undefined {
-  return HAIPAY_ERRORS.find((e) => e.code === code);
+export function haipayErrorInfo(code: string): GatewayErrorInfo | undefined {
+  return GATEWAY_ERRORS.find((e) => e.code === code);
 }
 
 /** HaiPay's verbatim English `msg` for `code`, or `undefined` for an undocumented code. */
@@ -131,7 +131,7 @@ export function haipayErrorMessage(code: string): string | undefined {
 }
 
 /** True when `code` is a documented HaiPay error code. */
-export function isHaipayErrorCode(code: unknown): code is HaipayErrorCode {
+export function isGatewayErrorCode(code: unknown): code is GatewayErrorCode {
   return typeof code === 'string' && haipayErrorInfo(code) !== undefined;
 }
 

@@ -4,7 +4,7 @@
  *
  * HaiPay mixes integer and string codes across endpoints (reference §3.1–§3.5, §7), and only some
  * states are final; these tables say which, so no package has to re-derive it. The mapping to
- * {@link KitPaymentStatus} is the kit's decision, recorded in docs/protocol.md ("Status mapping").
+ * {@link PaymentStatus} is the kit's decision, recorded in docs/protocol.md ("Status mapping").
  */
 
 import { scalarText } from './lossless-json.js';
@@ -32,10 +32,10 @@ export const COLLECT_STATUS = {
   EXCEPTION: -1,
 } as const;
 /** A documented collection status code. */
-export type CollectStatus = (typeof COLLECT_STATUS)[keyof typeof COLLECT_STATUS];
+export type CollectStatusCode = (typeof COLLECT_STATUS)[keyof typeof COLLECT_STATUS];
 
 /** Collection statuses with meaning and finality. 4/5 are documented for stablecoin only. */
-export const COLLECT_STATUS_TABLE: readonly StatusInfo<CollectStatus>[] = [
+export const COLLECT_STATUS_TABLE: readonly StatusInfo<CollectStatusCode>[] = [
   { code: 0, key: 'NOT_STARTED', label: 'Not started', final: false },
   { code: 1, key: 'PROCESSING', label: 'Payment in progress', final: false },
   { code: 2, key: 'SUCCESS', label: 'Paid', final: true },
@@ -46,7 +46,7 @@ export const COLLECT_STATUS_TABLE: readonly StatusInfo<CollectStatus>[] = [
 ];
 
 /** The collection statuses for which HaiPay sends a notification (reference §3.1, §7.1): 2, 3, 4, 5. */
-export const COLLECT_NOTIFY_STATUSES: readonly CollectStatus[] = [2, 3, 4, 5];
+export const COLLECT_NOTIFY_STATUSES: readonly CollectStatusCode[] = [2, 3, 4, 5];
 
 /** Payout order status (integer) — reference §3.3; `/pay/query` and the notification (2/3 only). */
 export const PAYOUT_STATUS = {
@@ -57,10 +57,10 @@ export const PAYOUT_STATUS = {
   EXCEPTION: -1,
 } as const;
 /** A documented payout status code. */
-export type PayoutStatus = (typeof PAYOUT_STATUS)[keyof typeof PAYOUT_STATUS];
+export type PayoutStatusCode = (typeof PAYOUT_STATUS)[keyof typeof PAYOUT_STATUS];
 
 /** Payout statuses with meaning and finality. */
-export const PAYOUT_STATUS_TABLE: readonly StatusInfo<PayoutStatus>[] = [
+export const PAYOUT_STATUS_TABLE: readonly StatusInfo<PayoutStatusCode>[] = [
   { code: 0, key: 'NOT_STARTED', label: 'Not started', final: false },
   { code: 1, key: 'PROCESSING', label: 'Processing', final: false },
   { code: 2, key: 'SUCCESS', label: 'Paid out', final: true },
@@ -69,7 +69,7 @@ export const PAYOUT_STATUS_TABLE: readonly StatusInfo<PayoutStatus>[] = [
 ];
 
 /** The payout statuses for which HaiPay sends a notification (reference §7.2): 2 and 3. */
-export const PAYOUT_NOTIFY_STATUSES: readonly PayoutStatus[] = [2, 3];
+export const PAYOUT_NOTIFY_STATUSES: readonly PayoutStatusCode[] = [2, 3];
 
 /** Refund status (string) — reference §3.2, `/usd/refund/apply` and `/usd/refund/refundQuery`. */
 export const REFUND_STATUS = {
@@ -78,10 +78,10 @@ export const REFUND_STATUS = {
   FAILED: '2',
 } as const;
 /** A documented refund status code. */
-export type RefundStatus = (typeof REFUND_STATUS)[keyof typeof REFUND_STATUS];
+export type RefundStatusCode = (typeof REFUND_STATUS)[keyof typeof REFUND_STATUS];
 
 /** Refund statuses with meaning and finality. */
-export const REFUND_STATUS_TABLE: readonly StatusInfo<RefundStatus>[] = [
+export const REFUND_STATUS_TABLE: readonly StatusInfo<RefundStatusCode>[] = [
   { code: '0', key: 'PROCESSING', label: 'Refund processing', final: false },
   { code: '1', key: 'SUCCESS', label: 'Refunded', final: true },
   { code: '2', key: 'FAILED', label: 'Refund failed', final: true },
@@ -99,10 +99,10 @@ export const SUBSCRIPTION_STATUS = {
   CANCELLED: '4',
 } as const;
 /** A documented subscription status code. */
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUS)[keyof typeof SUBSCRIPTION_STATUS];
+export type SubscriptionStatusCode = (typeof SUBSCRIPTION_STATUS)[keyof typeof SUBSCRIPTION_STATUS];
 
 /** Subscription statuses with meaning and finality. */
-export const SUBSCRIPTION_STATUS_TABLE: readonly StatusInfo<SubscriptionStatus>[] = [
+export const SUBSCRIPTION_STATUS_TABLE: readonly StatusInfo<SubscriptionStatusCode>[] = [
   { code: '-1', key: 'EXCEPTION', label: 'Subscription exception', final: false },
   { code: '1', key: 'PROCESSING', label: 'Processing', final: false },
   { code: '2', key: 'ACTIVE', label: 'Subscribed', final: false },
@@ -118,10 +118,10 @@ export const DEDUCTION_STATUS = {
   FAILED: 3,
 } as const;
 /** A documented deduction status code. */
-export type DeductionStatus = (typeof DEDUCTION_STATUS)[keyof typeof DEDUCTION_STATUS];
+export type DeductionStatusCode = (typeof DEDUCTION_STATUS)[keyof typeof DEDUCTION_STATUS];
 
 /** Deduction statuses with meaning and finality. */
-export const DEDUCTION_STATUS_TABLE: readonly StatusInfo<DeductionStatus>[] = [
+export const DEDUCTION_STATUS_TABLE: readonly StatusInfo<DeductionStatusCode>[] = [
   { code: 0, key: 'NOT_STARTED', label: 'Not started', final: false },
   { code: 1, key: 'PROCESSING', label: 'In progress', final: false },
   { code: 2, key: 'SUCCESS', label: 'Deducted', final: true },
@@ -140,7 +140,7 @@ function findRow<C extends string | number>(
 }
 
 /** The collection status row for `code` (number or numeric string), or `undefined` if undocumented. */
-export function collectStatusInfo(code: unknown): StatusInfo<CollectStatus> | undefined {
+export function collectStatusInfo(code: unknown): StatusInfo<CollectStatusCode> | undefined {
   return findRow(COLLECT_STATUS_TABLE, code);
 }
 /** True for a final collection status (2, 3, 4, 5); false for 0, 1, -1 and unknown codes. */
@@ -165,7 +165,7 @@ export function isFinalDeductionStatus(code: unknown): boolean {
 }
 
 /** Every kit-level payment status, as the companion reports it (docs/contracts.md `PaymentView`). */
-export const KIT_PAYMENT_STATUSES = [
+export const PAYMENT_STATUSES = [
   'pending',
   'processing',
   'succeeded',
@@ -181,14 +181,14 @@ export const KIT_PAYMENT_STATUSES = [
  * arrived for an order the companion had already closed (`expired` or `failed`): it is not credited
  * automatically; the merchant decides (fulfil or refund), and the order stays in `review`.
  */
-export type KitPaymentStatus = (typeof KIT_PAYMENT_STATUSES)[number];
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** Final kit statuses: they never change, except `expired`/`failed` → `review` when money arrives late. */
-export const KIT_FINAL_STATUSES: readonly KitPaymentStatus[] = ['succeeded', 'failed', 'expired', 'review'];
+export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'expired', 'review'];
 
-/** True when `status` is one of {@link KIT_FINAL_STATUSES}. */
-export function isFinalKitStatus(status: KitPaymentStatus): boolean {
-  return KIT_FINAL_STATUSES.includes(status);
+/** True when `status` is one of {@link FINAL_PAYMENT_STATUSES}. */
+export function isFinalPaymentStatus(status: PaymentStatus): boolean {
+  return FINAL_PAYMENT_STATUSES.includes(status);
 }
 
 /**
@@ -199,7 +199,7 @@ export function isFinalKitStatus(status: KitPaymentStatus): boolean {
  * least the full amount arrived. 4/5 are documented for stablecoin only. Anything else → unknown.
  * `expired` is never produced here: it is the companion's own verdict on a pending order past its window.
  */
-export function collectStatusToKit(code: unknown): KitPaymentStatus {
+export function paymentStatusFromCollectCode(code: unknown): PaymentStatus {
   switch (collectStatusInfo(code)?.code) {
     case 0:
       return 'pending';

@@ -5,7 +5,7 @@ import {
   ENDPOINT_IDS,
   matchEndpointPath,
   validateRequest,
-  haipayErrorForIssues,
+  gatewayErrorForIssues,
   parseJsonLossless,
   responseEnvelopeSchema,
   isSuccessEnvelope,
@@ -280,13 +280,13 @@ describe('collect apply', () => {
     const { subject: _s, ...noSubject } = thbApply;
     const issues = validateRequest('collectApply', 'THB', { ...noSubject, email: '', partnerUserId: null });
     assert.deepEqual(pairs(issues).sort(), ['email:required', 'partnerUserId:required', 'subject:required']);
-    assert.deepEqual(haipayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
+    assert.deepEqual(gatewayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
   });
   test('other violations map to 1002', () => {
     const issues = validateRequest('collectApply', 'THB', { ...thbApply, orderId: 'x'.repeat(49) });
     assert.deepEqual(pairs(issues), ['orderId:too_long']);
-    assert.deepEqual(haipayErrorForIssues(issues), { error: '1002', msg: 'Illegal Param' });
-    assert.equal(haipayErrorForIssues([]), null);
+    assert.deepEqual(gatewayErrorForIssues(issues), { error: '1002', msg: 'Illegal Param' });
+    assert.equal(gatewayErrorForIssues([]), null);
   });
   test('appId must be a JSON integer and amount a string', () => {
     assert.deepEqual(pairs(validateRequest('collectApply', 'THB', { ...thbApply, appId: '1054' })), [
@@ -583,7 +583,7 @@ describe('payout and ledger', () => {
       'bankName:required',
       'swiftCode:required',
     ]);
-    assert.deepEqual(haipayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
+    assert.deepEqual(gatewayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
     const complete = {
       ...ach,
       identifyType: '110000000',

@@ -11,7 +11,7 @@ import {
   NAME_MAX_LENGTH,
   SUBSCRIPTION_MAX_DURATION,
   detectCardBrand,
-  haipayErrorForIssues,
+  gatewayErrorForIssues,
   validateCardNumber,
   validateCouponPeriod,
   validateName,
@@ -128,7 +128,7 @@ describe('seed 001 — the card API takes VISA and MasterCard only', () => {
     assert.equal(detectCardBrand('353'), null);
     const issues = card({ ...cardApply, accountNo: '3530111333300000' });
     assert.deepEqual(pairs(issues), ['accountNo:card_brand_unsupported']);
-    assert.deepEqual(haipayErrorForIssues(issues), { error: '1002', msg: 'Illegal Param' });
+    assert.deepEqual(gatewayErrorForIssues(issues), { error: '1002', msg: 'Illegal Param' });
   });
   test('VISA and MasterCard (both ranges) are accepted', () => {
     for (const pan of ['4242424242424242', '4000056655665556', '5555555555554444', '2223003122003222']) {
@@ -151,7 +151,7 @@ describe('seed 001 — notifyUrl is required on the PCI card API', () => {
     const { notifyUrl: _n, ...noNotify } = cardApply;
     const issues = card(noNotify);
     assert.deepEqual(pairs(issues), ['notifyUrl:required']);
-    assert.deepEqual(haipayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
+    assert.deepEqual(gatewayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
     assert.deepEqual(pairs(card({ ...cardApply, notifyUrl: '' })), ['notifyUrl:required']);
     assert.deepEqual(card(cardApply), []);
   });
@@ -200,7 +200,7 @@ describe('seed 003 — a subscription lasts at most 3 years', () => {
     assert.deepEqual(issue?.params, { max: 36, unit: 'M' });
     assert.equal(validateSubscriptionDuration('M', '3', '12'), null); // digit strings as sent
     const issues = subscription({ ...subscriptionApply, recurringMaxNumber: 37 });
-    assert.deepEqual(haipayErrorForIssues(issues), { error: '1002', msg: 'Illegal Param' });
+    assert.deepEqual(gatewayErrorForIssues(issues), { error: '1002', msg: 'Illegal Param' });
   });
 });
 
@@ -237,7 +237,7 @@ describe('seeds 001, 002, 003, 004 — a name is a first and a last name', () =>
   test('subscription: seed 003 example name "howard" is refused, "Jon Smith" accepted', () => {
     const issues = subscription({ ...subscriptionApply, name: 'howard' });
     assert.deepEqual(pairs(issues), ['name:invalid_name']);
-    assert.deepEqual(haipayErrorForIssues(issues), { error: '1002', msg: 'Illegal Param' });
+    assert.deepEqual(gatewayErrorForIssues(issues), { error: '1002', msg: 'Illegal Param' });
     assert.deepEqual(subscription(subscriptionApply), []);
   });
   // 002: "User’s full name. Recommended to use real name. Format: firstName and lastName separated by a space. Example: Donald John Trump"
@@ -282,7 +282,7 @@ describe('seeds 001 and 003 — the subscription fields their tables require', (
       const { [field]: _dropped, ...body } = subscriptionApply;
       const issues = subscription(body);
       assert.deepEqual(pairs(issues), [`${field}:required`]);
-      assert.deepEqual(haipayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
+      assert.deepEqual(gatewayErrorForIssues(issues), { error: '1001', msg: 'param is null' });
     });
   }
   test('retryTimes 0 is allowed (x >= 0); recurringMaxNumber 0 is not (x >= 1)', () => {

@@ -9,20 +9,20 @@ import {
   REFUND_STATUS_TABLE,
   SUBSCRIPTION_STATUS_TABLE,
   DEDUCTION_STATUS_TABLE,
-  KIT_FINAL_STATUSES,
+  FINAL_PAYMENT_STATUSES,
   isFinalCollectStatus,
   isFinalPayoutStatus,
   isFinalRefundStatus,
   isFinalSubscriptionStatus,
   isFinalDeductionStatus,
-  isFinalKitStatus,
-  collectStatusToKit,
-  HAIPAY_ERROR,
-  HAIPAY_ERRORS,
+  isFinalPaymentStatus,
+  paymentStatusFromCollectCode,
+  GATEWAY_ERROR,
+  GATEWAY_ERRORS,
   SIGNATURE_ERROR_CODE,
   haipayErrorMessage,
   orderMayExist,
-  isHaipayErrorCode,
+  isGatewayErrorCode,
   LosslessNumber,
 } from '@haipay-kit/protocol';
 
@@ -80,38 +80,38 @@ describe('status tables', () => {
   });
 });
 
-describe('collectStatusToKit', () => {
+describe('paymentStatusFromCollectCode', () => {
   test('maps every documented code', () => {
-    assert.equal(collectStatusToKit(0), 'pending');
-    assert.equal(collectStatusToKit(1), 'processing');
-    assert.equal(collectStatusToKit(-1), 'processing');
-    assert.equal(collectStatusToKit(2), 'succeeded');
-    assert.equal(collectStatusToKit(3), 'failed');
-    assert.equal(collectStatusToKit(4), 'failed');
-    assert.equal(collectStatusToKit(5), 'succeeded');
+    assert.equal(paymentStatusFromCollectCode(0), 'pending');
+    assert.equal(paymentStatusFromCollectCode(1), 'processing');
+    assert.equal(paymentStatusFromCollectCode(-1), 'processing');
+    assert.equal(paymentStatusFromCollectCode(2), 'succeeded');
+    assert.equal(paymentStatusFromCollectCode(3), 'failed');
+    assert.equal(paymentStatusFromCollectCode(4), 'failed');
+    assert.equal(paymentStatusFromCollectCode(5), 'succeeded');
   });
   test('accepts numeric strings and maps undocumented codes to unknown', () => {
-    assert.equal(collectStatusToKit('2'), 'succeeded');
-    assert.equal(collectStatusToKit(7), 'unknown');
-    assert.equal(collectStatusToKit(null), 'unknown');
-    assert.equal(collectStatusToKit(''), 'unknown');
+    assert.equal(paymentStatusFromCollectCode('2'), 'succeeded');
+    assert.equal(paymentStatusFromCollectCode(7), 'unknown');
+    assert.equal(paymentStatusFromCollectCode(null), 'unknown');
+    assert.equal(paymentStatusFromCollectCode(''), 'unknown');
   });
   test('a lossless number is its code; an array or object holding one is not', () => {
-    assert.equal(collectStatusToKit(new LosslessNumber('2')), 'succeeded');
-    assert.equal(collectStatusToKit([2]), 'unknown');
-    assert.equal(collectStatusToKit({ toString: () => '2' }), 'unknown');
+    assert.equal(paymentStatusFromCollectCode(new LosslessNumber('2')), 'succeeded');
+    assert.equal(paymentStatusFromCollectCode([2]), 'unknown');
+    assert.equal(paymentStatusFromCollectCode({ toString: () => '2' }), 'unknown');
   });
   test('kit final statuses', () => {
-    assert.deepEqual([...KIT_FINAL_STATUSES].sort(), ['expired', 'failed', 'review', 'succeeded']);
-    assert.equal(isFinalKitStatus('processing'), false);
-    assert.equal(isFinalKitStatus('expired'), true);
+    assert.deepEqual([...FINAL_PAYMENT_STATUSES].sort(), ['expired', 'failed', 'review', 'succeeded']);
+    assert.equal(isFinalPaymentStatus('processing'), false);
+    assert.equal(isFinalPaymentStatus('expired'), true);
   });
 });
 
 describe('error table', () => {
   test("keeps HaiPay's verbatim messages, spellings included", () => {
     assert.equal(haipayErrorMessage('1001'), 'param is null');
-    assert.equal(haipayErrorMessage(HAIPAY_ERROR.ILLEGAL_PARAM), 'Illegal Param');
+    assert.equal(haipayErrorMessage(GATEWAY_ERROR.ILLEGAL_PARAM), 'Illegal Param');
     assert.equal(haipayErrorMessage('4005'), 'order already exit');
     assert.equal(haipayErrorMessage('4011'), 'appId do not exit');
     assert.equal(haipayErrorMessage('4013'), 'order not exit');
@@ -123,14 +123,14 @@ describe('error table', () => {
     );
     assert.equal(haipayErrorMessage('9999'), undefined);
   });
-  test('every HAIPAY_ERROR name has a table row, and codes are unique', () => {
-    for (const c of Object.values(HAIPAY_ERROR)) assert.ok(isHaipayErrorCode(c), c);
-    assert.equal(new Set(HAIPAY_ERRORS.map((e) => e.code)).size, HAIPAY_ERRORS.length);
-    assert.equal(HAIPAY_ERRORS.length, Object.keys(HAIPAY_ERROR).length);
+  test('every GATEWAY_ERROR name has a table row, and codes are unique', () => {
+    for (const c of Object.values(GATEWAY_ERROR)) assert.ok(isGatewayErrorCode(c), c);
+    assert.equal(new Set(GATEWAY_ERRORS.map((e) => e.code)).size, GATEWAY_ERRORS.length);
+    assert.equal(GATEWAY_ERRORS.length, Object.keys(GATEWAY_ERROR).length);
   });
   test('only 1003/1004 (and undocumented codes) mean the order may exist', () => {
     assert.deepEqual(
-      HAIPAY_ERRORS.filter((e) => e.orderMayExist).map((e) => e.code),
+      GATEWAY_ERRORS.filter((e) => e.orderMayExist).map((e) => e.code),
       ['1003', '1004'],
     );
     assert.equal(orderMayExist('1003'), true);

@@ -9,7 +9,7 @@
  * `CREDIT_CARD` request without card data whose answer is a `payUrl` to HaiPay's card page.
  */
 import {
-  haipayErrorForIssues,
+  gatewayErrorForIssues,
   isCurrency,
   isHttpUrl,
   validateRequest,
@@ -95,6 +95,6 @@ export function validateBody(
         !(body.expiryMonth === '13' && /^expiry/.test(i.field)) && !(body.cvv === '99' && i.field === 'cvv'),
     );
   }
-  const answer = haipayErrorForIssues(issues);
+  const answer = gatewayErrorForIssues(issues);
   return answer ? { error: answer.error as '1001' | '1002', issues } : undefined;
 }

@@ -4,13 +4,13 @@
  * left out, and how times and an order's facts are written. Queries and notifications of every room
  * say these things the same way, so they are said here once.
  */
-import { scalarText, type HaipayErrorCode } from '@haipay-kit/protocol';
+import { scalarText, type GatewayErrorCode } from '@haipay-kit/protocol';
 import { formatLocalTime } from './clock.js';
 import { formatAmount } from './money.js';
 import type { Order } from './records.js';
 
 /** A HaiPay error code the sandbox can answer (messages: `haipayErrorMessage`, docs/protocol.md §8.1). */
-export type ErrorCode = Exclude<HaipayErrorCode, '00000000'>;
+export type ErrorCode = Exclude<GatewayErrorCode, '00000000'>;
 
 /** A handler's answer: business `data` (to be signed) or an error code. */
 export type ApiResult = { data: Record<string, unknown> } | { error: ErrorCode };

@@ -12,7 +12,7 @@ import {
   HaiPayError,
   HaiPayOutcomeUnknownError,
   HaiPaySignatureError,
-  IdempotencyConflictError,
+  HaiPayIdempotencyError,
 } from '../errors.js';
 import type { NewPaymentRecord, PaymentPatch, PaymentRecord } from '../store/types.js';
 import type { RecordStatus } from '../types.js';
@@ -71,7 +71,7 @@ export async function createOnce<V>(
   const key = { scope, key: idempotencyKey, requestHash: requestHash(scope, spec.body) };
   const res = await store.createIdempotent(key, record);
   if (res.outcome === 'conflict')
-    throw new IdempotencyConflictError(
+    throw new HaiPayIdempotencyError(
       'This Idempotency-Key was already used with a different request body.',
     );
   let created: PaymentRecord;
@@ -99,13 +99,13 @@ export async function createOnce<V>(
     if (t.changed) ctx.emit(t.record);
     outcome = 'created';
   } catch (err) {
-    const refused = err instanceof HaiPayApiError && !orderMayExist(err.code) && err.code !== '4005';
+    const refused = err instanceof HaiPayApiError && !orderMayExist(err.gatewayCode) && err.gatewayCode !== '4005';
     if (refused) {
-      const t = await store.transition(orderId, 'failed', { failureReason: `${err.code}: ${err.msg}` });
+      const t = await store.transition(orderId, 'failed', { failureReason: `${err.gatewayCode}: ${err.msg}` });
       ctx.emit(t.record);
-      options.logger.warn('haipay apply refused', { orderId, code: err.code, msg: err.msg });
+      options.logger.warn('haipay apply refused', { orderId, code: err.gatewayCode, msg: err.msg });
       outcome = 'refused';
-      gatewayError = { code: err.code, message: err.msg };
+      gatewayError = { code: err.gatewayCode, message: err.msg };
     } else if (
       err instanceof HaiPayOutcomeUnknownError ||
       err instanceof HaiPaySignatureError ||

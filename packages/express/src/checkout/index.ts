@@ -35,7 +35,7 @@ import {
   validateSubscriptionBody,
   withBuyer,
 } from './validation.js';
-import { nextFromApply, subscriptionStatusToKit, toPaymentView, toSubscriptionView } from './views.js';
+import { nextFromApply, subscriptionStatusFromCode, toPaymentView, toSubscriptionView } from './views.js';
 import { mintOrderId, paymentRequest, subscriptionRequest } from './wire.js';
 
 export * from './types.js';
@@ -101,7 +101,7 @@ export class HaiPayCheckout {
   /**
    * Creates a payment: validates, stores the order with its idempotency key (`unknown` until HaiPay
    * answers), calls apply once, and stores the outcome. Card fields are used for the one call and never
-   * stored. Throws {@link HaiPayValidationError} (bad fields) or `IdempotencyConflictError`.
+   * stored. Throws {@link HaiPayValidationError} (bad fields) or `HaiPayIdempotencyError`.
    */
   async createPayment(
     body: Record<string, unknown>,
@@ -217,7 +217,7 @@ export class HaiPayCheckout {
       view: toSubscriptionView,
       apply: () => this.#client.subscriptionApply(request.params),
       accepted: (data) => {
-        const to = subscriptionStatusToKit(data.status);
+        const to = subscriptionStatusFromCode(data.status);
         return {
           patch: { orderNo: str(data.subscriptionNo) || null, next: this.#next(orderId, data) },
           status: to === 'unknown' ? 'pending' : to,
@@ -238,7 +238,7 @@ export class HaiPayCheckout {
       await this.#client.subscriptionCancel({ subscriptionNo: record.orderNo });
     } catch (err) {
       // 4014 "order is already end status": HaiPay already considers it ended; the query tells how.
-      if (!(err instanceof HaiPayApiError && err.code === '4014')) throw err;
+      if (!(err instanceof HaiPayApiError && err.gatewayCode === '4014')) throw err;
       return (await this.refresh(orderId, { force: true })) ?? record;
     }
     const t = await this.store.transition(orderId, 'cancelled');

@@ -21,7 +21,7 @@ import { payoutNotification, servesPayQuery } from './payouts.js';
 import type { Settlement } from './settlement.js';
 import { schemaDetail, str } from './text.js';
 import type { NotificationResult, RejectedNotification } from './types.js';
-import { subscriptionStatusToKit } from './views.js';
+import { subscriptionStatusFromCode } from './views.js';
 
 /** How many refused notification bodies are kept, and how many characters of each. */
 const REJECTED_SAMPLES = 20;
@@ -139,7 +139,7 @@ export class Notifications {
   }
 
   async #subscriptionStatus(record: PaymentRecord, data: HaiPayData): Promise<string> {
-    const to = subscriptionStatusToKit(data.status);
+    const to = subscriptionStatusFromCode(data.status);
     if (to === 'unknown') return 'duplicate';
     const patch = record.orderNo ? {} : { orderNo: str(data.subscriptionNo) };
     const t = await this.#ctx.store.transition(record.orderId, to, patch);
@@ -172,8 +172,8 @@ export class Notifications {
         .then((answer) => `gateway_status_${answer.status}`)
         .catch((e: unknown) => {
           if (!(e instanceof HaiPayApiError)) return 'query_failed';
-          code = e.code;
-          return `gateway_${e.code}`;
+          code = e.gatewayCode;
+          return `gateway_${e.gatewayCode}`;
         });
       if (!record && code === '4013' && servesPayQuery(merchant)) {
         const payout = await payoutNotification(this.#ctx, client, this.#hooks, merchant, orderId, raw, log);

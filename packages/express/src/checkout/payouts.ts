@@ -45,7 +45,7 @@ export async function payoutNotification(
   try {
     queried = await client.payQuery(merchant, { orderId });
   } catch (e) {
-    return e instanceof HaiPayApiError ? `payout gateway_${e.code}` : 'payout query_failed';
+    return e instanceof HaiPayApiError ? `payout gateway_${e.gatewayCode}` : 'payout query_failed';
   }
   const parsed = payoutNotificationSchema.safeParse(raw);
   if (!parsed.success) {

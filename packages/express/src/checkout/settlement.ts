@@ -12,7 +12,7 @@ import type { CheckoutContext } from './context.js';
 import { decide, type Decision } from './decide.js';
 import { HOOK_EVENT, type HookRunner } from './hooks.js';
 import { str } from './text.js';
-import { subscriptionStatusToKit } from './views.js';
+import { subscriptionStatusFromCode } from './views.js';
 
 /** What applying a report did, and the record after it. */
 export interface Applied {
@@ -187,13 +187,13 @@ export class Settlement {
         // No subscriptionNo: HaiPay's query needs it, so an unknown apply can only be settled by notification.
         if (!record.orderNo) return record;
         const data = await this.#client.subscriptionQuery({ subscriptionNo: record.orderNo });
-        const to = subscriptionStatusToKit(data.status);
+        const to = subscriptionStatusFromCode(data.status);
         if (to !== 'unknown') this.#ctx.emit((await store.transition(orderId, to)).record);
       } else {
         await this.apply(record, await this.query(record), 'query');
       }
     } catch (err) {
-      if (err instanceof HaiPayApiError && err.code === '4013') {
+      if (err instanceof HaiPayApiError && err.gatewayCode === '4013') {
         // "order not exit": an apply that never reached HaiPay. Fail it once the grace period has passed.
         if (record.status === 'unknown' && now - Date.parse(record.createdAt) > options.unknownGraceMs) {
           const failureReason = 'not_created: HaiPay has no such order';

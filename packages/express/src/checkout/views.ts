@@ -72,7 +72,7 @@ export function toSubscriptionView(r: PaymentRecord): SubscriptionView {
 }
 
 /** HaiPay subscription status (string) → kit status. */
-export function subscriptionStatusToKit(code: unknown): SubscriptionStatus {
+export function subscriptionStatusFromCode(code: unknown): SubscriptionStatus {
   switch (str(code)) {
     case '1':
     case '-1':

@@ -9,7 +9,7 @@ import {
   HaiPayConfigError,
   HaiPayError,
   HaiPayValidationError,
-  IdempotencyConflictError,
+  HaiPayIdempotencyError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parserErrorAnswer } from './request-guard.js';
@@ -38,12 +38,12 @@ export function browserErrors(logger: Logger) {
     const answer = parserErrorAnswer(err);
     if (err instanceof HaiPayValidationError) {
       res.status(400).json(errorBody('validation_error', err.message, { fields: err.issues }));
-    } else if (err instanceof IdempotencyConflictError) {
+    } else if (err instanceof HaiPayIdempotencyError) {
       res.status(409).json(errorBody('idempotency_conflict', err.message));
     } else if (err instanceof HttpError) {
       res.status(err.status).json(errorBody(err.type, err.message, err.extra));
     } else if (err instanceof HaiPayApiError) {
-      res.status(502).json(errorBody('gateway_error', err.msg, { code: err.code }));
+      res.status(502).json(errorBody('gateway_error', err.msg, { code: err.gatewayCode }));
     } else if (answer) {
       res.status(answer.status).json(errorBody(answer.type, answer.message));
     } else if (err instanceof HaiPayConfigError) {

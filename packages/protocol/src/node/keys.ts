@@ -6,13 +6,15 @@
  * PHP sample quirk of a PKCS#8 body under a `BEGIN RSA PRIVATE KEY` label.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { HaiPayError } from '../haipay-error.js';
 
 /** Anything the kit accepts as a key: bare base64 DER, PEM text, a Buffer of DER or PEM, or a KeyObject. */
 export type KeyInput = string | Uint8Array | KeyObject;
 
 /** Raised when a key cannot be used; the message names the option and says how to fix it. */
-export class HaiPayKeyError extends Error {
-  override readonly name = 'HaiPayKeyError';
+export class HaiPayKeyError extends HaiPayError {
+  override name = 'HaiPayKeyError';
+  override readonly code = 'key_error';
   /** The option the bad key was given as, e.g. `privateKey` or `platformPublicKey`. */
   readonly option: string;
   constructor(option: string, message: string) {

@@ -4,10 +4,10 @@
  * cannot drift. It lives in the browser-safe `rules` entry and is almost all types, so importing it
  * adds nothing to a bundle but the two small method/status lists.
  */
-import type { KitPaymentStatus } from '../status.js';
+import type { PaymentStatus } from '../status.js';
 
-/** A payment's status as the browser sees it. Final: `succeeded`, `failed`, `expired`. */
-export type PaymentStatus = KitPaymentStatus;
+/** A payment's status as the browser sees it (defined with the status tables, in `status.ts`). */
+export type { PaymentStatus };
 
 /** Payment methods the browser may ask for in `POST {endpoint}/payments` `method`. */
 export const PAYMENT_METHODS = [

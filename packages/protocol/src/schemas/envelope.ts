@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 /**
  * The envelope with `data` left unparsed. `status` `"1"` is normal, `"0"` an exception (then `error`
- * is a code of `HAIPAY_ERRORS` and `data` is normally absent). Unknown envelope fields are kept.
+ * is a code of `GATEWAY_ERRORS` and `data` is normally absent). Unknown envelope fields are kept.
  */
 export const responseEnvelopeSchema = z.looseObject({
   status: z.union([z.string(), z.number()]).transform((v) => String(v)),
