@@ -47,6 +47,7 @@ import {
   toPem,
 } from '@haipay-kit/protocol/node';
 import { HaiPayClient } from './client.js';
+import { HaiPayError } from './errors.js';
 import { generateTestNotification, sendTestNotification } from './testing.js';
 
 /** Streams the CLI writes to (replaceable in tests). */

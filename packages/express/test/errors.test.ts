@@ -6,12 +6,15 @@ import { parsePrivateKey } from '@haipay-kit/protocol/node';
 
 // Every error class the package root exports, found by walking the exports (a new class that forgets the
 // base or its code fails here without anyone having to list it).
-const errorClasses = Object.entries(kit).filter(
-  (entry): entry is [string, new (...args: never[]) => Error] =>
-    typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
-);
+type ErrorClass = new (...args: never[]) => Error;
+const errorClasses: [string, ErrorClass][] = [];
+for (const [name, value] of Object.entries(kit) as [string, unknown][]) {
+  if (typeof value === 'function' && (value as { prototype: unknown }).prototype instanceof Error) {
+    errorClasses.push([name, value as ErrorClass]);
+  }
+}
 
-function instance(name: string, Ctor: new (...args: never[]) => Error): Error {
+function instance(name: string, Ctor: ErrorClass): Error {
   const make = Ctor as unknown as new (...args: unknown[]) => Error;
   if (name === 'HaiPayApiError') return new make('4013', 'order not exit');
   if (name === 'HaiPayValidationError') return new make('bad', []);

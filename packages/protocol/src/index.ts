@@ -73,14 +73,16 @@ export {
   ENDPOINTS,
   ENDPOINT_IDS,
   matchEndpointPath,
+  type EndpointDefinition,
+  type EndpointId,
+} from './endpoints.js';
+export {
   validateRequest,
   signSafetyIssues,
   ambiguousSignedKeys,
   gatewayErrorForIssues,
-  type EndpointDefinition,
-  type EndpointId,
   type ValidateRequestOptions,
-} from './endpoints.js';
+} from './validate-request.js';
 export { responseEnvelopeSchema, isSuccessEnvelope, type ResponseEnvelope } from './schemas/envelope.js';
 export {
   CLIENT_TYPES,
