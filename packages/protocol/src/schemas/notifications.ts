@@ -64,13 +64,18 @@ export const payoutNotificationSchema = z.looseObject({
 /** A parsed payout notification. */
 export type PayoutNotification = z.output<typeof payoutNotificationSchema>;
 
-/** Subscription status-change notification (reference §7.4): `type` `SUBSCRIPTION`, string status. */
-export const subscriptionNotificationSchema = z.looseObject({
-  type: z.literal('SUBSCRIPTION'),
+// What both subscription notifications (§7.4) say about the subscription they concern.
+const subscriptionIds = {
   appId: intValue,
   currency: optText,
   subscriptionOrderId: idText,
   subscriptionNo: idText,
+};
+
+/** Subscription status-change notification (reference §7.4): `type` `SUBSCRIPTION`, string status. */
+export const subscriptionNotificationSchema = z.looseObject({
+  type: z.literal('SUBSCRIPTION'),
+  ...subscriptionIds,
   status: anyText.refine((s) => subscriptionCodes.includes(s), {
     message: 'Unknown subscription status',
   }),
@@ -85,10 +90,7 @@ export type SubscriptionNotification = z.output<typeof subscriptionNotificationS
 /** Subscription deduction notification (reference §7.4): `type` `SUBSCRIPTIONS_DEDUCT`, status 0–3. */
 export const deductionNotificationSchema = z.looseObject({
   type: z.literal('SUBSCRIPTIONS_DEDUCT'),
-  appId: intValue,
-  currency: optText,
-  subscriptionOrderId: idText,
-  subscriptionNo: idText,
+  ...subscriptionIds,
   deductNo: idText,
   orderNo: idText,
   amount: decimalText,
