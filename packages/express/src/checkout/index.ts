@@ -126,7 +126,14 @@ export class HaiPayCheckout {
     if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const method = body.method as PaymentMethod;
     const base = this.options.publicBaseUrl;
-    const request = paymentRequest(method, order, input, body, ctx, orderId, base, this.#client.config);
+    const request = paymentRequest(method, order, {
+      input,
+      body,
+      ctx,
+      orderId,
+      publicBaseUrl: base,
+      config: this.#client.config,
+    });
     preflight(request, this.#client);
     const windowMs = this.options.expiresAfterMs[method];
     return createOnce(this.#ctx, this.#hooks, {
@@ -190,7 +197,14 @@ export class HaiPayCheckout {
     const issues = validateSubscriptionBody(input, plan);
     if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const base = this.options.publicBaseUrl;
-    const request = subscriptionRequest(plan, input, body, ctx, orderId, base, this.#client.config);
+    const request = subscriptionRequest(plan, {
+      input,
+      body,
+      ctx,
+      orderId,
+      publicBaseUrl: base,
+      config: this.#client.config,
+    });
     preflight(request, this.#client);
     return createOnce(this.#ctx, this.#hooks, {
       scope: 'subscriptions',

@@ -69,20 +69,24 @@ export interface WireRequest {
   params: Record<string, unknown>;
 }
 
+/** Where a wire request is made: the buyer's input, the browser's body and context, and the order id. */
+export interface RequestSite {
+  /** The buyer's fields, with `buyer` from `resolveOrder` filled in. */
+  input: Record<string, unknown>;
+  /** The browser's body (card fields are read from here only). */
+  body: Record<string, unknown>;
+  ctx: RequestContext;
+  orderId: string;
+  publicBaseUrl: string;
+  config: HaiPayClientConfig;
+}
+
 /**
  * The collect (or global cashier) apply for a payment. `input` is the buyer's fields with `buyer`
  * filled in; card fields are read from the browser's `body` only.
  */
-export function paymentRequest(
-  method: PaymentMethod,
-  order: ResolvedOrder,
-  input: Record<string, unknown>,
-  body: Record<string, unknown>,
-  ctx: RequestContext,
-  orderId: string,
-  publicBaseUrl: string,
-  config: HaiPayClientConfig,
-): WireRequest {
+export function paymentRequest(method: PaymentMethod, order: ResolvedOrder, site: RequestSite): WireRequest {
+  const { input, body, ctx, orderId, publicBaseUrl, config } = site;
   const currency = order.currency;
   const urls = orderUrls(publicBaseUrl, orderId);
   const common = {
@@ -121,15 +125,8 @@ export function paymentRequest(
 }
 
 /** The `/subscription/apply` request (USD card, PCI fields; docs/protocol.md §3.5). */
-export function subscriptionRequest(
-  plan: ResolvedPlan,
-  input: Record<string, unknown>,
-  body: Record<string, unknown>,
-  ctx: RequestContext,
-  orderId: string,
-  publicBaseUrl: string,
-  config: HaiPayClientConfig,
-): WireRequest {
+export function subscriptionRequest(plan: ResolvedPlan, site: RequestSite): WireRequest {
+  const { input, body, ctx, orderId, publicBaseUrl, config } = site;
   const urls = orderUrls(publicBaseUrl, orderId);
   return {
     endpoint: 'subscriptionApply',
