@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as kit from '@haipay-kit/express';
 import { HaiPayError as ProtocolHaiPayError } from '@haipay-kit/protocol';
 import { parsePrivateKey } from '@haipay-kit/protocol/node';
+import { resolveStreamLimits } from '../src/router/streams.js';
 
 // Every error class the package root exports, found by walking the exports (a new class that forgets the
 // base or its code fails here without anyone having to list it).
@@ -54,5 +55,17 @@ describe('the error tree', () => {
     assert.equal(err.gatewayCode, '4013');
     assert.equal(err.msg, 'order not exit');
     assert.match(err.message, /4013/);
+  });
+});
+
+describe('configuration errors', () => {
+  it('a bad stream limit is a HaiPayConfigError naming the option', () => {
+    assert.throws(
+      () => resolveStreamLimits({ total: 0 }),
+      (err: unknown) =>
+        err instanceof kit.HaiPayConfigError &&
+        err.code === 'config_error' &&
+        /streams\.total/.test(err.message),
+    );
   });
 });

@@ -134,6 +134,8 @@ describe('bad keys fail at construction with an error that says how to fix them'
     test(name, () => {
       assert.throws(fn, (err: Error) => {
         assert.match(err.message, message);
+        assert.ok(err instanceof HaiPayKeyError, `${err.name} is a HaiPayKeyError`);
+        assert.equal(err.code, 'key_error');
         return true;
       });
     });

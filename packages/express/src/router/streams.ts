@@ -12,6 +12,7 @@
  * exhaust the process's file descriptors and lock real shoppers out.
  */
 import type { Request, Response } from 'express';
+import { HaiPayConfigError } from '../errors.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
 
 /** Limits of the status streams (router option `streams`). */
@@ -76,7 +77,7 @@ export function resolveStreamLimits(limits: StreamLimits = {}): Required<StreamL
   };
   for (const [k, v] of Object.entries(out)) {
     if (!Number.isInteger(v) || v < 1)
-      throw new TypeError(`streams.${k}: must be a positive integer (got ${String(v)}).`);
+      throw new HaiPayConfigError(`streams.${k}: must be a positive integer (got ${String(v)}).`);
   }
   return out;
 }

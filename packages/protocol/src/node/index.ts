@@ -7,7 +7,7 @@
  */
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { hasNestedValues, stringToSign } from '../sign-string.js';
-import { parsePrivateKey, parsePublicKey, type KeyInput } from './keys.js';
+import { HaiPayKeyError, parsePrivateKey, parsePublicKey, type KeyInput } from './keys.js';
 
 export {
   HaiPayKeyError,
@@ -22,11 +22,15 @@ export {
 
 function checkSecret(secretKey: unknown): string {
   if (typeof secretKey !== 'string' || secretKey.trim() === '') {
-    throw new TypeError('secretKey: is missing. Give the merchant secret key from the HaiPay back office.');
+    throw new HaiPayKeyError(
+      'secretKey',
+      'is missing. Give the merchant secret key from the HaiPay back office.',
+    );
   }
   if (secretKey !== secretKey.trim()) {
-    throw new TypeError(
-      'secretKey: has leading or trailing whitespace; HaiPay signs it verbatim, so trim it.',
+    throw new HaiPayKeyError(
+      'secretKey',
+      'has leading or trailing whitespace; HaiPay signs it verbatim, so trim it.',
     );
   }
   return secretKey;
