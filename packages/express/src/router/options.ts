@@ -96,8 +96,9 @@ export interface HaiPayRouterOptions {
   /** SSE heartbeat interval. Default 15000. */
   heartbeatMs?: number;
   /**
-   * SSE store-poll interval (picks up changes made by other processes, and refreshes stale orders by
-   * query). Default 2000, or 30000 when the store announces changes itself (`store.subscribe`).
+   * SSE store-poll interval per watched order (picks up changes made by other processes). Default 2000,
+   * or 30000 when the store announces changes itself (`store.subscribe`). Stale watched orders are
+   * re-queried from HaiPay separately, at most one per `streams.refreshIntervalMs`.
    */
   ssePollMs?: number;
   /** `always` confirms every success notification by query before crediting. Default `on-mismatch`. */

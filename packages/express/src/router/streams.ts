@@ -2,10 +2,15 @@
  * The status streams (`GET …/payments/:orderId/events`, server-sent events), bounded and shared.
  *
  * Every order watched by at least one browser has ONE watch: one store subscription (PostgreSQL
- * LISTEN/NOTIFY when the store offers it), one poll timer (picks up other processes' writes and
- * refreshes a stale order by query — once per interval however many shoppers watch it), and one entry
- * in the fan-out of this process's own changes. Streams only hold a socket and the last version they
- * sent. One heartbeat timer serves them all.
+ * LISTEN/NOTIFY when the store offers it), one poll timer (picks up other processes' writes; timers
+ * start at random points of the interval so they do not fire together), and one entry in the fan-out
+ * of this process's own changes. Streams only hold a socket and the last version they sent. One
+ * heartbeat timer serves them all.
+ *
+ * Re-querying HaiPay for a stale watched order (a safety net: the notification normally settles it) is
+ * budgeted router-wide: one refresher picks the watched order checked longest ago, at most one per
+ * `refreshIntervalMs`, so a thousand shoppers watching a thousand pending QR codes cost one signed
+ * gateway call per second, not a hundred.
  *
  * Streams are capped per client (an IPv6 client by its /64), per order and in total, and live at most
  * `maxLifetimeMs` (the browser's EventSource then reconnects by itself), so one client can no longer
@@ -28,6 +33,11 @@ export interface StreamLimits {
   total?: number;
   /** A stream is closed after this long; the browser reconnects at once. Default 600000 (10 min). */
   maxLifetimeMs?: number;
+  /**
+   * At most one stale watched order is re-queried from HaiPay per this interval, the one checked longest
+   * ago first (an order is stale after the router's `refreshAfterMs`). Default 1000.
+   */
+  refreshIntervalMs?: number;
 }
 
 /** What the streams need from the router. */
@@ -58,6 +68,9 @@ interface Watch {
   timer: NodeJS.Timeout | undefined;
   unsubscribe?: () => void;
   polling: boolean;
+  /** The newest version seen (from a poll, a broadcast or a refresh); what the refresher looks at. */
+  last: PaymentRecord | undefined;
+  refreshing: boolean;
 }
 
 /** Why a stream was refused, with the HTTP answer. */
@@ -74,6 +87,7 @@ export function resolveStreamLimits(limits: StreamLimits = {}): Required<StreamL
     perOrder: limits.perOrder ?? 8,
     total: limits.total ?? 2000,
     maxLifetimeMs: limits.maxLifetimeMs ?? 600_000,
+    refreshIntervalMs: limits.refreshIntervalMs ?? 1000,
   };
   for (const [k, v] of Object.entries(out)) {
     if (!Number.isInteger(v) || v < 1)
@@ -91,6 +105,7 @@ export class StatusStreams {
   readonly #all = new Set<Stream>();
   readonly #unsubscribeLocal: () => void;
   #heartbeat: NodeJS.Timeout | undefined;
+  #refresher: NodeJS.Timeout | undefined;
 
   constructor(deps: StreamDeps, limits: Required<StreamLimits>) {
     this.#deps = deps;
@@ -167,8 +182,8 @@ export class StatusStreams {
     lifetime.unref();
     this.#all.add(stream);
     this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
-    this.#join(orderId, stream);
-    this.#startHeartbeat();
+    this.#join(orderId, stream, record);
+    this.#startTimers();
     req.on('close', stream.end);
     res.on('close', stream.end);
     // The first event is the current state (unless the client already has it).
@@ -176,12 +191,18 @@ export class StatusStreams {
     else stream.write(record);
   }
 
-  #join(orderId: string, stream: Stream): void {
+  #join(orderId: string, stream: Stream, record: PaymentRecord): void {
     let watch = this.#watches.get(orderId);
     if (!watch) {
       const deps = this.#deps;
       // Start at a random point of the interval, so watches opened together do not poll together.
-      const w: Watch = { streams: new Set(), timer: undefined, polling: false };
+      const w: Watch = {
+        streams: new Set(),
+        timer: undefined,
+        polling: false,
+        last: record,
+        refreshing: false,
+      };
       w.timer = setTimeout(
         () => {
           w.timer = setInterval(() => void this.#poll(orderId), deps.pollMs);
@@ -213,10 +234,7 @@ export class StatusStreams {
     clearInterval(watch.timer);
     watch.unsubscribe?.();
     this.#watches.delete(orderId);
-    if (this.#all.size === 0 && this.#heartbeat) {
-      clearInterval(this.#heartbeat);
-      this.#heartbeat = undefined;
-    }
+    if (this.#all.size === 0) this.#stopTimers();
   }
 
   async #poll(orderId: string): Promise<void> {
@@ -225,7 +243,7 @@ export class StatusStreams {
     watch.polling = true;
     try {
       const r = await this.#deps.store.get(orderId);
-      if (r) this.#broadcast(await this.#deps.refreshed(r));
+      if (r) this.#broadcast(r);
     } catch (err) {
       this.#deps.onError('haipay sse poll failed', { orderId, message: (err as Error).message });
     } finally {
@@ -235,15 +253,58 @@ export class StatusStreams {
 
   #broadcast(record: PaymentRecord): void {
     const watch = this.#watches.get(record.orderId);
-    if (watch) for (const s of [...watch.streams]) s.write(record);
+    if (!watch) return;
+    if (!watch.last || record.version >= watch.last.version) watch.last = record;
+    for (const s of [...watch.streams]) s.write(record);
   }
 
-  #startHeartbeat(): void {
-    if (this.#heartbeat) return;
-    this.#heartbeat = setInterval(() => {
-      for (const s of this.#all) s.ping();
-    }, this.#deps.heartbeatMs);
-    this.#heartbeat.unref();
+  /** Refreshes the watched, non-final order checked longest ago (never checked: first). */
+  async #refreshOne(): Promise<void> {
+    let pick: Watch | undefined;
+    let oldest = Infinity;
+    for (const w of this.#watches.values()) {
+      const r = w.last;
+      if (!r || w.refreshing || this.#deps.isFinal(r)) continue;
+      const at = r.checkedAt ?? -Infinity;
+      if (at < oldest) {
+        oldest = at;
+        pick = w;
+      }
+    }
+    const record = pick?.last;
+    if (!pick || !record) return;
+    pick.refreshing = true;
+    try {
+      // `refreshed` queries HaiPay only when the order is stale (`refreshAfterMs`).
+      this.#broadcast(await this.#deps.refreshed(record));
+    } catch (err) {
+      this.#deps.onError('haipay sse refresh failed', {
+        orderId: record.orderId,
+        message: (err as Error).message,
+      });
+    } finally {
+      pick.refreshing = false;
+    }
+  }
+
+  #startTimers(): void {
+    if (!this.#heartbeat) {
+      this.#heartbeat = setInterval(() => {
+        for (const s of this.#all) s.ping();
+      }, this.#deps.heartbeatMs);
+      this.#heartbeat.unref();
+    }
+    if (!this.#refresher) {
+      this.#refresher = setInterval(() => void this.#refreshOne(), this.#limits.refreshIntervalMs);
+      this.#refresher.unref();
+    }
+  }
+
+  #stopTimers(): void {
+    clearInterval(this.#heartbeat);
+    clearInterval(this.#refresher);
+    this.#heartbeat = undefined;
+    this.#refresher = undefined;
   }
 
   /** Ends every stream and stops all timers. */
@@ -255,8 +316,7 @@ export class StatusStreams {
       w.unsubscribe?.();
     }
     this.#watches.clear();
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
+    this.#stopTimers();
     this.#unsubscribeLocal();
   }
 }

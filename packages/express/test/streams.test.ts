@@ -1,0 +1,76 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request, type ClientRequest } from 'node:http';
+import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { BUYER, idem, startHarness } from '@haipay-kit/test-support';
+import { createFetchTransport, type HttpTransport } from '../src/transport.js';
+
+let sandbox: Sandbox;
+before(async () => {
+  sandbox = await createSandbox();
+});
+after(async () => sandbox.close());
+
+/** A transport that records the order id of every collect query the kit sends to the gateway. */
+function queryCounter(): HttpTransport & { queried: string[] } {
+  const inner = createFetchTransport();
+  const queried: string[] = [];
+  return {
+    queried,
+    async request(req) {
+      if (req.url.includes('/collect/query') && req.body) {
+        queried.push(String((JSON.parse(req.body) as { orderId?: unknown }).orderId));
+      }
+      return inner.request(req);
+    },
+  };
+}
+
+/** Opens a status stream and resolves once its headers arrived; the caller destroys it. */
+function openStream(url: string): Promise<ClientRequest> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { accept: 'text/event-stream' } }, (res) => {
+      assert.equal(res.statusCode, 200);
+      res.resume();
+      resolve(req);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('status streams and the gateway', () => {
+  it('re-query HaiPay for stale watched orders on a router-wide budget, longest-unchecked first', async () => {
+    const transport = queryCounter();
+    const h = await startHarness({
+      sandbox,
+      client: { transport },
+      // Every pending order is always stale, and every watch polls the store 20 times a second: without
+      // a budget, each poll of each of the 12 orders would be a signed gateway call (≈ 240 a second).
+      router: { refreshAfterMs: 0, ssePollMs: 50, streams: { refreshIntervalMs: 100 } },
+    });
+    const streams: ClientRequest[] = [];
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        h.order = { amount: '100.00', currency: 'THB', subject: `Order #${i}`, buyerId: 'u-1' };
+        const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+        assert.equal(res.status, 201);
+        ids.push((res.json as { orderId: string }).orderId);
+      }
+      transport.queried.length = 0;
+      for (const id of ids) streams.push(await openStream(`${h.url}/haipay/payments/${id}/events`));
+      await sleep(1500);
+      const calls = transport.queried.length;
+      // ≈ 15 intervals of 100 ms; allow for timer slack on a busy machine, never one call per poll.
+      assert.ok(calls >= 5 && calls <= 18, `gateway queries in 1.5 s with 12 watched orders: ${calls}`);
+      // The longest-unchecked order goes first, so every watched order had its turn.
+      assert.ok(new Set(transport.queried).size >= Math.min(12, calls - 1), transport.queried.join());
+    } finally {
+      for (const s of streams) s.destroy();
+      await h.close();
+    }
+  });
+});
