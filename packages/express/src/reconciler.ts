@@ -17,6 +17,12 @@ export interface ReconcilerOptions {
   /** Run a pass immediately on start. Default true. */
   runOnStart?: boolean;
   logger?: Logger;
+  /**
+   * The clock, in milliseconds since the epoch: the reconciler lease is taken and renewed at its time,
+   * and passes are timed on it. Default: the checkout's `now`, else `Date.now` (and the lease on the
+   * store's own clock). Tests pass one they can move.
+   */
+  now?: () => number;
 }
 
 /** A running reconciler. */
@@ -53,11 +59,16 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
     throw new HaiPayConfigError('reconcile.intervalMs: must be ≥ 10 ms.');
   const logger = options.logger ?? checkout.options.logger;
   const leaseMs = intervalMs * RECONCILER_LEASE_INTERVALS;
+  // The checkout's options are read live, like the checkout itself does.
+  const injected = () => options.now ?? checkout.options.now;
+  const now = () => (injected() ?? Date.now)();
+  // With no clock injected the store times the lease itself (PostgreSQL: on the database's clock).
+  const leaseNow = () => injected()?.();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
   const pass = async (): Promise<number> => {
-    const started = Date.now();
+    const started = now();
     const store = checkout.store;
     const info = store as unknown as LeaseIntrospection;
     const instance = typeof info.instanceId === 'string' ? info.instanceId : null;
@@ -66,7 +77,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
     let lost = false;
     let renewer: NodeJS.Timeout | undefined;
     if (lease) {
-      if (!(await lease(leaseMs))) {
+      if (!(await lease(leaseMs, leaseNow()))) {
         const held = await info.reconcilerLeaseHolder?.call(store).catch(() => null);
         logger.debug('haipay reconcile pass skipped: another instance holds the lease', {
           instance,
@@ -80,7 +91,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
       // half an interval, which costs duplicate queries, never a wrong state (transitions are conditional).
       renewer = setInterval(
         () =>
-          void lease(leaseMs).then(
+          void lease(leaseMs, leaseNow()).then(
             (held) => void (lost ||= !held),
             () => undefined,
           ),
@@ -121,7 +132,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
       lease: lease ? `${leaseMs} ms` : 'none',
       ...(lost ? { leaseLost: true } : {}),
       checked,
-      ms: Date.now() - started,
+      ms: now() - started,
     });
     return checked;
   };

@@ -41,4 +41,4 @@ export async function sendTestNotification(
   return { status: res.status, body: await res.text() };
 }
 
-export { MemoryPaymentStore } from './store/memory.js';
+export { MemoryPaymentStore, type MemoryPaymentStoreOptions } from './store/memory.js';

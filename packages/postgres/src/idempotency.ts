@@ -5,52 +5,33 @@
  * the committed key — and its order.
  */
 import type pg from 'pg';
+import { idempotencyRecordFromRow } from './express.js';
 import type {
   IdempotencyKeyInput,
+  IdempotencyKeyRow,
   IdempotencyRecord,
   IdempotencyReservation,
   IdempotentCreate,
   PaymentRecord,
 } from './express.js';
+import { Table, stampOf } from './sql.js';
 
 type Run = (text: string, params: unknown[]) => Promise<pg.QueryResult>;
 
-/** The idempotency-key statements, over one (quoted) table. */
-export class IdempotencyTable {
-  readonly #query: Run;
-  readonly #table: string;
-
-  constructor(query: Run, table: string) {
-    this.#query = query;
-    this.#table = table;
-  }
-
+/** The idempotency-key statements. */
+export class IdempotencyTable extends Table {
   #insertKey(run: Run, scope: string, key: string, requestHash: string, orderId: string) {
     return run(
-      `INSERT INTO ${this.#table} (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)
+      `INSERT INTO ${this.table} (scope, key, request_hash, order_id, created_at)
+       VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))
        ON CONFLICT (scope, key) DO NOTHING`,
-      [scope, key, requestHash, orderId],
+      [scope, key, requestHash, orderId, stampOf(this.clock())],
     );
   }
 
   async #read(run: Run, scope: string, key: string): Promise<IdempotencyRecord> {
-    const { rows } = await run(`SELECT * FROM ${this.#table} WHERE scope = $1 AND key = $2`, [scope, key]);
-    const row = rows[0] as {
-      scope: string;
-      key: string;
-      request_hash: string;
-      order_id: string;
-      response_status: number | null;
-      created_at: Date;
-    };
-    return {
-      scope: row.scope,
-      key: row.key,
-      requestHash: row.request_hash,
-      orderId: row.order_id,
-      responseStatus: row.response_status,
-      createdAt: row.created_at.toISOString(),
-    };
+    const { rows } = await run(`SELECT * FROM ${this.table} WHERE scope = $1 AND key = $2`, [scope, key]);
+    return idempotencyRecordFromRow(rows[0] as IdempotencyKeyRow);
   }
 
   /** The key alone (no order): `reserved`, or the existing key as `replay`/`conflict`. */
@@ -58,14 +39,14 @@ export class IdempotencyTable {
     input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
   ): Promise<IdempotencyReservation> {
     const inserted = await this.#insertKey(
-      this.#query,
+      this.query,
       input.scope,
       input.key,
       input.requestHash,
       input.orderId,
     );
     if (inserted.rowCount === 1) return { outcome: 'reserved' };
-    const record = await this.#read(this.#query, input.scope, input.key);
+    const record = await this.#read(this.query, input.scope, input.key);
     return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
   }
 
@@ -102,8 +83,8 @@ export class IdempotencyTable {
 
   /** Stores the first answer's outcome for a key. */
   async finish(scope: string, key: string, responseStatus: number): Promise<void> {
-    await this.#query(
-      `UPDATE ${this.#table} SET response_status = $3 WHERE scope = $1 AND key = $2 AND response_status IS NULL`,
+    await this.query(
+      `UPDATE ${this.table} SET response_status = $3 WHERE scope = $1 AND key = $2 AND response_status IS NULL`,
       [scope, key, responseStatus],
     );
   }

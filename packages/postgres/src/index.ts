@@ -5,7 +5,8 @@
  * committed by any instance reaches the status streams of every other instance through `LISTEN/NOTIFY`
  * (with polling while the listener is down); and a lease row lets one instance at a time reconcile.
  */
-export { PostgresPaymentStore, RECONCILER_LEASE, type PostgresPaymentStoreOptions } from './store.js';
+export { PostgresPaymentStore, RECONCILER_LEASE } from './store.js';
+export type { PostgresPaymentStoreOptions } from './connection.js';
 export {
   ChangeFeed,
   type ChangeFeedOptions,

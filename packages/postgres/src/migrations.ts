@@ -3,6 +3,7 @@
  * `<schema>.haipay_migrations`. A released migration is never edited: a change is a new number.
  */
 import type pg from 'pg';
+import { PAYMENT_ORDER_COLUMNS } from './express.js';
 
 /** One schema migration: `sql` receives the quoted schema identifier (e.g. `"public"`). */
 export interface PostgresMigration {
@@ -25,17 +26,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     version: 1,
     name: 'initial',
     sql: (s) => `
-      CREATE TABLE ${s}.haipay_payments (
-        order_id       TEXT PRIMARY KEY,
-        kind           TEXT NOT NULL,
-        merchant       TEXT NOT NULL,
-        method         TEXT NOT NULL,
-        amount         TEXT NOT NULL,
-        currency       TEXT NOT NULL,
-        subject        TEXT NOT NULL,
-        order_ref      TEXT,
-        buyer_id       TEXT NOT NULL,
-        status         TEXT NOT NULL,
+      CREATE TABLE ${s}.haipay_payments (${PAYMENT_ORDER_COLUMNS}
         -- STATUS_RANK[status], written with it: transitions compare ranks in SQL, so the forward-only
         -- rule is one conditional UPDATE and the database decides between racing writers.
         status_rank    SMALLINT NOT NULL,

@@ -1,20 +1,75 @@
 /**
- * SQL pieces of the PostgreSQL store that are not its races: how a patch becomes SET clauses, the
- * status ranks, and the notification log.
+ * SQL pieces the PostgreSQL store's tables share: the query function, the clock and the claim rule
+ * they run on, how a patch becomes SET clauses, the status ranks, and the notification log.
  */
 import type pg from 'pg';
-import { PATCH_COLUMNS, STATUS_RANK } from './express.js';
-import type { NotificationLogEntry, PaymentPatch, RecordStatus } from './express.js';
+import { PATCH_COLUMNS, STATUS_RANK, notificationFromRow, patchColumnValue } from './express.js';
+import type { NotificationLogEntry, NotificationRow, PaymentPatch, RecordStatus } from './express.js';
 
 export type Query = <R extends pg.QueryResultRow>(
   text: string,
   params?: unknown[],
 ) => Promise<pg.QueryResult<R>>;
 
-/** The value a patch field is stored as (JSON text for `next`, as the SQLite store does). */
-function patchValue(key: keyof PaymentPatch, value: unknown): unknown {
-  if (key === 'next') return value ? JSON.stringify(value) : null;
-  return value ?? null;
+/**
+ * The store's clock: milliseconds since the epoch from the `now` option, or null when there is none and
+ * the database's clock decides (the same for every instance).
+ */
+export type Clock = () => number | null;
+
+/** Milliseconds since the epoch on the database clock, so every instance measures leases on one clock. */
+const DB_NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
+
+/** A clock reading as a `timestamptz` parameter: ISO text, or null for the database's `now()`. */
+export function stampOf(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/**
+ * One table's statements, over the store's query function, the table's quoted name and the store's
+ * clock. The store's tables (payment hooks, hook events, idempotency keys, leases) extend it.
+ */
+export abstract class Table {
+  protected readonly query: Query;
+  protected readonly table: string;
+  protected readonly clock: Clock;
+
+  constructor(query: Query, table: string, clock: Clock) {
+    this.query = query;
+    this.table = table;
+    this.clock = clock;
+  }
+
+  /**
+   * The lease rule of every hook claim, as one conditional UPDATE: sets `column` to the claim time `$4`
+   * (the database clock when NULL) where `where` holds — over `$1` and `$2` — and the column is empty or
+   * older than the lease of `leaseMs`. True for the one caller that got the claim.
+   */
+  protected async claim(
+    column: string,
+    where: string,
+    keys: [string, string],
+    leaseMs: number,
+    now: number | null,
+  ): Promise<boolean> {
+    const { rowCount } = await this.query(
+      `WITH clock AS (SELECT COALESCE($4::bigint, ${DB_NOW_MS}) AS now)
+       UPDATE ${this.table} SET ${column} = clock.now
+         FROM clock
+        WHERE ${where} AND (${column} IS NULL OR ${column} < clock.now - $3::bigint)`,
+      [...keys, Math.max(0, Math.floor(leaseMs)), now],
+    );
+    return rowCount === 1;
+  }
+
+  /** Renews a claim still held in `column` — where `where` holds, over `$1` and `$2` — to the time `$3`. */
+  protected async renewClaim(column: string, where: string, keys: [string, string], now: number | null) {
+    await this.query(
+      `UPDATE ${this.table} SET ${column} = COALESCE($3::bigint, ${DB_NOW_MS})
+        WHERE ${where} AND ${column} IS NOT NULL`,
+      [...keys, now],
+    );
+  }
 }
 
 /** The columns a patch sets, each with its `$n` placeholder; the values are appended to `params`. */
@@ -22,7 +77,7 @@ export function patchSets(patch: PaymentPatch, params: unknown[]): { col: string
   const out: { col: string; ref: string }[] = [];
   for (const [key, col] of Object.entries(PATCH_COLUMNS) as [keyof PaymentPatch, string][]) {
     if (!(key in patch) || patch[key] === undefined) continue;
-    params.push(patchValue(key, patch[key]));
+    params.push(patchColumnValue(key, patch[key]));
     out.push({ col, ref: `$${params.length}` });
   }
   return out;
@@ -50,20 +105,8 @@ export async function listNotifications(
   table: string,
   orderId: string,
 ): Promise<NotificationLogEntry[]> {
-  const { rows } = await query<{
-    id: string;
-    order_id: string | null;
-    received_at: Date;
-    verified: boolean;
-    outcome: string;
-    body: string;
-  }>(`SELECT * FROM ${table} WHERE order_id = $1 ORDER BY id`, [orderId]);
-  return rows.map((r) => ({
-    id: Number(r.id),
-    orderId: r.order_id,
-    receivedAt: r.received_at.toISOString(),
-    verified: r.verified,
-    outcome: r.outcome,
-    body: r.body,
-  }));
+  const { rows } = await query<NotificationRow>(`SELECT * FROM ${table} WHERE order_id = $1 ORDER BY id`, [
+    orderId,
+  ]);
+  return rows.map(notificationFromRow);
 }

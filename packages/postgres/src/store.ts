@@ -11,50 +11,21 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
   ChangeFeed,
-  type ChangeFeedOptions,
   type ChangeFeedState,
   type PaymentChange,
   type PaymentChangeListener,
 } from './change-feed.js';
-import { HaiPayConfigError, STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow } from './express.js';
-import type {
-  HookEvent,
-  IdempotencyKeyInput,
-  IdempotentCreate,
-  IdempotencyRecord,
-  IdempotencyReservation,
-  NewPaymentRecord,
-  NotificationLogEntry,
-  PaymentPatch,
-  PaymentRecord,
-  PaymentStore,
-  RecordStatus,
-  TransitionResult,
-} from './express.js';
-import { DB_NOW_MS, HookEventTable } from './hook-events.js';
+import { listenerConfig, openPool, type PostgresPaymentStoreOptions } from './connection.js';
+import { STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow, type RecordStatus } from './express.js';
+import type { PaymentStore } from './express.js';
+// The contract's record types, as `Store.PaymentRecord` and so on.
+import type * as Store from './express.js';
+import { HookEventTable } from './hook-events.js';
 import { IdempotencyTable } from './idempotency.js';
-import { appendNotification, listNotifications, patchSets, rankOf } from './sql.js';
+import { PaymentHookTable } from './payment-hooks.js';
+import { appendNotification, listNotifications, patchSets, rankOf, stampOf } from './sql.js';
 import { LeaseTable } from './leases.js';
 import { changeChannel, migrate } from './migrations.js';
-
-/** Options for {@link PostgresPaymentStore}: give `connectionString` or `pool`. */
-export interface PostgresPaymentStoreOptions {
-  /** e.g. `postgres://haipay:secret@db.internal:5432/shop`. The store makes and owns its pool. */
-  connectionString?: string;
-  /**
-   * An existing pool (the caller keeps owning it: {@link PostgresPaymentStore.close} does not end it).
-   * Its connections must run at READ COMMITTED, PostgreSQL's default isolation level.
-   */
-  pool?: pg.Pool;
-  /** Schema for the kit's tables (created if missing). Default `public`. */
-  schema?: string;
-  /** Pool size when the store makes the pool. Default 10. */
-  maxConnections?: number;
-  /** Tuning of the cross-instance change feed (polling interval, reconnect backoff). */
-  changeFeed?: Omit<ChangeFeedOptions, 'onError'>;
-  /** Told about dropped listener connections and failed polls; default: silent. */
-  onError?: (message: string, error: unknown) => void;
-}
 
 /** Lease name of the reconciler: the instance holding it is the only one querying unsettled orders. */
 export const RECONCILER_LEASE = 'reconciler';
@@ -85,48 +56,19 @@ export class PostgresPaymentStore implements PaymentStore {
   readonly #t: { payments: string; keys: string; notifications: string; leases: string; events: string };
   readonly #ready: Promise<void>;
   readonly #feed: ChangeFeed;
+  readonly #hooks: PaymentHookTable;
   readonly #events: HookEventTable;
   readonly #leases: LeaseTable;
   readonly #keys: IdempotencyTable;
+  /** The `now` option's time, or null: the database's clock decides. */
+  readonly #clock: () => number | null;
   #closed = false;
 
   constructor(options: PostgresPaymentStoreOptions) {
-    if (!options || (!options.connectionString && !options.pool)) {
-      throw new HaiPayConfigError(
-        'PostgresPaymentStore: give `connectionString` (e.g. "postgres://user:pass@127.0.0.1:5432/shop") or an existing `pool`.',
-      );
-    }
-    if (options.connectionString && options.pool) {
-      throw new HaiPayConfigError(
-        'PostgresPaymentStore: give either `connectionString` or `pool`, not both.',
-      );
-    }
-    const schema = options.schema ?? 'public';
-    // The NOTIFY channel carries the schema and channel names are at most 63 bytes.
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(schema)) {
-      throw new HaiPayConfigError(
-        `PostgresPaymentStore: \`schema\` must be a plain identifier of at most 48 characters, got "${schema}".`,
-      );
-    }
+    const { schema, pool, ownsPool } = openPool(options);
     this.schema = schema;
-    const onError = options.onError ?? (() => {});
-    if (options.pool) {
-      this.pool = options.pool;
-      this.#ownsPool = false;
-    } else {
-      this.pool = new pg.Pool({
-        connectionString: options.connectionString,
-        max: options.maxConnections ?? 10,
-        keepAlive: true,
-        // Every race is decided by one statement that re-checks its row after a concurrent commit,
-        // which is READ COMMITTED's behaviour (PostgreSQL's default). A database or role default of
-        // REPEATABLE READ/SERIALIZABLE would turn those waits into serialization errors.
-        options: '-c default_transaction_isolation=read\\ committed',
-      });
-      this.#ownsPool = true;
-      // An idle pooled client whose server went away emits here; without a handler the process dies.
-      this.pool.on('error', (error) => onError('idle PostgreSQL connection failed', error));
-    }
+    this.pool = pool;
+    this.#ownsPool = ownsPool;
     const s = pg.escapeIdentifier(schema);
     this.#t = {
       payments: `${s}.haipay_payments`,
@@ -138,25 +80,21 @@ export class PostgresPaymentStore implements PaymentStore {
     this.#ready = migrate(this.pool, s, schema);
     // Methods await #ready and see its rejection; this only keeps an unused store from crashing the process.
     this.#ready.catch(() => {});
-    // The listener's own connection: keepalive and client-side timeouts, so a half-open TCP connection
-    // (a failover that sent no RST) is noticed by the heartbeat instead of silently hearing nothing.
-    const clientConfig: pg.ClientConfig = {
-      ...this.pool.options,
-      keepAlive: true,
-      connectionTimeoutMillis: 5000,
-      query_timeout: 5000,
-    };
+    const clientConfig = listenerConfig(pool);
     this.#feed = new ChangeFeed(
       () => new pg.Client(clientConfig),
       changeChannel(schema),
       (ids) => this.#readVersions(ids),
-      { ...options.changeFeed, onError },
+      { ...options.changeFeed, onError: options.onError ?? (() => {}) },
     );
     const query = <R extends pg.QueryResultRow>(text: string, params?: unknown[]) =>
       this.#query<R>(text, params);
-    this.#events = new HookEventTable(query, this.#t.events);
-    this.#leases = new LeaseTable(query, this.#t.leases, this.instanceId);
-    this.#keys = new IdempotencyTable(query, this.#t.keys);
+    const now = options.now;
+    this.#clock = now ? () => now() : () => null;
+    this.#hooks = new PaymentHookTable(query, this.#t.payments, this.#clock);
+    this.#events = new HookEventTable(query, this.#t.events, this.#clock);
+    this.#leases = new LeaseTable(query, this.#t.leases, this.#clock, this.instanceId);
+    this.#keys = new IdempotencyTable(query, this.#t.keys, this.#clock);
   }
 
   /** Resolves once the schema is migrated; rejects with the connection or migration error. */
@@ -174,18 +112,18 @@ export class PostgresPaymentStore implements PaymentStore {
   }
 
   /** Tells this process's subscribers at once; other instances hear it through the trigger's NOTIFY. */
-  #changed(record: PaymentRecord | null): void {
+  #changed(record: Store.PaymentRecord | null): void {
     if (record) this.#feed.publish({ orderId: record.orderId, version: record.version });
   }
 
-  async create(input: NewPaymentRecord): Promise<PaymentRecord> {
+  async create(input: Store.NewPaymentRecord): Promise<Store.PaymentRecord> {
     return this.#insert(input, (text, params) => this.#query<PaymentRow>(text, params));
   }
 
   async #insert(
-    input: NewPaymentRecord,
+    input: Store.NewPaymentRecord,
     run: (text: string, params: unknown[]) => Promise<pg.QueryResult<PaymentRow>>,
-  ): Promise<PaymentRecord> {
+  ): Promise<Store.PaymentRecord> {
     const { rows } = await run(
       `INSERT INTO ${this.#t.payments} (order_id, kind, merchant, method, amount, currency, subject, order_ref,
          buyer_id, status, status_rank, order_no, next_json, expires_at, failure_reason, return_url, metadata_json,
@@ -211,28 +149,29 @@ export class PostgresPaymentStore implements PaymentStore {
         input.failureReason,
         input.returnUrl,
         JSON.stringify(input.metadata ?? {}),
-        input.createdAt ?? null,
+        input.createdAt ?? stampOf(this.#clock()),
       ],
     );
     return recordFromRow(rows[0]!);
   }
 
-  async get(orderId: string): Promise<PaymentRecord | null> {
+  async get(orderId: string): Promise<Store.PaymentRecord | null> {
     const { rows } = await this.#query<PaymentRow>(`SELECT * FROM ${this.#t.payments} WHERE order_id = $1`, [
       orderId,
     ]);
     return rows[0] ? recordFromRow(rows[0]) : null;
   }
 
-  async patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null> {
-    const params: unknown[] = [orderId];
+  async patch(orderId: string, patch: Store.PaymentPatch): Promise<Store.PaymentRecord | null> {
+    const params: unknown[] = [orderId, stampOf(this.#clock())];
     const sets = patchSets(patch, params);
     if (sets.length > 0) {
       // One statement: the version moves only when a value really differs (`IS DISTINCT FROM` treats
       // NULLs as values), so a no-op patch is not an event for the status streams.
       const { rows } = await this.#query<PaymentRow>(
         `UPDATE ${this.#t.payments}
-            SET ${sets.map((s) => `${s.col} = ${s.ref}`).join(', ')}, version = version + 1, updated_at = now()
+            SET ${sets.map((s) => `${s.col} = ${s.ref}`).join(', ')}, version = version + 1,
+                updated_at = COALESCE($2::timestamptz, now())
           WHERE order_id = $1 AND (${sets.map((s) => `${s.col} IS DISTINCT FROM ${s.ref}`).join(' OR ')})
           RETURNING *`,
         params,
@@ -246,15 +185,19 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.get(orderId);
   }
 
-  async transition(orderId: string, to: RecordStatus, patch: PaymentPatch = {}): Promise<TransitionResult> {
-    const params: unknown[] = [orderId, to, rankOf(to)];
+  async transition(
+    orderId: string,
+    to: RecordStatus,
+    patch: Store.PaymentPatch = {},
+  ): Promise<Store.TransitionResult> {
+    const params: unknown[] = [orderId, to, rankOf(to), stampOf(this.#clock())];
     const sets = patchSets(patch, params);
     // The forward-only rule is the WHERE clause: of two racing writers the database lets one through;
     // the other's row no longer matches after the first commits (READ COMMITTED re-checks it).
     const { rows } = await this.#query<PaymentRow>(
       `UPDATE ${this.#t.payments}
           SET status = $2, status_rank = $3, ${sets.map((s) => `${s.col} = ${s.ref}, `).join('')}
-              version = version + 1, updated_at = now()
+              version = version + 1, updated_at = COALESCE($4::timestamptz, now())
         WHERE order_id = $1 AND status_rank < $3
         RETURNING *`,
       params,
@@ -271,7 +214,9 @@ export class PostgresPaymentStore implements PaymentStore {
     await this.#query(`UPDATE ${this.#t.payments} SET checked_at = $2 WHERE order_id = $1`, [orderId, at]);
   }
 
-  async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
+  async listUnsettled(
+    options: { limit?: number; checkedBefore?: number } = {},
+  ): Promise<Store.PaymentRecord[]> {
     const { limit = 100, checkedBefore } = options;
     const { rows } = await this.#query<PaymentRow>(
       `SELECT * FROM ${this.#t.payments}
@@ -284,45 +229,28 @@ export class PostgresPaymentStore implements PaymentStore {
     return rows.map(recordFromRow);
   }
 
-  async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
-    // Without an explicit `now`, the lease is timed on the database clock: instances' clocks may differ.
-    const { rowCount } = await this.#query(
-      `WITH clock AS (SELECT COALESCE($4::bigint, ${DB_NOW_MS}) AS now)
-       UPDATE ${this.#t.payments} SET hook_claim_at = clock.now
-         FROM clock
-        WHERE order_id = $1 AND status = $2 AND (hook_status IS NULL OR hook_status <> $2)
-          AND (hook_claim_at IS NULL OR hook_claim_at < clock.now - $3::bigint)`,
-      [orderId, status, Math.max(0, Math.floor(leaseMs)), now ?? null],
-    );
-    return rowCount === 1;
+  claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
+    return this.#hooks.claimHook(orderId, status, leaseMs, now);
   }
 
-  async completeHook(orderId: string, status: RecordStatus): Promise<void> {
-    await this.#query(
-      `UPDATE ${this.#t.payments} SET hook_status = $2, hook_claim_at = NULL WHERE order_id = $1`,
-      [orderId, status],
-    );
+  completeHook(orderId: string, status: RecordStatus): Promise<void> {
+    return this.#hooks.complete(orderId, status);
   }
 
-  async releaseHook(orderId: string): Promise<void> {
-    await this.#query(`UPDATE ${this.#t.payments} SET hook_claim_at = NULL WHERE order_id = $1`, [orderId]);
+  releaseHook(orderId: string): Promise<void> {
+    return this.#hooks.release(orderId);
   }
 
-  async renewHookClaim(orderId: string, status: RecordStatus, now?: number): Promise<void> {
-    await this.#query(
-      `UPDATE ${this.#t.payments} SET hook_claim_at = COALESCE($3::bigint, ${DB_NOW_MS})
-        WHERE order_id = $1 AND status = $2 AND hook_claim_at IS NOT NULL
-          AND (hook_status IS NULL OR hook_status <> $2)`,
-      [orderId, status, now ?? null],
-    );
+  renewHookClaim(orderId: string, status: RecordStatus, now?: number): Promise<void> {
+    return this.#hooks.renew(orderId, status, now);
   }
 
-  addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
+  addHookEvent(event: Omit<Store.HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
     return this.#events.add(event);
   }
 
   claimHookEvent(orderId: string, key: string, leaseMs: number, now?: number): Promise<boolean> {
-    return this.#events.claim(orderId, key, leaseMs, now);
+    return this.#events.claimEvent(orderId, key, leaseMs, now);
   }
 
   renewHookEventClaim(orderId: string, key: string, now?: number): Promise<void> {
@@ -337,28 +265,24 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.#events.release(orderId, key);
   }
 
-  listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
+  listPendingHookEvents(limit = 100): Promise<Store.HookEvent[]> {
     return this.#events.listPending(limit);
   }
 
-  async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
-    if (statuses.length === 0) return [];
-    const { rows } = await this.#query<PaymentRow>(
-      `SELECT * FROM ${this.#t.payments}
-        WHERE status = ANY($1::text[]) AND (hook_status IS NULL OR hook_status <> status)
-        ORDER BY updated_at, order_id LIMIT $2`,
-      [statuses, limit],
-    );
-    return rows.map(recordFromRow);
+  listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<Store.PaymentRecord[]> {
+    return this.#hooks.listPending(statuses, limit);
   }
 
   reserveIdempotencyKey(
-    input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
-  ): Promise<IdempotencyReservation> {
+    input: Omit<Store.IdempotencyRecord, 'responseStatus' | 'createdAt'>,
+  ): Promise<Store.IdempotencyReservation> {
     return this.#keys.reserve(input);
   }
 
-  async createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate> {
+  async createIdempotent(
+    key: Store.IdempotencyKeyInput,
+    record: Store.NewPaymentRecord,
+  ): Promise<Store.IdempotentCreate> {
     if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
     await this.#ready;
     return this.#keys.create(this.pool, key, record.orderId, (run) =>
@@ -370,11 +294,11 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.#keys.finish(scope, key, responseStatus);
   }
 
-  appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
+  appendNotification(entry: Omit<Store.NotificationLogEntry, 'id'>): Promise<void> {
     return appendNotification(this.#query.bind(this), this.#t.notifications, entry);
   }
 
-  listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
+  listNotifications(orderId: string): Promise<Store.NotificationLogEntry[]> {
     return listNotifications(this.#query.bind(this), this.#t.notifications, orderId);
   }
 
@@ -411,13 +335,14 @@ export class PostgresPaymentStore implements PaymentStore {
    * True when this instance ({@link instanceId}) holds the reconciler lease for the next `leaseMs`
    * (taking it when it is free or expired, renewing it when already held). Call it on every reconciler
    * tick with a lease longer than the tick; an instance that dies stops renewing and another takes over
-   * at its first tick after the lease expired. Timed on the database clock.
+   * at its first tick after the lease expired. Timed on the database clock, unless `now` (ms since the
+   * epoch) is given or the store has a `now` option.
    *
    * The lease is one row of `haipay_leases` (`name` = {@link RECONCILER_LEASE}, `holder` = the holding
    * store's {@link instanceId}, `expires_at`), taken or renewed by a single conditional upsert.
    */
-  tryAcquireReconcilerLease(leaseMs: number): Promise<boolean> {
-    return this.tryAcquireLease(RECONCILER_LEASE, leaseMs);
+  tryAcquireReconcilerLease(leaseMs: number, now?: number): Promise<boolean> {
+    return this.tryAcquireLease(RECONCILER_LEASE, leaseMs, now);
   }
 
   /** Who holds the reconciler lease and until when (ISO 8601), or null when nobody does. For logs. */
@@ -431,8 +356,8 @@ export class PostgresPaymentStore implements PaymentStore {
   }
 
   /** {@link tryAcquireReconcilerLease} for any named singleton job. */
-  tryAcquireLease(name: string, leaseMs: number): Promise<boolean> {
-    return this.#leases.tryAcquire(name, leaseMs);
+  tryAcquireLease(name: string, leaseMs: number, now?: number): Promise<boolean> {
+    return this.#leases.tryAcquire(name, leaseMs, now);
   }
 
   /** Gives up a lease this instance holds, so another instance can take it at once. */

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PostgresPaymentStore, type PostgresPaymentStoreOptions } from './store.js';
+import type { PostgresPaymentStoreOptions } from './connection.js';
+import { PostgresPaymentStore } from './store.js';
 
 /** A fresh schema name, e.g. `haipay_t_1a2b3c4d5e6f`. */
 export function temporarySchemaName(prefix = 'haipay_t'): string {

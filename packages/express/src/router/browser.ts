@@ -158,7 +158,8 @@ export function browserRouter(
   const refreshed = async (record: PaymentRecord): Promise<PaymentRecord> => {
     if (isFinalStatus(record.status)) return record;
     const stale =
-      record.checkedAt === null || Date.now() - record.checkedAt >= checkout.options.refreshAfterMs;
+      record.checkedAt === null ||
+      (checkout.options.now ?? Date.now)() - record.checkedAt >= checkout.options.refreshAfterMs;
     return stale ? ((await checkout.refresh(record.orderId).catch(() => null)) ?? record) : record;
   };
 

@@ -49,6 +49,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     hookWaitMs: config.hookWaitMs,
     confirmByQuery: options.confirmByQuery ?? 'on-mismatch',
     production: config.production,
+    now: options.now,
   });
   const reconciler = createReconciler(checkout, options.reconcile || {});
   if (options.reconcile !== false) reconciler.start();

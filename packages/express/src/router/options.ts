@@ -111,6 +111,12 @@ export interface HaiPayRouterOptions {
    * process (or after a restart) once its claim expires. Default 60000.
    */
   hookLeaseMs?: number;
+  /**
+   * The clock, in milliseconds since the epoch. Default `Date.now`. The checkout, the reconciler and the
+   * default store all read it (a `store` you pass keeps its own clock: give it the same one). For tests
+   * that move time instead of waiting for it.
+   */
+  now?: () => number;
 }
 
 /** The router, with its checkout core and reconciler attached. */
@@ -227,6 +233,10 @@ export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig
     Number.isFinite(hookWaitMs) && hookWaitMs >= 0,
     '`hookWaitMs` must be a number of milliseconds ≥ 0.',
   );
+  assertOption(
+    options.now === undefined || typeof options.now === 'function',
+    '`now` must be a function returning milliseconds since the epoch, like Date.now.',
+  );
   let streamLimits: ReturnType<typeof resolveStreamLimits>;
   try {
     streamLimits = resolveStreamLimits(options.streams);
@@ -241,7 +251,8 @@ export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig
     );
   }
   const logger = redactingLogger(options.logger ?? createConsoleLogger());
-  const store: PaymentStore = options.store ?? new SqlitePaymentStore({ filename: './data/haipay.db' });
+  const store: PaymentStore =
+    options.store ?? new SqlitePaymentStore({ filename: './data/haipay.db', now: options.now });
   return {
     options,
     client: options.client,

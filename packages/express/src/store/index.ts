@@ -1,8 +1,9 @@
 /**
  * `@haipay-kit/express/store` — for implementers of a {@link PaymentStore} (such as
  * `@haipay-kit/postgres`): the store contract and its record types, the status ranks that make
- * transitions forward-only, and the SQL row mapping the bundled stores share. A merchant does not need
- * this entry: the package root exports the types a merchant sees (`PaymentStore`, `PaymentRecord`).
+ * transitions forward-only, and the SQL rows and row mappings the bundled stores share. A merchant does
+ * not need this entry: the package root exports the types a merchant sees (`PaymentStore`,
+ * `PaymentRecord`).
  */
 export type {
   PaymentStore,
@@ -19,4 +20,16 @@ export type {
   RecordKind,
 } from './types.js';
 export { STATUS_RANK, isFinalStatus, statusesBefore, type RecordStatus } from '../types.js';
-export { recordFromRow, PATCH_COLUMNS, type PaymentRow } from './row.js';
+export {
+  recordFromRow,
+  idempotencyRecordFromRow,
+  hookEventFromRow,
+  notificationFromRow,
+  patchColumnValue,
+  PATCH_COLUMNS,
+  PAYMENT_ORDER_COLUMNS,
+  type PaymentRow,
+  type IdempotencyKeyRow,
+  type HookEventRow,
+  type NotificationRow,
+} from './row.js';

@@ -1,21 +1,11 @@
 /** In-memory {@link PaymentStore}: for tests and demos. State is lost when the process ends. */
 import { isFinalStatus, STATUS_RANK, type RecordStatus } from '../types.js';
-import type {
-  HookEvent,
-  IdempotencyKeyInput,
-  IdempotentCreate,
-  IdempotencyRecord,
-  IdempotencyReservation,
-  NewPaymentRecord,
-  NotificationLogEntry,
-  PaymentPatch,
-  PaymentRecord,
-  PaymentStore,
-  TransitionResult,
-} from './types.js';
+import type { PaymentStore } from './types.js';
+// The contract's record types, as `Store.PaymentRecord` and so on.
+import type * as Store from './types.js';
 
 /** Applies a patch; returns true when a visible field changed. Shared by the stores. */
-export function applyPatch(record: PaymentRecord, patch: PaymentPatch): boolean {
+export function applyPatch(record: Store.PaymentRecord, patch: Store.PaymentPatch): boolean {
   let changed = false;
   for (const key of ['orderNo', 'next', 'expiresAt', 'failureReason'] as const) {
     if (!(key in patch) || patch[key] === undefined) continue;
@@ -28,25 +18,44 @@ export function applyPatch(record: PaymentRecord, patch: PaymentPatch): boolean 
   return changed;
 }
 
+/** Options for {@link MemoryPaymentStore}. */
+export interface MemoryPaymentStoreOptions {
+  /**
+   * The clock, in milliseconds since the epoch. Default `Date.now`. It stamps `createdAt`/`updatedAt`,
+   * idempotency keys and hook events, and times hook claims given no time. Tests pass one they can move.
+   */
+  now?: () => number;
+}
+
 /**
  * A {@link PaymentStore} in a `Map`. Operations are atomic because they run synchronously between
  * awaits, which gives the same guarantees as the SQLite store within one process.
  */
 export class MemoryPaymentStore implements PaymentStore {
-  readonly #records = new Map<string, PaymentRecord>();
+  readonly #now: () => number;
+  readonly #records = new Map<string, Store.PaymentRecord>();
   readonly #hookClaims = new Map<string, number>();
-  readonly #keys = new Map<string, IdempotencyRecord>();
-  readonly #notifications: NotificationLogEntry[] = [];
-  readonly #events = new Map<string, HookEvent & { claimAt: number | null }>();
+  readonly #keys = new Map<string, Store.IdempotencyRecord>();
+  readonly #notifications: Store.NotificationLogEntry[] = [];
+  readonly #events = new Map<string, Store.HookEvent & { claimAt: number | null }>();
 
-  async create(input: NewPaymentRecord): Promise<PaymentRecord> {
+  constructor(options: MemoryPaymentStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The clock's time as an ISO 8601 timestamp. */
+  #stamp(): string {
+    return new Date(this.#now()).toISOString();
+  }
+
+  async create(input: Store.NewPaymentRecord): Promise<Store.PaymentRecord> {
     return this.#insert(input);
   }
 
-  #insert(input: NewPaymentRecord): PaymentRecord {
+  #insert(input: Store.NewPaymentRecord): Store.PaymentRecord {
     if (this.#records.has(input.orderId)) throw new Error(`order ${input.orderId} already exists`);
-    const now = input.createdAt ?? new Date().toISOString();
-    const record: PaymentRecord = {
+    const now = input.createdAt ?? this.#stamp();
+    const record: Store.PaymentRecord = {
       ...structuredClone(input),
       createdAt: now,
       updatedAt: now,
@@ -58,29 +67,33 @@ export class MemoryPaymentStore implements PaymentStore {
     return structuredClone(record);
   }
 
-  async get(orderId: string): Promise<PaymentRecord | null> {
+  async get(orderId: string): Promise<Store.PaymentRecord | null> {
     const r = this.#records.get(orderId);
     return r ? structuredClone(r) : null;
   }
 
-  async patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null> {
+  async patch(orderId: string, patch: Store.PaymentPatch): Promise<Store.PaymentRecord | null> {
     const r = this.#records.get(orderId);
     if (!r) return null;
     if (applyPatch(r, patch)) {
       r.version += 1;
-      r.updatedAt = new Date().toISOString();
+      r.updatedAt = this.#stamp();
     }
     return structuredClone(r);
   }
 
-  async transition(orderId: string, to: RecordStatus, patch: PaymentPatch = {}): Promise<TransitionResult> {
+  async transition(
+    orderId: string,
+    to: RecordStatus,
+    patch: Store.PaymentPatch = {},
+  ): Promise<Store.TransitionResult> {
     const r = this.#records.get(orderId);
     if (!r) return { changed: false, record: null };
     if (STATUS_RANK[r.status] >= STATUS_RANK[to]) return { changed: false, record: structuredClone(r) };
     r.status = to;
     applyPatch(r, patch);
     r.version += 1;
-    r.updatedAt = new Date().toISOString();
+    r.updatedAt = this.#stamp();
     return { changed: true, record: structuredClone(r) };
   }
 
@@ -89,7 +102,9 @@ export class MemoryPaymentStore implements PaymentStore {
     if (r) r.checkedAt = at;
   }
 
-  async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
+  async listUnsettled(
+    options: { limit?: number; checkedBefore?: number } = {},
+  ): Promise<Store.PaymentRecord[]> {
     const { limit = 100, checkedBefore } = options;
     return [...this.#records.values()]
       .filter((r) => !isFinalStatus(r.status))
@@ -99,17 +114,13 @@ export class MemoryPaymentStore implements PaymentStore {
       .map((r) => structuredClone(r));
   }
 
-  async claimHook(
-    orderId: string,
-    status: RecordStatus,
-    leaseMs: number,
-    now = Date.now(),
-  ): Promise<boolean> {
+  async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
     const r = this.#records.get(orderId);
     if (!r || r.status !== status || r.hookStatus === status) return false;
+    const at = now ?? this.#now();
     const claimedAt = this.#hookClaims.get(orderId);
-    if (claimedAt !== undefined && claimedAt >= now - leaseMs) return false;
-    this.#hookClaims.set(orderId, now);
+    if (claimedAt !== undefined && claimedAt >= at - leaseMs) return false;
+    this.#hookClaims.set(orderId, at);
     return true;
   }
 
@@ -123,32 +134,32 @@ export class MemoryPaymentStore implements PaymentStore {
     this.#hookClaims.delete(orderId);
   }
 
-  async renewHookClaim(orderId: string, status: RecordStatus, now = Date.now()): Promise<void> {
+  async renewHookClaim(orderId: string, status: RecordStatus, now = this.#now()): Promise<void> {
     const r = this.#records.get(orderId);
     if (r && r.status === status && r.hookStatus !== status && this.#hookClaims.has(orderId))
       this.#hookClaims.set(orderId, now);
   }
 
-  async addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
+  async addHookEvent(event: Omit<Store.HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
     const id = `${event.orderId}\u0000${event.key}`;
     if (this.#events.has(id)) return false;
     this.#events.set(id, {
       ...structuredClone(event),
-      createdAt: new Date().toISOString(),
+      createdAt: this.#stamp(),
       done: false,
       claimAt: null,
     });
     return true;
   }
 
-  async claimHookEvent(orderId: string, key: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+  async claimHookEvent(orderId: string, key: string, leaseMs: number, now = this.#now()): Promise<boolean> {
     const e = this.#events.get(`${orderId}\u0000${key}`);
     if (!e || e.done || (e.claimAt !== null && e.claimAt >= now - leaseMs)) return false;
     e.claimAt = now;
     return true;
   }
 
-  async renewHookEventClaim(orderId: string, key: string, now = Date.now()): Promise<void> {
+  async renewHookEventClaim(orderId: string, key: string, now = this.#now()): Promise<void> {
     const e = this.#events.get(`${orderId}\u0000${key}`);
     if (e && !e.done && e.claimAt !== null) e.claimAt = now;
   }
@@ -166,14 +177,14 @@ export class MemoryPaymentStore implements PaymentStore {
     if (e) e.claimAt = null;
   }
 
-  async listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
+  async listPendingHookEvents(limit = 100): Promise<Store.HookEvent[]> {
     return [...this.#events.values()]
       .filter((e) => !e.done)
       .slice(0, limit)
       .map(({ claimAt: _claimAt, ...e }) => structuredClone(e));
   }
 
-  async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
+  async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<Store.PaymentRecord[]> {
     return [...this.#records.values()]
       .filter((r) => statuses.includes(r.status) && r.hookStatus !== r.status)
       .slice(0, limit)
@@ -181,8 +192,8 @@ export class MemoryPaymentStore implements PaymentStore {
   }
 
   async reserveIdempotencyKey(
-    input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
-  ): Promise<IdempotencyReservation> {
+    input: Omit<Store.IdempotencyRecord, 'responseStatus' | 'createdAt'>,
+  ): Promise<Store.IdempotencyReservation> {
     const id = `${input.scope}\u0000${input.key}`;
     const existing = this.#keys.get(id);
     if (existing) {
@@ -190,11 +201,14 @@ export class MemoryPaymentStore implements PaymentStore {
         ? { outcome: 'replay', record: { ...existing } }
         : { outcome: 'conflict', record: { ...existing } };
     }
-    this.#keys.set(id, { ...input, responseStatus: null, createdAt: new Date().toISOString() });
+    this.#keys.set(id, { ...input, responseStatus: null, createdAt: this.#stamp() });
     return { outcome: 'reserved' };
   }
 
-  async createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate> {
+  async createIdempotent(
+    key: Store.IdempotencyKeyInput,
+    record: Store.NewPaymentRecord,
+  ): Promise<Store.IdempotentCreate> {
     const existing = this.#keys.get(`${key.scope}\u0000${key.key}`);
     if (existing) {
       return existing.requestHash === key.requestHash
@@ -207,7 +221,7 @@ export class MemoryPaymentStore implements PaymentStore {
       ...key,
       orderId: record.orderId,
       responseStatus: null,
-      createdAt: new Date().toISOString(),
+      createdAt: this.#stamp(),
     });
     return { outcome: 'created', record: created };
   }
@@ -217,11 +231,11 @@ export class MemoryPaymentStore implements PaymentStore {
     if (r && r.responseStatus === null) r.responseStatus = responseStatus;
   }
 
-  async appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
+  async appendNotification(entry: Omit<Store.NotificationLogEntry, 'id'>): Promise<void> {
     this.#notifications.push({ ...entry, id: this.#notifications.length + 1 });
   }
 
-  async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
+  async listNotifications(orderId: string): Promise<Store.NotificationLogEntry[]> {
     return this.#notifications.filter((n) => n.orderId === orderId).map((n) => ({ ...n }));
   }
 

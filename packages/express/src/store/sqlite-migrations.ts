@@ -3,23 +3,16 @@
  * `haipay_migrations`. A new column or table is a new migration at the end; nothing here is edited
  * once released.
  */
+import type Database from 'better-sqlite3';
+import { PAYMENT_ORDER_COLUMNS } from './row.js';
+
 /** The numbered schema migrations, applied in order once each. */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {
     version: 1,
     name: 'initial',
     sql: `
-      CREATE TABLE haipay_payments (
-        order_id       TEXT PRIMARY KEY,
-        kind           TEXT NOT NULL,
-        merchant       TEXT NOT NULL,
-        method         TEXT NOT NULL,
-        amount         TEXT NOT NULL,
-        currency       TEXT NOT NULL,
-        subject        TEXT NOT NULL,
-        order_ref      TEXT,
-        buyer_id       TEXT NOT NULL,
-        status         TEXT NOT NULL,
+      CREATE TABLE haipay_payments (${PAYMENT_ORDER_COLUMNS}
         order_no       TEXT,
         next_json      TEXT,
         expires_at     TEXT,
@@ -72,3 +65,27 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     `,
   },
 ];
+
+/**
+ * Applies the migrations `db` has not recorded yet, each in its own IMMEDIATE transaction (a second
+ * process opening the same file waits, then finds it recorded). `stamp` gives `applied_at`.
+ */
+export function migrateSqlite(db: Database.Database, stamp: () => string): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS haipay_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set(
+    (db.prepare('SELECT version FROM haipay_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
+  const run = db.transaction((m: (typeof SQLITE_MIGRATIONS)[number]) => {
+    db.exec(m.sql);
+    db.prepare('INSERT INTO haipay_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      m.version,
+      m.name,
+      stamp(),
+    );
+  });
+  for (const m of SQLITE_MIGRATIONS) if (!applied.has(m.version)) run.immediate(m);
+}

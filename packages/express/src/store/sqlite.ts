@@ -12,9 +12,19 @@ import { HaiPayConfigError } from '../errors.js';
 import { statusesBefore, type RecordStatus } from '../types.js';
 import { applyPatch } from './memory.js';
 import { createPrivateFile } from './private-file.js';
-import { recordFromRow, type PaymentRow } from './row.js';
-import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
-
+import {
+  PATCH_COLUMNS,
+  hookEventFromRow,
+  idempotencyRecordFromRow,
+  notificationFromRow,
+  patchColumnValue,
+  recordFromRow,
+  type HookEventRow,
+  type IdempotencyKeyRow,
+  type NotificationRow,
+  type PaymentRow,
+} from './row.js';
+import { migrateSqlite } from './sqlite-migrations.js';
 import type {
   HookEvent,
   IdempotencyKeyInput,
@@ -35,16 +45,16 @@ export interface SqlitePaymentStoreOptions {
   filename: string;
   /** Milliseconds to wait for a lock held by another process. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * The clock, in milliseconds since the epoch. Default `Date.now`. It stamps `createdAt`/`updatedAt`,
+   * idempotency keys, hook events and migrations, and times hook claims given no time. Tests pass one
+   * they can move.
+   */
+  now?: () => number;
 }
 
 const FINAL: readonly RecordStatus[] = ['succeeded', 'failed', 'expired', 'cancelled', 'review'];
 
-/**
- * A {@link PaymentStore} in one SQLite file. Safe to share between processes on one machine (WAL).
- *
- * @example
- * const store = new SqlitePaymentStore({ filename: './data/haipay.db' });
- */
 /**
  * better-sqlite3, loaded when the first SQLite store is made rather than when this module is imported:
  * it is an optional peer dependency (a native addon), so an application on PostgreSQL never needs it
@@ -62,9 +72,16 @@ function loadBetterSqlite3(): typeof Database {
   }
 }
 
+/**
+ * A {@link PaymentStore} in one SQLite file. Safe to share between processes on one machine (WAL).
+ *
+ * @example
+ * const store = new SqlitePaymentStore({ filename: './data/haipay.db' });
+ */
 export class SqlitePaymentStore implements PaymentStore {
   /** The underlying better-sqlite3 handle (for inspection; do not write to the kit's tables). */
   readonly db: Database.Database;
+  readonly #now: () => number;
 
   constructor(options: SqlitePaymentStoreOptions) {
     if (!options || typeof options.filename !== 'string' || options.filename === '') {
@@ -74,31 +91,19 @@ export class SqlitePaymentStore implements PaymentStore {
     }
     // A new database file (and directory) is created private first: SQLite's -wal/-shm copy its mode.
     if (options.filename !== ':memory:') createPrivateFile(options.filename);
+    this.#now = options.now ?? Date.now;
     const Driver = loadBetterSqlite3();
     this.db = new Driver(options.filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
-    this.#migrate();
+    migrateSqlite(this.db, () => this.#stamp());
   }
 
-  #migrate(): void {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS haipay_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    const applied = new Set(
-      (this.db.prepare('SELECT version FROM haipay_migrations').all() as { version: number }[]).map(
-        (r) => r.version,
-      ),
-    );
-    const run = this.db.transaction((m: (typeof SQLITE_MIGRATIONS)[number]) => {
-      this.db.exec(m.sql);
-      this.db
-        .prepare('INSERT INTO haipay_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-        .run(m.version, m.name, new Date().toISOString());
-    });
-    for (const m of SQLITE_MIGRATIONS) if (!applied.has(m.version)) run.immediate(m);
+  /** The clock's time as an ISO 8601 timestamp. */
+  #stamp(): string {
+    return new Date(this.#now()).toISOString();
   }
 
   #getRow(orderId: string): PaymentRow | undefined {
@@ -107,7 +112,7 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   #insert(input: NewPaymentRecord): PaymentRecord {
-    const now = input.createdAt ?? new Date().toISOString();
+    const now = input.createdAt ?? this.#stamp();
     this.db
       .prepare(
         `INSERT INTO haipay_payments (order_id, kind, merchant, method, amount, currency, subject, order_ref, buyer_id,
@@ -136,17 +141,10 @@ export class SqlitePaymentStore implements PaymentStore {
   #patchColumns(patch: PaymentPatch): { sets: string[]; params: Record<string, unknown> } {
     const sets: string[] = [];
     const params: Record<string, unknown> = {};
-    const cols = {
-      orderNo: 'order_no',
-      next: 'next_json',
-      expiresAt: 'expires_at',
-      failureReason: 'failure_reason',
-    } as const;
-    for (const [key, col] of Object.entries(cols) as [keyof PaymentPatch, string][]) {
+    for (const [key, col] of Object.entries(PATCH_COLUMNS) as [keyof PaymentPatch, string][]) {
       if (!(key in patch) || patch[key] === undefined) continue;
-      const v = patch[key];
       sets.push(`${col} = @p_${key}`);
-      params[`p_${key}`] = key === 'next' ? (v ? JSON.stringify(v) : null) : (v ?? null);
+      params[`p_${key}`] = patchColumnValue(key, patch[key]);
     }
     return { sets, params };
   }
@@ -162,7 +160,7 @@ export class SqlitePaymentStore implements PaymentStore {
         .prepare(
           `UPDATE haipay_payments SET ${sets.join(', ')}, version = version + 1, updated_at = @now WHERE order_id = @orderId`,
         )
-        .run({ ...params, now: new Date().toISOString(), orderId });
+        .run({ ...params, now: this.#stamp(), orderId });
       return recordFromRow(this.#getRow(orderId)!);
     });
     return tx.immediate();
@@ -178,7 +176,7 @@ export class SqlitePaymentStore implements PaymentStore {
         `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}version = version + 1, updated_at = @now
          WHERE order_id = @orderId AND status IN (${placeholders})`,
       )
-      .run({ ...params, ...fromParams, to, now: new Date().toISOString(), orderId });
+      .run({ ...params, ...fromParams, to, now: this.#stamp(), orderId });
     return { changed: info.changes === 1, record: await this.get(orderId) };
   }
 
@@ -198,19 +196,15 @@ export class SqlitePaymentStore implements PaymentStore {
     return rows.map(recordFromRow);
   }
 
-  async claimHook(
-    orderId: string,
-    status: RecordStatus,
-    leaseMs: number,
-    now = Date.now(),
-  ): Promise<boolean> {
+  async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
+    const at = now ?? this.#now();
     const info = this.db
       .prepare(
         `UPDATE haipay_payments SET hook_claim_at = @now
          WHERE order_id = @orderId AND status = @status AND (hook_status IS NULL OR hook_status != @status)
            AND (hook_claim_at IS NULL OR hook_claim_at < @expired)`,
       )
-      .run({ now, orderId, status, expired: now - leaseMs });
+      .run({ now: at, orderId, status, expired: at - leaseMs });
     return info.changes === 1;
   }
 
@@ -224,7 +218,7 @@ export class SqlitePaymentStore implements PaymentStore {
     this.db.prepare('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ?').run(orderId);
   }
 
-  async renewHookClaim(orderId: string, status: RecordStatus, now = Date.now()): Promise<void> {
+  async renewHookClaim(orderId: string, status: RecordStatus, now = this.#now()): Promise<void> {
     this.db
       .prepare(
         `UPDATE haipay_payments SET hook_claim_at = @now
@@ -240,11 +234,11 @@ export class SqlitePaymentStore implements PaymentStore {
         `INSERT INTO haipay_hook_events (order_id, event_key, kind, payload_json, created_at)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id, event_key) DO NOTHING`,
       )
-      .run(event.orderId, event.key, event.kind, JSON.stringify(event.payload), new Date().toISOString());
+      .run(event.orderId, event.key, event.kind, JSON.stringify(event.payload), this.#stamp());
     return info.changes === 1;
   }
 
-  async claimHookEvent(orderId: string, key: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+  async claimHookEvent(orderId: string, key: string, leaseMs: number, now = this.#now()): Promise<boolean> {
     const info = this.db
       .prepare(
         `UPDATE haipay_hook_events SET claim_at = @now
@@ -255,7 +249,7 @@ export class SqlitePaymentStore implements PaymentStore {
     return info.changes === 1;
   }
 
-  async renewHookEventClaim(orderId: string, key: string, now = Date.now()): Promise<void> {
+  async renewHookEventClaim(orderId: string, key: string, now = this.#now()): Promise<void> {
     this.db
       .prepare(
         `UPDATE haipay_hook_events SET claim_at = ?
@@ -281,22 +275,8 @@ export class SqlitePaymentStore implements PaymentStore {
       .prepare(
         'SELECT * FROM haipay_hook_events WHERE done = 0 ORDER BY created_at, order_id, event_key LIMIT ?',
       )
-      .all(limit) as {
-      order_id: string;
-      event_key: string;
-      kind: string;
-      payload_json: string;
-      created_at: string;
-      done: number;
-    }[];
-    return rows.map((r) => ({
-      orderId: r.order_id,
-      key: r.event_key,
-      kind: r.kind,
-      payload: JSON.parse(r.payload_json) as Record<string, unknown>,
-      createdAt: r.created_at,
-      done: r.done === 1,
-    }));
+      .all(limit) as HookEventRow[];
+    return rows.map(hookEventFromRow);
   }
 
   async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
@@ -319,7 +299,7 @@ export class SqlitePaymentStore implements PaymentStore {
         `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
       )
-      .run(input.scope, input.key, input.requestHash, input.orderId, new Date().toISOString());
+      .run(input.scope, input.key, input.requestHash, input.orderId, this.#stamp());
     if (info.changes === 1) return { outcome: 'reserved' };
     const record = this.#readKey(input.scope, input.key);
     return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
@@ -334,7 +314,7 @@ export class SqlitePaymentStore implements PaymentStore {
           `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
            VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
         )
-        .run(key.scope, key.key, key.requestHash, record.orderId, new Date().toISOString());
+        .run(key.scope, key.key, key.requestHash, record.orderId, this.#stamp());
       if (info.changes === 1) return { outcome: 'created', record: this.#insert(record) };
       const existing = this.#readKey(key.scope, key.key);
       return existing.requestHash === key.requestHash
@@ -347,22 +327,8 @@ export class SqlitePaymentStore implements PaymentStore {
   #readKey(scope: string, key: string): IdempotencyRecord {
     const row = this.db
       .prepare('SELECT * FROM haipay_idempotency_keys WHERE scope = ? AND key = ?')
-      .get(scope, key) as {
-      scope: string;
-      key: string;
-      request_hash: string;
-      order_id: string;
-      response_status: number | null;
-      created_at: string;
-    };
-    return {
-      scope: row.scope,
-      key: row.key,
-      requestHash: row.request_hash,
-      orderId: row.order_id,
-      responseStatus: row.response_status,
-      createdAt: row.created_at,
-    };
+      .get(scope, key) as IdempotencyKeyRow;
+    return idempotencyRecordFromRow(row);
   }
 
   async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
@@ -384,22 +350,8 @@ export class SqlitePaymentStore implements PaymentStore {
   async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
     const rows = this.db
       .prepare('SELECT * FROM haipay_notifications WHERE order_id = ? ORDER BY id')
-      .all(orderId) as {
-      id: number;
-      order_id: string;
-      received_at: string;
-      verified: number;
-      outcome: string;
-      body: string;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      orderId: r.order_id,
-      receivedAt: r.received_at,
-      verified: r.verified === 1,
-      outcome: r.outcome,
-      body: r.body,
-    }));
+      .all(orderId) as NotificationRow[];
+    return rows.map(notificationFromRow);
   }
 
   async close(): Promise<void> {

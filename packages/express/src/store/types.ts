@@ -151,7 +151,9 @@ export interface PaymentStore {
   listUnsettled(options?: { limit?: number; checkedBefore?: number }): Promise<PaymentRecord[]>;
   /**
    * Claims the right to run the merchant hook for the record's current `status`. True for one caller
-   * until {@link completeHook} (then never again for that status) or until the lease expires.
+   * until {@link completeHook} (then never again for that status) or until the lease expires. `now` (ms
+   * since the epoch) is the caller's clock when one was injected; without it the store times the lease on
+   * its own clock (its `now` option; the PostgreSQL store's default is the database's clock).
    */
   claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean>;
   /** Marks the hook for `status` as done. */
@@ -207,7 +209,8 @@ export interface PaymentStore {
   subscribe?(orderId: string, listener: (change: { orderId: string; version: number }) => void): () => void;
   /**
    * Optional: take or renew a lease so only one instance reconciles at a time. When present, the
-   * reconciler skips a pass unless it holds the lease.
+   * reconciler skips a pass unless it holds the lease. `now` (ms since the epoch) is the reconciler's
+   * clock when one was injected; without it the store times the lease on its own clock.
    */
-  tryAcquireReconcilerLease?(leaseMs: number): Promise<boolean>;
+  tryAcquireReconcilerLease?(leaseMs: number, now?: number): Promise<boolean>;
 }
