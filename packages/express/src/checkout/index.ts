@@ -9,9 +9,10 @@
  * payouts.ts (what HaiPay tells us), views.ts (what the browser sees). This class wires them together.
  */
 import { EventEmitter } from 'node:events';
+import type { FieldIssue } from '@haipay-kit/protocol';
 import type { HaiPayClient, HaiPayData } from '../client.js';
 import { HaiPayApiError, HaiPayError, HaiPayValidationError } from '../errors.js';
-import type { PaymentRecord, PaymentStore } from '../store/types.js';
+import type { NewPaymentRecord, PaymentRecord, PaymentStore } from '../store/types.js';
 import { isFinalStatus, type PaymentMethod, type PaymentView, type SubscriptionView } from '../types.js';
 import type { CheckoutContext } from './context.js';
 import { createOnce } from './create.js';
@@ -36,7 +37,7 @@ import {
   withBuyer,
 } from './validation.js';
 import { nextFromApply, subscriptionStatusFromCode, toPaymentView, toSubscriptionView } from './views.js';
-import { mintOrderId, paymentRequest, subscriptionRequest } from './wire.js';
+import { mintOrderId, paymentRequest, subscriptionRequest, type RequestSite } from './wire.js';
 
 export * from './types.js';
 export { nextFromApply, toPaymentView, toSubscriptionView } from './views.js';
@@ -120,44 +121,15 @@ export class HaiPayCheckout {
     orderId: string,
   ): Promise<CreateResult<PaymentView>> {
     const order = checkResolved(resolved, 'resolveOrder');
-    // The Idempotency-Key stays bound to what the browser sent (`body`); HaiPay gets `input`.
-    const input = withBuyer(body, order);
-    const issues = validatePaymentBody(input, order);
-    if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const method = body.method as PaymentMethod;
-    const base = this.options.publicBaseUrl;
-    const request = paymentRequest(method, order, {
-      input,
-      body,
-      ctx,
-      orderId,
-      publicBaseUrl: base,
-      config: this.#client.config,
-    });
+    const request = paymentRequest(method, order, this.#site(body, order, ctx, orderId, validatePaymentBody));
     preflight(request, this.#client);
     const windowMs = this.options.expiresAfterMs[method];
     return createOnce(this.#ctx, this.#hooks, {
       scope: 'payments',
       idempotencyKey,
       body,
-      record: {
-        orderId,
-        kind: 'payment',
-        merchant: request.merchant,
-        method,
-        amount: order.amount,
-        currency: order.currency,
-        subject: order.subject,
-        orderRef: typeof body.orderRef === 'string' ? body.orderRef : null,
-        buyerId: order.buyerId,
-        status: 'unknown',
-        orderNo: null,
-        next: null,
-        expiresAt: null,
-        failureReason: null,
-        returnUrl: order.returnUrl ?? this.options.returnUrl,
-        metadata: order.metadata ?? {},
-      },
+      record: this.#reserved('payment', orderId, request.merchant, method, order, body.orderRef),
       view: toPaymentView,
       apply: () =>
         method === 'cashier'
@@ -173,6 +145,54 @@ export class HaiPayCheckout {
       }),
       resume: (reserved) => this.#payment(body, resolved, ctx, idempotencyKey, reserved),
     });
+  }
+
+  /**
+   * Where the wire request is made, after the field checks: the buyer's fields with the resolved
+   * order's `buyer` filled in. The Idempotency-Key stays bound to what the browser sent (`body`);
+   * HaiPay gets `input`.
+   */
+  #site<T extends ResolvedOrder>(
+    body: Record<string, unknown>,
+    order: T,
+    ctx: RequestContext,
+    orderId: string,
+    validate: (input: Record<string, unknown>, order: T) => FieldIssue[],
+  ): RequestSite {
+    const input = withBuyer(body, order);
+    const issues = validate(input, order);
+    if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
+    const { publicBaseUrl } = this.options;
+    return { input, body, ctx, orderId, publicBaseUrl, config: this.#client.config };
+  }
+
+  /** The record a create reserves before calling HaiPay: `unknown` until HaiPay answers. */
+  #reserved(
+    kind: NewPaymentRecord['kind'],
+    orderId: string,
+    merchant: NewPaymentRecord['merchant'],
+    method: NewPaymentRecord['method'],
+    order: ResolvedOrder,
+    orderRef: unknown,
+  ): NewPaymentRecord {
+    return {
+      orderId,
+      kind,
+      merchant,
+      method,
+      amount: order.amount,
+      currency: order.currency,
+      subject: order.subject,
+      orderRef: typeof orderRef === 'string' ? orderRef : null,
+      buyerId: order.buyerId,
+      status: 'unknown',
+      orderNo: null,
+      next: null,
+      expiresAt: null,
+      failureReason: null,
+      returnUrl: order.returnUrl ?? this.options.returnUrl,
+      metadata: order.metadata ?? {},
+    };
   }
 
   /** Creates a USD card subscription (`/subscription/apply`, PCI fields). Same idempotency rules as payments. */
@@ -193,41 +213,13 @@ export class HaiPayCheckout {
     orderId: string,
   ): Promise<CreateResult<SubscriptionView>> {
     const plan = checkResolved(resolved, 'resolvePlan');
-    const input = withBuyer(body, plan);
-    const issues = validateSubscriptionBody(input, plan);
-    if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
-    const base = this.options.publicBaseUrl;
-    const request = subscriptionRequest(plan, {
-      input,
-      body,
-      ctx,
-      orderId,
-      publicBaseUrl: base,
-      config: this.#client.config,
-    });
+    const request = subscriptionRequest(plan, this.#site(body, plan, ctx, orderId, validateSubscriptionBody));
     preflight(request, this.#client);
     return createOnce(this.#ctx, this.#hooks, {
       scope: 'subscriptions',
       idempotencyKey,
       body,
-      record: {
-        orderId,
-        kind: 'subscription',
-        merchant: request.merchant,
-        method: 'card',
-        amount: plan.amount,
-        currency: plan.currency,
-        subject: plan.subject,
-        orderRef: typeof body.planRef === 'string' ? body.planRef : null,
-        buyerId: plan.buyerId,
-        status: 'unknown',
-        orderNo: null,
-        next: null,
-        expiresAt: null,
-        failureReason: null,
-        returnUrl: plan.returnUrl ?? this.options.returnUrl,
-        metadata: plan.metadata ?? {},
-      },
+      record: this.#reserved('subscription', orderId, request.merchant, 'card', plan, body.planRef),
       view: toSubscriptionView,
       apply: () => this.#client.subscriptionApply(request.params),
       accepted: (data) => {
