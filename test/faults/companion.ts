@@ -43,6 +43,8 @@ export interface CompanionOptions {
   router?: Partial<HaiPayRouterOptions>;
   /** Wraps the store (the crash suite records completed hooks durably). */
   wrapStore?(store: SqlitePaymentStore): SqlitePaymentStore;
+  /** The clock of the store and the router (default `Date.now`): the suites move it instead of waiting. */
+  now?: () => number;
 }
 
 export interface Companion {
@@ -65,7 +67,7 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
     retryDelayMs: 5,
     ...opts.client,
   });
-  const raw = new SqlitePaymentStore({ filename: opts.dbPath });
+  const raw = new SqlitePaymentStore({ filename: opts.dbPath, now: opts.now });
   const store = opts.wrapStore ? opts.wrapStore(raw) : raw;
   const app = express();
   const server: Server = await new Promise((resolve, reject) => {
@@ -85,6 +87,7 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
     reconcile: false,
     rateLimit: false,
     unknownGraceMs: 1500,
+    now: opts.now,
     hooks: {
       onPaymentSucceeded: hook('succeeded'),
       onPaymentFailed: hook('failed'),

@@ -53,11 +53,31 @@ interface Child {
   exited: Promise<void>;
 }
 
+/** Sends `message` to the child over IPC and resolves with its answer, the first one that has `key`. */
+function ask(child: Child, message: object, key: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (answer: unknown) => {
+      if (!answer || typeof answer !== 'object' || !(key in answer)) return;
+      child.proc.off('message', onMessage);
+      child.proc.off('exit', onExit);
+      const a = answer as Record<string, unknown>;
+      if (a.error) reject(new Error(`companion: ${JSON.stringify(a.error)}`));
+      else resolve(a);
+    };
+    const onExit = () => reject(new Error(`companion exited before answering ${key}`));
+    child.proc.on('message', onMessage);
+    child.proc.once('exit', onExit);
+    child.proc.send(message);
+  });
+}
+
 describe('crash recovery: SIGKILL the companion, restart it on the same SQLite file', () => {
   let sandbox: Sandbox;
   let dir: string;
   let port: number;
   let child: Child | undefined;
+  /** How far the companion's clock is ahead of real time; a restarted companion starts there. */
+  let clockOffset = 0;
   const rand = prng(SEED);
 
   before(async () => {
@@ -87,16 +107,17 @@ describe('crash recovery: SIGKILL the companion, restart it on the same SQLite f
           HAIPAY_PORT: String(port),
           HAIPAY_HOOK_LOG: join(dir, 'hooks.log'),
           HAIPAY_HOOK_DELAY_MS: '40',
+          HAIPAY_CLOCK_OFFSET_MS: String(clockOffset),
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       },
     );
     let stderr = '';
-    proc.stderr.on('data', (c) => (stderr += c));
+    proc.stderr!.on('data', (c) => (stderr += c));
     const exited = new Promise<void>((r) => proc.once('exit', () => r()));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
-      proc.stdout.on('data', (c) => {
+      proc.stdout!.on('data', (c) => {
         out += c;
         const m = /READY (\S+)/.exec(out);
         if (m) resolve(m[1]!);
@@ -174,6 +195,7 @@ describe('crash recovery: SIGKILL the companion, restart it on the same SQLite f
         await Promise.all([...drive, notify, reads]);
         break;
       }
+      // Real time on purpose: the kill lands wherever the running companion happens to be.
       const at = 20 + Math.floor(rand() * 600);
       await sleep(at);
       killPoints.push(`${at} ms`);
@@ -190,6 +212,7 @@ describe('crash recovery: SIGKILL the companion, restart it on the same SQLite f
     // The last process runs until everything is settled: notifications retried on the clock, the
     // reconciler querying the rest, hooks interrupted by a kill re-run after their lease.
     const store = new SqlitePaymentStore({ filename: join(dir, 'companion.db') });
+    const last = child!;
     let rounds = 0;
     try {
       for (;;) {
@@ -205,10 +228,16 @@ describe('crash recovery: SIGKILL the companion, restart it on the same SQLite f
           rounds < 80,
           `not settled after ${rounds} rounds: ${unsettled.length} orders, ${hooksDue.length} hooks`,
         );
-        await sleep(250);
+        // Rather than wait for the companion's own reconciler and for leases in real time: its clock
+        // moves past the hook lease (1 s) and the unknown-order grace (1.5 s), then it runs a pass.
+        clockOffset += 2_000;
+        await ask(last, { advance: 2_000 }, 'advanced');
+        await ask(last, { reconcile: true }, 'reconciled');
       }
-      // A last pass lets any hook that was mid-run settle its log line.
-      await sleep(300);
+      // Stopped the way a deployment stops it: close() waits for hooks still running, so every hook
+      // that started has written its log lines before they are read.
+      last.proc.kill('SIGTERM');
+      await last.exited;
       const rows = store.db.prepare('SELECT * FROM haipay_payments').all() as PaymentRow[];
       const keys = store.db.prepare('SELECT * FROM haipay_idempotency_keys').all() as {
         key: string;
@@ -246,8 +275,8 @@ describe('crash recovery: SIGKILL the companion, restart it on the same SQLite f
       assert.ok(lostAnswers > 0, 'the kills interrupted checkouts in flight');
     } finally {
       await store.close();
-      child!.proc.kill('SIGTERM');
-      await child!.exited;
+      if (last.proc.exitCode === null) last.proc.kill('SIGTERM');
+      await last.exited;
     }
   });
 });

@@ -110,6 +110,9 @@ describe('fault suite: router → sandbox under every fault mode', () => {
       config: sandbox.config,
       dbPath: join(dir, 'faults.db'),
       logger,
+      // The companion lives on the gateway's virtual clock: moving it walks both through retries,
+      // payment windows and the unknown-order grace.
+      now: () => sandbox.clock.now(),
       router: { refreshAfterMs: 0 },
       onHook(hook, p) {
         hookAttempts++;
@@ -196,7 +199,9 @@ describe('fault suite: router → sandbox under every fault mode', () => {
       await inject(spec);
     }
     await run(storm, 'storm');
-    // Requests still inside a latency fault are recorded by the gateway a moment after their 202.
+    // Requests still inside a latency fault are recorded by the gateway a moment after their 202. A
+    // real wait: the sandbox holds such a request on a real timer (at most 700 ms here) after the client
+    // gave up, and nothing reports it in flight.
     await sleep(900);
 
     assert.deepEqual(
@@ -304,7 +309,9 @@ describe('fault suite: router → sandbox under every fault mode', () => {
         passes < 60,
         `still unsettled after ${passes} passes: ${unsettled.map((r) => r.status).join(',')}`,
       );
-      await sleep(250); // an unknown order is failed only after unknownGraceMs (1.5 s)
+      // Another 5 minutes of virtual time: the gateway's notification retries go out, and an unknown
+      // order is failed once unknownGraceMs (1.5 s) has passed.
+      await sandbox.clock.advance(5 * 60_000);
     }
 
     // 7. Compare.

@@ -542,6 +542,7 @@ describe('<haipay-card-form> under attack', () => {
       const el = await fixture<HaiPayCardForm>(
         html`<haipay-card-form endpoint=${c.endpoint} order-ref="cart-123"></haipay-card-form>`,
       );
+      // A real wait, for something not to happen: a request for that order would go out over the network.
       await new Promise((r) => setTimeout(r, 300));
       await el.updateComplete;
       expect(el.orderId).to.equal('');

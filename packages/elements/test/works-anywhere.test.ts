@@ -45,6 +45,8 @@ describe('works anywhere', () => {
           ><haipay-bank-transfer></haipay-bank-transfer>
         </div>`,
       );
+      // A real wait, for something not to happen: a request, or a resource entry the browser records
+      // asynchronously.
       await new Promise((r) => setTimeout(r, 50));
       expect(calls).to.deep.equal([]);
       const fetched = performance

@@ -22,11 +22,15 @@ interface SseEvent {
   data?: string;
 }
 
-/** Opens an SSE stream; `next()` resolves with the next event, `ended` when the server closes it. */
+/**
+ * Opens an SSE stream; `next()` resolves with the next event, `comment(text)` once that comment line
+ * has arrived, `ended` when the server closes it.
+ */
 function openStream(url: string, headers: Record<string, string> = {}) {
   const events: SseEvent[] = [];
   const comments: string[] = [];
   const waiters: ((e: SseEvent) => void)[] = [];
+  const commentWaiters = new Map<string, (() => void)[]>();
   let buffer = '';
   let status = 0;
   let contentType = '';
@@ -43,7 +47,10 @@ function openStream(url: string, headers: Record<string, string> = {}) {
           buffer = buffer.slice(idx + 2);
           const ev: SseEvent = {};
           for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comments.push(line);
+            if (line.startsWith(':')) {
+              comments.push(line);
+              for (const resolve of commentWaiters.get(line)?.splice(0) ?? []) resolve();
+            }
             const m = /^(id|event|data): (.*)$/.exec(line);
             if (m) ev[m[1] as keyof SseEvent] = m[2];
           }
@@ -66,8 +73,15 @@ function openStream(url: string, headers: Record<string, string> = {}) {
     get contentType() {
       return contentType;
     },
-    comments,
     ended,
+    comment: (text: string) =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          if (comments.includes(text)) resolve();
+          else commentWaiters.set(text, [...(commentWaiters.get(text) ?? []), resolve]);
+        }),
+        ended.then(() => Promise.reject(new Error(`the stream ended before "${text}"`))),
+      ]),
     next: () =>
       new Promise<SseEvent>((resolve) => (events.length ? resolve(events.shift()!) : waiters.push(resolve))),
   };
@@ -107,7 +121,7 @@ describe('SSE status stream', () => {
     const p = (await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
     const stream = openStream(`${h.url}/haipay/payments/${p.orderId}/events`);
     await stream.next();
-    while (!stream.comments.includes(': ping')) await new Promise((r) => setTimeout(r, 20));
+    await stream.comment(': ping');
     sandbox.complete(p.orderNo, 'failure');
     assert.equal(JSON.parse((await stream.next()).data!).status, 'failed');
     await stream.ended;

@@ -25,6 +25,19 @@ pgSuite('PostgresPaymentStore', (url) => {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
   });
+  /** Milliseconds since the epoch on the database's clock. */
+  async function databaseNow(): Promise<number> {
+    const [row] = await adminQuery<{ ms: string }>(
+      url,
+      'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms',
+    );
+    return Number(row!.ms);
+  }
+  /** A clock that moves only when told. */
+  function testClock(start = Date.UTC(2026, 0, 1)) {
+    let time = start;
+    return { now: () => time, advance: (ms: number) => void (time += ms) };
+  }
 
   describe('schema and migrations', () => {
     it('migrates once, even when several instances start at the same moment, and keeps data across restarts', async () => {
@@ -139,28 +152,75 @@ pgSuite('PostgresPaymentStore', (url) => {
       assert.equal(await stores[1].claimHook(orderId, 'succeeded', 0), false, 'completed → never again');
     });
 
-    it('a hook claim whose lease ran out can be taken by another instance', async () => {
+    it('a hook claim whose lease ran out can be taken by another instance (instances sharing a clock)', async () => {
       const schema = nextSchema();
-      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      const clock = testClock();
+      const [a, b] = await Promise.all([
+        instance(schema, { now: clock.now }),
+        instance(schema, { now: clock.now }),
+      ]);
       const { orderId } = await a.create(sampleRecord({ status: 'pending' }));
       await a.transition(orderId, 'failed');
       assert.equal(await a.claimHook(orderId, 'failed', 600), true);
-      assert.equal(await b.claimHook(orderId, 'failed', 600), false);
-      await new Promise((r) => setTimeout(r, 700));
-      assert.equal(await b.claimHook(orderId, 'failed', 600), true);
+      clock.advance(500);
+      assert.equal(await b.claimHook(orderId, 'failed', 600), false, 'held 500 ms into a 600 ms lease');
+      clock.advance(200);
+      assert.equal(await b.claimHook(orderId, 'failed', 600), true, 'expired after 600 ms');
+      assert.equal(await a.claimHook(orderId, 'failed', 600), false, 'now held by the other instance');
+    });
+
+    it('a hook claim whose lease ran out on the database clock can be taken by another instance', async () => {
+      const schema = nextSchema();
+      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      const [old, fresh] = await Promise.all([
+        a.create(sampleRecord({ status: 'pending' })),
+        a.create(sampleRecord({ status: 'pending' })),
+      ]);
+      await a.transition(old.orderId, 'failed');
+      await a.transition(fresh.orderId, 'failed');
+      // Claimed at a time of the caller's: ten minutes before the database's now, and just now.
+      const db = await databaseNow();
+      assert.equal(await a.claimHook(old.orderId, 'failed', 600, db - 600_000), true);
+      assert.equal(await a.claimHook(fresh.orderId, 'failed', 600), true);
+      // B has no clock of its own: the database's decides that the first lease ran out long ago.
+      assert.equal(await b.claimHook(old.orderId, 'failed', 600), true, 'expired on the database clock');
+      assert.equal(await b.claimHook(fresh.orderId, 'failed', 600_000), false, 'held on the database clock');
     });
   });
 
   describe('reconciler lease', () => {
     it('is held by one instance at a time, renewed by its holder, and taken over after it expires', async () => {
       const schema = nextSchema();
-      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      const clock = testClock();
+      const [a, b] = await Promise.all([
+        instance(schema, { now: clock.now }),
+        instance(schema, { now: clock.now }),
+      ]);
       assert.equal(await a.tryAcquireReconcilerLease(600), true);
       assert.equal(await b.tryAcquireReconcilerLease(600), false);
-      assert.equal(await a.tryAcquireReconcilerLease(600), true, 'the holder renews');
-      await new Promise((r) => setTimeout(r, 700));
+      clock.advance(500);
+      assert.equal(await a.tryAcquireReconcilerLease(600), true, 'the holder renews, until 1100 ms');
+      clock.advance(500);
+      assert.equal(await b.tryAcquireReconcilerLease(600), false, 'renewed: still held at 1000 ms');
+      assert.equal((await b.reconcilerLeaseHolder())?.holder, a.instanceId);
+      clock.advance(200);
+      assert.equal(await b.reconcilerLeaseHolder(), null, 'nobody holds an expired lease');
       assert.equal(await b.tryAcquireReconcilerLease(10_000), true, 'expired → another instance takes it');
       assert.equal(await a.tryAcquireReconcilerLease(10_000), false);
+      assert.deepEqual(await a.reconcilerLeaseHolder(), {
+        holder: b.instanceId,
+        expiresAt: new Date(clock.now() + 10_000).toISOString(),
+      });
+    });
+
+    it('is timed on the database clock when the store has no clock', async () => {
+      const schema = nextSchema();
+      const [a, b] = await Promise.all([instance(schema), instance(schema)]);
+      // Taken at a time of the caller's, ten minutes before the database's now: it ran out long ago.
+      assert.equal(await a.tryAcquireReconcilerLease(600, (await databaseNow()) - 600_000), true);
+      assert.equal(await b.reconcilerLeaseHolder(), null);
+      assert.equal(await b.tryAcquireReconcilerLease(600_000), true, 'expired on the database clock');
+      assert.equal(await a.tryAcquireReconcilerLease(600_000), false, 'held on the database clock');
     });
 
     it('goes to exactly one of many instances racing for it', async () => {
@@ -273,18 +333,29 @@ pgSuite('PostgresPaymentStore', (url) => {
     });
 
     it('does not hear another schema (channels are per schema)', async () => {
-      const [a, b] = await Promise.all([instance(nextSchema()), instance(nextSchema())]);
+      const schemaB = nextSchema();
+      const [a, b] = await Promise.all([
+        instance(nextSchema()),
+        instance(schemaB, { changeFeed: { pollIntervalMs: 60_000 } }),
+      ]);
       const orderId = 'hp_same_id_in_two_schemas';
       await a.create(sampleRecord({ orderId, status: 'pending' }));
       await b.create(sampleRecord({ orderId, status: 'pending' }));
       const { seen } = collect(b, orderId);
       await synced(b, seen);
-      await a.transition(orderId, 'succeeded');
-      await new Promise((r) => setTimeout(r, 300));
+      await a.transition(orderId, 'succeeded'); // version 2 in A's schema
+      // Then a marker in B's schema (version 1 → 3), from outside the kit so only its NOTIFY tells B.
+      // A listener gets NOTIFYs in commit order: once B has the marker, it would have had A's change.
+      await adminQuery(
+        url,
+        `UPDATE ${pg.escapeIdentifier(schemaB)}.haipay_payments SET version = version + 2 WHERE order_id = $1`,
+        [orderId],
+      );
+      await waitFor(() => seen.some((c) => c.version === 3), 1000, 'the marker');
       assert.deepEqual(
         seen.map((c) => c.version),
-        [1],
-        "only B's own catch-up report",
+        [1, 3],
+        "only B's own catch-up report and its own marker",
       );
     });
 
@@ -331,16 +402,28 @@ pgSuite('PostgresPaymentStore', (url) => {
     });
 
     it('stops calling a listener after unsubscribing', async () => {
-      const store = await instance(nextSchema());
+      const schema = nextSchema();
+      const store = await instance(schema, { changeFeed: { pollIntervalMs: 60_000 } });
       const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
+      const other = await store.create(sampleRecord({ status: 'pending' }));
       const { seen, stop } = collect(store, orderId);
+      const marker = collect(store, other.orderId);
+      await synced(store, seen);
       await store.transition(orderId, 'processing');
       stop();
-      await store.transition(orderId, 'succeeded');
-      await new Promise((r) => setTimeout(r, 200));
+      await store.transition(orderId, 'succeeded'); // told at once to no one; its NOTIFY follows
+      // A marker on another order, from outside the kit, committed after it: NOTIFYs arrive in commit
+      // order, so once the marker is heard the NOTIFY of version 3 was too.
+      await adminQuery(
+        url,
+        `UPDATE ${pg.escapeIdentifier(schema)}.haipay_payments SET version = version + 1 WHERE order_id = $1`,
+        [other.orderId],
+      );
+      await waitFor(() => marker.seen.some((c) => c.version === 2), 1000, 'the marker');
       assert.deepEqual(
         seen.map((c) => c.version),
-        [2],
+        [1, 2],
+        'the catch-up report and the change before unsubscribing',
       );
     });
   });

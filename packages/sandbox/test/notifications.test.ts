@@ -187,6 +187,8 @@ describe('notifications', () => {
       // idle() means nothing in flight or due: it waits for A's answer.
       let idle = false;
       const waiting = sb2.idle().then(() => (idle = true));
+      // A real wait, for something not to happen: A's delivery is a real request held by a real server,
+      // and no clock decides when it ends.
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(idle, false, 'idle() waits while A is in flight');
       hung.answerAll();
@@ -215,6 +217,7 @@ describe('notifications', () => {
         sb2.complete(String(d.orderNo), 'success');
       }
       assert.ok(await eventually(() => hung.held.length === 2, 5000), 'two deliveries in flight');
+      // A real wait, for something not to happen: a third request would arrive over a real socket.
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(hung.held.length, 2, 'the third waits for a free slot');
       assert.deepEqual(
