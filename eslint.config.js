@@ -68,11 +68,32 @@ export default defineConfig(
   },
 
   {
+    // What several packages' tests share lives in @haipay-kit/test-support; a package's `test/` folder
+    // is its own. Importing another package's test folder couples their suites and hides a helper from
+    // the one place shared ones are looked for.
+    files: ['**/*.{ts,js,mjs}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^(\.\./)+(packages/)?[\w-]+/test(/|$)|^@haipay-kit/[\w-]+/test(/|$)`,
+              message:
+                "A test helper another package's tests need belongs in @haipay-kit/test-support (packages/test-support), not in another package's test folder.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
     // Tests read the HTTP answers under test as untyped JSON (`WireJson` in
-    // packages/express/test/helpers.ts, `res.json()`) and check their shape with node:assert: the wire
-    // shape is what they test, so they do not cast it to the router's own types first. Reading and
+    // packages/test-support/src/harness.ts, `res.json()`) and check their shape with node:assert: the
+    // wire shape is what they test, so they do not cast it to the router's own types first. Reading and
     // passing that data on is allowed here; calling or returning `any`, and new `any`s, are not.
-    files: ['packages/*/test/**', 'test/**'],
+    files: ['packages/*/test/**', 'packages/test-support/**', 'test/**'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -21,7 +21,7 @@ import { HaiPayClient, createHaiPayRouter, type HaiPayRouter } from '@haipay-kit
 import { MemoryPaymentStore } from '@haipay-kit/express/testing';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import type { PaymentView } from '@haipay-kit/protocol/rules';
-import { clientOptionsFor } from '../packages/express/test/helpers.js';
+import { clientOptionsFor } from '@haipay-kit/test-support';
 
 const root = new URL('..', import.meta.url).pathname;
 const CHROME = process.env.HAIPAY_CHROME || '/usr/bin/chromium';

@@ -19,7 +19,7 @@ import {
 } from '@haipay-kit/express';
 import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { scalarText } from '@haipay-kit/protocol';
-import type { WireJson } from '../../packages/express/test/helpers.js';
+import type { WireJson } from '@haipay-kit/test-support';
 
 export const ORIGIN = 'https://shop.example';
 

@@ -17,13 +17,7 @@ import fc from 'fast-check';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { generateTestNotification } from '@haipay-kit/express/testing';
-import {
-  startHarness,
-  ORIGIN,
-  BUYER,
-  type Harness,
-  type WireJson,
-} from '../../packages/express/test/helpers.js';
+import { startHarness, ORIGIN, BUYER, type Harness, type WireJson } from '@haipay-kit/test-support';
 
 const SEED = Number(process.env.HAIPAY_FUZZ_SEED ?? 7007);
 const protoKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();

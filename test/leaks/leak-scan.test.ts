@@ -16,7 +16,7 @@ import { build } from 'esbuild';
 import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/sandbox';
 import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
 import { bundle, ELEMENT_ENTRIES } from '../../bench/elements.js';
-import { startHarness, ORIGIN, BUYER, type Harness } from '../../packages/express/test/helpers.js';
+import { startHarness, ORIGIN, BUYER, type Harness } from '@haipay-kit/test-support';
 
 const root = new URL('../../', import.meta.url).pathname;
 

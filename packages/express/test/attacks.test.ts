@@ -15,7 +15,15 @@ import { HaiPayConfigError } from '../src/errors.js';
 import { nextFromApply } from '../src/checkout/index.js';
 import { createFetchTransport, type HttpTransport } from '../src/transport.js';
 import { generateTestNotification } from '../src/testing.js';
-import { startHarness, idem, BUYER, CARD, ORIGIN, clientOptionsFor, type Harness } from './helpers.js';
+import {
+  startHarness,
+  idem,
+  BUYER,
+  CARD,
+  ORIGIN,
+  clientOptionsFor,
+  type Harness,
+} from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 before(async () => {

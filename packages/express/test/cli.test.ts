@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, type CliIo } from '../src/cli.js';
-import { startHarness, idem, BUYER } from './helpers.js';
+import { startHarness, idem, BUYER } from '@haipay-kit/test-support';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'haipay-cli-'));

@@ -11,7 +11,7 @@ import {
   HaiPayTimeoutError,
 } from '../src/errors.js';
 import { generateTestNotification } from '../src/testing.js';
-import { clientOptionsFor } from './helpers.js';
+import { clientOptionsFor } from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let client: HaiPayClient;

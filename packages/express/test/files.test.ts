@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
-import { sampleRecord } from './store-contract.js';
+import { sampleRecord } from '@haipay-kit/test-support';
 
 const dir = mkdtempSync(join(tmpdir(), 'haipay-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

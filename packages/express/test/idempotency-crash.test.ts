@@ -11,7 +11,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { mintOrderId, requestHash } from '../src/checkout/index.js';
-import { startHarness, BUYER, CARD, type Harness } from './helpers.js';
+import { startHarness, BUYER, CARD, type Harness } from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let h: Harness;

@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { generateTestNotification } from '../src/testing.js';
-import { startHarness, idem, BUYER, type Harness } from './helpers.js';
+import { startHarness, idem, BUYER, type Harness } from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let h: Harness;

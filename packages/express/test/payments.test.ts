@@ -3,7 +3,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { HaiPayOrderRejectedError } from '../src/errors.js';
-import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness, type WireJson } from './helpers.js';
+import {
+  startHarness,
+  idem,
+  BUYER,
+  CARD,
+  ORIGIN,
+  type Harness,
+  type WireJson,
+} from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let h: Harness;

@@ -15,7 +15,7 @@ import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/
 import { generateTestNotification } from '../src/testing.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
 import type { CheckoutHooks, PayoutEvent } from '../src/checkout/index.js';
-import { startHarness, type Harness } from './helpers.js';
+import { startHarness, type Harness } from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let h: Harness;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
-import { startHarness, idem, BUYER, CARD, type Harness } from './helpers.js';
+import { startHarness, idem, BUYER, CARD, type Harness } from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let dir: string;

@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from './helpers.js';
+import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let h: Harness;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryPaymentStore } from '../src/store/memory.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
-import { runPaymentStoreContract, sampleRecord } from './store-contract.js';
+import { runPaymentStoreContract, sampleRecord } from '@haipay-kit/test-support';
 
 const dir = mkdtempSync(join(tmpdir(), 'haipay-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 // The shared PaymentStore contract (the one the memory and SQLite stores pass), against PostgreSQL.
-import { runPaymentStoreContract } from '../../express/test/store-contract.js';
+import { runPaymentStoreContract } from '@haipay-kit/test-support';
 import { PostgresPaymentStore } from '../src/index.js';
 import { pgSuite, schemaPool } from './helpers.js';
 

@@ -18,7 +18,7 @@ import {
   ORIGIN,
   type Harness,
   type WireJson,
-} from '../../express/test/helpers.js';
+} from '@haipay-kit/test-support';
 import { PostgresPaymentStore } from '../src/index.js';
 import { adminQuery, pgSuite, schemaPool, waitFor } from './helpers.js';
 

@@ -3,7 +3,7 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { sampleRecord } from '../../express/test/store-contract.js';
+import { sampleRecord } from '@haipay-kit/test-support';
 import {
   PostgresPaymentStore,
   POSTGRES_MIGRATIONS,

@@ -1,10 +1,11 @@
 /**
  * The shared `PaymentStore` contract: one suite, run against every store implementation
- * (`runPaymentStoreContract('sqlite', () => new SqlitePaymentStore(...))`). A PostgreSQL store reuses it.
+ * (`runPaymentStoreContract('sqlite', () => new SqlitePaymentStore(...))`): the memory and SQLite
+ * stores in packages/express, the PostgreSQL store in packages/postgres.
  */
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NewPaymentRecord, PaymentStore } from '../src/store/types.js';
+import type { NewPaymentRecord, PaymentStore } from '@haipay-kit/express/store';
 
 /** A record as the router would create it. */
 export function sampleRecord(overrides: Partial<NewPaymentRecord> = {}): NewPaymentRecord {

@@ -1,15 +1,25 @@
-/** Test harness: a sandbox gateway, a client, a store and a merchant app mounting the router, all on loopback. */
+/**
+ * The router harness: a sandbox gateway, a client, a store and a merchant app mounting the router, all
+ * on loopback. Used by the express, postgres and cross-package suites.
+ */
 import express, { type Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import { HaiPayClient, type HaiPayClientOptions } from '../src/client.js';
-import { createHaiPayRouter, type HaiPayRouter, type HaiPayRouterOptions } from '../src/router/index.js';
-import { MemoryPaymentStore } from '../src/store/memory.js';
-import type { PaymentStore } from '../src/store/types.js';
-import type { Logger } from '../src/logger.js';
-import type { PaymentEvent, ResolvedOrder } from '../src/checkout/index.js';
+import {
+  HaiPayClient,
+  createHaiPayRouter,
+  type HaiPayClientOptions,
+  type HaiPayRouter,
+  type HaiPayRouterOptions,
+  type Logger,
+  type PaymentEvent,
+  type PaymentStore,
+  type ResolvedOrder,
+} from '@haipay-kit/express';
+import { MemoryPaymentStore } from '@haipay-kit/express/testing';
 
+/** The shop's origin: the router allows it, and the harness sends it on every request. */
 export const ORIGIN = 'https://shop.example';
 
 /**
@@ -46,6 +56,7 @@ function captureLogger(): Logger & { lines: string[] } {
   return { lines, debug: w('debug'), info: w('info'), warn: w('warn'), error: w('error') };
 }
 
+/** A running harness: its parts, hook calls in order, and small HTTP helpers for the router's routes. */
 export interface Harness {
   sandbox: Sandbox;
   client: HaiPayClient;
@@ -70,16 +81,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** What {@link startHarness} builds on (defaults: a new sandbox, a memory store, the options below). */
 export interface HarnessOptions {
   sandbox?: Sandbox;
   store?: PaymentStore;
   router?: Partial<HaiPayRouterOptions>;
   client?: Partial<HaiPayClientOptions>;
-  /** Mount a global express.json() before the router. */
   /** Mount `express.json()` before the router (`'rawBody'`: keeping the raw body, as the README advises). */
   globalJson?: boolean | 'rawBody';
 }
 
+/** Starts a sandbox (unless given), a client, a store and an Express app with the router at `/haipay`. */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const sandbox = opts.sandbox ?? (await createSandbox());
   const client = new HaiPayClient(clientOptionsFor(sandbox, opts.client));
@@ -187,5 +199,7 @@ export function idem(): Record<string, string> {
   return { 'idempotency-key': `test-key-${process.pid}-${Date.now()}-${keySeq++}` };
 }
 
+/** The buyer the suites check out as. */
 export const BUYER = { name: 'Somchai Jaidee', email: 's@example.com', phone: '0812345678' };
+/** A card number the sandbox pays (4242…). */
 export const CARD = { cardNumber: '4242424242424242', expiryMonth: '12', expiryYear: '2030', cvv: '123' };
