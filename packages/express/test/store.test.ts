@@ -11,10 +11,10 @@ const dir = mkdtempSync(join(tmpdir(), 'haipay-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-runPaymentStoreContract('memory', () => new MemoryPaymentStore());
+runPaymentStoreContract('memory', (now) => new MemoryPaymentStore({ now }));
 runPaymentStoreContract(
   'sqlite',
-  () => new SqlitePaymentStore({ filename: join(dir, `contract-${n++}.db`) }),
+  (now) => new SqlitePaymentStore({ filename: join(dir, `contract-${n++}.db`), now }),
 );
 
 describe('SqlitePaymentStore', () => {

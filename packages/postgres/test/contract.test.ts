@@ -5,8 +5,8 @@ import { pgSuite, schemaPool } from './helpers.js';
 
 pgSuite('PaymentStore contract: postgres', (url) => {
   const nextSchema = schemaPool(url);
-  runPaymentStoreContract('postgres', async () => {
-    const store = new PostgresPaymentStore({ connectionString: url, schema: nextSchema() });
+  runPaymentStoreContract('postgres', async (now) => {
+    const store = new PostgresPaymentStore({ connectionString: url, schema: nextSchema(), now });
     await store.ready();
     return store;
   });

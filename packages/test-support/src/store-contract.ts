@@ -1,7 +1,7 @@
 /**
  * The shared `PaymentStore` contract: one suite, run against every store implementation
- * (`runPaymentStoreContract('sqlite', () => new SqlitePaymentStore(...))`): the memory and SQLite
- * stores in packages/express, the PostgreSQL store in packages/postgres.
+ * (`runPaymentStoreContract('sqlite', (now) => new SqlitePaymentStore({ ..., now }))`): the memory
+ * and SQLite stores in packages/express, the PostgreSQL store in packages/postgres.
  */
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,15 +30,25 @@ export function sampleRecord(overrides: Partial<NewPaymentRecord> = {}): NewPaym
   };
 }
 
-/** Runs the store contract against stores made by `factory` (called once per test). */
+/** Where each test's clock starts: 2026-01-01T00:00:00.000Z. */
+const START = Date.UTC(2026, 0, 1);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Runs the store contract against stores made by `factory` (called once per test) with the clock `now`
+ * (ms since the epoch) the store must take as its own: the tests move it instead of waiting.
+ */
 export function runPaymentStoreContract(
   name: string,
-  factory: () => PaymentStore | Promise<PaymentStore>,
+  factory: (now: () => number) => PaymentStore | Promise<PaymentStore>,
 ): void {
   describe(`PaymentStore contract: ${name}`, () => {
     let store: PaymentStore;
+    let time = START;
+    const advance = (ms: number) => void (time += ms);
     beforeEach(async () => {
-      store = await factory();
+      time = START;
+      store = await factory(() => time);
     });
     afterEach(async () => {
       await store.close();
@@ -424,7 +434,7 @@ export function runPaymentStoreContract(
         none: null,
         nested: { list: [1, 'two', { three: 3 }], text: 'ชำระเงิน 支付 "quoted" \\ back' },
       };
-      // Added in an order that is not the keys' alphabetical one, a few ms apart.
+      // Added in an order that is not the keys' alphabetical one, a few ms apart on the store's clock.
       for (const key of ['k-3', 'k-1', 'k-2', 'k-0']) {
         assert.equal(
           await store.addHookEvent({
@@ -435,7 +445,7 @@ export function runPaymentStoreContract(
           }),
           true,
         );
-        await new Promise((r) => setTimeout(r, 5));
+        advance(5);
       }
       await store.completeHookEvent(orderId, 'k-1');
       const pending = await store.listPendingHookEvents();
@@ -456,6 +466,104 @@ export function runPaymentStoreContract(
         ['k-3', 'k-2'],
         'limit',
       );
+    });
+
+    it('stamps createdAt and updatedAt on its clock, and keeps a createdAt it is given', async () => {
+      const { orderId, createdAt, updatedAt } = await store.create(sampleRecord());
+      assert.deepEqual([createdAt, updatedAt], [iso(START), iso(START)]);
+      advance(1_500);
+      const patched = await store.patch(orderId, { orderNo: '6026' });
+      assert.deepEqual([patched?.createdAt, patched?.updatedAt], [iso(START), iso(START + 1_500)]);
+      advance(1_000);
+      const same = await store.patch(orderId, { orderNo: '6026' });
+      assert.equal(same?.updatedAt, iso(START + 1_500), 'a patch that changes nothing keeps updatedAt');
+      const moved = await store.transition(orderId, 'pending');
+      assert.equal(moved.record?.updatedAt, iso(START + 2_500));
+      advance(1_000);
+      const refused = await store.transition(orderId, 'unknown');
+      assert.equal(refused.record?.updatedAt, iso(START + 2_500), 'a refused transition writes nothing');
+      await store.markChecked(orderId, START + 3_500);
+      assert.equal((await store.get(orderId))?.checkedAt, START + 3_500);
+      const given = await store.create(sampleRecord({ createdAt: '2025-12-31T23:00:00.000Z' }));
+      assert.deepEqual(
+        [given.createdAt, given.updatedAt],
+        ['2025-12-31T23:00:00.000Z', '2025-12-31T23:00:00.000Z'],
+      );
+    });
+
+    it('stamps idempotency keys and hook events on its clock', async () => {
+      await store.reserveIdempotencyKey({
+        scope: 'payments',
+        key: 'clock-key-1',
+        requestHash: 'h',
+        orderId: 'hp_1',
+      });
+      advance(2_000);
+      const input = sampleRecord({ kind: 'subscription' });
+      const created = await store.createIdempotent(
+        { scope: 'payments', key: 'clock-key-2', requestHash: 'h' },
+        input,
+      );
+      assert.equal(created.outcome === 'created' && created.record.createdAt, iso(START + 2_000));
+      advance(1_000);
+      const first = await store.reserveIdempotencyKey({
+        scope: 'payments',
+        key: 'clock-key-1',
+        requestHash: 'h',
+        orderId: 'hp_2',
+      });
+      const second = await store.createIdempotent(
+        { scope: 'payments', key: 'clock-key-2', requestHash: 'h' },
+        sampleRecord(),
+      );
+      assert.equal(first.outcome === 'replay' && first.record.createdAt, iso(START));
+      assert.equal(second.outcome === 'replay' && second.key.createdAt, iso(START + 2_000));
+      await store.addHookEvent({
+        orderId: input.orderId,
+        key: 'deduction:1:2',
+        kind: 'subscription_deduction',
+        payload: {},
+      });
+      assert.deepEqual(
+        (await store.listPendingHookEvents()).map((e) => e.createdAt),
+        [iso(START + 3_000)],
+      );
+    });
+
+    it('times hook claims on its clock when the caller gives no time', async () => {
+      const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
+      await store.transition(orderId, 'succeeded');
+      assert.equal(await store.claimHook(orderId, 'succeeded', 1_000), true);
+      advance(900);
+      assert.equal(await store.claimHook(orderId, 'succeeded', 1_000), false, 'held 900 ms into the lease');
+      await store.renewHookClaim(orderId, 'succeeded');
+      advance(900);
+      assert.equal(
+        await store.claimHook(orderId, 'succeeded', 1_000),
+        false,
+        'renewed at 900 ms: held at 1 800',
+      );
+      advance(200);
+      assert.equal(
+        await store.claimHook(orderId, 'succeeded', 1_000),
+        true,
+        'ran out at 1 900: taken at 2 000',
+      );
+
+      const event = { orderId, key: 'mismatch:1', kind: 'payment_mismatch', payload: {} };
+      await store.addHookEvent(event);
+      assert.equal(await store.claimHookEvent(orderId, event.key, 1_000), true);
+      advance(900);
+      assert.equal(
+        await store.claimHookEvent(orderId, event.key, 1_000),
+        false,
+        'held 900 ms into the lease',
+      );
+      await store.renewHookEventClaim(orderId, event.key);
+      advance(900);
+      assert.equal(await store.claimHookEvent(orderId, event.key, 1_000), false, 'renewed: still held');
+      advance(200);
+      assert.equal(await store.claimHookEvent(orderId, event.key, 1_000), true, 'ran out: taken again');
     });
 
     it('keeps a notification log per order, oldest first', async () => {

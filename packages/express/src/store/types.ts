@@ -4,7 +4,8 @@
  * The store itself enforces forward-only transitions (a conditional update: "set status to X where the
  * current status ranks below X"), so two processes or two notifications can never move a final state
  * backwards. Implementations: {@link MemoryPaymentStore} (tests), {@link SqlitePaymentStore} (default).
- * A new implementation passes when it passes the shared contract suite in test/store-contract.ts.
+ * A new implementation passes when it passes the shared contract suite (packages/test-support,
+ * `runPaymentStoreContract`), which gives it a clock (`now`) the tests move.
  */
 import type { NextAction, RecordStatus } from '../types.js';
 
