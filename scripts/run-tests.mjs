@@ -1,170 +1,220 @@
 #!/usr/bin/env node
 // Runs every suite of the workspace and ends with one plain line: `N passed, N failed`.
 //
-// A suite is a command. Its counts are read from its own output: node's TAP summary (`# pass N`,
-// `# fail N`) or a plain `N passed, N failed` line (web-test-runner's reporter in packages/elements
-// prints one). A suite that exits non-zero without reporting a failure counts one failure, so a crash
-// can never pass as green; a run where zero tests ran fails.
+// A suite is a command: the static checks (format, API reports, typecheck, lint, dead code), each
+// package's own `test` script (`pnpm --filter @haipay-kit/<name> test` runs the same one), and the
+// root's test/ (end-to-end, faults, fuzz, leaks; packaging on its own). Suites run side by side, a few
+// at a time, longest first; each suite's output is printed whole when it ends, so outputs never
+// interleave.
 //
-// Usage: node scripts/run-tests.mjs [suite-name-substring ...]
+// Counts are read from a suite's last `N passed, N failed` line (scripts/node-test.mjs prints one for
+// node:test suites, web-test-runner's count reporter in packages/elements another). A suite that exits
+// non-zero without reporting a failure counts one failure, so a crash can never pass as green; a run
+// where zero tests ran fails.
+//
+// Usage: node scripts/run-tests.mjs [--jobs=N] [suite-name-substring ...]
+//   --jobs   suites at a time (default 3, or HAIPAY_TEST_JOBS): most suites wait on sockets, child
+//            processes, PostgreSQL or Chromium more than they compute, so a 2-core machine keeps up
+//            with three; more only makes the CPU-bound ones (typecheck, lint) slower.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, mkdtempSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const only = process.argv.slice(2);
-
-/** Lists `*.test.ts` files under `dir` (recursively), skipping browser tests (`*.browser.test.ts`). */
-function testFiles(dir) {
-  if (!existsSync(dir)) return [];
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    if (name === 'node_modules' || name === 'fixtures') continue;
-    if (statSync(full).isDirectory()) out.push(...testFiles(full));
-    else if (name.endsWith('.test.ts') && !name.endsWith('.browser.test.ts')) out.push(full);
-  }
-  return out;
+let jobs = Number(process.env.HAIPAY_TEST_JOBS || 3);
+const only = [];
+for (const arg of process.argv.slice(2)) {
+  if (arg.startsWith('--jobs=')) jobs = Number(arg.slice('--jobs='.length));
+  else only.push(arg);
+}
+if (!Number.isInteger(jobs) || jobs < 1) {
+  console.error('run-tests: --jobs takes a whole number ≥ 1');
+  process.exit(1);
 }
 
-const tsxNode = ['--conditions=@haipay-kit/source', '--import', 'tsx'];
-const tapDir = mkdtempSync(join(tmpdir(), 'haipay-tests-'));
-
-/** A node:test suite over the given files; TAP goes to a file for counting, spec to the console. */
-function nodeSuite(name, files, { concurrency = 1 } = {}) {
-  const tap = join(tapDir, `${name.replace(/\W+/g, '_')}.tap`);
-  return {
-    name,
-    files,
-    cmd: 'node',
-    args: [
-      ...tsxNode,
-      '--test',
-      `--test-concurrency=${concurrency}`,
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=tap',
-      `--test-reporter-destination=${tap}`,
-      ...files.map((f) => relative(root, f)),
-    ],
-    tap,
-  };
-}
+/** A check that passes or fails as a whole (one count). */
+const check = (name, cmd, args) => ({ name, cmd, args, single: true });
 
 const suites = [
-  {
-    name: 'format (prettier --check)',
-    cmd: 'pnpm',
-    args: ['exec', 'prettier', '--check', '.'],
-    single: true,
-  },
-  {
-    name: 'API reports (scripts/api-report.mjs)',
-    cmd: 'node',
-    args: ['scripts/api-report.mjs'],
-    single: true,
-  },
-  {
-    name: 'typecheck (tsc --noEmit)',
-    cmd: 'pnpm',
-    args: ['exec', 'tsc', '-p', 'tsconfig.json'],
-    single: true,
-  },
-  {
-    name: 'lint (eslint)',
-    cmd: 'pnpm',
-    args: ['exec', 'eslint', '--max-warnings', '0', '.'],
-    single: true,
-  },
-  {
-    name: 'dead code (knip)',
-    cmd: 'pnpm',
-    args: ['exec', 'knip', '--no-progress'],
-    single: true,
-  },
+  check('format (prettier --check)', 'pnpm', ['exec', 'prettier', '--check', '.']),
+  check('API reports (scripts/api-report.mjs)', 'node', ['scripts/api-report.mjs']),
+  check('typecheck (tsc --noEmit)', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.json']),
+  check('lint (eslint)', 'pnpm', ['exec', 'eslint', '--max-warnings', '0', '.']),
+  check('dead code (knip)', 'pnpm', ['exec', 'knip', '--no-progress']),
 ];
-for (const pkg of ['protocol', 'sandbox', 'express', 'postgres']) {
-  const files = testFiles(join(root, 'packages', pkg, 'test'));
-  if (files.length) suites.push(nodeSuite(`@haipay-kit/${pkg}`, files));
-}
-if (existsSync(join(root, 'packages/elements/web-test-runner.config.mjs'))) {
+
+// Each package's suite is its own `test` script: one definition, whether run here or with
+// `pnpm --filter @haipay-kit/<name> test`. A package with a test/ folder and no script is a failure.
+for (const dir of readdirSync(join(root, 'packages')).sort()) {
+  const manifestFile = join(root, 'packages', dir, 'package.json');
+  if (!existsSync(manifestFile)) continue;
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  const hasTests = existsSync(join(root, 'packages', dir, 'test'));
+  if (!manifest.scripts?.test && !hasTests) continue;
+  const browser = dir === 'elements';
   suites.push({
-    name: '@haipay-kit/elements (web-test-runner, Chromium)',
+    name: `${manifest.name}${browser ? ' (web-test-runner, Chromium)' : ''}`,
     cmd: 'pnpm',
-    args: ['--dir', 'packages/elements', 'exec', 'web-test-runner', '--config', 'web-test-runner.config.mjs'],
-    needsChrome: true,
+    args: ['--dir', `packages/${dir}`, 'run', '--silent', 'test'],
+    needsChrome: browser,
+    missingScript: manifest.scripts?.test
+      ? undefined
+      : `packages/${dir} has a test/ folder but no "test" script`,
   });
 }
-const crossFiles = testFiles(join(root, 'test'));
-if (crossFiles.length) suites.push(nodeSuite('end-to-end and conformance (test/)', crossFiles));
 
+// The root's own suites. test/ runs two files at a time, not more: most of them drive a real browser,
+// spawn servers or SIGKILL and restart a child companion, and on a small machine more of those at once
+// starve each other. The packaging suite (it builds and packs every package, then type-checks and
+// bundles a consumer: minutes of CPU) is a suite of its own so that it starts early, beside the rest.
+suites.push(
+  {
+    name: 'end-to-end and conformance (test/)',
+    cmd: 'node',
+    args: ['scripts/node-test.mjs', '--concurrency=2', '--exclude=test/packaging.test.ts', 'test'],
+    firstRunSeconds: 400,
+  },
+  {
+    name: 'packaging (test/packaging.test.ts)',
+    cmd: 'node',
+    args: ['scripts/node-test.mjs', 'test/packaging.test.ts'],
+    firstRunSeconds: 250,
+  },
+);
+
+/** A Chromium for the browser suites: HAIPAY_CHROME or CHROME_PATH, else the usual install paths. */
+function findChrome() {
+  const candidates = [
+    process.env.HAIPAY_CHROME,
+    process.env.CHROME_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+  ];
+  return candidates.find((c) => c && existsSync(c));
+}
+const chrome = findChrome();
+const NO_CHROME =
+  'No Chromium found, so the browser suites cannot run: counted as failed. Install one (Debian/Ubuntu: ' +
+  '`apt-get install chromium`) or set HAIPAY_CHROME to a Chrome/Chromium binary.';
+
+/** The suites running now: each is its own process group, stopped whole if this runner is stopped. */
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of running) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    process.exit(1);
+  });
+}
+
+/** Runs a suite's command, collecting stdout and stderr together (printed when it ends). */
 function run(suite) {
   return new Promise((resolve) => {
     let out = '';
     const child = spawn(suite.cmd, suite.args, {
       cwd: root,
-      env: process.env,
+      env: { ...process.env, ...(chrome ? { HAIPAY_CHROME: chrome } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
-    const onData = (chunk) => {
-      out += chunk;
-      process.stdout.write(chunk);
-    };
+    running.add(child);
+    child.on('close', () => running.delete(child));
+    const onData = (chunk) => (out += chunk);
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
+    child.on('error', (err) => (out += `\n${String(err)}\n`));
     child.on('close', (code) => resolve({ code: code ?? 1, out }));
   });
 }
 
 function count(suite, { code, out }) {
+  if (suite.single) return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
   let passed = 0;
   let failed = 0;
-  if (suite.single) return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-  if (suite.tap && existsSync(suite.tap)) {
-    const tap = readFileSync(suite.tap, 'utf8');
-    passed = Number(/^# pass (\d+)$/m.exec(tap)?.[1] ?? 0);
-    failed = Number(/^# fail (\d+)$/m.exec(tap)?.[1] ?? 0);
-    failed += Number(/^# cancelled (\d+)$/m.exec(tap)?.[1] ?? 0);
-  } else {
-    const lines = [...out.matchAll(/(\d+) passed, (\d+) failed/g)];
-    const last = lines.at(-1);
-    if (last) {
-      passed = Number(last[1]);
-      failed = Number(last[2]);
-    }
+  const last = [...out.matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1);
+  if (last) {
+    passed = Number(last[1]);
+    failed = Number(last[2]);
   }
   if (code !== 0 && failed === 0) failed = 1; // crashed or failed outside any test
   return { passed, failed };
 }
 
-const results = [];
-for (const suite of suites) {
-  if (only.length && !only.some((o) => suite.name.includes(o))) continue;
-  console.log(`\n━━━ ${suite.name} ━━━`);
-  if (suite.needsChrome && !process.env.HAIPAY_CHROME) {
-    console.log('No Chromium: set CHROME_PATH or install Debian\'s "chromium" package. Counted as failed.');
-    results.push({ name: suite.name, passed: 0, failed: 1 });
-    continue;
+const selected = suites.filter((s) => !only.length || only.some((o) => s.name.includes(o)));
+const results = new Map();
+const started = Date.now();
+
+async function runSuite(suite) {
+  if (suite.missingScript) {
+    console.log(`\n━━━ ${suite.name} ━━━\n${suite.missingScript}: counted as failed.`);
+    results.set(suite, { passed: 0, failed: 1 });
+    return;
   }
-  const started = Date.now();
+  if (suite.needsChrome && !chrome) {
+    console.log(`\n━━━ ${suite.name} ━━━\n${NO_CHROME}`);
+    results.set(suite, { passed: 0, failed: 1 });
+    return;
+  }
+  console.log(`… ${suite.name}: started`);
+  const t0 = Date.now();
   const r = await run(suite);
-  results.push({ name: suite.name, ...count(suite, r), seconds: (Date.now() - started) / 1000 });
+  const seconds = (Date.now() - t0) / 1000;
+  process.stdout.write(
+    `\n━━━ ${suite.name} (${seconds.toFixed(1)} s) ━━━\n${r.out}${r.out.endsWith('\n') ? '' : '\n'}`,
+  );
+  results.set(suite, { ...count(suite, r), seconds });
+}
+
+// Longest first (by the last run's times, kept in node_modules/.cache), so that no long suite starts
+// last and runs alone; before any timing exists, the root's suites, then the packages', then checks.
+const timesFile = join(root, 'node_modules/.cache/haipay-run-tests.json');
+let lastTimes = {};
+try {
+  lastTimes = JSON.parse(readFileSync(timesFile, 'utf8'));
+} catch {
+  // no earlier run
+}
+const expected = (s) => lastTimes[s.name] ?? s.firstRunSeconds ?? (s.single ? 0 : 100);
+const queue = [...selected].sort((a, b) => expected(b) - expected(a));
+await Promise.all(
+  Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    for (let suite = queue.shift(); suite; suite = queue.shift()) await runSuite(suite);
+  }),
+);
+
+try {
+  mkdirSync(dirname(timesFile), { recursive: true });
+  const times = { ...lastTimes };
+  for (const [suite, r] of results) if (r.seconds !== undefined) times[suite.name] = r.seconds;
+  writeFileSync(timesFile, JSON.stringify(times, null, 2));
+} catch {
+  // only an ordering hint
 }
 
 console.log('\n━━━ summary ━━━');
-for (const r of results) {
+for (const suite of selected) {
+  const r = results.get(suite);
   const time = r.seconds === undefined ? '' : ` (${r.seconds.toFixed(1)} s)`;
-  console.log(`${r.failed ? '✗' : '✓'} ${r.name}: ${r.passed} passed, ${r.failed} failed${time}`);
+  console.log(`${r.failed ? '✗' : '✓'} ${suite.name}: ${r.passed} passed, ${r.failed} failed${time}`);
 }
-const passed = results.reduce((n, r) => n + r.passed, 0);
-let failed = results.reduce((n, r) => n + r.failed, 0);
-const testsRan = results
-  .filter((r) => !suites.find((s) => s.name === r.name)?.single)
-  .reduce((n, r) => n + r.passed + r.failed, 0);
-if (testsRan === 0) {
+if (!chrome && selected.some((s) => s.needsChrome)) console.log(NO_CHROME);
+const all = selected.map((s) => results.get(s));
+const passed = all.reduce((n, r) => n + r.passed, 0);
+let failed = all.reduce((n, r) => n + r.failed, 0);
+const testsRan = selected
+  .filter((s) => !s.single)
+  .reduce((n, s) => n + results.get(s).passed + results.get(s).failed, 0);
+if (testsRan === 0 && selected.some((s) => !s.single)) {
   console.log('No tests ran: that is a failure, not a pass.');
   failed += 1;
 }
+console.log(`wall time ${((Date.now() - started) / 1000).toFixed(1)} s, ${jobs} suites at a time`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
