@@ -1,5 +1,10 @@
 # Sourced by scripts/test.sh and scripts/demo.sh: idempotent installers for what a fresh machine lacks.
 # Each says exactly what it is doing, and what to install by hand when it cannot.
+#
+# pnpm and the workspace's dependencies are always installed when missing. System packages (Chromium,
+# PostgreSQL through apt-get) and system setup (a PostgreSQL cluster, role and database) only when
+# asked: on CI (CI=true) or with HAIPAY_INSTALL=1 (`npm run test:setup` sets it). Otherwise what is there
+# is used, and what is missing is named with the command that gets it.
 
 PNPM_VERSION=12.21.0
 
@@ -17,9 +22,18 @@ ensure_deps() {
   [ -d node_modules/.pnpm ] || { echo "[bootstrap] pnpm install failed"; return 1; }
 }
 
+# True when system packages and setup may be installed: CI=true, or HAIPAY_INSTALL=1.
+may_install() {
+  case "${CI:-}" in true | TRUE | True | 1) return 0 ;; esac
+  [ "${HAIPAY_INSTALL:-}" = 1 ]
+}
+
+# How to get what is missing, the same words in every message.
+ASK_INSTALL="'npm run test:setup' (or 'HAIPAY_INSTALL=1 npm test') installs it (Debian/Ubuntu, as root, apt-get)"
+
 find_chromium() {
-  for c in "${CHROME_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome \
-    /usr/bin/google-chrome-stable; do
+  for c in "${HAIPAY_CHROME:-}" "${CHROME_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser \
+    /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
     if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return 0; fi
   done
   return 1
@@ -28,13 +42,13 @@ find_chromium() {
 ensure_chromium() {
   local c
   if c=$(find_chromium); then export HAIPAY_CHROME="$c"; return 0; fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if may_install && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "[bootstrap] Chromium not found: installing Debian's chromium package (apt-get)"
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     if c=$(find_chromium); then export HAIPAY_CHROME="$c"; return 0; fi
   fi
-  echo "[bootstrap] No Chromium found. Install one (Debian/Ubuntu: 'apt-get install chromium') or set" \
-    "CHROME_PATH to a Chrome/Chromium binary. Browser suites will fail until then."
+  echo "[bootstrap] No Chromium found: the browser suites will fail. $ASK_INSTALL; or run" \
+    "'apt-get install chromium' yourself, or set HAIPAY_CHROME to a Chrome/Chromium binary."
   return 1
 }
 
@@ -52,10 +66,12 @@ _pg_reachable() {
     await c.connect(); await c.end();" "$1" >/dev/null 2>&1
 }
 
-# The PostgreSQL suites (packages/postgres) read HAIPAY_PG_URL. Uses it when it is set and reachable;
-# otherwise installs Debian's postgresql when missing (root + apt-get only), creates/starts a cluster,
-# makes a password role haipay/haipay and database haipay_test (127.0.0.1 needs a password role: the
-# Debian pg_hba.conf has scram-sha-256 there), and exports HAIPAY_PG_URL pointing at it.
+# The PostgreSQL suites (packages/postgres) read HAIPAY_PG_URL. Uses it when it is set and answers, or
+# else the local database these steps create (role haipay/haipay, database haipay_test) when it answers.
+# When asked (may_install), sets that up: installs Debian's postgresql when missing (root + apt-get),
+# creates/starts a cluster, makes the password role and the database (127.0.0.1 needs a password role:
+# the Debian pg_hba.conf has scram-sha-256 there), and exports HAIPAY_PG_URL pointing at it. Otherwise
+# it says what is missing and how to get it; the suites then fail with the same advice.
 ensure_postgres() {
   if [ "${HAIPAY_SKIP_PG:-}" = 1 ]; then
     echo "[bootstrap] HAIPAY_SKIP_PG=1: not setting up PostgreSQL; its suites will skip"
@@ -63,10 +79,33 @@ ensure_postgres() {
   fi
   if [ -n "${HAIPAY_PG_URL:-}" ]; then
     if _pg_reachable "$HAIPAY_PG_URL"; then return 0; fi
+    if ! may_install; then
+      echo "[bootstrap] HAIPAY_PG_URL is set but does not answer: the PostgreSQL suites will fail. Start" \
+        "that server, or unset HAIPAY_PG_URL to use a local one ('npm run test:setup' sets one up)."
+      return 1
+    fi
     echo "[bootstrap] HAIPAY_PG_URL is set but does not answer; setting up a local PostgreSQL instead"
   fi
-  local root=0
+  local root=0 cluster ver name port status
   [ "$(id -u)" = 0 ] && root=1
+  # What is there: a running cluster (or the default port) where role haipay and haipay_test exist.
+  port=5432
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    cluster=$(pg_lsclusters -h 2>/dev/null | head -n 1)
+    [ -n "$cluster" ] && read -r ver name port status _ <<<"$cluster"
+  fi
+  local url="postgres://haipay:haipay@127.0.0.1:${port}/haipay_test"
+  if _pg_reachable "$url"; then
+    export HAIPAY_PG_URL="$url"
+    echo "[bootstrap] PostgreSQL on port $port: HAIPAY_PG_URL=$url"
+    return 0
+  fi
+  if ! may_install; then
+    echo "[bootstrap] No PostgreSQL answers at $url: the PostgreSQL suites will fail. $ASK_INSTALL," \
+      "creates a cluster and the role haipay (password haipay) with database haipay_test; or set" \
+      "HAIPAY_PG_URL=postgres://user:pass@host:5432/db to a database of yours."
+    return 1
+  fi
   if ! command -v pg_lsclusters >/dev/null 2>&1; then
     if [ "$root" = 1 ] && command -v apt-get >/dev/null 2>&1; then
       echo "[bootstrap] PostgreSQL not found: installing Debian's postgresql package (apt-get)"
@@ -79,7 +118,6 @@ ensure_postgres() {
       return 1
     fi
   fi
-  local cluster ver name port status
   cluster=$(pg_lsclusters -h 2>/dev/null | head -n 1)
   if [ -z "$cluster" ]; then
     ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)
@@ -101,7 +139,7 @@ ensure_postgres() {
       return 1
     fi
   fi
-  local url="postgres://haipay:haipay@127.0.0.1:${port}/haipay_test"
+  url="postgres://haipay:haipay@127.0.0.1:${port}/haipay_test"
   if ! _pg_reachable "$url"; then
     if [ "$root" != 1 ]; then
       echo "[bootstrap] PostgreSQL runs on port $port but role haipay/database haipay_test are missing;" \

@@ -96,8 +96,9 @@ function findChrome() {
 }
 const chrome = findChrome();
 const NO_CHROME =
-  'No Chromium found, so the browser suites cannot run: counted as failed. Install one (Debian/Ubuntu: ' +
-  '`apt-get install chromium`) or set HAIPAY_CHROME to a Chrome/Chromium binary.';
+  'No Chromium found, so the browser suites cannot run: counted as failed. Install it with ' +
+  '`npm run test:setup` (or `HAIPAY_INSTALL=1 npm test`; Debian/Ubuntu, as root), `apt-get install chromium`, ' +
+  'or set HAIPAY_CHROME to a Chrome/Chromium binary.';
 
 /** The suites running now: each is its own process group, stopped whole if this runner is stopped. */
 const running = new Set();

@@ -1,7 +1,7 @@
 /**
  * How the PostgreSQL suites find their database: `HAIPAY_PG_URL` (scripts/bootstrap.sh `ensure_postgres`
- * sets it up). Without it a suite fails with a message naming the fix — never passes silently —
- * unless `HAIPAY_SKIP_PG=1` asks for a skip explicitly.
+ * finds one, or sets one up when asked). Without it a suite fails with a message naming the fix — never
+ * passes silently — unless `HAIPAY_SKIP_PG=1` asks for a skip explicitly.
  */
 import { describe, it, after } from 'node:test';
 import pg from 'pg';
@@ -11,9 +11,10 @@ import { dropSchema, temporarySchemaName } from '../src/index.js';
 const PG_URL: string | undefined = process.env.HAIPAY_PG_URL || undefined;
 
 const MISSING =
-  'HAIPAY_PG_URL is not set, so the PostgreSQL suites cannot run. Run them through `npm test` (it installs and ' +
-  'starts Debian\'s "postgresql" when missing), or `source scripts/bootstrap.sh && ensure_postgres`, or set ' +
-  'HAIPAY_PG_URL=postgres://user:pass@127.0.0.1:5432/db yourself. To skip them on purpose, set HAIPAY_SKIP_PG=1.';
+  'HAIPAY_PG_URL is not set, so the PostgreSQL suites cannot run. `npm run test:setup` (or ' +
+  '`HAIPAY_INSTALL=1 npm test`) installs and starts Debian\'s "postgresql" and creates the test database; ' +
+  '`npm test` then finds it. Or set HAIPAY_PG_URL=postgres://user:pass@127.0.0.1:5432/db yourself. ' +
+  'To skip them on purpose, set HAIPAY_SKIP_PG=1.';
 
 /**
  * Declares a PostgreSQL suite: `body(url)` when a database is configured; otherwise one failing test
