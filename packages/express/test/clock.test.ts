@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { BUYER, ORIGIN, clientOptionsFor, sampleRecord } from '@haipay-kit/test-support';
 import {
   HaiPayCheckout,
   HaiPayClient,
@@ -19,10 +20,8 @@ import {
   silentLogger,
   type HaiPayRouterOptions,
 } from '../src/index.js';
-import type { NewPaymentRecord } from '../src/store/index.js';
 import { MemoryPaymentStore } from '../src/testing.js';
 
-const ORIGIN = 'https://shop.example';
 const START = Date.UTC(2026, 0, 1);
 
 /** A clock that moves only when told. */
@@ -44,14 +43,7 @@ let sandbox: Sandbox;
 let client: HaiPayClient;
 before(async () => {
   sandbox = await createSandbox();
-  const merchants: ConstructorParameters<typeof HaiPayClient>[0]['merchants'] = {};
-  for (const m of sandbox.config.merchants)
-    merchants[m.currency] = { appId: m.appId, secretKey: m.secretKey, privateKey: m.privateKey! };
-  client = new HaiPayClient({
-    baseUrl: sandbox.url,
-    merchants,
-    platformPublicKey: sandbox.config.platform.publicKey,
-  });
+  client = new HaiPayClient(clientOptionsFor(sandbox));
 });
 after(() => sandbox.close());
 
@@ -107,25 +99,7 @@ describe('the injectable clock', () => {
     try {
       const router = createHaiPayRouter(routerOptions({ now: () => START }));
       try {
-        const record: NewPaymentRecord = {
-          orderId: 'hp_clock_default_store',
-          kind: 'payment',
-          merchant: 'THB',
-          method: 'promptpay',
-          amount: '100.00',
-          currency: 'THB',
-          subject: 'Order #1',
-          orderRef: null,
-          buyerId: 'u-1',
-          status: 'unknown',
-          orderNo: null,
-          next: null,
-          expiresAt: null,
-          failureReason: null,
-          returnUrl: null,
-          metadata: {},
-        };
-        const created = await router.checkout.store.create(record);
+        const created = await router.checkout.store.create(sampleRecord());
         assert.equal(created.createdAt, new Date(START).toISOString());
         assert.equal(created.updatedAt, new Date(START).toISOString());
       } finally {
@@ -151,12 +125,7 @@ describe('the injectable clock', () => {
       const res = await fetch(`${url}/payments`, {
         method: 'POST',
         headers: { origin: ORIGIN, 'content-type': 'application/json', 'idempotency-key': 'clock-read-0001' },
-        body: JSON.stringify({
-          method: 'promptpay',
-          name: 'Somchai Jaidee',
-          email: 's@example.com',
-          phone: '0812345678',
-        }),
+        body: JSON.stringify({ method: 'promptpay', ...BUYER }),
       });
       assert.equal(res.status, 201, await res.clone().text());
       const { orderId } = (await res.json()) as { orderId: string };
