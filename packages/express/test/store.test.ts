@@ -46,6 +46,45 @@ describe('SqlitePaymentStore', () => {
     await b.close();
   });
 
+  it('compiles each statement once: a second checkout and notification prepare nothing new', async () => {
+    const store = new SqlitePaymentStore({ filename: join(dir, 'prepared.db') });
+    const prepare = store.db.prepare.bind(store.db);
+    let compiled = 0;
+    store.db.prepare = (sql: string) => {
+      compiled++;
+      return prepare(sql);
+    };
+    const checkoutAndNotify = async (i: number): Promise<void> => {
+      const record = sampleRecord({ orderId: `hp_prepared_${i}`, status: 'unknown' });
+      const key = { scope: 'payment', key: `key-${i}`, requestHash: 'h' };
+      const created = await store.createIdempotent(key, record);
+      assert.equal(created.outcome, 'created');
+      await store.patch(record.orderId, { orderNo: `no-${i}` });
+      await store.transition(record.orderId, 'pending');
+      await store.finishIdempotencyKey('payment', `key-${i}`, 201);
+      await store.get(record.orderId);
+      await store.appendNotification({
+        orderId: record.orderId,
+        receivedAt: new Date().toISOString(),
+        verified: true,
+        outcome: 'applied',
+        body: '{}',
+      });
+      const moved = await store.transition(record.orderId, 'succeeded', { failureReason: null });
+      assert.equal(moved.changed, true);
+      assert.equal(moved.record?.status, 'succeeded');
+      const refused = await store.transition(record.orderId, 'failed');
+      assert.equal(refused.changed, false);
+      assert.equal(refused.record?.status, 'succeeded');
+    };
+    await checkoutAndNotify(1);
+    assert.ok(compiled > 0, 'the first round compiles its statements');
+    compiled = 0;
+    await checkoutAndNotify(2);
+    assert.equal(compiled, 0);
+    await store.close();
+  });
+
   it('names the fix when the filename is missing', () => {
     assert.throws(() => new SqlitePaymentStore({} as never), /filename.*required/);
   });

@@ -82,6 +82,8 @@ export class SqlitePaymentStore implements PaymentStore {
   /** The underlying better-sqlite3 handle (for inspection; do not write to the kit's tables). */
   readonly db: Database.Database;
   readonly #now: () => number;
+  /** Prepared statements by SQL text: each is compiled once per store, not once per call. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(options: SqlitePaymentStoreOptions) {
     if (!options || typeof options.filename !== 'string' || options.filename === '') {
@@ -106,27 +108,39 @@ export class SqlitePaymentStore implements PaymentStore {
     return new Date(this.#now()).toISOString();
   }
 
+  /**
+   * The prepared statement for `sql`, compiled on first use and kept for the store's life. The texts
+   * are a small fixed set (the dynamic ones vary only by which patch columns or statuses they name).
+   */
+  #stmt(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   #getRow(orderId: string): PaymentRow | undefined {
-    return this.db.prepare('SELECT * FROM haipay_payments WHERE order_id = ?').get(orderId) as
+    return this.#stmt('SELECT * FROM haipay_payments WHERE order_id = ?').get(orderId) as
       PaymentRow | undefined;
   }
 
   #insert(input: NewPaymentRecord): PaymentRecord {
     const now = input.createdAt ?? this.#stamp();
-    this.db
-      .prepare(
-        `INSERT INTO haipay_payments (order_id, kind, merchant, method, amount, currency, subject, order_ref, buyer_id,
+    const row = this.#stmt(
+      `INSERT INTO haipay_payments (order_id, kind, merchant, method, amount, currency, subject, order_ref, buyer_id,
            status, order_no, next_json, expires_at, failure_reason, return_url, metadata_json, created_at, updated_at)
          VALUES (@orderId, @kind, @merchant, @method, @amount, @currency, @subject, @orderRef, @buyerId,
-           @status, @orderNo, @next, @expiresAt, @failureReason, @returnUrl, @metadata, @now, @now)`,
-      )
-      .run({
-        ...input,
-        next: input.next ? JSON.stringify(input.next) : null,
-        metadata: JSON.stringify(input.metadata ?? {}),
-        now,
-      });
-    return recordFromRow(this.#getRow(input.orderId)!);
+           @status, @orderNo, @next, @expiresAt, @failureReason, @returnUrl, @metadata, @now, @now)
+       RETURNING *`,
+    ).get({
+      ...input,
+      next: input.next ? JSON.stringify(input.next) : null,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      now,
+    }) as PaymentRow;
+    return recordFromRow(row);
   }
 
   async create(input: NewPaymentRecord): Promise<PaymentRecord> {
@@ -156,12 +170,11 @@ export class SqlitePaymentStore implements PaymentStore {
       const record = recordFromRow(row);
       if (!applyPatch(record, patch)) return record;
       const { sets, params } = this.#patchColumns(patch);
-      this.db
-        .prepare(
-          `UPDATE haipay_payments SET ${sets.join(', ')}, version = version + 1, updated_at = @now WHERE order_id = @orderId`,
-        )
-        .run({ ...params, now: this.#stamp(), orderId });
-      return recordFromRow(this.#getRow(orderId)!);
+      const updated = this.#stmt(
+        `UPDATE haipay_payments SET ${sets.join(', ')}, version = version + 1, updated_at = @now
+         WHERE order_id = @orderId RETURNING *`,
+      ).get({ ...params, now: this.#stamp(), orderId }) as PaymentRow;
+      return recordFromRow(updated);
     });
     return tx.immediate();
   }
@@ -171,122 +184,108 @@ export class SqlitePaymentStore implements PaymentStore {
     const { sets, params } = this.#patchColumns(patch);
     const placeholders = from.map((_, i) => `@from${i}`).join(', ');
     const fromParams = Object.fromEntries(from.map((s, i) => [`from${i}`, s]));
-    const info = this.db
-      .prepare(
-        `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}version = version + 1, updated_at = @now
-         WHERE order_id = @orderId AND status IN (${placeholders})`,
-      )
-      .run({ ...params, ...fromParams, to, now: this.#stamp(), orderId });
-    return { changed: info.changes === 1, record: await this.get(orderId) };
+    // RETURNING gives the moved record in the same statement; only a refused move reads it back.
+    const moved = this.#stmt(
+      `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}version = version + 1, updated_at = @now
+       WHERE order_id = @orderId AND status IN (${placeholders}) RETURNING *`,
+    ).get({ ...params, ...fromParams, to, now: this.#stamp(), orderId }) as PaymentRow | undefined;
+    if (moved) return { changed: true, record: recordFromRow(moved) };
+    return { changed: false, record: await this.get(orderId) };
   }
 
   async markChecked(orderId: string, at: number): Promise<void> {
-    this.db.prepare('UPDATE haipay_payments SET checked_at = ? WHERE order_id = ?').run(at, orderId);
+    this.#stmt('UPDATE haipay_payments SET checked_at = ? WHERE order_id = ?').run(at, orderId);
   }
 
   async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
     const { limit = 100, checkedBefore } = options;
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM haipay_payments WHERE status NOT IN (${FINAL.map(() => '?').join(', ')})
+    const rows = this.#stmt(
+      `SELECT * FROM haipay_payments WHERE status NOT IN (${FINAL.map(() => '?').join(', ')})
            AND (? IS NULL OR checked_at IS NULL OR checked_at < ?)
          ORDER BY COALESCE(checked_at, 0), created_at LIMIT ?`,
-      )
-      .all(...FINAL, checkedBefore ?? null, checkedBefore ?? null, limit) as PaymentRow[];
+    ).all(...FINAL, checkedBefore ?? null, checkedBefore ?? null, limit) as PaymentRow[];
     return rows.map(recordFromRow);
   }
 
   async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
     const at = now ?? this.#now();
-    const info = this.db
-      .prepare(
-        `UPDATE haipay_payments SET hook_claim_at = @now
+    const info = this.#stmt(
+      `UPDATE haipay_payments SET hook_claim_at = @now
          WHERE order_id = @orderId AND status = @status AND (hook_status IS NULL OR hook_status != @status)
            AND (hook_claim_at IS NULL OR hook_claim_at < @expired)`,
-      )
-      .run({ now: at, orderId, status, expired: at - leaseMs });
+    ).run({ now: at, orderId, status, expired: at - leaseMs });
     return info.changes === 1;
   }
 
   async completeHook(orderId: string, status: RecordStatus): Promise<void> {
-    this.db
-      .prepare('UPDATE haipay_payments SET hook_status = ?, hook_claim_at = NULL WHERE order_id = ?')
-      .run(status, orderId);
+    this.#stmt('UPDATE haipay_payments SET hook_status = ?, hook_claim_at = NULL WHERE order_id = ?').run(
+      status,
+      orderId,
+    );
   }
 
   async releaseHook(orderId: string): Promise<void> {
-    this.db.prepare('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ?').run(orderId);
+    this.#stmt('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ?').run(orderId);
   }
 
   async renewHookClaim(orderId: string, status: RecordStatus, now = this.#now()): Promise<void> {
-    this.db
-      .prepare(
-        `UPDATE haipay_payments SET hook_claim_at = @now
+    this.#stmt(
+      `UPDATE haipay_payments SET hook_claim_at = @now
          WHERE order_id = @orderId AND status = @status AND hook_claim_at IS NOT NULL
            AND (hook_status IS NULL OR hook_status != @status)`,
-      )
-      .run({ now, orderId, status });
+    ).run({ now, orderId, status });
   }
 
   async addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
-    const info = this.db
-      .prepare(
-        `INSERT INTO haipay_hook_events (order_id, event_key, kind, payload_json, created_at)
+    const info = this.#stmt(
+      `INSERT INTO haipay_hook_events (order_id, event_key, kind, payload_json, created_at)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id, event_key) DO NOTHING`,
-      )
-      .run(event.orderId, event.key, event.kind, JSON.stringify(event.payload), this.#stamp());
+    ).run(event.orderId, event.key, event.kind, JSON.stringify(event.payload), this.#stamp());
     return info.changes === 1;
   }
 
   async claimHookEvent(orderId: string, key: string, leaseMs: number, now = this.#now()): Promise<boolean> {
-    const info = this.db
-      .prepare(
-        `UPDATE haipay_hook_events SET claim_at = @now
+    const info = this.#stmt(
+      `UPDATE haipay_hook_events SET claim_at = @now
          WHERE order_id = @orderId AND event_key = @key AND done = 0
            AND (claim_at IS NULL OR claim_at < @expired)`,
-      )
-      .run({ now, orderId, key, expired: now - leaseMs });
+    ).run({ now, orderId, key, expired: now - leaseMs });
     return info.changes === 1;
   }
 
   async renewHookEventClaim(orderId: string, key: string, now = this.#now()): Promise<void> {
-    this.db
-      .prepare(
-        `UPDATE haipay_hook_events SET claim_at = ?
+    this.#stmt(
+      `UPDATE haipay_hook_events SET claim_at = ?
          WHERE order_id = ? AND event_key = ? AND done = 0 AND claim_at IS NOT NULL`,
-      )
-      .run(now, orderId, key);
+    ).run(now, orderId, key);
   }
 
   async completeHookEvent(orderId: string, key: string): Promise<void> {
-    this.db
-      .prepare('UPDATE haipay_hook_events SET done = 1, claim_at = NULL WHERE order_id = ? AND event_key = ?')
-      .run(orderId, key);
+    this.#stmt(
+      'UPDATE haipay_hook_events SET done = 1, claim_at = NULL WHERE order_id = ? AND event_key = ?',
+    ).run(orderId, key);
   }
 
   async releaseHookEvent(orderId: string, key: string): Promise<void> {
-    this.db
-      .prepare('UPDATE haipay_hook_events SET claim_at = NULL WHERE order_id = ? AND event_key = ?')
-      .run(orderId, key);
+    this.#stmt('UPDATE haipay_hook_events SET claim_at = NULL WHERE order_id = ? AND event_key = ?').run(
+      orderId,
+      key,
+    );
   }
 
   async listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT * FROM haipay_hook_events WHERE done = 0 ORDER BY created_at, order_id, event_key LIMIT ?',
-      )
-      .all(limit) as HookEventRow[];
+    const rows = this.#stmt(
+      'SELECT * FROM haipay_hook_events WHERE done = 0 ORDER BY created_at, order_id, event_key LIMIT ?',
+    ).all(limit) as HookEventRow[];
     return rows.map(hookEventFromRow);
   }
 
   async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
     if (statuses.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM haipay_payments WHERE status IN (${statuses.map(() => '?').join(', ')})
+    const rows = this.#stmt(
+      `SELECT * FROM haipay_payments WHERE status IN (${statuses.map(() => '?').join(', ')})
            AND (hook_status IS NULL OR hook_status != status) ORDER BY updated_at LIMIT ?`,
-      )
-      .all(...statuses, limit) as PaymentRow[];
+    ).all(...statuses, limit) as PaymentRow[];
     return rows.map(recordFromRow);
   }
 
@@ -294,12 +293,10 @@ export class SqlitePaymentStore implements PaymentStore {
     input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
   ): Promise<IdempotencyReservation> {
     // The (scope, key) primary key makes the insert the arbiter between two racing requests.
-    const info = this.db
-      .prepare(
-        `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
+    const info = this.#stmt(
+      `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
-      )
-      .run(input.scope, input.key, input.requestHash, input.orderId, this.#stamp());
+    ).run(input.scope, input.key, input.requestHash, input.orderId, this.#stamp());
     if (info.changes === 1) return { outcome: 'reserved' };
     const record = this.#readKey(input.scope, input.key);
     return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
@@ -309,12 +306,10 @@ export class SqlitePaymentStore implements PaymentStore {
     // One IMMEDIATE transaction: the key and its order commit together or not at all, and a second
     // process waits for the first to commit before it looks (busy_timeout).
     const tx = this.db.transaction((): IdempotentCreate => {
-      const info = this.db
-        .prepare(
-          `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
+      const info = this.#stmt(
+        `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
            VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
-        )
-        .run(key.scope, key.key, key.requestHash, record.orderId, this.#stamp());
+      ).run(key.scope, key.key, key.requestHash, record.orderId, this.#stamp());
       if (info.changes === 1) return { outcome: 'created', record: this.#insert(record) };
       const existing = this.#readKey(key.scope, key.key);
       return existing.requestHash === key.requestHash
@@ -325,32 +320,29 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   #readKey(scope: string, key: string): IdempotencyRecord {
-    const row = this.db
-      .prepare('SELECT * FROM haipay_idempotency_keys WHERE scope = ? AND key = ?')
-      .get(scope, key) as IdempotencyKeyRow;
+    const row = this.#stmt('SELECT * FROM haipay_idempotency_keys WHERE scope = ? AND key = ?').get(
+      scope,
+      key,
+    ) as IdempotencyKeyRow;
     return idempotencyRecordFromRow(row);
   }
 
   async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
-    this.db
-      .prepare(
-        'UPDATE haipay_idempotency_keys SET response_status = ? WHERE scope = ? AND key = ? AND response_status IS NULL',
-      )
-      .run(responseStatus, scope, key);
+    this.#stmt(
+      'UPDATE haipay_idempotency_keys SET response_status = ? WHERE scope = ? AND key = ? AND response_status IS NULL',
+    ).run(responseStatus, scope, key);
   }
 
   async appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO haipay_notifications (order_id, received_at, verified, outcome, body) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(entry.orderId, entry.receivedAt, entry.verified ? 1 : 0, entry.outcome, entry.body);
+    this.#stmt(
+      'INSERT INTO haipay_notifications (order_id, received_at, verified, outcome, body) VALUES (?, ?, ?, ?, ?)',
+    ).run(entry.orderId, entry.receivedAt, entry.verified ? 1 : 0, entry.outcome, entry.body);
   }
 
   async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM haipay_notifications WHERE order_id = ? ORDER BY id')
-      .all(orderId) as NotificationRow[];
+    const rows = this.#stmt('SELECT * FROM haipay_notifications WHERE order_id = ? ORDER BY id').all(
+      orderId,
+    ) as NotificationRow[];
     return rows.map(notificationFromRow);
   }
 
