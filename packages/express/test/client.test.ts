@@ -56,7 +56,11 @@ describe('HaiPayClient', () => {
       return true;
     });
     sandbox.injectFault({ mode: 'error', code: '4012', endpoint: 'thb/collect/apply' });
-    await assert.rejects(apply('M-client-4012'), { name: 'HaiPayApiError', code: 'gateway_error', gatewayCode: '4012' });
+    await assert.rejects(apply('M-client-4012'), {
+      name: 'HaiPayApiError',
+      code: 'gateway_error',
+      gatewayCode: '4012',
+    });
   });
 
   it('never re-sends an apply: 1003 → HaiPayOutcomeUnknownError, one order at the gateway', async () => {

@@ -71,9 +71,7 @@ export async function createOnce<V>(
   const key = { scope, key: idempotencyKey, requestHash: requestHash(scope, spec.body) };
   const res = await store.createIdempotent(key, record);
   if (res.outcome === 'conflict')
-    throw new HaiPayIdempotencyError(
-      'This Idempotency-Key was already used with a different request body.',
-    );
+    throw new HaiPayIdempotencyError('This Idempotency-Key was already used with a different request body.');
   let created: PaymentRecord;
   if (res.outcome === 'created') {
     created = res.record;
@@ -88,6 +86,9 @@ export async function createOnce<V>(
     }
   }
   ctx.emit(created);
+  // The reserved order must be on disk before HaiPay hears of it, so a retry after any crash finds it
+  // and never applies twice.
+  await store.sync?.();
 
   const orderId = record.orderId;
   let outcome: CreateResult<V>['outcome'];
@@ -99,9 +100,12 @@ export async function createOnce<V>(
     if (t.changed) ctx.emit(t.record);
     outcome = 'created';
   } catch (err) {
-    const refused = err instanceof HaiPayApiError && !orderMayExist(err.gatewayCode) && err.gatewayCode !== '4005';
+    const refused =
+      err instanceof HaiPayApiError && !orderMayExist(err.gatewayCode) && err.gatewayCode !== '4005';
     if (refused) {
-      const t = await store.transition(orderId, 'failed', { failureReason: `${err.gatewayCode}: ${err.msg}` });
+      const t = await store.transition(orderId, 'failed', {
+        failureReason: `${err.gatewayCode}: ${err.msg}`,
+      });
       ctx.emit(t.record);
       options.logger.warn('haipay apply refused', { orderId, code: err.gatewayCode, msg: err.msg });
       outcome = 'refused';
@@ -127,6 +131,7 @@ export async function createOnce<V>(
   await store.finishIdempotencyKey(scope, idempotencyKey, STORED[outcome]);
   void hooks.forRecord(orderId); // a payment may already be final; the shopper does not wait for it
   const stored = (await store.get(orderId))!;
+  await store.sync?.(); // the answer the browser gets (and its idempotency key's outcome) is durable
   return { outcome, replayed: false, view: spec.view(stored), ...(gatewayError ? { gatewayError } : {}) };
 }
 
