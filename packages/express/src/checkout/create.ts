@@ -86,9 +86,6 @@ export async function createOnce<V>(
     }
   }
   ctx.emit(created);
-  // The reserved order must be on disk before HaiPay hears of it, so a retry after any crash finds it
-  // and never applies twice.
-  await store.sync?.();
 
   const orderId = record.orderId;
   let outcome: CreateResult<V>['outcome'];
