@@ -1,52 +1,82 @@
 /**
- * The machine's reference figures, measured in the same run as the kit's figures so that each kit
- * figure can be read as a ratio: RSA-2048 signatures per second on one core, and a bare Express JSON
- * route's requests per second through the same load generator the router figures use.
+ * The machine's reference figures, measured in the same run as the router's figures and interleaved
+ * with them:
+ *
+ * - the bare webhook: an Express 5 app in a process of its own whose one route is `express.json()` and
+ *   one SQLite insert (WAL, `synchronous = FULL`: one fsync per commit) into a file on the same disk as
+ *   the router's database — what any webhook that stores what it receives costs here;
+ * - the disk's fsync latency: a 4 KB append followed by fsync, on the same directory, in a loop.
+ *
+ * (The RSA reference is measured inside the router process: see bench/server.ts, `rsa`.)
  */
-import { sign, generateKeyPairSync } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { closedLoop, request, type Figure } from './lib.js';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SqlitePaymentStore } from '@haipay-kit/express/sqlite';
+import { CHILD_FLAG, serveChild, startChild, usage, type Child } from './children.js';
 
-/** RSA-2048 SHA256WithRSA signs per second, one core, KeyObject built once (the signer's path). */
-export function rsaSignPerSecond(durationMs = 2000): Figure {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const payload = Buffer.from('amount=100.00&appId=1054&orderId=M1&key=secret');
-  for (let i = 0; i < 50; i++) sign('sha256', payload, privateKey);
-  let n = 0;
-  const start = performance.now();
-  while (performance.now() - start < durationMs) {
-    sign('sha256', payload, privateKey);
-    n++;
-  }
-  return {
-    name: 'reference.rsaSign.perSecond',
-    value: n / ((performance.now() - start) / 1000),
-    unit: 'signs/s',
-    note: 'node:crypto sign, RSA-2048, one core',
-  };
+/** Starts the bare webhook process with its database at `dbFile`; `url` is its route. */
+export async function startWebhookReference(
+  dbFile: string,
+  straceFile?: string,
+): Promise<{ child: Child; url: string }> {
+  const child = await startChild(fileURLToPath(import.meta.url), {
+    init: { dbFile },
+    ...(straceFile ? { straceFile } : {}),
+  });
+  return { child, url: String(child.ready.url) };
 }
 
-/** A bare Express 5 app with express.json() echoing a small body: requests per second. */
-export async function expressJsonPerSecond(durationMs = 3000): Promise<Figure> {
-  const app = express();
-  app.use(express.json());
-  app.post('/echo', (req, res) => {
-    res.json({ ok: true, got: (req.body as { orderRef?: string }).orderRef });
+/**
+ * Times `samples` rounds of "append 4 KB, fsync" on `file`; returns each round's time in ms.
+ * A SQLite commit in WAL mode is about this: a page or two appended to the log, then one fsync.
+ */
+export function fsyncLatencies(file: string, samples: number): number[] {
+  const fd = openSync(file, 'a');
+  const page = Buffer.alloc(4096, 0x61);
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const t0 = performance.now();
+      writeSync(fd, page);
+      fsyncSync(fd);
+      out.push(performance.now() - t0);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+if (process.argv.includes(CHILD_FLAG)) {
+  await serveChild<{ dbFile: string }>(async ({ dbFile }) => {
+    // The kit's SQLite driver and file handling, through the store's own handle; the reference writes
+    // only to a table of its own, with the journal settings stated here whatever the store's are.
+    const store = new SqlitePaymentStore({ filename: dbFile });
+    const db = store.db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS received (id INTEGER PRIMARY KEY, order_id TEXT, received_at TEXT, body TEXT)',
+    );
+    const insert = db.prepare('INSERT INTO received (order_id, received_at, body) VALUES (?, ?, ?)');
+    const app = express();
+    app.post('/notify', express.json(), (req, res) => {
+      const body = req.body as { orderId?: unknown };
+      insert.run(String(body.orderId), new Date().toISOString(), JSON.stringify(body));
+      res.type('text/plain').send('SUCCESS');
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    return {
+      ready: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify` },
+      handlers: { usage },
+      async close() {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+        await store.close();
+      },
+    };
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/echo`;
-  const body = JSON.stringify({ method: 'promptpay', orderRef: 'cart-1', name: 'Somchai Jaidee' });
-  const r = await closedLoop(async () => (await request({ method: 'POST', url, body })).status === 200, {
-    concurrency: 16,
-    durationMs,
-  });
-  server.close();
-  return {
-    name: 'reference.expressJson.perSecond',
-    value: r.perSecond,
-    unit: 'req/s',
-    note: 'bare express.json() route, same process and load generator as the router figures',
-  };
 }
