@@ -74,3 +74,39 @@ describe('status streams and the gateway', () => {
     }
   });
 });
+
+describe('status streams and the store', () => {
+  it('read watched orders round-robin within a router-wide budget, not once per order per poll', async () => {
+    const h = await startHarness({
+      sandbox,
+      // 30 watched orders polled every 50 ms would be 600 store reads a second; the budget allows 40.
+      router: { ssePollMs: 50, refreshAfterMs: 3_600_000, streams: { maxStorePollsPerSecond: 40 } },
+    });
+    const streams: ClientRequest[] = [];
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        h.order = { amount: '100.00', currency: 'THB', subject: `Order #${i}`, buyerId: 'u-1' };
+        const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+        assert.equal(res.status, 201);
+        ids.push((res.json as { orderId: string }).orderId);
+      }
+      const read: string[] = [];
+      const get = h.store.get.bind(h.store);
+      h.store.get = async (id) => {
+        read.push(id);
+        return get(id);
+      };
+      for (const id of ids) streams.push(await openStream(`${h.url}/haipay/payments/${id}/events`));
+      read.length = 0; // opening a stream reads its order once
+      await sleep(1500);
+      // ≈ 60 reads in 1.5 s at 40 a second; allow for timer slack, never the 900 of one read per poll.
+      assert.ok(read.length >= 20 && read.length <= 80, `store reads in 1.5 s: ${read.length}`);
+      // Round-robin: the reads went around all watched orders, not to the first few again and again.
+      assert.ok(new Set(read).size >= 20, `orders read: ${new Set(read).size} of 30`);
+    } finally {
+      for (const s of streams) s.destroy();
+      await h.close();
+    }
+  });
+});

@@ -2,10 +2,13 @@
  * The status streams (`GET …/payments/:orderId/events`, server-sent events), bounded and shared.
  *
  * Every order watched by at least one browser has ONE watch: one store subscription (PostgreSQL
- * LISTEN/NOTIFY when the store offers it), one poll timer (picks up other processes' writes; timers
- * start at random points of the interval so they do not fire together), and one entry in the fan-out
- * of this process's own changes. Streams only hold a socket and the last version they sent. One
- * heartbeat timer serves them all.
+ * LISTEN/NOTIFY when the store offers it) and one entry in the fan-out of this process's own changes.
+ * Streams only hold a socket and the last version they sent. One heartbeat timer serves them all.
+ *
+ * One poller reads watched orders from the store (to pick up other processes' writes), round-robin:
+ * each order about once per `pollMs`, but never more than `streams.maxStorePollsPerSecond` reads in all
+ * — with ten thousand watched orders each is read less often, instead of the process spending its CPU on
+ * reads that find nothing new. This process's own changes reach the streams at once either way.
  *
  * Re-querying HaiPay for a stale watched order (a safety net: the notification normally settles it) is
  * budgeted router-wide: one refresher picks the watched order checked longest ago, at most one per
@@ -38,6 +41,11 @@ export interface StreamLimits {
    * ago first (an order is stale after the router's `refreshAfterMs`). Default 1000.
    */
   refreshIntervalMs?: number;
+  /**
+   * Store reads per second for watched orders, at most (each watched order is read about once per the
+   * router's `ssePollMs`, less often when more orders are watched than this allows). Default 250.
+   */
+  maxStorePollsPerSecond?: number;
 }
 
 /** What the streams need from the router. */
@@ -65,7 +73,6 @@ interface Stream {
 
 interface Watch {
   streams: Set<Stream>;
-  timer: NodeJS.Timeout | undefined;
   unsubscribe?: () => void;
   polling: boolean;
   /** The newest version seen (from a poll, a broadcast or a refresh); what the refresher looks at. */
@@ -88,6 +95,7 @@ export function resolveStreamLimits(limits: StreamLimits = {}): Required<StreamL
     total: limits.total ?? 2000,
     maxLifetimeMs: limits.maxLifetimeMs ?? 600_000,
     refreshIntervalMs: limits.refreshIntervalMs ?? 1000,
+    maxStorePollsPerSecond: limits.maxStorePollsPerSecond ?? 250,
   };
   for (const [k, v] of Object.entries(out)) {
     if (!Number.isInteger(v) || v < 1)
@@ -106,6 +114,9 @@ export class StatusStreams {
   readonly #unsubscribeLocal: () => void;
   #heartbeat: NodeJS.Timeout | undefined;
   #refresher: NodeJS.Timeout | undefined;
+  #poller: NodeJS.Timeout | undefined;
+  #cursor: Iterator<string> | undefined;
+  #credit = 0;
 
   constructor(deps: StreamDeps, limits: Required<StreamLimits>) {
     this.#deps = deps;
@@ -195,24 +206,7 @@ export class StatusStreams {
     let watch = this.#watches.get(orderId);
     if (!watch) {
       const deps = this.#deps;
-      // Start at a random point of the interval, so watches opened together do not poll together.
-      const w: Watch = {
-        streams: new Set(),
-        timer: undefined,
-        polling: false,
-        last: record,
-        refreshing: false,
-      };
-      w.timer = setTimeout(
-        () => {
-          w.timer = setInterval(() => void this.#poll(orderId), deps.pollMs);
-          w.timer.unref();
-          void this.#poll(orderId);
-        },
-        Math.floor(Math.random() * deps.pollMs),
-      );
-      w.timer.unref();
-      watch = w;
+      watch = { streams: new Set(), polling: false, last: record, refreshing: false };
       // Changes committed by other processes, when the store can announce them (PostgreSQL LISTEN/NOTIFY).
       watch.unsubscribe = deps.store.subscribe?.(orderId, () => {
         void deps.store.get(orderId).then(
@@ -230,8 +224,6 @@ export class StatusStreams {
     if (!watch) return;
     watch.streams.delete(stream);
     if (watch.streams.size > 0) return;
-    clearTimeout(watch.timer);
-    clearInterval(watch.timer);
     watch.unsubscribe?.();
     this.#watches.delete(orderId);
     if (this.#all.size === 0) this.#stopTimers();
@@ -256,6 +248,26 @@ export class StatusStreams {
     if (!watch) return;
     if (!watch.last || record.version >= watch.last.version) watch.last = record;
     for (const s of [...watch.streams]) s.write(record);
+  }
+
+  /** One tick of the poller: reads the next watched orders, round-robin, within the read budget. */
+  #pollSome(tickMs: number): void {
+    const size = this.#watches.size;
+    const budget = (this.#limits.maxStorePollsPerSecond * tickMs) / 1000;
+    // Credit accrues at one read per watched order per `pollMs`, within the budget; at most one pass
+    // over the watches per tick, and never less than one read's worth (a budget below one per tick).
+    const cap = Math.max(1, Math.min(size, budget));
+    this.#credit = Math.min(this.#credit + Math.min((size * tickMs) / this.#deps.pollMs, budget), cap);
+    while (this.#credit >= 1) {
+      let next = this.#cursor?.next();
+      if (!next || next.done) {
+        this.#cursor = this.#watches.keys();
+        next = this.#cursor.next();
+        if (next.done) return;
+      }
+      this.#credit -= 1;
+      void this.#poll(next.value);
+    }
   }
 
   /** Refreshes the watched, non-final order checked longest ago (never checked: first). */
@@ -298,23 +310,28 @@ export class StatusStreams {
       this.#refresher = setInterval(() => void this.#refreshOne(), this.#limits.refreshIntervalMs);
       this.#refresher.unref();
     }
+    if (!this.#poller) {
+      const tickMs = Math.min(100, this.#deps.pollMs);
+      this.#poller = setInterval(() => this.#pollSome(tickMs), tickMs);
+      this.#poller.unref();
+    }
   }
 
   #stopTimers(): void {
     clearInterval(this.#heartbeat);
     clearInterval(this.#refresher);
+    clearInterval(this.#poller);
     this.#heartbeat = undefined;
     this.#refresher = undefined;
+    this.#poller = undefined;
+    this.#cursor = undefined;
+    this.#credit = 0;
   }
 
   /** Ends every stream and stops all timers. */
   close(): void {
     for (const s of [...this.#all]) s.end();
-    for (const w of this.#watches.values()) {
-      clearTimeout(w.timer);
-      clearInterval(w.timer);
-      w.unsubscribe?.();
-    }
+    for (const w of this.#watches.values()) w.unsubscribe?.();
     this.#watches.clear();
     this.#stopTimers();
     this.#unsubscribeLocal();
