@@ -126,7 +126,15 @@ function run(suite) {
       detached: true,
     });
     running.add(child);
-    child.on('close', () => running.delete(child));
+    child.on('close', () => {
+      running.delete(child);
+      // Whatever the suite left running (a server or browser a failed test did not stop) goes with it.
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // nothing left
+      }
+    });
     const onData = (chunk) => (out += chunk);
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

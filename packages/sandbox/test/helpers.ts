@@ -243,7 +243,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRun
   );
   let out = '';
   const ready = new Promise<{ code: number | null; started: boolean }>((resolve) => {
-    const timer = setTimeout(() => resolve({ code: null, started: false }), 60_000);
+    // Not started in a minute: stop it, so that the failing test does not leave it running (the test
+    // file's process would wait for it and never exit).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({ code: null, started: false });
+    }, 60_000);
     const onData = (c: Buffer) => {
       out += c.toString();
       if (out.includes('Press Ctrl+C to stop.')) {
