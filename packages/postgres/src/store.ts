@@ -365,6 +365,9 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.#leases.release(name);
   }
 
+  /** Nothing to sync: a PostgreSQL commit is durable when it resolves (the server's own `synchronous_commit`). */
+  async sync(): Promise<void> {}
+
   /**
    * Stops the change feed, gives up leases this instance holds, and ends the pool if the store made it
    * (a pool given in the options stays open: its owner ends it).

@@ -86,6 +86,11 @@ export async function createOnce<V>(
     }
   }
   ctx.emit(created);
+  // The reserved order must be durable before HaiPay hears of it, so a retry after a crash or a power
+  // cut finds it and never applies twice. What is written after the apply needs no sync of its own
+  // before the browser's answer: a power cut that loses it leaves the reserved order `unknown`, the
+  // state a crash during the apply leaves too, and the reconciler re-learns it from HaiPay.
+  await store.sync?.();
 
   const orderId = record.orderId;
   let outcome: CreateResult<V>['outcome'];
@@ -128,7 +133,6 @@ export async function createOnce<V>(
   await store.finishIdempotencyKey(scope, idempotencyKey, STORED[outcome]);
   void hooks.forRecord(orderId); // a payment may already be final; the shopper does not wait for it
   const stored = (await store.get(orderId))!;
-  await store.sync?.(); // the answer the browser gets (and its idempotency key's outcome) is durable
   return { outcome, replayed: false, view: spec.view(stored), ...(gatewayError ? { gatewayError } : {}) };
 }
 

@@ -73,6 +73,13 @@ export class Notifications {
    * that throws within the wait is not acknowledged, so HaiPay's retry runs it again too.
    */
   async handle(rawBody: string): Promise<NotificationResult> {
+    const result = await this.#handle(rawBody);
+    // SUCCESS tells HaiPay to stop retrying: what it confirmed must be on disk first (group commit).
+    if (result.ack) await this.#ctx.store.sync?.();
+    return result;
+  }
+
+  async #handle(rawBody: string): Promise<NotificationResult> {
     const { store, options } = this.#ctx;
     const receivedAt = new Date(this.#ctx.now()).toISOString();
     const named = /"(?:subscriptionOrderId|orderId)"\s*:\s*"([^"]{1,64})"/.exec(rawBody)?.[1] ?? null;

@@ -239,5 +239,8 @@ export class MemoryPaymentStore implements PaymentStore {
     return this.#notifications.filter((n) => n.orderId === orderId).map((n) => ({ ...n }));
   }
 
+  /** Nothing to sync: the memory store keeps nothing across a process exit. */
+  async sync(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

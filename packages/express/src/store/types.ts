@@ -203,6 +203,16 @@ export interface PaymentStore {
   /** Releases resources (closes the database). */
   close(): Promise<void>;
   /**
+   * Optional: makes every write this store has committed so far durable (survives a power cut), for
+   * stores whose commits are durable against a process crash but not yet against a power cut (the
+   * SQLite store: WAL with `synchronous = NORMAL`). The checkout awaits it before it promises anything
+   * outside the process: before the apply call to HaiPay (the reserved order) and before answering
+   * `SUCCESS` to a notification. Concurrent callers may share one sync, but never one that
+   * started before their call. Absent or a no-op when every commit is already durable when it resolves
+   * (memory: nothing is durable; PostgreSQL: its own commit durability).
+   */
+  sync?(): Promise<void>;
+  /**
    * Optional: watch one record for changes committed by ANY process (e.g. PostgreSQL LISTEN/NOTIFY).
    * When present, the SSE stream uses it in addition to its own in-process events and store polling.
    * Listeners re-read the record; delivery may repeat a version. Returns the function that stops watching.
