@@ -31,6 +31,88 @@ interface Task {
   at: number;
   label: string;
   run: () => unknown;
+  /** Position in the queue's heap; -1 once run, cancelled or dropped. */
+  slot: number;
+}
+
+/** Whether task `a` runs before task `b`: earlier time first, then scheduling order. */
+const before = (a: Task, b: Task) => a.at < b.at || (a.at === b.at && a.id < b.id);
+
+/**
+ * Pending tasks as a binary min-heap on (time, scheduling order). A sandbox keeps a task per open
+ * order (its expiry), so thousands may be pending: the next one is read at once, and adding or
+ * cancelling one costs O(log n) — no request sorts or filters them all.
+ */
+class TaskQueue {
+  readonly #heap: Task[] = [];
+
+  /** The task that runs next, if any. */
+  peek(): Task | undefined {
+    return this.#heap[0];
+  }
+
+  push(task: Task): void {
+    task.slot = this.#heap.length;
+    this.#heap.push(task);
+    this.#up(task.slot);
+  }
+
+  /** Takes `task` out of the queue; false when it is not in it (already run or cancelled). */
+  remove(task: Task): boolean {
+    const i = task.slot;
+    if (i < 0 || this.#heap[i] !== task) return false;
+    task.slot = -1;
+    const last = this.#heap.pop()!;
+    if (last !== task) {
+      this.#heap[i] = last;
+      last.slot = i;
+      this.#down(i);
+      this.#up(last.slot);
+    }
+    return true;
+  }
+
+  /** Every pending task, earliest first (a copy: for listing, never on a request's path). */
+  sorted(): Task[] {
+    return [...this.#heap].sort((a, b) => a.at - b.at || a.id - b.id);
+  }
+
+  clear(): void {
+    for (const t of this.#heap) t.slot = -1;
+    this.#heap.length = 0;
+  }
+
+  #swap(i: number, j: number): void {
+    const a = this.#heap[i]!;
+    const b = this.#heap[j]!;
+    this.#heap[i] = b;
+    b.slot = i;
+    this.#heap[j] = a;
+    a.slot = j;
+  }
+
+  #up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(this.#heap[i]!, this.#heap[parent]!)) return;
+      this.#swap(i, parent);
+      i = parent;
+    }
+  }
+
+  #down(i: number): void {
+    const h = this.#heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let first = i;
+      if (l < h.length && before(h[l]!, h[first]!)) first = l;
+      if (r < h.length && before(h[r]!, h[first]!)) first = r;
+      if (first === i) return;
+      this.#swap(i, first);
+      i = first;
+    }
+  }
 }
 
 /** A scheduled task handle. */
@@ -49,7 +131,7 @@ export class VirtualClock implements SandboxClock {
   #base: number;
   #realStart = Date.now();
   #offset = 0;
-  #tasks: Task[] = [];
+  readonly #tasks = new TaskQueue();
   #seq = 0;
   /** Serializes task runs: kicks and the steps of an advance. */
   #chain: Promise<unknown> = Promise.resolve();
@@ -85,14 +167,12 @@ export class VirtualClock implements SandboxClock {
 
   /** Schedules `run` at virtual time `at` (tasks due at the same time run in scheduling order). */
   schedule(at: number, label: string, run: () => unknown): TaskHandle {
-    const task: Task = { id: ++this.#seq, at, label, run };
+    const task: Task = { id: ++this.#seq, at, label, run, slot: -1 };
     this.#tasks.push(task);
     return {
       id: task.id,
       at,
-      cancel: () => {
-        this.#tasks = this.#tasks.filter((t) => t !== task);
-      },
+      cancel: () => void this.#tasks.remove(task),
     };
   }
 
@@ -130,7 +210,7 @@ export class VirtualClock implements SandboxClock {
           target ??= this.now() + ms;
           await this.#runDue();
           if (this.#inflight.size > 0) return 'wait';
-          const next = this.#sorted()[0];
+          const next = this.#tasks.peek();
           const now = this.now();
           if (next && next.at <= target) {
             if (next.at > now) this.#offset += next.at - now;
@@ -160,7 +240,7 @@ export class VirtualClock implements SandboxClock {
       await chain;
       if (chain !== this.#chain) continue;
       if (this.#inflight.size === 0) {
-        const next = this.#sorted()[0];
+        const next = this.#tasks.peek();
         if (!next || next.at > this.now()) return;
         continue;
       }
@@ -170,17 +250,13 @@ export class VirtualClock implements SandboxClock {
 
   /** Pending tasks, earliest first (for the control API). */
   pending(): { id: number; at: number; label: string }[] {
-    return this.#sorted().map(({ id, at, label }) => ({ id, at, label }));
+    return this.#tasks.sorted().map(({ id, at, label }) => ({ id, at, label }));
   }
 
   /** Stops the real-time ticker and drops pending tasks. */
   stop(): void {
     if (this.#ticker) clearInterval(this.#ticker);
-    this.#tasks = [];
-  }
-
-  #sorted(): Task[] {
-    return [...this.#tasks].sort((a, b) => a.at - b.at || a.id - b.id);
+    this.#tasks.clear();
   }
 
   #enqueue<T>(job: () => Promise<T>): Promise<T> {
@@ -192,9 +268,9 @@ export class VirtualClock implements SandboxClock {
   /** Runs every task due now, in time order (a task may schedule more; those run too when due). */
   async #runDue(): Promise<void> {
     for (;;) {
-      const task = this.#sorted()[0];
+      const task = this.#tasks.peek();
       if (!task || task.at > this.now()) return;
-      this.#tasks = this.#tasks.filter((t) => t !== task);
+      this.#tasks.remove(task);
       try {
         await task.run();
       } catch (err) {
