@@ -11,7 +11,7 @@ import {
 } from '@haipay-kit/protocol/node';
 import { HaiPayConfigError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
-import { createFetchTransport, type HttpTransport } from './transport.js';
+import { createNodeHttpTransport, type HttpTransport } from './transport.js';
 
 /** HaiPay's UAT (test) base URL — docs/protocol.md §1. */
 export const HAIPAY_UAT_URL = 'https://uat-interface.haipay.asia';
@@ -49,7 +49,10 @@ export interface HaiPayClientOptions {
   subscriptionMerchant?: string;
   /** Which merchant key signs global cashier calls. Default `CASHIER`. */
   cashierMerchant?: string;
-  /** HTTP transport. Default: global `fetch`. */
+  /**
+   * HTTP transport. Default: {@link createNodeHttpTransport} (`node:http`/`node:https` with keep-alive
+   * connections); `createFetchTransport()` uses the global `fetch` instead.
+   */
   transport?: HttpTransport;
   /** Logger (redacting). Default: silent. */
   logger?: Logger;
@@ -171,7 +174,7 @@ export function resolveClientOptions(options: HaiPayClientOptions): {
   return {
     config,
     merchants,
-    transport: options.transport ?? createFetchTransport(),
+    transport: options.transport ?? createNodeHttpTransport(),
     logger: options.logger ?? silentLogger,
   };
 }

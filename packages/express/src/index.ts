@@ -37,7 +37,9 @@ export {
   type HaiPayErrorCode,
 } from './errors.js';
 export {
+  createNodeHttpTransport,
   createFetchTransport,
+  type NodeHttpTransportOptions,
   type HttpTransport,
   type TransportRequest,
   type TransportResponse,
