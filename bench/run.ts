@@ -14,13 +14,13 @@
  * asserts nothing and never fails on a slow machine; an aim not met is a `NO` in the table.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { elementSizes, qrRenderMs } from './elements.js';
 import { DATA_DIR, ROOT, dataDir, judged, machine, table, type Figure } from './lib.js';
 import { readmeSection } from './readme.js';
 import { PLANS, routerFigures } from './router-figures.js';
+import { sandboxApplyFigures } from './sandbox-apply.js';
 
 const { values } = parseArgs({
   options: {
@@ -69,72 +69,35 @@ if (parts.has('elements')) {
   }
 }
 
-/** What bench/sandbox-apply.ts measures (the part this report shows). */
-interface SandboxApply {
-  applyCpuMs: { first100: number; after10k: number; ratio: number };
-  heapMb: number;
-  heapPerOrderKb?: number;
-  orders: number;
-}
-
-/**
- * HOOK (sandbox.applyCpuMs): bench/sandbox-apply.ts, the sandbox-fill measurement, comes with another
- * change and was not committed when this report was written. It is loaded by path when it is there;
- * once it is committed, replace this loader with `import { sandboxApplyFigures } from
- * './sandbox-apply.js'` (so that the type-check and knip follow it too).
- */
-async function loadSandboxApply() {
-  const file = `${ROOT}bench/sandbox-apply.ts`;
-  if (!existsSync(file)) return undefined;
-  const mod = (await import(pathToFileURL(file).href)) as {
-    sandboxApplyFigures?: (options: { orders: number; log: (line: string) => void }) => Promise<SandboxApply>;
-  };
-  return mod.sandboxApplyFigures;
-}
-
 if (parts.has('sandbox')) {
   const orders = quick ? 1000 : 10_000;
-  const measure = await loadSandboxApply();
-  if (measure) {
-    log(`sandbox: CPU per API call while empty and at ${orders} orders`);
-    const s = await measure({ orders, log });
-    figures.push(
-      {
-        name: 'sandbox.applyCpuMs',
-        value: s.applyCpuMs.after10k,
-        unit: 'ms CPU',
-        reference: 'sandbox.applyCpuMs.first100',
-        ratio: s.applyCpuMs.ratio,
-        aim: { op: '<=', bound: 1.2, on: 'ratio' },
-        note:
-          `sandbox process CPU per API call once it holds ${s.orders} orders, against the first hundred ` +
-          `calls; the sandbox in a process of its own, measured by bench/sandbox-apply.ts`,
-      },
-      {
-        name: 'sandbox.applyCpuMs.first100',
-        value: s.applyCpuMs.first100,
-        unit: 'ms CPU',
-        note: 'the same, over the first hundred calls (bench/sandbox-apply.ts)',
-      },
-      s.heapPerOrderKb === undefined
-        ? { name: 'sandbox.heapMb', value: s.heapMb, unit: 'MB', note: `sandbox heap at ${s.orders} orders` }
-        : {
-            name: 'sandbox.heapKbPerOrder',
-            value: s.heapPerOrderKb,
-            unit: 'KB',
-            note: `sandbox heap growth per stored order (after forced GCs); ${s.heapMb.toFixed(1)} MB at ${s.orders} orders`,
-          },
-    );
-  } else {
-    log('sandbox: not measured (bench/sandbox-apply.ts is not there)');
-    figures.push({
+  log(`sandbox: CPU per API call while empty and at ${orders} orders`);
+  const s = await sandboxApplyFigures({ orders, log });
+  figures.push(
+    {
       name: 'sandbox.applyCpuMs',
-      value: null,
+      value: s.applyCpuMs.after10k,
       unit: 'ms CPU',
+      reference: 'sandbox.applyCpuMs.first100',
+      ratio: s.applyCpuMs.ratio,
       aim: { op: '<=', bound: 1.2, on: 'ratio' },
-      note: 'not measured: bench/sandbox-apply.ts (the sandbox-fill measurement) is not there',
-    });
-  }
+      note:
+        `sandbox process CPU per API call once it holds ${s.orders} orders, against the first hundred ` +
+        `calls; the sandbox in a process of its own, measured by bench/sandbox-apply.ts`,
+    },
+    {
+      name: 'sandbox.applyCpuMs.first100',
+      value: s.applyCpuMs.first100,
+      unit: 'ms CPU',
+      note: 'the same, over the first hundred calls (bench/sandbox-apply.ts)',
+    },
+    {
+      name: 'sandbox.heapKbPerOrder',
+      value: s.heapPerOrderKb,
+      unit: 'KB',
+      note: `sandbox heap growth per stored order (after forced GCs); ${s.heapMb.toFixed(1)} MB at ${s.orders} orders`,
+    },
+  );
 }
 
 if (parts.has('router')) {
