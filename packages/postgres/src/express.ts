@@ -13,7 +13,14 @@ export {
   hookEventFromRow,
   idempotencyRecordFromRow,
   notificationFromRow,
+  orderQuerySql,
   patchColumnValue,
   recordFromRow,
+  transferFromRow,
+  transferInsertValues,
+  transferRank,
+  existingKeyOutcome,
+  TRANSFER_PATCH_COLUMNS,
+  LIVE_REFUND_INDEX,
 } from '@haipay-kit/express/store';
 export type * from '@haipay-kit/express/store';

@@ -107,6 +107,39 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX haipay_hook_events_pending ON ${s}.haipay_hook_events (done, created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'transfers',
+    sql: (s) => `
+      CREATE TABLE ${s}.haipay_transfers (
+        transfer_id      TEXT PRIMARY KEY,
+        kind             TEXT NOT NULL,
+        merchant         TEXT NOT NULL,
+        currency         TEXT NOT NULL,
+        amount           TEXT NOT NULL,
+        payment_order_id TEXT,
+        gateway_no       TEXT,
+        status           TEXT NOT NULL,
+        status_rank      SMALLINT NOT NULL,
+        reason           TEXT,
+        failure_reason   TEXT,
+        fee              TEXT,
+        details_json     TEXT NOT NULL DEFAULT '{}',
+        idempotency_key  TEXT NOT NULL,
+        request_hash     TEXT NOT NULL,
+        created_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+        updated_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+        checked_at       BIGINT,
+        seq              BIGSERIAL,
+        UNIQUE (kind, idempotency_key)
+      );
+      -- At most one refund per order that has not failed, whichever instance inserts it.
+      CREATE UNIQUE INDEX haipay_transfers_live_refund ON ${s}.haipay_transfers (payment_order_id)
+        WHERE kind = 'refund' AND status <> 'failed';
+      CREATE INDEX haipay_transfers_unsettled ON ${s}.haipay_transfers (status_rank, checked_at);
+      CREATE INDEX haipay_transfers_created ON ${s}.haipay_transfers (created_at);
+    `,
+  },
 ];
 
 /** A key for `pg_advisory_xact_lock` so that two instances starting together migrate one after the other. */

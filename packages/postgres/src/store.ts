@@ -16,7 +16,14 @@ import {
   type PaymentChangeListener,
 } from './change-feed.js';
 import { listenerConfig, openPool, type PostgresPaymentStoreOptions } from './connection.js';
-import { STATUS_RANK, isFinalStatus, recordFromRow, type PaymentRow, type RecordStatus } from './express.js';
+import {
+  STATUS_RANK,
+  isFinalStatus,
+  orderQuerySql,
+  recordFromRow,
+  type PaymentRow,
+  type RecordStatus,
+} from './express.js';
 import type { PaymentStore } from './express.js';
 // The contract's record types, as `Store.PaymentRecord` and so on.
 import type * as Store from './express.js';
@@ -25,6 +32,7 @@ import { IdempotencyTable } from './idempotency.js';
 import { PaymentHookTable } from './payment-hooks.js';
 import { appendNotification, listNotifications, patchSets, rankOf, stampOf } from './sql.js';
 import { LeaseTable } from './leases.js';
+import { TransferTable } from './transfers.js';
 import { changeChannel, migrate } from './migrations.js';
 
 /** Lease name of the reconciler: the instance holding it is the only one querying unsettled orders. */
@@ -53,13 +61,21 @@ export class PostgresPaymentStore implements PaymentStore {
    */
   readonly instanceId: string = randomUUID();
   readonly #ownsPool: boolean;
-  readonly #t: { payments: string; keys: string; notifications: string; leases: string; events: string };
+  readonly #t: {
+    payments: string;
+    keys: string;
+    notifications: string;
+    leases: string;
+    events: string;
+    transfers: string;
+  };
   readonly #ready: Promise<void>;
   readonly #feed: ChangeFeed;
   readonly #hooks: PaymentHookTable;
   readonly #events: HookEventTable;
   readonly #leases: LeaseTable;
   readonly #keys: IdempotencyTable;
+  readonly #transfers: TransferTable;
   /** The `now` option's time, or null: the database's clock decides. */
   readonly #clock: () => number | null;
   #closed = false;
@@ -76,6 +92,7 @@ export class PostgresPaymentStore implements PaymentStore {
       notifications: `${s}.haipay_notifications`,
       leases: `${s}.haipay_leases`,
       events: `${s}.haipay_hook_events`,
+      transfers: `${s}.haipay_transfers`,
     };
     this.#ready = migrate(this.pool, s, schema);
     // Methods await #ready and see its rejection; this only keeps an unused store from crashing the process.
@@ -95,6 +112,7 @@ export class PostgresPaymentStore implements PaymentStore {
     this.#events = new HookEventTable(query, this.#t.events, this.#clock);
     this.#leases = new LeaseTable(query, this.#t.leases, this.#clock, this.instanceId);
     this.#keys = new IdempotencyTable(query, this.#t.keys, this.#clock);
+    this.#transfers = new TransferTable(query, this.#t.transfers, this.#clock);
   }
 
   /** Resolves once the schema is migrated; rejects with the connection or migration error. */
@@ -227,6 +245,11 @@ export class PostgresPaymentStore implements PaymentStore {
       [FINAL_STATUSES, checkedBefore ?? null, limit],
     );
     return rows.map(recordFromRow);
+  }
+
+  async listOrders(query: Store.OrderQuery): Promise<Store.PaymentRecord[]> {
+    const { text, params } = orderQuerySql(this.#t.payments, query, 'postgres');
+    return (await this.#query<PaymentRow>(text, params)).rows.map(recordFromRow);
   }
 
   claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
@@ -363,6 +386,42 @@ export class PostgresPaymentStore implements PaymentStore {
   /** Gives up a lease this instance holds, so another instance can take it at once. */
   releaseLease(name: string = RECONCILER_LEASE): Promise<void> {
     return this.#leases.release(name);
+  }
+
+  createTransfer(input: Store.NewTransferRecord): Promise<Store.TransferCreate> {
+    return this.#transfers.create(input);
+  }
+
+  getTransfer(transferId: string): Promise<Store.TransferRecord | null> {
+    return this.#transfers.get(transferId);
+  }
+
+  transitionTransfer(
+    transferId: string,
+    to: Store.TransferStatus,
+    patch: Store.TransferPatch = {},
+    event?: Omit<Store.HookEvent, 'createdAt' | 'done'>,
+  ): Promise<Store.TransferTransition> {
+    const connect = async () => {
+      if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
+      await this.#ready;
+      return this.pool.connect();
+    };
+    return this.#transfers.transition(connect, this.#t.events, transferId, to, patch, event);
+  }
+
+  markTransferChecked(transferId: string, at: number): Promise<void> {
+    return this.#transfers.markChecked(transferId, at);
+  }
+
+  listUnsettledTransfers(options: { limit?: number } = {}): Promise<Store.TransferRecord[]> {
+    return this.#transfers.listUnsettled(options.limit ?? 100);
+  }
+
+  listTransfers(
+    options: { kind?: Store.TransferKind; paymentOrderId?: string; limit?: number } = {},
+  ): Promise<Store.TransferRecord[]> {
+    return this.#transfers.list(options);
   }
 
   /** Nothing to sync: a PostgreSQL commit is durable when it resolves (the server's own `synchronous_commit`). */

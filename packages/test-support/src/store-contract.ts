@@ -6,6 +6,8 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NewPaymentRecord, PaymentStore } from '@haipay-kit/express/store';
+import { orderQueryContract } from './order-query-contract.js';
+import { transferContract } from './transfer-contract.js';
 
 /** A record as the router would create it. */
 export function sampleRecord(overrides: Partial<NewPaymentRecord> = {}): NewPaymentRecord {
@@ -53,6 +55,9 @@ export function runPaymentStoreContract(
     afterEach(async () => {
       await store.close();
     });
+
+    transferContract(() => store, advance);
+    orderQueryContract(() => store);
 
     it('creates and reads back a record, with version 1 and no hook done', async () => {
       const input = sampleRecord({ next: { type: 'qr', payload: '000201' } });

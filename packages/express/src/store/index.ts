@@ -18,7 +18,24 @@ export type {
   HookEvent,
   NotificationLogEntry,
   RecordKind,
+  TransferKind,
+  TransferStatus,
+  TransferRecord,
+  NewTransferRecord,
+  TransferPatch,
+  TransferCreate,
+  TransferTransition,
 } from './types.js';
+export { TRANSFER_STATUS_RANK } from './types.js';
+export {
+  transferFromRow,
+  transferInsertValues,
+  transferRank,
+  existingKeyOutcome,
+  TRANSFER_PATCH_COLUMNS,
+  LIVE_REFUND_INDEX,
+  type TransferRow,
+} from './transfer-row.js';
 export { STATUS_RANK, isFinalStatus, statusesBefore, type RecordStatus } from '../types.js';
 export {
   recordFromRow,
@@ -33,3 +50,4 @@ export {
   type HookEventRow,
   type NotificationRow,
 } from './row.js';
+export { orderQuerySql, filterOrders, type OrderQuery } from './order-query.js';

@@ -1,5 +1,7 @@
 /** In-memory {@link PaymentStore}: for tests and demos. State is lost when the process ends. */
 import { isFinalStatus, STATUS_RANK, type RecordStatus } from '../types.js';
+import { filterOrders, type OrderQuery } from './order-query.js';
+import { MemoryTransfers } from './transfer-row.js';
 import type { PaymentStore } from './types.js';
 // The contract's record types, as `Store.PaymentRecord` and so on.
 import type * as Store from './types.js';
@@ -39,8 +41,14 @@ export class MemoryPaymentStore implements PaymentStore {
   readonly #notifications: Store.NotificationLogEntry[] = [];
   readonly #events = new Map<string, Store.HookEvent & { claimAt: number | null }>();
 
+  readonly #transfers: MemoryTransfers;
+
   constructor(options: MemoryPaymentStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.#transfers = new MemoryTransfers(
+      () => this.#stamp(),
+      (event) => void this.addHookEvent(event),
+    );
   }
 
   /** The clock's time as an ISO 8601 timestamp. */
@@ -112,6 +120,10 @@ export class MemoryPaymentStore implements PaymentStore {
       .sort((a, b) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0) || a.createdAt.localeCompare(b.createdAt))
       .slice(0, limit)
       .map((r) => structuredClone(r));
+  }
+
+  async listOrders(query: OrderQuery): Promise<Store.PaymentRecord[]> {
+    return filterOrders(this.#records.values(), query).map((r) => structuredClone(r));
   }
 
   async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
@@ -240,6 +252,37 @@ export class MemoryPaymentStore implements PaymentStore {
   }
 
   /** Nothing to sync: the memory store keeps nothing across a process exit. */
+  async createTransfer(input: Store.NewTransferRecord): Promise<Store.TransferCreate> {
+    return this.#transfers.create(input);
+  }
+
+  async getTransfer(transferId: string): Promise<Store.TransferRecord | null> {
+    return this.#transfers.get(transferId);
+  }
+
+  async transitionTransfer(
+    transferId: string,
+    to: Store.TransferStatus,
+    patch: Store.TransferPatch = {},
+    event?: Omit<Store.HookEvent, 'createdAt' | 'done'>,
+  ): Promise<Store.TransferTransition> {
+    return this.#transfers.transition(transferId, to, patch, event);
+  }
+
+  async markTransferChecked(transferId: string, at: number): Promise<void> {
+    this.#transfers.markChecked(transferId, at);
+  }
+
+  async listUnsettledTransfers(options: { limit?: number } = {}): Promise<Store.TransferRecord[]> {
+    return this.#transfers.listUnsettled(options.limit ?? 100);
+  }
+
+  async listTransfers(
+    options: { kind?: Store.TransferKind; paymentOrderId?: string; limit?: number } = {},
+  ): Promise<Store.TransferRecord[]> {
+    return this.#transfers.list(options);
+  }
+
   async sync(): Promise<void> {}
 
   async close(): Promise<void> {}

@@ -64,6 +64,37 @@ const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX haipay_hook_events_pending ON haipay_hook_events (done, created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'transfers',
+    sql: `
+      CREATE TABLE haipay_transfers (
+        transfer_id      TEXT PRIMARY KEY,
+        kind             TEXT NOT NULL,
+        merchant         TEXT NOT NULL,
+        currency         TEXT NOT NULL,
+        amount           TEXT NOT NULL,
+        payment_order_id TEXT,
+        gateway_no       TEXT,
+        status           TEXT NOT NULL,
+        status_rank      INTEGER NOT NULL,
+        reason           TEXT,
+        failure_reason   TEXT,
+        fee              TEXT,
+        details_json     TEXT NOT NULL DEFAULT '{}',
+        idempotency_key  TEXT NOT NULL,
+        request_hash     TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        checked_at       INTEGER,
+        UNIQUE (kind, idempotency_key)
+      );
+      CREATE UNIQUE INDEX haipay_transfers_live_refund ON haipay_transfers (payment_order_id)
+        WHERE kind = 'refund' AND status <> 'failed';
+      CREATE INDEX haipay_transfers_unsettled ON haipay_transfers (status_rank, checked_at);
+      CREATE INDEX haipay_transfers_created ON haipay_transfers (created_at);
+    `,
+  },
 ];
 
 /**

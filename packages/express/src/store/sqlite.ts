@@ -15,6 +15,7 @@ import type Database from 'better-sqlite3';
 import { HaiPayConfigError } from '../errors.js';
 import { statusesBefore, type RecordStatus } from '../types.js';
 import { applyPatch } from './memory.js';
+import { orderQuerySql, type OrderQuery } from './order-query.js';
 import { createPrivateFile } from './private-file.js';
 import {
   PATCH_COLUMNS,
@@ -29,6 +30,8 @@ import {
   type PaymentRow,
 } from './row.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { SqliteTransfers } from './sqlite-transfers.js';
+import type * as Store from './types.js';
 import type {
   HookEvent,
   IdempotencyKeyInput,
@@ -94,6 +97,7 @@ export class SqlitePaymentStore implements PaymentStore {
   #syncs = 0;
   /** Prepared statements by SQL text: each is compiled once per store, not once per call. */
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #transfers: SqliteTransfers;
 
   constructor(options: SqlitePaymentStoreOptions) {
     if (!options || typeof options.filename !== 'string' || options.filename === '') {
@@ -113,6 +117,12 @@ export class SqlitePaymentStore implements PaymentStore {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
     migrateSqlite(this.db, () => this.#stamp());
+    this.#transfers = new SqliteTransfers({
+      db: this.db,
+      stmt: (sql) => this.#stmt(sql),
+      stamp: () => this.#stamp(),
+      addHookEvent: (event) => void this.addHookEvent(event),
+    });
     this.#walPath = options.filename === ':memory:' ? null : `${resolve(options.filename)}-wal`;
     if (this.#walPath) {
       // Once, at open: a passive checkpoint syncs what is committed (the migrations) into the database
@@ -283,6 +293,12 @@ export class SqlitePaymentStore implements PaymentStore {
     return rows.map(recordFromRow);
   }
 
+  async listOrders(query: OrderQuery): Promise<PaymentRecord[]> {
+    // Not kept in the statement map: its text varies with the filters given, and a back office is rare.
+    const { text, params } = orderQuerySql('haipay_payments', query, 'sqlite');
+    return (this.db.prepare(text).all(...params) as PaymentRow[]).map(recordFromRow);
+  }
+
   async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
     const at = now ?? this.#now();
     const info = this.#stmt(
@@ -420,6 +436,37 @@ export class SqlitePaymentStore implements PaymentStore {
       orderId,
     ) as NotificationRow[];
     return rows.map(notificationFromRow);
+  }
+
+  async createTransfer(input: Store.NewTransferRecord): Promise<Store.TransferCreate> {
+    return this.#transfers.create(input);
+  }
+
+  async getTransfer(transferId: string): Promise<Store.TransferRecord | null> {
+    return this.#transfers.get(transferId);
+  }
+
+  async transitionTransfer(
+    transferId: string,
+    to: Store.TransferStatus,
+    patch: Store.TransferPatch = {},
+    event?: Omit<HookEvent, 'createdAt' | 'done'>,
+  ): Promise<Store.TransferTransition> {
+    return this.#transfers.transition(transferId, to, patch, event);
+  }
+
+  async markTransferChecked(transferId: string, at: number): Promise<void> {
+    this.#transfers.markChecked(transferId, at);
+  }
+
+  async listUnsettledTransfers(options: { limit?: number } = {}): Promise<Store.TransferRecord[]> {
+    return this.#transfers.listUnsettled(options.limit ?? 100);
+  }
+
+  async listTransfers(
+    options: { kind?: Store.TransferKind; paymentOrderId?: string; limit?: number } = {},
+  ): Promise<Store.TransferRecord[]> {
+    return this.#transfers.list(options);
   }
 
   async close(): Promise<void> {

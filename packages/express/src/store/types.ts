@@ -8,6 +8,7 @@
  * `runPaymentStoreContract`), which gives it a clock (`now`) the tests move.
  */
 import type { NextAction, RecordStatus } from '../types.js';
+import type { OrderQuery } from './order-query.js';
 
 /** What a record is: a one-off payment or a subscription. */
 export type RecordKind = 'payment' | 'subscription';
@@ -133,6 +134,87 @@ export interface NotificationLogEntry {
   body: string;
 }
 
+/** What a transfer is: a refund of a paid order, or a payout to a beneficiary. */
+export type TransferKind = 'refund' | 'payout';
+
+/**
+ * A transfer's state, forward only ({@link TRANSFER_STATUS_RANK}): `unknown` (reserved; HaiPay's answer
+ * not known yet), `pending` (HaiPay accepted it), then `succeeded` or `failed` (final).
+ */
+export type TransferStatus = 'unknown' | 'pending' | 'succeeded' | 'failed';
+
+/** The forward-only order of {@link TransferStatus}: a transfer moves only to a higher rank. */
+export const TRANSFER_STATUS_RANK: Readonly<Record<TransferStatus, number>> = {
+  unknown: 0,
+  pending: 1,
+  succeeded: 2,
+  failed: 2,
+};
+
+/**
+ * A refund or payout the kit made: recorded before HaiPay hears of it, so a crash between the apply
+ * and the answer leaves it `unknown` for the reconciler to settle by query, never applied twice.
+ * Holds no secret; a payout keeps its beneficiary's account number masked.
+ */
+export interface TransferRecord {
+  /** The kit's id for it, sent to HaiPay as `orderId` (`hpr_…` refunds, `hpo_…` payouts). */
+  transferId: string;
+  kind: TransferKind;
+  /** The configured merchant (appId) it went through, e.g. `USD`, `THB`. */
+  merchant: string;
+  currency: string;
+  /** Decimal text, as sent to or reported by HaiPay (`"25.00"`). */
+  amount: string;
+  /** Refunds: the refunded order's `orderId`. Null for payouts. */
+  paymentOrderId: string | null;
+  /** HaiPay's number once known: the `refundNo` of a refund, the `orderNo` of a payout. */
+  gatewayNo: string | null;
+  status: TransferStatus;
+  /** Refunds: the merchant's reason. Payouts: the `subject`, if any. */
+  reason: string | null;
+  /** Why it failed (HaiPay's `errorMsg`, or `code: msg` of a refused apply). */
+  failureReason: string | null;
+  /** HaiPay's fee, when reported (payouts). */
+  fee: string | null;
+  /** Descriptive strings kept with it (payouts: `accountType`, `bankCode`, masked `accountNo`, `name`). */
+  details: Record<string, string>;
+  /** The caller's idempotency key (unique per kind) and the hash of the request it was first used with. */
+  idempotencyKey: string;
+  requestHash: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Last time (ms since epoch) HaiPay was queried for it, or null. */
+  checkedAt: number | null;
+}
+
+/** Fields given when a transfer is created. */
+export type NewTransferRecord = Omit<TransferRecord, 'createdAt' | 'updatedAt' | 'checkedAt'>;
+
+/** Fields a transition may set with the status. */
+export interface TransferPatch {
+  gatewayNo?: string | null;
+  failureReason?: string | null;
+  fee?: string | null;
+}
+
+/** Result of {@link PaymentStore.createTransfer}. */
+export type TransferCreate =
+  /** Written. */
+  | { outcome: 'created'; record: TransferRecord }
+  /** The key exists (same kind) with the same request hash: this is its transfer. */
+  | { outcome: 'replay'; record: TransferRecord }
+  /** The key exists with another request hash. */
+  | { outcome: 'conflict'; record: TransferRecord }
+  /** A refund of that order exists that has not failed: nothing written; `record` is it. */
+  | { outcome: 'active_refund'; record: TransferRecord };
+
+/** Result of {@link PaymentStore.transitionTransfer}. */
+export interface TransferTransition {
+  /** True only for the one caller whose update moved the status. */
+  changed: boolean;
+  record: TransferRecord | null;
+}
+
 /** Storage for the router. Every method is async so a networked database fits the same interface. */
 export interface PaymentStore {
   /** Creates a record; rejects if `orderId` exists. */
@@ -150,6 +232,11 @@ export interface PaymentStore {
   markChecked(orderId: string, at: number): Promise<void>;
   /** Non-final records, least recently checked first. */
   listUnsettled(options?: { limit?: number; checkedBefore?: number }): Promise<PaymentRecord[]>;
+  /**
+   * Optional (the bundled stores have it; the admin router needs it): orders matching every filter of
+   * `query`, newest first (`createdAt`, then `orderId`), at most `query.limit`.
+   */
+  listOrders?(query: OrderQuery): Promise<PaymentRecord[]>;
   /**
    * Claims the right to run the merchant hook for the record's current `status`. True for one caller
    * until {@link completeHook} (then never again for that status) or until the lease expires. `now` (ms
@@ -200,6 +287,36 @@ export interface PaymentStore {
   appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void>;
   /** The notification log of one order, oldest first. */
   listNotifications(orderId: string): Promise<NotificationLogEntry[]>;
+  /**
+   * Records a new refund or payout with its idempotency key, in one atomic step: `replay`/`conflict`
+   * when the key exists for that kind (nothing written), `active_refund` when a refund of the same
+   * `paymentOrderId` exists that has not failed (at most one live refund per order, whoever races).
+   */
+  createTransfer(record: NewTransferRecord): Promise<TransferCreate>;
+  /** The transfer, or null. */
+  getTransfer(transferId: string): Promise<TransferRecord | null>;
+  /**
+   * Moves a transfer's status to `to` only if its rank is strictly below (`TRANSFER_STATUS_RANK`),
+   * applying `patch` in the same write; when it moves and `event` is given, the hook event is added in
+   * the same transaction (so a final state never exists without its hook event). `changed` is true for
+   * exactly one caller.
+   */
+  transitionTransfer(
+    transferId: string,
+    to: TransferStatus,
+    patch?: TransferPatch,
+    event?: Omit<HookEvent, 'createdAt' | 'done'>,
+  ): Promise<TransferTransition>;
+  /** Records that HaiPay was just queried for this transfer. */
+  markTransferChecked(transferId: string, at: number): Promise<void>;
+  /** Transfers not final yet (`unknown`, `pending`), least recently checked first. */
+  listUnsettledTransfers(options?: { limit?: number }): Promise<TransferRecord[]>;
+  /** Transfers, newest first, optionally only of one kind or of one refunded order. */
+  listTransfers(options?: {
+    kind?: TransferKind;
+    paymentOrderId?: string;
+    limit?: number;
+  }): Promise<TransferRecord[]>;
   /** Releases resources (closes the database). */
   close(): Promise<void>;
   /**
