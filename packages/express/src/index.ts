@@ -56,6 +56,7 @@ export {
   DEFAULT_PROMPTPAY_WINDOW_MS,
   type HaiPayRouter,
   type HaiPayRouterOptions,
+  type MethodPrice,
   type RateLimitOption,
   type RateLimitOptions,
   type StreamLimits,

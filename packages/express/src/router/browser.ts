@@ -19,6 +19,7 @@ import type { PaymentRecord } from '../store/types.js';
 import { isFinalStatus } from '../types.js';
 import { browserErrors, createdStatus, errorBody, HttpError } from './http.js';
 import { clientKey, createLimiter } from './limits.js';
+import { methodsRoute } from './methods.js';
 import type { RouterConfig } from './options.js';
 import { MAX_BODY_DEPTH, nestedDeeperThan, requestContext } from './request-guard.js';
 import { StatusStreams } from './streams.js';
@@ -180,6 +181,9 @@ export function browserRouter(
       next(err);
     }
   });
+
+  // One resolveOrder call per method: counted like a create, so it cannot multiply a shopper's budget.
+  browser.get('/methods', limited, methodsRoute(config));
 
   browser.get('/payments/:orderId', async (req: Request, res: Response, next: NextFunction) => {
     try {

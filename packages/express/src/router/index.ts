@@ -16,7 +16,12 @@ import {
   type HaiPayRouterOptions,
 } from './options.js';
 
-export { DEFAULT_PROMPTPAY_WINDOW_MS, type HaiPayRouter, type HaiPayRouterOptions } from './options.js';
+export {
+  DEFAULT_PROMPTPAY_WINDOW_MS,
+  type HaiPayRouter,
+  type HaiPayRouterOptions,
+  type MethodPrice,
+} from './options.js';
 export type { RateLimitOption, RateLimitOptions } from './limits.js';
 export type { StreamLimits } from './streams.js';
 

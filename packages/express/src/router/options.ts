@@ -12,7 +12,7 @@ import { createConsoleLogger, redactingLogger, type Logger } from '../logger.js'
 import type { Reconciler, ReconcilerOptions } from '../reconciler.js';
 import { SqlitePaymentStore } from '../store/sqlite.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
-import type { PaymentMethod } from '../types.js';
+import { PAYMENT_METHODS, type PaymentMethod } from '../types.js';
 import { normalizeIp, type RateLimitOption } from './limits.js';
 import { resolveStreamLimits, type StreamLimits } from './streams.js';
 
@@ -21,6 +21,15 @@ import { resolveStreamLimits, type StreamLimits } from './streams.js';
  * (docs/protocol.md §9 q8); set `expiresAfterMs.promptpay` to what your HaiPay account uses.
  */
 export const DEFAULT_PROMPTPAY_WINDOW_MS = 15 * 60_000;
+
+/** What one payment method would charge for an order: an answer of `GET /methods`. */
+export interface MethodPrice {
+  method: PaymentMethod;
+  /** Decimal string in the currency's HaiPay format, as `resolveOrder` returns it. */
+  amount: string;
+  /** ISO currency: `THB`, `TWD`, `USD` or `VND`. */
+  currency: string;
+}
 
 /** Options for {@link createHaiPayRouter}. */
 export interface HaiPayRouterOptions {
@@ -35,6 +44,21 @@ export interface HaiPayRouterOptions {
    * answered `500` without its message). `body` is the browser's JSON without card fields.
    */
   resolveOrder(req: Request, body: Record<string, unknown>): ResolvedOrder | Promise<ResolvedOrder>;
+  /**
+   * The methods `GET /methods` offers, in this order (a drop-in checkout lists them). Default: every
+   * method but `cashier`. `POST /payments` is not limited by it: refuse a method in `resolveOrder`.
+   */
+  methods?: readonly PaymentMethod[];
+  /**
+   * Optional: prices every method of an order in one call for `GET /methods`, instead of one
+   * `resolveOrder(req, { method, orderRef })` call per method. Throw {@link HaiPayOrderRejectedError}
+   * for an unknown or refused order (`400 order_rejected`). Methods not in `methods`, without a
+   * configured merchant for their currency, or outside the method's amount limits are left out.
+   */
+  listMethods?(
+    req: Request,
+    orderRef: string | undefined,
+  ): readonly MethodPrice[] | Promise<readonly MethodPrice[]>;
   /** Public URL of the router's mount point, e.g. `https://shop.example/haipay` (builds `notifyUrl` and return URLs). */
   publicBaseUrl: string;
   /** Default merchant page the return route sends the browser to (`?haipay_order=<id>` is appended). */
@@ -151,6 +175,8 @@ export interface RouterConfig {
   bodyLimit: string | number;
   heartbeatMs: number;
   ssePollMs: number;
+  /** The methods `GET /methods` offers. */
+  methods: readonly PaymentMethod[];
 }
 
 /** True for a non-empty array (a JavaScript caller may pass anything). */
@@ -250,6 +276,15 @@ export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig
       '`subscriptions` needs `resolvePlan(req, body)` and `authorize(req, subscription)`.',
     );
   }
+  const methods = options.methods ?? PAYMENT_METHODS.filter((m) => m !== 'cashier');
+  assertOption(
+    isNonEmptyList(methods) && methods.every((m) => (PAYMENT_METHODS as readonly unknown[]).includes(m)),
+    `\`methods\` must list payment methods of ${PAYMENT_METHODS.join(', ')}.`,
+  );
+  assertOption(
+    options.listMethods === undefined || typeof options.listMethods === 'function',
+    '`listMethods(req, orderRef)` must be a function returning [{ method, amount, currency }].',
+  );
   const logger = redactingLogger(options.logger ?? createConsoleLogger());
   const store: PaymentStore =
     options.store ?? new SqlitePaymentStore({ filename: './data/haipay.db', now: options.now });
@@ -268,5 +303,6 @@ export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig
     bodyLimit: options.bodyLimit ?? '16kb',
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ssePollMs: options.ssePollMs ?? (typeof store.subscribe === 'function' ? 30_000 : 2_000),
+    methods,
   };
 }
