@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds what the packages publish: `dist/` (ES2022 JavaScript, `.d.ts`, source maps) for every
 // workspace package, or for the named ones and the workspace packages they depend on, and the
-// elements' `cdn/` (bundled with Lit, for a page without a bundler).
+// elements' `cdn/` (bundled with Lit, for a page without a bundler) and their React, Preact and Vue
+// declarations (`frameworks/`, from custom-elements.json).
 //
 // Inside the workspace nothing needs `dist/`: code runs from TypeScript source through the
 // `@haipay-kit/source` export condition. A merchant who installs a package gets `dist/` through the
@@ -54,7 +55,24 @@ for (const name of buildOrder(requested.length ? requested : ALL)) {
     process.exit(1);
   }
   console.log(`build: @haipay-kit/${name} → packages/${name}/dist (${Date.now() - started} ms)`);
-  if (name === 'elements') await buildElementsCdn(dir);
+  if (name === 'elements') {
+    await buildElementsCdn(dir);
+    buildFrameworkTypes();
+  }
+}
+
+/**
+ * `packages/elements/frameworks/`: the React, Preact and Vue declarations (`@haipay-kit/elements/react`,
+ * `/preact`, `/vue`), generated from custom-elements.json by scripts/framework-types.mjs.
+ */
+function buildFrameworkTypes() {
+  const run = spawnSync(process.execPath, [join(root, 'scripts', 'framework-types.mjs')], {
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) {
+    console.error(`build: framework types failed (exit ${run.status ?? run.signal})`);
+    process.exit(1);
+  }
 }
 
 /**
