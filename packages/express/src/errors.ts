@@ -111,3 +111,26 @@ export class HaiPayIdempotencyError extends HaiPayError {
   override name = 'HaiPayIdempotencyError';
   override readonly code = 'idempotency_conflict';
 }
+
+/** Why the kit refused a refund before calling HaiPay (see {@link HaiPayRefundError}). */
+export type RefundRefusal = 'not_found' | 'not_paid' | 'already_refunded' | 'not_refundable';
+
+/**
+ * Raised by `refund()` before any gateway call when the order cannot be refunded: `reason` is
+ * `not_found` (no such order), `not_paid` (not paid, or not confirmed by HaiPay), `already_refunded`
+ * (a refund of it succeeded or is still in progress) or `not_refundable` (HaiPay refunds only USD card
+ * payments).
+ */
+export class HaiPayRefundError extends HaiPayError {
+  override name = 'HaiPayRefundError';
+  override readonly code = 'refund_refused';
+  /** Why the refund was refused. */
+  readonly reason: RefundRefusal;
+  /** For `already_refunded`: the refund that exists. */
+  readonly refundId: string | null;
+  constructor(reason: RefundRefusal, message: string, refundId: string | null = null) {
+    super(message);
+    this.reason = reason;
+    this.refundId = refundId;
+  }
+}

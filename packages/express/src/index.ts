@@ -33,7 +33,9 @@ export {
   HaiPayConfigError,
   HaiPayOrderRejectedError,
   HaiPayIdempotencyError,
+  HaiPayRefundError,
   HaiPayKeyError,
+  type RefundRefusal,
   type HaiPayErrorCode,
 } from './errors.js';
 export {
@@ -72,12 +74,23 @@ export {
   type PaymentEvent,
   type PayoutEvent,
   type RejectedNotification,
+  type RefundEvent,
+  type RefundOptions,
+  type PayoutRequest,
+  type Balance,
   type RequestContext,
   type ResolvedOrder,
   type ResolvedPlan,
 } from './checkout/index.js';
 export { createReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
-export type { PaymentStore, PaymentRecord, RecordKind } from './store/types.js';
+export type {
+  PaymentStore,
+  PaymentRecord,
+  RecordKind,
+  TransferRecord,
+  TransferKind,
+  TransferStatus,
+} from './store/types.js';
 export type {
   PaymentStatus,
   SubscriptionStatus,

@@ -22,6 +22,7 @@
  * | `key_error` | `HaiPayKeyError` | a key cannot be used; the message says how to fix it |
  * | `order_rejected` | `HaiPayOrderRejectedError` | the merchant's `resolveOrder`/`resolvePlan` refused |
  * | `idempotency_conflict` | `HaiPayIdempotencyError` | an Idempotency-Key reused with another request |
+ * | `refund_refused` | `HaiPayRefundError` | a refund the kit refuses before any gateway call (its `reason` says why) |
  * | `haipay_error` | `HaiPayError` | anything else the kit refuses on purpose (e.g. no such subscription) |
  */
 export type HaiPayErrorCode =
@@ -36,6 +37,7 @@ export type HaiPayErrorCode =
   | 'key_error'
   | 'order_rejected'
   | 'idempotency_conflict'
+  | 'refund_refused'
   | 'haipay_error';
 
 /** Base class of every error the kit raises on purpose. */

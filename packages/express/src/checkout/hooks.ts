@@ -2,7 +2,7 @@
  * Running the merchant's hooks exactly once. Two kinds of work are claimed in the store before a hook
  * runs, and marked done after it: a record's final status (`onPaymentSucceeded`, `onLatePayment`, …),
  * and stored hook events for things that are not a status change (a subscription deduction, a payout,
- * a payment that disagreed with HaiPay). A running hook renews its claim every third of the lease, so
+ * a refund, a payment that disagreed with HaiPay). A running hook renews its claim every third of the lease, so
  * only a hook whose process died (or stalled a whole lease) is started again; one that throws is
  * released and runs again later (HaiPay's next delivery, or the reconciler).
  */
@@ -32,6 +32,7 @@ export const HOOK_EVENT = {
   payoutMismatch: 'payout_mismatch',
   paymentMismatch: 'payment_mismatch',
 } as const;
+  refund: 'refund',
 
 /** What a `payout_mismatch` event stores. */
 export interface PayoutMismatchPayload {
@@ -215,6 +216,14 @@ export class HookRunner {
       }
       default:
         return undefined;
+      case HOOK_EVENT.refund: {
+        // The stored refund, final since the event was written with its final state.
+        const refund = await this.#ctx.store.getTransfer(event.orderId);
+        if (!refund) return undefined;
+        return refund.status === 'succeeded'
+          ? hooks.onRefundSucceeded?.(refund)
+          : hooks.onRefundFailed?.(refund);
+      }
     }
   }
 }

@@ -12,13 +12,17 @@ import { EventEmitter } from 'node:events';
 import type { FieldIssue } from '@haipay-kit/protocol';
 import type { HaiPayClient, HaiPayData } from '../client.js';
 import { HaiPayApiError, HaiPayError, HaiPayValidationError } from '../errors.js';
-import type { NewPaymentRecord, PaymentRecord, PaymentStore } from '../store/types.js';
+import type { NewPaymentRecord, PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
 import { isFinalStatus, type PaymentMethod, type PaymentView, type SubscriptionView } from '../types.js';
 import type { CheckoutContext } from './context.js';
 import { createOnce } from './create.js';
 import { HookRunner, type HookState } from './hooks.js';
 import { Notifications } from './notifications.js';
 import { Settlement } from './settlement.js';
+import { readBalance, type Balance } from './balance.js';
+import { createPayout, payoutDriver, type PayoutRequest } from './payouts-create.js';
+import { settleTransfers, TransferFlow } from './refunds-and-payouts.js';
+import { refundDriver, refundOrder, type RefundOptions } from './refunds.js';
 import { str } from './text.js';
 import type {
   CheckoutOptions,
@@ -46,6 +50,9 @@ export { validatePaymentBody, validateSubscriptionBody } from './validation.js';
 export type { HookState } from './hooks.js';
 
 /**
+export type { Balance } from './balance.js';
+export type { PayoutRequest } from './payouts-create.js';
+export type { RefundOptions } from './refunds.js';
  * The checkout core. Build it through `createHaiPayRouter` (which validates options); use it directly
  * for server-side flows, the reconciler and benchmarks.
  */
@@ -59,6 +66,7 @@ export class HaiPayCheckout {
   readonly #notifications: Notifications;
 
   constructor(options: CheckoutOptions) {
+  readonly #transfers: Readonly<Record<TransferRecord['kind'], TransferFlow>>;
     this.options = options;
     this.events.setMaxListeners(0);
     const ctx: CheckoutContext = {
@@ -77,6 +85,10 @@ export class HaiPayCheckout {
     this.#notifications = new Notifications(ctx, options.client, this.#hooks, this.#settlement);
     this.#ctx = ctx;
   }
+    this.#transfers = {
+      refund: new TransferFlow(ctx, this.#hooks, refundDriver(options.client)),
+      payout: new TransferFlow(ctx, this.#hooks, payoutDriver(options.client)),
+    };
 
   get store(): PaymentStore {
     return this.options.store;
@@ -256,6 +268,48 @@ export class HaiPayCheckout {
   /**
    * Queries HaiPay for a non-final order and applies the answer. Concurrent calls for one order share
    * one query; without `force`, an order checked within `refreshAfterMs` is not queried again. Merchant
+  /**
+   * Refunds a paid USD card payment in full, once per `idempotencyKey` (the same key gives back the
+   * same refund; with another order or reason it is `HaiPayIdempotencyError`). Refused with
+   * `HaiPayRefundError` before any gateway call when the order is not found, not paid, already
+   * refunded (or being refunded) or not refundable by HaiPay. Resolves with the refund as stored:
+   * `pending`, `succeeded`, `failed` (HaiPay refused it: `failureReason`), or `unknown` (HaiPay's answer
+   * was lost; the reconciler settles it by query). `onRefundSucceeded`/`onRefundFailed` run once.
+   * Authorization is the caller's job.
+   */
+  refund(orderId: string, options: RefundOptions): Promise<TransferRecord> {
+    return refundOrder(this.#ctx, this.#client, this.#transfers.refund, orderId, options);
+  }
+
+  /**
+   * Pays out once per `idempotencyKey`, after the protocol's field rules for the currency
+   * (`HaiPayValidationError` otherwise, before anything is written). The payout's notifications come
+   * to this router's `/notify`; it is settled by them or by the reconciler's pay query, and
+   * `onPayoutSucceeded`/`onPayoutFailed` run once. Resolves with the payout as stored (see `refund`).
+   */
+  payout(request: PayoutRequest, options: { idempotencyKey: string }): Promise<TransferRecord> {
+    return createPayout(this.#ctx, this.#client, this.#transfers.payout, request, options);
+  }
+
+  /** One merchant account's balances (`THB`, `USD`, …) as HaiPay reports them: decimal strings. */
+  balance(currency: string): Promise<Balance> {
+    return readBalance(this.#client, currency);
+  }
+
+  /**
+   * A refund or payout as stored; with `refresh`, HaiPay is asked first when it is not final (the
+   * answer applied as the reconciler would).
+   */
+  async transfer(transferId: string, options: { refresh?: boolean } = {}): Promise<TransferRecord | null> {
+    const t = await this.store.getTransfer(transferId);
+    return t && options.refresh ? this.#transfers[t.kind].settleQuietly(t) : t;
+  }
+
+  /** Settles up to `limit` refunds and payouts that are not final (the reconciler's pass calls it). */
+  reconcileTransfers(limit = 100): Promise<number> {
+    return settleTransfers(this.#ctx, this.#transfers, limit);
+  }
+
    * hooks the refresh makes due are started but not waited for.
    */
   refresh(orderId: string, options: { force?: boolean } = {}): Promise<PaymentRecord | null> {

@@ -1,8 +1,9 @@
 /**
- * Payout notifications (reference §7.2). The kit keeps no payout records, so a verified notification
- * for an order this shop does not know, which HaiPay's collect query does not know either, is asked of
- * HaiPay's pay query; what the query confirms goes to `onPayoutSucceeded`/`onPayoutFailed`, what it
- * contradicts to `onPayoutMismatch` — once per payout and status, through stored hook events.
+ * Payout notifications (reference §7.2). A verified notification for an order this shop does not know
+ * as a payment, which HaiPay's collect query does not know either, is asked of HaiPay's pay query;
+ * what the query confirms goes to `onPayoutSucceeded`/`onPayoutFailed` (and settles the payout when
+ * `payout()` recorded it), what it contradicts to `onPayoutMismatch` — once per payout and status,
+ * through stored hook events.
  */
 import {
   compareDecimal,
@@ -17,6 +18,7 @@ import { HaiPayApiError } from '../errors.js';
 import type { HookEvent } from '../store/types.js';
 import type { CheckoutContext } from './context.js';
 import { HOOK_EVENT, type HookRunner, type PayoutMismatchPayload } from './hooks.js';
+import type { TransferVerdict } from './refunds-and-payouts.js';
 import { schemaDetail, str } from './text.js';
 import type { NotificationResult, PayoutEvent } from './types.js';
 
@@ -84,6 +86,10 @@ export async function payoutNotification(
     compareDecimal(str(notified.amount), str(queried.amount)) === 0;
   if (!amountsAgree) compare('amount', str(notified.amount), str(queried.amount));
   compare('orderNo', str(notified.orderNo), str(queried.orderNo));
+  const recorded = await ctx.store.getTransfer(orderId);
+  const ours = recorded?.kind === 'payout' && recorded.merchant === merchant ? recorded : null;
+  if (ours && !(isDecimalString(queried.amount) && compareDecimal(str(queried.amount), ours.amount) === 0))
+    reasons.push(`amount ${str(queried.amount)} but the payout was made for ${ours.amount}`);
   if (str(notified.currency).toUpperCase() !== merchant)
     reasons.push(`currency ${str(notified.currency)} but the appId is the ${merchant} business`);
 
@@ -91,12 +97,7 @@ export async function payoutNotification(
   let outcome: string;
   if (reasons.length === 0) {
     const payout = payoutEvent(merchant, notified, notified);
-    event = {
-      orderId,
-      key: `payout:${merchant}:${payout.status}`,
-      kind: HOOK_EVENT.payout,
-      payload: { ...payout },
-    };
+    event = payoutHookEvent(merchant, orderId, payout);
     outcome = `payout_${payout.status}`;
     ctx.options.logger.info('haipay payout notified', { orderId, merchant, status: payout.status });
   } else {
@@ -119,9 +120,14 @@ export async function payoutNotification(
       reason,
     });
   }
+  // A payout made with payout(): its final state and this hook event are one write.
+  const verdict = ours && reasons.length === 0 ? readPayout(queried) : null;
+  const settled = verdict
+    ? (await ctx.store.transitionTransfer(orderId, verdict.status, verdict.patch, event)).changed
+    : false;
   // Stored first, then hooked: exactly once per payout and status, across retries and instances.
   const { added, state: hooked } = await hooks.event(event, wait);
-  if (!added) outcome = 'duplicate';
+  if (!added && !settled) outcome = 'duplicate';
   await log(orderId, hooked === 'failed' ? `${outcome} (hook failed)` : outcome);
   return hooked === 'failed'
     ? { ack: false, outcome: 'hook_failed', orderId }
@@ -137,8 +143,34 @@ export function servesPayQuery(merchant: string): boolean {
   return currencies !== null && currencies.includes(merchant.toUpperCase());
 }
 
+/** HaiPay's payout statuses (docs/protocol.md §6): 2 success, 3 failed (final); 0, 1, -1 in progress. */
+export function readPayout(data: HaiPayData): TransferVerdict | null {
+  const patch = {
+    ...(str(data.orderNo) ? { gatewayNo: str(data.orderNo) } : {}),
+    ...(str(data.fee) ? { fee: str(data.fee) } : {}),
+  };
+  // An apply answer carries no status: accepted.
+  if (data.status === undefined || data.status === null) return { status: 'pending', patch };
+  const status = Number(data.status);
+  if (status === 2) return { status: 'succeeded', patch };
+  if (status === 3)
+    return { status: 'failed', patch: { ...patch, failureReason: str(data.errorMsg) || 'failed' } };
+  if (status === 0 || status === 1 || status === -1) return { status: 'pending', patch };
+  return null;
+}
+
+/** The hook event of a payout's final state: the key the notification path uses too, so it runs once. */
+export function payoutHookEvent(merchant: string, orderId: string, payout: PayoutEvent) {
+  return {
+    orderId,
+    key: `payout:${merchant}:${payout.status}`,
+    kind: HOOK_EVENT.payout,
+    payload: { ...payout },
+  };
+}
+
 /** A {@link PayoutEvent} from a payout's reported facts (`from`: the notification, or the pay query). */
-function payoutEvent(merchant: string, from: HaiPayData, notified: HaiPayData): PayoutEvent {
+export function payoutEvent(merchant: string, from: HaiPayData, notified: HaiPayData): PayoutEvent {
   return {
     orderId: str(notified.orderId),
     orderNo: str(from.orderNo) || str(notified.orderNo),

@@ -4,7 +4,7 @@
  */
 import type { HaiPayClient, HaiPayData } from '../client.js';
 import type { Logger } from '../logger.js';
-import type { PaymentRecord, PaymentStore } from '../store/types.js';
+import type { PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
 import type { PaymentMethod } from '../types.js';
 
 /** The merchant's server-side answer for a checkout: the browser never sets money. */
@@ -52,6 +52,9 @@ export interface ResolvedPlan extends ResolvedOrder {
 /** What the merchant hooks receive: the stored order (never card data). */
 export type PaymentEvent = Readonly<PaymentRecord>;
 
+/** What the refund hooks receive: the stored refund (`paymentOrderId` is the refunded order). */
+export type RefundEvent = Readonly<TransferRecord>;
+
 /** Merchant hooks. Each runs once per state (retried if it throws); make them idempotent on `orderId` anyway. */
 export interface CheckoutHooks {
   /** The payment is paid in full (verified, cross-checked). Fulfil the order here. */
@@ -77,8 +80,19 @@ export interface CheckoutHooks {
   /** A subscription deduction was notified: once per deduction (`deductNo`) and status. */
   onSubscriptionDeduction?(subscription: PaymentEvent, deduction: HaiPayData): unknown;
   /**
-   * A payout you made with `client.payApply` (its `notifyUrl` pointing at this router's `/notify`) was
-   * paid: HaiPay notified it and its own pay query agrees on status and amount. Once per payout.
+   * A refund made with `refund()` succeeded: HaiPay returned the money to the buyer's card. Once per
+   * refund; `refund.paymentOrderId` is the refunded order.
+   */
+  onRefundSucceeded?(refund: RefundEvent): unknown;
+  /**
+   * A refund failed (final: HaiPay refused it or reported it failed; `refund.failureReason` says why).
+   * The order may be refunded again, with a new idempotency key. Once per refund.
+   */
+  onRefundFailed?(refund: RefundEvent): unknown;
+  /**
+   * A payout was paid: one made with `payout()` (settled by HaiPay's notification or the reconciler's
+   * pay query), or one you made with `client.payApply` whose `notifyUrl` points at this router's
+   * `/notify` (HaiPay notified it and its own pay query agrees on status and amount). Once per payout.
    */
   onPayoutSucceeded?(payout: PayoutEvent): unknown;
   /** A payout failed (final; the money is back in your balance). `payout.errorMsg` says why. Once per payout. */
@@ -92,8 +106,9 @@ export interface CheckoutHooks {
 }
 
 /**
- * What the payout hooks receive: a payout HaiPay reported final (reference §7.2). The kit keeps no
- * payout records of its own; this is the verified notification, cross-checked with HaiPay's pay query.
+ * What the payout hooks receive: a payout HaiPay reported final (reference §7.2) — the verified
+ * notification cross-checked with HaiPay's pay query, or the pay query's answer when the reconciler
+ * settled a payout made with `payout()` first.
  */
 export interface PayoutEvent {
   /** Your payout id: the `orderId` you gave `payApply`. */
@@ -112,7 +127,7 @@ export interface PayoutEvent {
   payTime: string | null;
   /** HaiPay's reason, for `failed`. */
   errorMsg: string | null;
-  /** The verified notification, every field HaiPay sent (without `sign`). */
+  /** The verified notification (or pay query answer), every field HaiPay sent (without `sign`). */
   notified: HaiPayData;
 }
 
