@@ -3,6 +3,7 @@
  * through the `@haipay-kit/source` condition) with the demo folder as root. The demo server builds with
  * it on start (see server/assets.ts), or serves through Vite's middleware with `--dev`.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vite';
 import rootConfig from '../vite.config.js';
@@ -22,6 +23,8 @@ export default mergeConfig(
       // Every asset is hashed under /assets: the shop makes no request outside its own origin. Font
       // subsets stay separate files so a browser fetches only the scripts a page shows.
       assetsInlineLimit: (file: string) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
+      // The shop, and the design-review page (/design) with every element in every state.
+      rollupOptions: { input: { main: join(root, 'index.html'), design: join(root, 'design.html') } },
     },
   }),
 );

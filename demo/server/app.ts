@@ -52,6 +52,7 @@ import {
 import { loadOrCreateDevKeys } from './keys.js';
 import { backOffice } from './backoffice.js';
 import { adminGate, adminTokenFor } from './admin-auth.js';
+import { designCompanion } from './design.js';
 
 export interface DemoServerOptions {
   /** TCP port; 0 for an ephemeral one. Default 4010. */
@@ -323,6 +324,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     }
 
     app.use('/haipay', router);
+    // The design-review page's fake companion: fixed answers, no store, no sandbox (./design.ts).
+    app.use('/design-api', designCompanion());
 
     // ---- The shop's own API (JSON). Prices and carts stay on the server. ----
     const api = express.Router();
@@ -460,6 +463,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       app.get(['/', '/checkout', '/subscribe', '/return', '/admin'], (_req, res) => {
         res.set('Cache-Control', 'no-cache');
         res.sendFile(join(distDir, 'index.html'));
+      });
+      app.get('/design', (_req, res) => {
+        res.set('Cache-Control', 'no-cache');
+        res.sendFile(join(distDir, 'design.html'));
       });
     }
 

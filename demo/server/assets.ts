@@ -15,6 +15,7 @@ const STAMP = '.build-stamp';
 /** Sources the bundle is made from: the shop and the elements it embeds. */
 const SOURCES = [
   join(DEMO_DIR, 'index.html'),
+  join(DEMO_DIR, 'design.html'),
   join(DEMO_DIR, 'vite.config.ts'),
   join(DEMO_DIR, 'src'),
   join(REPO_DIR, 'vite.config.ts'),

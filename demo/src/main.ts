@@ -6,12 +6,7 @@
 import '@haipay-kit/elements/card-form';
 import '@haipay-kit/elements/qr';
 import '@haipay-kit/elements/bank-transfer';
-// Thai and Traditional Chinese faces, self-hosted (no font CDN): loaded by unicode-range only when a
-// page shows those scripts, and named as the elements' default font stack expects.
-import '@fontsource/noto-sans-thai/400.css';
-import '@fontsource/noto-sans-thai/600.css';
-import '@fontsource/noto-sans-thai/700.css';
-import '@fontsource/noto-sans-tc/400.css';
+import './fonts.js';
 import './styles.css';
 import { html, nothing, render } from 'lit';
 import { app } from './app.js';

@@ -71,7 +71,19 @@ function statusKey(status: string): StringKey {
   );
 }
 
-function manage(sub: DemoSubscription): TemplateResult {
+/** What the subscription panel shows besides the subscription itself, and what its buttons do. */
+export interface SubscriptionPanelOptions {
+  cancelling: boolean;
+  error: string;
+  onCancel: () => void;
+  onStart: () => void;
+}
+
+/**
+ * The subscription's status, its monthly payments and the cancel (or start again) button. Pure: the
+ * design-review page (`/design`) draws it with fixed subscriptions.
+ */
+export function subscriptionPanel(sub: DemoSubscription, o: SubscriptionPanelOptions): TemplateResult {
   const status = sub.status;
   return html`<section class="panel" data-testid="subscription" data-status=${status}>
     <div class="row" style="align-items:flex-start">
@@ -102,33 +114,36 @@ function manage(sub: DemoSubscription): TemplateResult {
           </ul>`
         : html`<p class="muted">${t('sub.noDeductions')}</p>`
     }
-    ${s.error ? html`<div class="alert alert-error" role="alert" style="margin-top:16px">${s.error}</div>` : nothing}
+    ${o.error ? html`<div class="alert alert-error" role="alert" style="margin-top:16px">${o.error}</div>` : nothing}
     <div class="form-actions">
       ${
         status === 'active' || status === 'pending'
           ? html`<button
               class="btn btn-danger"
               type="button"
-              ?disabled=${s.cancelling}
-              @click=${() => void cancel()}
+              ?disabled=${o.cancelling}
+              @click=${o.onCancel}
               data-testid="cancel-subscription"
             >
               ${t('sub.cancel')}
             </button>`
-          : html`<button
-              class="btn btn-primary"
-              type="button"
-              @click=${() => {
-                remember('');
-                s.sub = null;
-                app.rerender();
-              }}
-            >
-              ${t('sub.start')}
-            </button>`
+          : html`<button class="btn btn-primary" type="button" @click=${o.onStart}>${t('sub.start')}</button>`
       }
     </div>
   </section>`;
+}
+
+function manage(sub: DemoSubscription): TemplateResult {
+  return subscriptionPanel(sub, {
+    cancelling: s.cancelling,
+    error: s.error,
+    onCancel: () => void cancel(),
+    onStart: () => {
+      remember('');
+      s.sub = null;
+      app.rerender();
+    },
+  });
 }
 
 export function subscribePage(): TemplateResult {
