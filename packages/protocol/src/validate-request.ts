@@ -55,7 +55,11 @@ type Spec = {
 const SPECS: Record<EndpointId, Spec> = {
   collectApply: {
     fields: (c, body) =>
-      collectApplyFieldsFor(c as Currency, typeof body.inBankCode === 'string' ? body.inBankCode : undefined),
+      collectApplyFieldsFor(
+        c as Currency,
+        typeof body.inBankCode === 'string' ? body.inBankCode : undefined,
+        body,
+      ),
     check: (c, body, o) => collectApplyIssues(c as Currency, body, o),
   },
   collectQuery: { fields: () => collectQueryRequestSchema },

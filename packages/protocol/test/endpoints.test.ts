@@ -10,6 +10,7 @@ import {
   responseEnvelopeSchema,
   isSuccessEnvelope,
   collectApplyRequestSchemaFor,
+  isHostedCardBody,
   thbCollectApplyRequestSchema,
   twdCollectApplyRequestSchema,
   vndCollectApplyRequestSchema,
@@ -364,6 +365,62 @@ describe('collect apply', () => {
       collectApplyRequestSchemaFor('USD', 'CREDIT_CARD').safeParse({ ...usdCardApply, cvv: '99' }).success,
       false,
     );
+  });
+  test('USD card, hosted (non-PCI) mode: no card data, callBackFailUrl required, no PCI fields asked', () => {
+    // Reference §6 style 1: the body of §3.1 on the same URL; HaiPay answers with its card page.
+    const {
+      accountNo: _a,
+      expiryMonth: _m,
+      expiryYear: _y,
+      cvv: _c,
+      clientType: _t,
+      referer: _r,
+      userAgent: _u,
+      customerIp: _i,
+      notifyUrl: _n,
+      phone: _p,
+      ...rest
+    } = usdCardApply;
+    const hosted = { ...rest, callBackFailUrl: 'https://shop.example/fail', clientIp: '142.250.191.174' };
+    assert.equal(isHostedCardBody(hosted), true);
+    assert.deepEqual(pairs(validateRequest('collectApply', 'USD', hosted, { now: NOW })), []);
+    assert.equal(collectApplyRequestSchemaFor('USD', 'CREDIT_CARD', hosted).safeParse(hosted).success, true);
+    // Without a body the card schema is PCI direct, which the hosted body does not satisfy.
+    assert.equal(collectApplyRequestSchemaFor('USD', 'CREDIT_CARD').safeParse(hosted).success, false);
+    const { callBackFailUrl: _f, ...noFail } = hosted;
+    assert.deepEqual(pairs(validateRequest('collectApply', 'USD', noFail, { now: NOW })), [
+      'callBackFailUrl:required',
+    ]);
+    assert.deepEqual(
+      pairs(validateRequest('collectApply', 'USD', { ...hosted, clientIp: 'not an ip' }, { now: NOW })),
+      ['clientIp:invalid_format'],
+    );
+    // Limits hold in both modes.
+    assert.deepEqual(
+      pairs(validateRequest('collectApply', 'USD', { ...hosted, amount: '1000.01' }, { now: NOW })),
+      ['amount:amount_above_max'],
+    );
+    // Card data is all or nothing: a card number alone is PCI direct with the rest missing.
+    assert.equal(isHostedCardBody({ ...hosted, accountNo: '4242424242424242' }), false);
+    assert.deepEqual(
+      pairs(
+        validateRequest('collectApply', 'USD', { ...hosted, accountNo: '4242424242424242' }, { now: NOW }),
+      )
+        .filter((p) => p.endsWith(':required'))
+        .sort(),
+      [
+        'clientType:required',
+        'customerIp:required',
+        'cvv:required',
+        'expiryMonth:required',
+        'expiryYear:required',
+        'notifyUrl:required',
+        'referer:required',
+        'userAgent:required',
+      ],
+    );
+    // Empty strings and nulls count as missing (they are left out of the string to sign).
+    assert.equal(isHostedCardBody({ ...hosted, accountNo: '', cvv: null }), true);
   });
   test('USD-settled Thai and Taiwanese methods use their own limits and need callBackFailUrl', () => {
     const thQr = {

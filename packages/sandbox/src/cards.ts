@@ -21,6 +21,9 @@ export const TEST_CARDS: Readonly<Record<string, CardBehaviour>> = {
   '4000000000000341': 'deduct-fail',
 };
 
+/** JCB's IIN range, 3528–3589. */
+const JCB = /^35(2[89]|[3-8]\d)/;
+
 /** A card as typed: the number without separators, the expiry as sent, the CVV. */
 export interface TypedCard {
   pan: string;
@@ -65,8 +68,9 @@ export function cardFromBody(body: Record<string, unknown>): TypedCard | undefin
 }
 
 /**
- * Checks the hosted card page's form with the protocol's rules. HaiPay's failing test values month `13`
- * and CVV `99` pass, as they do on the API, so the charge can decline them.
+ * Checks the hosted card page's form with the protocol's rules, JCB accepted besides Visa and
+ * Mastercard as on HaiPay's page. HaiPay's failing test values month `13` and CVV `99` pass, as they do
+ * on the API, so the charge can decline them.
  *
  * @returns the card, or the issues to show next to each field
  */
@@ -80,7 +84,9 @@ export function checkCardForm(
   const cvv = form.cvv.trim();
   const issues: CardIssue[] = [];
   const number = validateCardNumber(pan);
-  if (number) issues.push({ field: 'accountNo', message: number.message });
+  // HaiPay's own card page also takes JCB (reference §6), which the PCI-direct API does not.
+  if (number && !(number.code === 'card_brand_unsupported' && JCB.test(pan)))
+    issues.push({ field: 'accountNo', message: number.message });
   if (month !== '13') {
     const expiry = validateExpiry(month, year, today);
     if (expiry)

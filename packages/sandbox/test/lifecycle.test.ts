@@ -333,6 +333,8 @@ describe('order lifecycles and hosted pages', () => {
       for (const [pan, expected, to] of [
         ['4242 4242 4242 4242', 2, 'https://merchant.example/ok'],
         ['4000000000009995', 3, 'https://merchant.example/fail'],
+        // JCB: HaiPay's card page takes it (reference §6), unlike the PCI-direct API.
+        ['3530 1113 3330 0000', 2, 'https://merchant.example/ok'],
       ] as const) {
         const d = ok(await call(sb, usd(), '/usd/collect/apply', hostedCard({ notifyUrl: rx.url })));
         const form = await cardForm(String(d.payUrl));

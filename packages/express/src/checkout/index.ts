@@ -25,6 +25,7 @@ import { settleTransfers, TransferFlow } from './refunds-and-payouts.js';
 import { refundDriver, refundOrder, type RefundOptions } from './refunds.js';
 import { str } from './text.js';
 import type {
+  CardMode,
   CheckoutOptions,
   CreateResult,
   NotificationResult,
@@ -48,11 +49,11 @@ export { nextFromApply, toPaymentView, toSubscriptionView } from './views.js';
 export { mintOrderId, requestHash } from './wire.js';
 export { validatePaymentBody, validateSubscriptionBody } from './validation.js';
 export type { HookState } from './hooks.js';
-
-/**
 export type { Balance } from './balance.js';
 export type { PayoutRequest } from './payouts-create.js';
 export type { RefundOptions } from './refunds.js';
+
+/**
  * The checkout core. Build it through `createHaiPayRouter` (which validates options); use it directly
  * for server-side flows, the reconciler and benchmarks.
  */
@@ -64,9 +65,9 @@ export class HaiPayCheckout {
   readonly #hooks: HookRunner;
   readonly #settlement: Settlement;
   readonly #notifications: Notifications;
+  readonly #transfers: Readonly<Record<TransferRecord['kind'], TransferFlow>>;
 
   constructor(options: CheckoutOptions) {
-  readonly #transfers: Readonly<Record<TransferRecord['kind'], TransferFlow>>;
     this.options = options;
     this.events.setMaxListeners(0);
     const ctx: CheckoutContext = {
@@ -83,12 +84,12 @@ export class HaiPayCheckout {
     this.#hooks = new HookRunner(ctx);
     this.#settlement = new Settlement(ctx, options.client, this.#hooks);
     this.#notifications = new Notifications(ctx, options.client, this.#hooks, this.#settlement);
-    this.#ctx = ctx;
-  }
     this.#transfers = {
       refund: new TransferFlow(ctx, this.#hooks, refundDriver(options.client)),
       payout: new TransferFlow(ctx, this.#hooks, payoutDriver(options.client)),
     };
+    this.#ctx = ctx;
+  }
 
   get store(): PaymentStore {
     return this.options.store;
@@ -169,13 +170,14 @@ export class HaiPayCheckout {
     order: T,
     ctx: RequestContext,
     orderId: string,
-    validate: (input: Record<string, unknown>, order: T) => FieldIssue[],
+    validate: (input: Record<string, unknown>, order: T, cardMode: CardMode) => FieldIssue[],
   ): RequestSite {
     const input = withBuyer(body, order);
-    const issues = validate(input, order);
+    const cardMode = this.options.cardMode ?? 'direct';
+    const issues = validate(input, order, cardMode);
     if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const { publicBaseUrl } = this.options;
-    return { input, body, ctx, orderId, publicBaseUrl, config: this.#client.config };
+    return { input, body, ctx, orderId, publicBaseUrl, config: this.#client.config, cardMode };
   }
 
   /** The record a create reserves before calling HaiPay: `unknown` until HaiPay answers. */

@@ -140,6 +140,14 @@ export interface RequestContext {
   referer: string;
 }
 
+/**
+ * How the kit takes cards. `hosted`: the shopper types the card on HaiPay's card page (the browser is
+ * redirected there), so card data never reaches the merchant's server — the lighter PCI DSS scope.
+ * `direct`: PCI direct — the card form posts the card to the merchant's server, which forwards it to
+ * HaiPay once; only for merchants certified for it.
+ */
+export type CardMode = 'hosted' | 'direct';
+
 /** Options for {@link HaiPayCheckout}. */
 export interface CheckoutOptions {
   client: HaiPayClient;
@@ -167,6 +175,8 @@ export interface CheckoutOptions {
   production?: boolean;
   /** `always`: confirm every success notification by query before crediting. Default `on-mismatch`. */
   confirmByQuery: 'always' | 'on-mismatch';
+  /** How cards are taken (card payments and subscriptions). Default `direct`. */
+  cardMode?: CardMode;
   /** The clock (ms since the epoch). Default `Date.now`; tests inject one they can move. */
   now?: () => number;
 }

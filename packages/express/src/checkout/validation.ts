@@ -22,7 +22,7 @@ import { HaiPayConfigError, HaiPayValidationError } from '../errors.js';
 import { wireMethodFor } from '../methods.js';
 import { PAYMENT_METHODS, type PaymentMethod } from '../types.js';
 import { str } from './text.js';
-import type { ResolvedOrder, ResolvedPlan } from './types.js';
+import type { CardMode, ResolvedOrder, ResolvedPlan } from './types.js';
 import type { WireRequest } from './wire.js';
 
 /** Wire fields the browser supplied, by the body key the browser used (docs/contracts.md). */
@@ -41,10 +41,18 @@ function issue(field: string, code: string, message: string): FieldIssue {
   return { field, code, message } as FieldIssue;
 }
 
-/** Validates the browser body for a payment and returns per-field issues (empty when valid). */
+/** The card fields of a browser body. */
+const CARD_BODY_FIELDS = ['cardNumber', 'expiryMonth', 'expiryYear', 'cvv'] as const;
+
+/**
+ * Validates the browser body for a payment and returns per-field issues (empty when valid). With
+ * `cardMode` `hosted`, card fields are refused whatever the method: the shopper types the card on
+ * HaiPay's page, and this server must never receive one.
+ */
 export function validatePaymentBody(
   body: Record<string, unknown>,
   order: ResolvedOrder | null,
+  cardMode: CardMode = 'direct',
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const method = body.method;
@@ -56,8 +64,18 @@ export function validatePaymentBody(
   if (body.orderRef !== undefined && (typeof body.orderRef !== 'string' || body.orderRef.length > 100)) {
     issues.push(issue('orderRef', 'invalid_format', 'orderRef must be a string of at most 100 characters.'));
   }
-  for (const key of ['name', 'email', 'phone', 'cardNumber', 'expiryMonth', 'expiryYear', 'cvv'] as const) {
+  for (const key of ['name', 'email', 'phone'] as const) {
     if (body[key] !== undefined && typeof body[key] !== 'string') {
+      issues.push(issue(key, 'invalid_format', `${key} must be a string.`));
+    }
+  }
+  for (const key of CARD_BODY_FIELDS) {
+    if (body[key] === undefined) continue;
+    if (cardMode === 'hosted') {
+      issues.push(
+        issue(key, 'not_allowed', "Cards are typed on HaiPay's card page here; do not send card details."),
+      );
+    } else if (typeof body[key] !== 'string') {
       issues.push(issue(key, 'invalid_format', `${key} must be a string.`));
     }
   }
@@ -72,13 +90,14 @@ export function validatePaymentBody(
   // docs/protocol.md §6: phone is optional on the PCI card API.
   if (m !== 'card' || str(body.phone) !== '') add('phone', validatePhone(currency, str(body.phone)));
   if (m === 'card') {
-    add('cardNumber', validateCardNumber(str(body.cardNumber)));
-    const exp = validateExpiry(str(body.expiryMonth), str(body.expiryYear));
-    if (exp)
-      add(/month/i.test(exp.message) && !/year/i.test(exp.message) ? 'expiryMonth' : 'expiryYear', exp);
-    add('cvv', validateCvv(str(body.cvv)));
+    if (cardMode === 'direct') {
+      add('cardNumber', validateCardNumber(str(body.cardNumber)));
+      const exp = validateExpiry(str(body.expiryMonth), str(body.expiryYear));
+      if (exp) add(exp.params?.part === 'month' ? 'expiryMonth' : 'expiryYear', exp);
+      add('cvv', validateCvv(str(body.cvv)));
+    }
   } else {
-    for (const key of ['cardNumber', 'expiryMonth', 'expiryYear', 'cvv'] as const) {
+    for (const key of CARD_BODY_FIELDS) {
       if (body[key] !== undefined)
         issues.push(issue(key, 'not_allowed', 'Card fields are only for method "card".'));
     }
@@ -136,12 +155,13 @@ export function withBuyer(body: Record<string, unknown>, order: ResolvedOrder): 
   return out;
 }
 
-/** Validates a subscription body (card fields + buyer fields). */
+/** Validates a subscription body (card fields, unless `cardMode` is `hosted`, and buyer fields). */
 export function validateSubscriptionBody(
   body: Record<string, unknown>,
   plan: ResolvedPlan | null,
+  cardMode: CardMode = 'direct',
 ): FieldIssue[] {
-  const issues = validatePaymentBody({ ...body, method: 'card' }, plan);
+  const issues = validatePaymentBody({ ...body, method: 'card' }, plan, cardMode);
   if (body.planRef !== undefined && (typeof body.planRef !== 'string' || body.planRef.length > 100)) {
     issues.push(issue('planRef', 'invalid_format', 'planRef must be a string of at most 100 characters.'));
   }

@@ -11,7 +11,7 @@ import { HaiPayConfigError } from '../errors.js';
 import { CASHIER_DEFAULT_REGION, wireMethodFor } from '../methods.js';
 import type { PaymentMethod } from '../types.js';
 import { str } from './text.js';
-import type { RequestContext, ResolvedOrder, ResolvedPlan } from './types.js';
+import type { CardMode, RequestContext, ResolvedOrder, ResolvedPlan } from './types.js';
 
 /** Mints a merchant order id: `hp_` + 22 url-safe characters (HaiPay allows 48). Unguessable, so it doubles as a capability. */
 export function mintOrderId(prefix = 'hp_'): string {
@@ -79,6 +79,8 @@ export interface RequestSite {
   orderId: string;
   publicBaseUrl: string;
   config: HaiPayClientConfig;
+  /** `hosted`: the card is typed on HaiPay's page, so no card fields are sent; `direct`: PCI direct. */
+  cardMode: CardMode;
 }
 
 /**
@@ -116,15 +118,23 @@ export function paymentRequest(method: PaymentMethod, order: ResolvedOrder, site
   }
   const wire = wireMethodFor(method, currency)!;
   const method3 = { payType: wire.payType, inBankCode: wire.inBankCode };
-  // docs/protocol.md §6 PCI direct: raw card fields and the buyer's context; phone optional; no callBackFailUrl.
+  // docs/protocol.md §6 PCI direct: raw card fields and the buyer's context; phone optional; no
+  // callBackFailUrl. Hosted mode: no card data, callBackFailUrl (the card page sends a decline there).
+  const card =
+    site.cardMode === 'hosted'
+      ? { callBackFailUrl: urls.callBackFailUrl, clientIp: ctx.ip || undefined }
+      : cardFields(body, ctx);
   const params =
     method === 'card'
-      ? { ...common, phone: str(input.phone) || undefined, ...method3, ...cardFields(body, ctx) }
+      ? { ...common, phone: str(input.phone) || undefined, ...method3, ...card }
       : { ...common, phone: str(input.phone), ...method3, callBackFailUrl: urls.callBackFailUrl };
   return { endpoint: 'collectApply', merchant: wire.currency, pathCurrency: wire.currency, params };
 }
 
-/** The `/subscription/apply` request (USD card, PCI fields; docs/protocol.md §3.5). */
+/**
+ * The `/subscription/apply` request (USD card; docs/protocol.md §3.5): with the PCI fields, or none of
+ * them in hosted mode (HaiPay's card page takes the card).
+ */
 export function subscriptionRequest(plan: ResolvedPlan, site: RequestSite): WireRequest {
   const { input, body, ctx, orderId, publicBaseUrl, config } = site;
   const urls = orderUrls(publicBaseUrl, orderId);
@@ -152,7 +162,7 @@ export function subscriptionRequest(plan: ResolvedPlan, site: RequestSite): Wire
       recurringMaxNumber: plan.recurringMaxNumber,
       website: plan.website,
       retryTimes: plan.retryTimes ?? 3,
-      ...cardFields(body, ctx),
+      ...(site.cardMode === 'hosted' ? {} : cardFields(body, ctx)),
     },
   };
 }

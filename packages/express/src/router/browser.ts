@@ -170,7 +170,7 @@ export function browserRouter(
         req,
         (req.body as { method?: unknown } | undefined)?.method === 'card',
       );
-      const pre = validatePaymentBody(body, null);
+      const pre = validatePaymentBody(body, null, config.cardMode);
       if (pre.length > 0) throw new HaiPayValidationError('Some fields are invalid.', pre);
       const order = await resolveOr400(() => options.resolveOrder(req, withoutCard(body)));
       const result = await checkout.createPayment(body, order, context(req), key);
@@ -234,7 +234,7 @@ export function browserRouter(
     browser.post('/subscriptions', limited, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const { body, key } = readCreate(req, true);
-        const pre = validateSubscriptionBody(body, null);
+        const pre = validateSubscriptionBody(body, null, config.cardMode);
         if (pre.length > 0) throw new HaiPayValidationError('Some fields are invalid.', pre);
         const plan = await resolveOr400(() => subs.resolvePlan(req, withoutCard(body)));
         const result = await checkout.createSubscription(body, plan, context(req), key);

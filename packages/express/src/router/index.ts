@@ -53,6 +53,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     hookLeaseMs: options.hookLeaseMs ?? 60_000,
     hookWaitMs: config.hookWaitMs,
     confirmByQuery: options.confirmByQuery ?? 'on-mismatch',
+    cardMode: config.cardMode,
     production: config.production,
     now: options.now,
   });

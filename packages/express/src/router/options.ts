@@ -5,7 +5,13 @@
  */
 import type { Request, Router } from 'express';
 import { isSignSafe } from '@haipay-kit/protocol/rules';
-import type { HaiPayCheckout, CheckoutHooks, ResolvedOrder, ResolvedPlan } from '../checkout/index.js';
+import type {
+  CardMode,
+  HaiPayCheckout,
+  CheckoutHooks,
+  ResolvedOrder,
+  ResolvedPlan,
+} from '../checkout/index.js';
 import type { HaiPayClient } from '../client.js';
 import { HaiPayConfigError } from '../errors.js';
 import { createConsoleLogger, redactingLogger, type Logger } from '../logger.js';
@@ -127,6 +133,13 @@ export interface HaiPayRouterOptions {
   ssePollMs?: number;
   /** `always` confirms every success notification by query before crediting. Default `on-mismatch`. */
   confirmByQuery?: 'always' | 'on-mismatch';
+  /**
+   * How cards are taken (card payments and subscriptions). `hosted`: the shopper types the card on
+   * HaiPay's card page and this server never sees it (PCI DSS SAQ A); card fields in a request are
+   * refused. `direct`: PCI direct — `<haipay-card-form>` posts the card here and it is forwarded to
+   * HaiPay once (SAQ D; only with HaiPay's approval for PCI direct). Default `direct`.
+   */
+  cardMode?: CardMode;
   /** An `unknown` order HaiPay says does not exist is failed after this long. Default 120000. */
   unknownGraceMs?: number;
   /**
@@ -167,6 +180,7 @@ export interface RouterConfig {
   /** `notify.allowIps`, normalized; null when any address may post. */
   notifyAllowIps: ReadonlySet<string> | null;
   hookWaitMs: number;
+  cardMode: CardMode;
   streamLimits: Required<StreamLimits>;
   logger: Logger;
   store: PaymentStore;
@@ -259,6 +273,11 @@ export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig
     Number.isFinite(hookWaitMs) && hookWaitMs >= 0,
     '`hookWaitMs` must be a number of milliseconds ≥ 0.',
   );
+  const cardMode = options.cardMode ?? 'direct';
+  assertOption(
+    cardMode === 'hosted' || cardMode === 'direct',
+    '`cardMode` must be "hosted" (HaiPay\'s card page) or "direct" (PCI direct).',
+  );
   assertOption(
     options.now === undefined || typeof options.now === 'function',
     '`now` must be a function returning milliseconds since the epoch, like Date.now.',
@@ -296,6 +315,7 @@ export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig
     production,
     notifyAllowIps: allowIps ? new Set(allowIps.map(normalizeIp)) : null,
     hookWaitMs,
+    cardMode,
     streamLimits,
     logger,
     store,

@@ -3,7 +3,8 @@
  * `POST /{currency}/collect/query` (reference §3.1, §4.2, §5, §6, §3.6).
  *
  * `collect/apply` differs per path currency (name/phone/amount rules, `callBackFailUrl`, TWD cashier
- * `country`) and per method (the USD card takes PCI-direct card fields instead of `callBackFailUrl`),
+ * `country`) and per method (the USD card takes PCI-direct card fields instead of `callBackFailUrl`,
+ * or, in hosted mode, no card fields at all),
  * so each family has its own schema; {@link collectApplyRequestSchemaFor} picks one, and
  * {@link collectApplyRequestSchema} is the loose generic shape used by the endpoint registry.
  */
@@ -109,6 +110,34 @@ const usdCardCollectApplyFields = z.object({
   customerIp: ipSchema,
 });
 
+/**
+ * USD card, hosted (non-PCI) mode (reference §6, "two integration styles on the same URL"): the body
+ * of §3.1 with no card data — HaiPay answers with a `payUrl` to its own card page. `callBackFailUrl` is
+ * required (the card page sends a declined shopper there), `phone` and `notifyUrl` optional,
+ * `clientIp` optional.
+ */
+const usdHostedCardCollectApplyFields = z.object({
+  ...common,
+  name: nameFor('USD'),
+  phone: phoneFor('USD').optional(),
+  callBackFailUrl: httpUrlSchema,
+  country: z.string().optional(),
+  currency: z.literal('USD').optional(),
+  clientIp: ipSchema.optional(),
+});
+
+/** The card data of a PCI-direct card request; a card request with none of them is hosted mode. */
+export const CARD_DATA_FIELDS = ['accountNo', 'expiryMonth', 'expiryYear', 'cvv'] as const;
+
+/**
+ * True when a USD `CREDIT_CARD` collect apply is HaiPay's hosted (non-PCI) mode: none of
+ * {@link CARD_DATA_FIELDS} is given (missing, `null` or `""`). Card data is all or nothing: a body with
+ * some of it is PCI direct, and the missing fields are `required`.
+ */
+export function isHostedCardBody(body: Record<string, unknown>): boolean {
+  return CARD_DATA_FIELDS.every((k) => body[k] === undefined || body[k] === null || body[k] === '');
+}
+
 /** VND collect apply (reference §3.6). */
 const vndCollectApplyFields = z.object({
   ...common,
@@ -178,7 +207,7 @@ export function collectApplyIssues(
       ? validateAmount(currency, amount, method)
       : validateAmount(amountCurrency, amount);
   if (amountIssue) issues.push({ field: 'amount', ...amountIssue });
-  if (method?.result === 'card') {
+  if (method?.result === 'card' && !isHostedCardBody(body)) {
     const expiry = validateExpiry(scalarText(body.expiryMonth), scalarText(body.expiryYear), options.now);
     if (expiry) {
       issues.push({ field: expiry.params?.part === 'month' ? 'expiryMonth' : 'expiryYear', ...expiry });
@@ -187,8 +216,16 @@ export function collectApplyIssues(
   return issues;
 }
 
-/** The field schema for a collect-apply body: by path currency, and for USD by card vs local method. */
-export function collectApplyFieldsFor(currency: Currency, inBankCode?: string): z.ZodObject {
+/**
+ * The field schema for a collect-apply body: by path currency, and for USD by card vs local method —
+ * and for the card, by PCI direct vs hosted mode when the `body` is given ({@link isHostedCardBody};
+ * without it, PCI direct).
+ */
+export function collectApplyFieldsFor(
+  currency: Currency,
+  inBankCode?: string,
+  body?: Record<string, unknown>,
+): z.ZodObject {
   switch (currency) {
     case 'THB':
       return thbCollectApplyFields;
@@ -197,7 +234,8 @@ export function collectApplyFieldsFor(currency: Currency, inBankCode?: string): 
     case 'VND':
       return vndCollectApplyFields;
     case 'USD':
-      return inBankCode === 'CREDIT_CARD' ? usdCardCollectApplyFields : usdLocalCollectApplyFields;
+      if (inBankCode !== 'CREDIT_CARD') return usdLocalCollectApplyFields;
+      return body && isHostedCardBody(body) ? usdHostedCardCollectApplyFields : usdCardCollectApplyFields;
   }
 }
 
@@ -215,6 +253,8 @@ export const thbCollectApplyRequestSchema = withMethodChecks(thbCollectApplyFiel
 export const twdCollectApplyRequestSchema = withMethodChecks(twdCollectApplyFields, 'TWD');
 /** Full USD card (PCI-direct) collect-apply request schema. */
 export const usdCardCollectApplyRequestSchema = withMethodChecks(usdCardCollectApplyFields, 'USD');
+/** Full USD card (hosted, non-PCI) collect-apply request schema. */
+export const usdHostedCardCollectApplyRequestSchema = withMethodChecks(usdHostedCardCollectApplyFields, 'USD');
 /** Full request schema for the USD-settled Thai and Taiwanese methods on `/usd/collect/apply`. */
 export const usdLocalCollectApplyRequestSchema = withMethodChecks(usdLocalCollectApplyFields, 'USD');
 /** Full VND collect-apply request schema. */
@@ -222,9 +262,13 @@ export const vndCollectApplyRequestSchema = withMethodChecks(vndCollectApplyFiel
 
 /**
  * The full collect-apply request schema for a path currency (and, for USD, the `inBankCode`:
- * `CREDIT_CARD` selects the PCI-direct card schema).
+ * `CREDIT_CARD` selects the PCI-direct card schema, or the hosted one for a `body` without card data).
  */
-export function collectApplyRequestSchemaFor(currency: Currency, inBankCode?: string) {
+export function collectApplyRequestSchemaFor(
+  currency: Currency,
+  inBankCode?: string,
+  body?: Record<string, unknown>,
+) {
   switch (currency) {
     case 'THB':
       return thbCollectApplyRequestSchema;
@@ -233,9 +277,10 @@ export function collectApplyRequestSchemaFor(currency: Currency, inBankCode?: st
     case 'VND':
       return vndCollectApplyRequestSchema;
     case 'USD':
-      return inBankCode === 'CREDIT_CARD'
-        ? usdCardCollectApplyRequestSchema
-        : usdLocalCollectApplyRequestSchema;
+      if (inBankCode !== 'CREDIT_CARD') return usdLocalCollectApplyRequestSchema;
+      return body && isHostedCardBody(body)
+        ? usdHostedCardCollectApplyRequestSchema
+        : usdCardCollectApplyRequestSchema;
   }
 }
 

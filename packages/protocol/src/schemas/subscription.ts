@@ -20,7 +20,7 @@ import {
   validatePhone,
 } from '../rules/fields.js';
 import type { CheckOptions } from './collect.js';
-import { CLIENT_TYPES } from './collect.js';
+import { CARD_DATA_FIELDS, CLIENT_TYPES } from './collect.js';
 import {
   anyText,
   appIdSchema,
@@ -43,7 +43,6 @@ export const RECURRING_INTERVALS = ['D', 'W', 'M', 'Y'] as const;
 export const SUBSCRIPTION_LIMITS = { min: '0.99', max: '1000.00' } as const;
 
 /** The PCI-direct card data fields: all or none. */
-const CARD_DATA_FIELDS = ['accountNo', 'expiryMonth', 'expiryYear', 'cvv'] as const;
 /** Required with card data (browser facts for risk control). */
 const CARD_CONTEXT_FIELDS = ['clientType', 'referer', 'userAgent', 'customerIp'] as const;
 
