@@ -125,7 +125,9 @@ describe('cardMode hosted', () => {
         ['cardNumber', 'expiryMonth', 'expiryYear', 'cvv'].includes(k),
       );
       assert.deepEqual(
-        res.json.error.fields.map((f: { field: string; code: string }) => `${f.field}:${f.code}`).sort(),
+        (res.json.error.fields as { field: string; code: string }[])
+          .map((f) => `${f.field}:${f.code}`)
+          .sort(),
         sent.map((k) => `${k}:not_allowed`).sort(),
       );
       assert.ok(!res.text.includes(PAN) && !res.text.includes('234'), 'the card is not echoed');

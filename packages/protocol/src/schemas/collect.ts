@@ -254,7 +254,10 @@ export const twdCollectApplyRequestSchema = withMethodChecks(twdCollectApplyFiel
 /** Full USD card (PCI-direct) collect-apply request schema. */
 export const usdCardCollectApplyRequestSchema = withMethodChecks(usdCardCollectApplyFields, 'USD');
 /** Full USD card (hosted, non-PCI) collect-apply request schema. */
-export const usdHostedCardCollectApplyRequestSchema = withMethodChecks(usdHostedCardCollectApplyFields, 'USD');
+export const usdHostedCardCollectApplyRequestSchema = withMethodChecks(
+  usdHostedCardCollectApplyFields,
+  'USD',
+);
 /** Full request schema for the USD-settled Thai and Taiwanese methods on `/usd/collect/apply`. */
 export const usdLocalCollectApplyRequestSchema = withMethodChecks(usdLocalCollectApplyFields, 'USD');
 /** Full VND collect-apply request schema. */
