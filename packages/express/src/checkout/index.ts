@@ -268,9 +268,6 @@ export class HaiPayCheckout {
   }
 
   /**
-   * Queries HaiPay for a non-final order and applies the answer. Concurrent calls for one order share
-   * one query; without `force`, an order checked within `refreshAfterMs` is not queried again. Merchant
-  /**
    * Refunds a paid USD card payment in full, once per `idempotencyKey` (the same key gives back the
    * same refund; with another order or reason it is `HaiPayIdempotencyError`). Refused with
    * `HaiPayRefundError` before any gateway call when the order is not found, not paid, already
@@ -312,6 +309,9 @@ export class HaiPayCheckout {
     return settleTransfers(this.#ctx, this.#transfers, limit);
   }
 
+  /**
+   * Queries HaiPay for a non-final order and applies the answer. Concurrent calls for one order share
+   * one query; without `force`, an order checked within `refreshAfterMs` is not queried again. Merchant
    * hooks the refresh makes due are started but not waited for.
    */
   refresh(orderId: string, options: { force?: boolean } = {}): Promise<PaymentRecord | null> {
