@@ -115,10 +115,10 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
           });
         }
       }
-      if (!lost) await checkout.runPendingHooks(batchSize);
-    } finally {
       // Refunds and payouts: HaiPay sends no refund notification, and a payout's may be lost.
       if (!lost) checked += await checkout.reconcileTransfers(batchSize);
+      if (!lost) await checkout.runPendingHooks(batchSize);
+    } finally {
       clearInterval(renewer);
     }
     if (lost) {

@@ -31,8 +31,8 @@ export const HOOK_EVENT = {
   payout: 'payout',
   payoutMismatch: 'payout_mismatch',
   paymentMismatch: 'payment_mismatch',
-} as const;
   refund: 'refund',
+} as const;
 
 /** What a `payout_mismatch` event stores. */
 export interface PayoutMismatchPayload {
@@ -210,12 +210,6 @@ export class HookRunner {
           ? hooks.onPayoutSucceeded?.(payout)
           : hooks.onPayoutFailed?.(payout);
       }
-      case HOOK_EVENT.payoutMismatch: {
-        const { payout, notified, reason } = event.payload as unknown as PayoutMismatchPayload;
-        return hooks.onPayoutMismatch?.(payout, { notified, reason });
-      }
-      default:
-        return undefined;
       case HOOK_EVENT.refund: {
         // The stored refund, final since the event was written with its final state.
         const refund = await this.#ctx.store.getTransfer(event.orderId);
@@ -224,6 +218,12 @@ export class HookRunner {
           ? hooks.onRefundSucceeded?.(refund)
           : hooks.onRefundFailed?.(refund);
       }
+      case HOOK_EVENT.payoutMismatch: {
+        const { payout, notified, reason } = event.payload as unknown as PayoutMismatchPayload;
+        return hooks.onPayoutMismatch?.(payout, { notified, reason });
+      }
+      default:
+        return undefined;
     }
   }
 }
