@@ -42,7 +42,7 @@ const figures: Figure[] = [];
 /** The elements' size budgets (packages/elements/README.md, "Sizes"). */
 const ELEMENT_AIMS: Record<string, number> = {
   'elements.all.gzipBytes': 20 * 1024,
-  'elements.qr.gzipBytes': 13.5 * 1024,
+  'elements.qr.gzipBytes': 14 * 1024,
 };
 
 if (parts.has('elements')) {

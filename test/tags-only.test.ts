@@ -139,7 +139,7 @@ describe('a page with only the tags and the companion router', () => {
       const qr = page.locator('haipay-qr');
       const bank = page.locator('haipay-bank-transfer');
       await qr.locator('svg[part~=qr]').waitFor();
-      await qr.getByText('THB 1,730.00').waitFor();
+      await qr.getByText('฿1,730.00').waitFor();
       await bank.locator('#account-number').waitFor();
 
       const started = await created(page);
@@ -168,8 +168,7 @@ describe('a page with only the tags and the companion router', () => {
       await form.getByLabel('Name on card').fill('Somchai Jaidee');
       await form.getByLabel('Email').fill('somchai@example.com');
       await form.getByLabel('Card number').fill('4242 4242 4242 4242');
-      await form.getByLabel(/Expiry month/).fill('12');
-      await form.getByLabel(/Expiry year/).fill('30');
+      await form.getByLabel('Expiry date').fill('12/30');
       await form.getByLabel(/Security code/).fill('123');
       await form.getByRole('button', { name: 'Pay' }).click();
       await sandbox.idle();

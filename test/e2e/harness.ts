@@ -141,8 +141,7 @@ export async function fillCardForm(
   await form.getByLabel('Name on card').fill(buyer.name);
   await form.getByLabel('Email').fill(buyer.email);
   await form.getByLabel('Card number').fill(card.number);
-  await form.getByLabel(/Expiry month/).fill(card.month ?? '12');
-  await form.getByLabel(/Expiry year/).fill(card.year ?? '30');
+  await form.getByLabel('Expiry date').fill(`${card.month ?? '12'}/${card.year ?? '30'}`);
   await form.getByLabel(/Security code/).fill(card.cvv ?? '123');
 }
 

@@ -6,10 +6,14 @@
 // The figure per entry is its *initial* code: the entry file plus the chunks it imports statically —
 // everything an English-speaking shopper downloads. Thai and Chinese strings are separate chunks,
 // fetched only when that locale is used; their sizes are listed underneath.
-// Budgets: all three ≤ 20 KiB (issue #5). <haipay-qr> alone ≤ 13.5 KiB: issue #5 aimed at 12 KiB, but
+// Budgets: all three ≤ 20 KiB (issue #5). <haipay-qr> alone ≤ 14 KiB: issue #5 aimed at 12 KiB, but
 // Lit is 5.8 KiB of it and removing the status and countdown controllers outright still left 12.1 KiB,
-// so 12 KiB cannot be met without dropping tested behaviour (README "Sizes"). 13.5 KiB keeps ~250 B of
-// headroom over today's figure so that growth is a decision, not a drift. Exits 1 when one is exceeded.
+// so 12 KiB cannot be met without dropping tested behaviour (README "Sizes"). It was 13.5 KiB until
+// focus moved to what appears (QR, bank details, result heading) and money took the narrow symbol,
+// +210 B to the QR alone; 14 KiB keeps ~400 B of headroom so that growth stays a decision, not a drift.
+// The three tags together are also measured in a Vite build by `pnpm bench` (bench/elements.ts), which
+// adds Vite's preload helper: that figure is the larger one and has the same 20 KiB budget.
+// Exits 1 when one is exceeded.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +23,7 @@ const pkg = fileURLToPath(new URL('..', import.meta.url));
 const entries = {
   all: ['src/index.ts', 20 * 1024],
   'card-form': ['src/card-form/card-form.register.ts', null],
-  qr: ['src/qr/qr.register.ts', 13.5 * 1024],
+  qr: ['src/qr/qr.register.ts', 14 * 1024],
   'bank-transfer': ['src/bank-transfer/bank-transfer.register.ts', null],
 };
 

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../src/bank-transfer/bank-transfer.register.js';
 import type { HaiPayBankTransfer } from '../src/bank-transfer/bank-transfer.js';
-import { $, companion, text, view } from './helpers.js';
+import { $, companion, setViewport, text, view } from './helpers.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const bankView = (partial = {}) =>
@@ -50,7 +50,7 @@ describe('<haipay-bank-transfer>', () => {
     expect(text(el, '[part~="logo"] text')).to.equal('K');
     expect(text(el, '#account-number')).to.equal('123-4-56789-0');
     expect(text(el, '#account-name')).to.equal('HaiPay Co');
-    expect(text(el, '#amount')).to.equal('THB 1,500.00');
+    expect(text(el, '#amount')).to.equal('฿1,500.00');
     expect(text(el, '#reference')).to.equal('REF1');
   });
 
@@ -104,7 +104,7 @@ describe('<haipay-bank-transfer>', () => {
             bankView({ status: 'succeeded', expiresAt: '2026-11-22T11:00:00.000Z' }),
           ],
           date: new Date(T0 - 30_000).toUTCString(), // client clock 30 s fast
-          intervalMs: 400,
+          intervalMs: 1500, // time to read the details before the payment lands
         },
       },
     });
@@ -114,6 +114,10 @@ describe('<haipay-bank-transfer>', () => {
     el.endpoint = c.endpoint;
     el.orderId = 'hp_bank';
     await waitUntil(() => el.shadowRoot!.querySelector('#account-number'), 'details shown');
+    await el.updateComplete;
+    // The details took focus (their heading, focusable by script only).
+    expect(el.shadowRoot!.activeElement?.id).to.equal('title');
+    expect($(el, '#title').getAttribute('tabindex')).to.equal('-1');
     expect(text(el, '#bank-name')).to.equal('Vietcombank');
     expect(text(el, '#account-number')).to.equal('1234 5678 9012 3');
     expect(text(el, '#amount')).to.equal('₫150,000');
@@ -124,6 +128,72 @@ describe('<haipay-bank-transfer>', () => {
     expect(text(el, '[part~="status"]')).to.equal('Payment received. Thank you!');
     expect(text(el, '[role="status"]')).to.equal('Payment received. Thank you!');
     expect(el.shadowRoot!.querySelector('[part~="details"]')).to.equal(null);
+    expect(el.shadowRoot!.activeElement?.id).to.equal('result'); // then the result
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows the amount as the page does in English, Thai and Chinese', async () => {
+    const cases: [string, string, string, string][] = [
+      ['en', 'THB', '690.00', '฿690.00'],
+      ['th', 'THB', '690.00', '฿690.00'],
+      ['zh-TW', 'THB', '690.00', '฿690.00'],
+      ['en', 'VND', '150000', '₫150,000'],
+      ['zh-TW', 'VND', '150000', '₫150,000'],
+    ];
+    for (const [locale, currency, amount, shown] of cases) {
+      const el = await fixture<HaiPayBankTransfer>(
+        html`<haipay-bank-transfer
+          locale=${locale}
+          bank-code="KBANK"
+          account-number="1234567890"
+          amount=${amount}
+          currency=${currency}
+        ></haipay-bank-transfer>`,
+      );
+      expect(text(el, '#amount'), `${locale} ${currency}`).to.equal(shown);
+    }
+  });
+
+  it('on a phone, wraps a long account name only between words and keeps the account number whole', async () => {
+    await setViewport({ width: 375, height: 812 });
+    try {
+      const name = 'Saeng Coffee Roasters Company Limited Bangkok Headquarters';
+      const el = await fixture<HaiPayBankTransfer>(
+        html`<haipay-bank-transfer
+          locale="en"
+          bank-code="KBANK"
+          account-number="1234567890"
+          account-name=${name}
+          amount="690.00"
+        ></haipay-bank-transfer>`,
+      );
+      const shown = $(el, '#account-name');
+      // Each rendered line of the name, from the text's client rects: every break falls between words.
+      const range = document.createRange();
+      const node = [...shown.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())!;
+      const chars = [...node.textContent!];
+      const lines: string[] = [];
+      let top = NaN;
+      chars.forEach((char, i) => {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rect = range.getBoundingClientRect();
+        if (rect.width === 0 && char === ' ') return;
+        if (rect.top !== top) lines.push(char);
+        else lines.push(`${lines.pop()!}${char}`);
+        top = rect.top;
+      });
+      expect(lines.length, lines.join('|')).to.be.greaterThan(1);
+      const words = name.split(' ');
+      for (const line of lines) for (const w of line.trim().split(' ')) expect(words, line).to.include(w);
+      const number = $(el, '#account-number');
+      expect(text(el, '#account-number')).to.equal('123-4-56789-0');
+      expect(number.getClientRects()).to.have.length(1); // one line
+      expect(getComputedStyle(shown).wordBreak).to.not.equal('break-all');
+      await expect(el).to.be.accessible();
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('with order-ref and no order-id, starts the bank transfer itself and shows its details', async () => {

@@ -73,6 +73,16 @@ export function text(el: Element, selector: string): string {
 
 /** Real keyboard input through web-test-runner's `send-keys` command (Puppeteer under the hood). */
 export async function sendKeys(payload: { type: string } | { press: string }): Promise<void> {
+  await command('send-keys', payload);
+}
+
+/** Resizes the page's viewport (web-test-runner's `set-viewport` command), e.g. to a phone's 375 × 812. */
+export async function setViewport(payload: { width: number; height: number }): Promise<void> {
+  await command('set-viewport', payload);
+}
+
+/** Runs one of web-test-runner's built-in commands in the browser's driver. */
+async function command(name: string, payload: unknown): Promise<void> {
   const sessionId = new URL(window.location.href).searchParams.get('wtr-session-id');
   // A URL the dev server answers, not a module TypeScript can resolve: hence a `string`, not a literal.
   const socketModule: string = '/__web-dev-server__web-socket.js';
@@ -82,8 +92,8 @@ export async function sendKeys(payload: { type: string } | { press: string }): P
   const res = await ws.sendMessageWaitForResponse({
     type: 'wtr-command',
     sessionId,
-    command: 'send-keys',
+    command: name,
     payload,
   });
-  if (!res.executed) throw new Error('send-keys is not available');
+  if (!res.executed) throw new Error(`${name} is not available`);
 }

@@ -34,9 +34,9 @@ function shown(root: Element): string {
   ].join(' | ');
 }
 
-const ENGLISH = 'Scan to pay with PromptPay | THB 100.00 | Pay | Bank transfer';
+const ENGLISH = 'Scan to pay with PromptPay | ฿100.00 | Pay | Bank transfer';
 const THAI = 'สแกนเพื่อชำระด้วยพร้อมเพย์ | ฿100.00 | ชำระเงิน | โอนผ่านธนาคาร';
-const CHINESE = '使用 PromptPay 掃碼付款 | THB 100.00 | 付款 | 銀行轉帳';
+const CHINESE = '使用 PromptPay 掃碼付款 | ฿100.00 | 付款 | 銀行轉帳';
 
 describe('LocalizeController', () => {
   afterEach(() => {

@@ -2,7 +2,7 @@ import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/t
 import '../src/qr/qr.register.js';
 import type { HaiPayQr } from '../src/qr/qr.js';
 import { decodeQr, matrixFromPath } from './qr-decode.js';
-import { $, companion, PROMPTPAY_PAYLOAD, text, view, type OrderScript } from './helpers.js';
+import { $, companion, PROMPTPAY_PAYLOAD, setViewport, text, view, type OrderScript } from './helpers.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 
@@ -57,7 +57,7 @@ describe('<haipay-qr>', () => {
     const decoded = decodeRendered(el);
     expect(decoded.text).to.equal(PROMPTPAY_PAYLOAD);
     expect(decoded.ecc).to.equal('M');
-    expect(text(el, '[part~="amount"]')).to.equal('THB 100.00');
+    expect(text(el, '[part~="amount"]')).to.equal('฿100.00');
     expect(text(el, '[part~="brand"]')).to.contain('PromptPay');
     expect($(el, 'svg[part~="qr"]').getAttribute('aria-label')).to.contain('100.00');
   });
@@ -161,6 +161,87 @@ describe('<haipay-qr>', () => {
     $(el, '[part~="new-qr-button"]').click();
     const ev = await newQr;
     expect(ev.bubbles && ev.composed).to.equal(true);
+  });
+
+  it('shows money as the page does in English, Thai and Chinese (฿690.00, not THB 690.00)', async () => {
+    for (const locale of ['en', 'th', 'zh-TW']) {
+      const el = await fixture<HaiPayQr>(
+        html`<haipay-qr payload=${PROMPTPAY_PAYLOAD} amount="690.00" locale=${locale}></haipay-qr>`,
+      );
+      expect(text(el, '[part~="amount"]'), locale).to.equal('฿690.00');
+      expect($(el, 'svg[part~="qr"]').getAttribute('aria-label'), locale).to.contain('฿690.00');
+    }
+  });
+
+  describe('focus and phones', () => {
+    afterEach(async () => {
+      await setViewport({ width: 800, height: 600 });
+      window.scrollTo(0, 0);
+    });
+
+    it('moves focus to the QR heading when the QR appears, then to the result when paid (axe-clean)', async () => {
+      const orderId = 'hp_focus';
+      const c = await companion({
+        orders: {
+          [orderId]: {
+            views: [view({ orderId }), view({ orderId, status: 'succeeded' })],
+            intervalMs: 600,
+          },
+        },
+      });
+      const el = await fixture<HaiPayQr>(html`<haipay-qr></haipay-qr>`);
+      const before = document.activeElement;
+      el.endpoint = c.endpoint;
+      el.orderId = orderId;
+      await waitUntil(() => el.shadowRoot!.querySelector('svg[part~="qr"]'), 'QR drawn');
+      await el.updateComplete;
+      expect(document.activeElement).to.equal(el);
+      expect(el.shadowRoot!.activeElement?.id).to.equal('title');
+      expect(el.shadowRoot!.activeElement?.getAttribute('tabindex')).to.equal('-1');
+      expect(before).to.not.equal(el);
+      await oneEvent(el, 'haipay-succeeded');
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement?.id).to.equal('result');
+      expect(text(el, '#result')).to.equal('Payment received. Thank you!');
+      await expect(el).to.be.accessible();
+    });
+
+    it('does not take focus for a QR drawn from attributes on first render', async () => {
+      const el = await fixture<HaiPayQr>(
+        html`<haipay-qr payload=${PROMPTPAY_PAYLOAD} amount="1.00"></haipay-qr>`,
+      );
+      expect(el.shadowRoot!.activeElement).to.equal(null);
+    });
+
+    it('on a 375 × 812 phone, scrolls the QR into view with its countdown and status visible beside it', async () => {
+      await setViewport({ width: 375, height: 812 });
+      const orderId = 'hp_phone';
+      const c = await companion({ orders: { [orderId]: { views: [view({ orderId })] } } });
+      // A shop page with a long order summary above the element.
+      const page = await fixture<HTMLDivElement>(
+        html`<div>
+          <div style="height: 1400px">Order summary</div>
+          <haipay-qr locale="th"></haipay-qr>
+          <div style="height: 1400px">Footer</div>
+        </div>`,
+      );
+      const el = page.querySelector('haipay-qr')!;
+      el.endpoint = c.endpoint;
+      el.orderId = orderId;
+      await waitUntil(() => el.shadowRoot!.querySelector('[part~="countdown"]'), 'countdown shown');
+      await el.updateComplete;
+      await new Promise(requestAnimationFrame);
+      expect(window.innerWidth).to.equal(375);
+      for (const part of ['qr', 'countdown', 'status']) {
+        const box = $(el, `[part~="${part}"]`).getBoundingClientRect();
+        expect(box.height, part).to.be.greaterThan(0);
+        expect(box.top, `${part} top`).to.be.at.least(0);
+        expect(box.bottom, `${part} bottom`).to.be.at.most(812);
+        expect(box.left, `${part} left`).to.be.at.least(0);
+        expect(box.right, `${part} right`).to.be.at.most(375);
+      }
+      await expect(el).to.be.accessible();
+    });
   });
 
   describe('with order-ref and no order-id (a page with only the tag)', () => {

@@ -4,6 +4,6 @@ import en from '../translations/en/bank-transfer.js';
 /** `<haipay-bank-transfer>`'s strings: English inline, Thai and Chinese fetched when first used. */
 export const bankTransferStrings: ElementStrings = {
   en,
-  th: () => import('../translations/th/bank-transfer.js'),
-  'zh-TW': () => import('../translations/zh-TW/bank-transfer.js'),
+  th: () => import('../translations/th/tags.js'),
+  'zh-TW': () => import('../translations/zh-TW/tags.js'),
 };

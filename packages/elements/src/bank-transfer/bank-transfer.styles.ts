@@ -9,5 +9,6 @@ dl{display:grid;gap:8px;margin:0}
 .row{display:grid;gap:4px;padding:8px 0;border-top:1px solid var(--_border)}
 dt{font-size:.9em;color:var(--_muted)}
 dd{display:flex;align-items:center;justify-content:space-between;gap:12px;margin:0}
-dd span{font-size:1.15em;font-weight:600;font-variant-numeric:tabular-nums;word-break:break-all}
+dd span{font-size:1.15em;font-weight:600;font-variant-numeric:tabular-nums}
+#account-number{white-space:nowrap}
 `;

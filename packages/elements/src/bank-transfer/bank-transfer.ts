@@ -89,6 +89,11 @@ export class HaiPayBankTransfer extends HaiPayPaymentElement {
     super.update(changed);
   }
 
+  /** @internal */
+  protected override get stage(): string {
+    return super.stage || this.details.number;
+  }
+
   private get details() {
     const n = this.view?.next;
     const bank = n?.type === 'bank' ? n : null;
@@ -139,7 +144,7 @@ ${this.localize.term('action.copy')}
     // A final view has no bank details left (the companion drops them): no anonymous "Bank" then.
     // prettier-ignore
     return html`<section part="base" aria-labelledby="title">
-<h2 id="title">${t.term('bank.title')}</h2>
+<h2 id="title" tabindex="-1">${t.term('bank.title')}</h2>
 ${d.code || d.name ? html`<div part="bank">
 <svg part="logo" viewBox="0 0 44 44" aria-hidden="true" focusable="false">
 <rect width="44" height="44" rx="10" fill=${bank.bg} />

@@ -1,17 +1,5 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import {
-  detectCardBrand,
-  formatCardNumber,
-  isFollowableUrl,
-  validateCardNumber,
-  validateCvv,
-  validateEmail,
-  validateExpiry,
-  validateName,
-  validatePhone,
-  type Currency,
-  type RuleIssue,
-} from '@haipay-kit/protocol/rules';
+import { html, nothing, svg, type PropertyDeclarations, type PropertyValues } from 'lit';
+import type { Currency, RuleIssue } from '@haipay-kit/protocol/rules';
 import { newKey, postPayment } from '../api.js';
 import { emit } from '../events.js';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
@@ -20,23 +8,38 @@ import { baseStyles } from '../shared/styles.js';
 import { statusLine } from '../shared/status-view.js';
 import { isFinal, type ApiErrorBody, type PaymentView } from '../types.js';
 import { cardFormStyles } from './card-form.styles.js';
-
-/** The body keys of `POST {endpoint}/payments` that have an input (docs/contracts.md). */
-const CARD_FIELDS = ['name', 'email', 'phone', 'cardNumber', 'expiryMonth', 'expiryYear', 'cvv'] as const;
-export type CardField = (typeof CARD_FIELDS)[number];
+import { expiryParts, formatExpiry } from './expiry.js';
 
 /**
- * Each input's autofill token, input mode and maximum length (a phone is optional); its label is
- * `field.<name>`, its type follows the mode. Tuples, not objects: the keys would be repeated bytes.
+ * The inputs, in order (docs/contracts.md: `expiry` is sent as `expiryMonth` and `expiryYear`). The
+ * contact fields among them are shown as `fields` says; the card fields always.
  */
-const FIELDS: Record<CardField, [autocomplete: string, inputmode: string, maxlength: number]> = {
+const CARD_FIELDS = ['name', 'email', 'phone', 'cardNumber', 'expiry', 'cvv'] as const;
+export type CardField = (typeof CARD_FIELDS)[number];
+/** What a decline clears: the card, never the shopper's contact details. */
+const CARD_ONLY = ['cardNumber', 'expiry', 'cvv'] as const;
+
+/**
+ * Each input's autofill token, input mode, maximum length and placeholder (a phone is optional); its
+ * label is `field.<name>`, its type follows the mode. Tuples, not objects: the keys would be repeated
+ * bytes. The expiry has room for a pasted `12 / 2029`; it is formatted to `MM / YY` at once.
+ */
+const FIELDS: Record<
+  CardField,
+  [autocomplete: string, inputmode: string, maxlength: number, placeholder?: string]
+> = {
   name: ['cc-name', 'text', 100],
-  email: ['email', 'email', 254],
+  email: ['email', 'email', 254, 'you@example.com'],
   phone: ['tel', 'tel', 20],
-  cardNumber: ['cc-number', 'numeric', 23],
-  expiryMonth: ['cc-exp-month', 'numeric', 2],
-  expiryYear: ['cc-exp-year', 'numeric', 4],
-  cvv: ['cc-csc', 'numeric', 4],
+  cardNumber: ['cc-number', 'numeric', 23, '1234 1234 1234 1234'],
+  expiry: ['cc-exp', 'numeric', 9, 'MM / YY'],
+  cvv: ['cc-csc', 'numeric', 4, '123'],
+};
+
+/** The brand marks shown inside the number field (inline SVG: no asset to fetch, CSP-safe). */
+const BRAND_MARKS: Record<string, ReturnType<typeof svg>> = {
+  visa: svg`<rect width="32" height="20" rx="3" fill="#1a1f71"/><text x="16" y="14" fill="#fff" font-family="sans-serif" font-size="9" font-style="italic" font-weight="700" text-anchor="middle">VISA</text>`,
+  mastercard: svg`<rect width="32" height="20" rx="3" fill="#252525"/><circle cx="12.5" cy="10" r="6" fill="#eb001b"/><circle cx="19.5" cy="10" r="6" fill="#f79e1b" fill-opacity=".8"/>`,
 };
 
 interface ShownIssue {
@@ -47,6 +50,12 @@ interface ShownIssue {
 }
 
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
+
+/** The shared rules (`./rules.ts`), loaded once for every form on the page. */
+let rules: (typeof import('./rules.js'))['rules'] | undefined;
+let loadingRules: Promise<unknown> | undefined;
+const loadRules = (): Promise<unknown> =>
+  (loadingRules ??= import('./rules.js').then((m) => (rules = m.rules)));
 
 /**
  * A card payment form that posts to the merchant's HaiPay companion, runs 3DS by redirect and shows the
@@ -61,7 +70,7 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
  * @fires haipay-created - The companion accepted the payment. `detail: { orderId, view }`
  * @fires haipay-redirect - About to open the 3DS page (never for a refused address); cancelable (`preventDefault()` stays here). `detail: { orderId, url }`
  * @fires haipay-succeeded - The payment succeeded (return page or without 3DS). `detail: { orderId, view }`
- * @fires haipay-failed - The payment failed. `detail: { orderId, view }`
+ * @fires haipay-failed - The payment failed (a decline: the form stays, with the reason under the card number). `detail: { orderId, view }`
  * @fires haipay-expired - The payment expired. `detail: { orderId, view }`
  * @fires haipay-review - Money arrived after the order had closed; the shop reviews it. `detail: { orderId, view }`
  * @fires haipay-error - Validation, conflict, gateway, network error, or a refused payment page address (`unsafe_redirect`). `detail: { type, message, code? }`
@@ -71,7 +80,7 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
  * @csspart input - Every input (also `input-<field>`, e.g. `input-cardNumber`).
  * @csspart label - Every label.
  * @csspart error - Every inline error message.
- * @csspart brand - The detected card brand.
+ * @csspart brand - The detected card brand's mark inside the number field (an `<svg role="img">` named after the brand).
  * @csspart submit-button - The pay button.
  * @csspart status - The status / result line.
  *
@@ -94,6 +103,8 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     mode: {},
     planRef: { attribute: 'plan-ref' },
     currency: {},
+    amount: {},
+    fields: {},
     orderFromUrl: { type: Boolean, attribute: 'order-from-url' },
     errors: { state: true },
     busy: { state: true },
@@ -110,8 +121,19 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   mode: 'payment' | 'subscription' = 'payment';
   /** Subscription plan reference (`mode="subscription"`). */
   planRef = '';
-  /** Currency whose name/phone rules apply before submit (card payments settle in USD). */
+  /** Currency whose name/phone rules apply before submit, and of `amount` (card payments settle in USD). */
   currency: Currency = 'USD';
+  /**
+   * The amount the pay button shows, as a decimal string in `currency` (e.g. `29.00` → "Pay $29.00" in the
+   * page's locale). Display only: the companion prices the order itself. Without it the button says "Pay".
+   */
+  amount = '';
+  /**
+   * The contact fields shown, space-separated, out of `name`, `email` and `phone` (default all three;
+   * the phone is optional). Only the shown ones are checked and sent: the companion's `resolveOrder` can
+   * supply the rest.
+   */
+  fields = 'name email phone';
   /**
    * Return page: show the order named by `?haipay_order=` in the page's URL (what the companion's return
    * route appends). Off unless the page opts in, so a link to the page with someone else's order id
@@ -123,7 +145,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   private busy = false;
   private brand: string | null = null;
   private redirecting = false;
-  /** Polite announcement: progress, redirect, final status. */
+  /** Polite announcement: progress, redirect, final status, a decline's reason. */
   private announcement = '';
   private values = Object.fromEntries(CARD_FIELDS.map((f) => [f, ''])) as Record<CardField, string>;
   private touched = new Set<CardField>();
@@ -146,15 +168,51 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     if (this.orderFromUrl) this.orderId ||= new URLSearchParams(location.search).get('haipay_order') ?? '';
   }
 
+  /** The inputs on screen: the contact fields asked for, then the card. */
+  private get shown(): CardField[] {
+    const asked = this.fields.split(/\s+/);
+    return CARD_FIELDS.filter((f) => (CARD_ONLY as readonly string[]).includes(f) || asked.includes(f));
+  }
+
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('view') || changed.has('localStatus')) {
       const s = this.currentStatus;
-      if (s) this.announcement = this.localize.term(`status.${s}`);
+      if (s === 'failed') this.declined();
+      else if (s) this.announcement = this.localize.term(`status.${s}`);
     }
   }
 
-  private onInput(field: CardField, e: Event): void {
+  /**
+   * A decline (straight from the submit, from the status stream, or on the return page after 3DS): the
+   * form again, the reason under the card number and in the live region (once: not "Payment failed."
+   * too), the card fields empty and the number focused; the contact details stay for the next card.
+   */
+  private declined(): void {
+    const reason = this.view?.failureReason;
+    const message = `${reason ? `${reason} ` : ''}${this.localize.term('card.declined')}`;
+    this.status.stop();
+    this.orderId = '';
+    this.view = null;
+    this.clearCard();
+    this.errors = { cardNumber: { code: 'declined', fallback: message } };
+    this.announcement = message;
+    void this.updateComplete.then(() => this.input('cardNumber')?.focus());
+  }
+
+  /**
+   * Settles once the shared rules are here and the element has rendered what they changed, so
+   * `updateComplete` after typing into a field includes its formatting and checks.
+   */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    if (!rules) await loadingRules;
+    return super.getUpdateComplete();
+  }
+
+  private async onInput(field: CardField, e: InputEvent): Promise<void> {
     const input = e.target as HTMLInputElement;
+    const deleting = !!e.inputType?.startsWith('delete');
+    if (!rules) await loadRules();
+    const { detectCardBrand, formatCardNumber } = rules!;
     let value = input.value;
     if (field === 'cardNumber') {
       // Group as typed, keeping the caret after the same number of digits.
@@ -169,8 +227,8 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       }
       value = formatted;
       this.brand = detectCardBrand(value);
-    } else if (field === 'expiryMonth' || field === 'expiryYear' || field === 'cvv') {
-      const d = digitsOf(value);
+    } else if (field === 'expiry' || field === 'cvv') {
+      const d = field === 'cvv' ? digitsOf(value) : formatExpiry(value, deleting);
       if (d !== value) input.value = d;
       value = d;
     }
@@ -180,29 +238,9 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     if (this.errors[field]) this.setError(field, this.check(field));
   }
 
-  private onBlur(field: CardField): void {
-    if (!this.touched.has(field)) return;
-    if (field === 'expiryMonth') this.input(field).value = this.values.expiryMonth = this.expiryMonth2;
-    this.setError(field, this.check(field));
-    // An expiry issue may belong to the other part; re-check it once both are filled.
-    if (
-      (field === 'expiryMonth' || field === 'expiryYear') &&
-      this.touched.has('expiryMonth') &&
-      this.touched.has('expiryYear')
-    ) {
-      this.setError('expiryMonth', this.check('expiryMonth'));
-      this.setError('expiryYear', this.check('expiryYear'));
-    }
-  }
-
-  private get expiryYear4(): string {
-    const y = this.values.expiryYear;
-    return y.length === 2 ? `20${y}` : y;
-  }
-
-  private get expiryMonth2(): string {
-    const m = this.values.expiryMonth;
-    return m.length === 1 ? `0${m}` : m;
+  private async onBlur(field: CardField): Promise<void> {
+    if (!rules) await loadRules();
+    if (this.touched.has(field)) this.setError(field, this.check(field));
   }
 
   private get phoneDigits(): string {
@@ -212,6 +250,8 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   /** The shared rule for one field (`@haipay-kit/protocol/rules` — the companion runs the same ones). */
   private check(field: CardField): RuleIssue | null {
     const v = this.values;
+    const { validateName, validateEmail, validatePhone, validateCardNumber, validateCvv, validateExpiry } =
+      rules!;
     switch (field) {
       case 'name':
         return validateName(this.currency, v.name.trim());
@@ -223,21 +263,8 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
         return validateCardNumber(digitsOf(v.cardNumber));
       case 'cvv':
         return validateCvv(v.cvv);
-      case 'expiryMonth':
-      case 'expiryYear': {
-        // Check this part alone when the other is still blank (a stand-in that cannot fail), so each
-        // input gets its own `required` and format issues.
-        const now = new Date(this.clock());
-        const month = v.expiryMonth ? this.expiryMonth2 : field === 'expiryYear' ? '12' : '';
-        const year = v.expiryYear
-          ? this.expiryYear4
-          : field === 'expiryMonth'
-            ? `${now.getUTCFullYear() + 1}`
-            : '';
-        const issue = validateExpiry(month, year, now);
-        const part = issue?.params?.['part'] === 'year' ? 'expiryYear' : 'expiryMonth';
-        return issue && part === field ? issue : null;
-      }
+      case 'expiry':
+        return validateExpiry(...expiryParts(v.expiry), new Date(this.clock()));
     }
   }
 
@@ -254,20 +281,22 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     return issue.fallback ?? this.localize.term('error.generic');
   }
 
-  private input(field: CardField): HTMLInputElement {
-    return this.renderRoot.querySelector<HTMLInputElement>(`#${field}`)!;
+  private input(field: CardField): HTMLInputElement | null {
+    return this.renderRoot.querySelector<HTMLInputElement>(`#${field}`);
   }
 
   private focusFirstError(): void {
     const first = CARD_FIELDS.find((f) => this.errors[f]);
-    if (first) this.input(first).focus();
+    if (first) this.input(first)?.focus();
   }
 
   private async onSubmit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     if (this.busy) return;
+    if (!rules) await loadRules();
     const errors: Partial<Record<CardField, ShownIssue>> = {};
-    for (const f of CARD_FIELDS) {
+    const shown = this.shown;
+    for (const f of shown) {
       const issue = this.check(f);
       if (issue) errors[f] = { code: issue.code, params: issue.params };
     }
@@ -280,18 +309,19 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       return;
     }
     const v = this.values;
+    const [expiryMonth, expiryYear] = expiryParts(v.expiry);
     const body: Record<string, string> = {
       method: 'card',
-      name: v.name.trim(),
-      email: v.email.trim(),
       cardNumber: digitsOf(v.cardNumber),
-      expiryMonth: this.expiryMonth2,
-      expiryYear: this.expiryYear4,
+      expiryMonth,
+      expiryYear,
       cvv: v.cvv,
     };
+    if (shown.includes('name')) body['name'] = v.name.trim();
+    if (shown.includes('email')) body['email'] = v.email.trim();
+    if (shown.includes('phone') && this.phoneDigits) body['phone'] = this.phoneDigits;
     if (this.mode === 'subscription') body['planRef'] = this.planRef || this.orderRef;
     else body['orderRef'] = this.orderRef;
-    if (this.phoneDigits) body['phone'] = this.phoneDigits;
     this.attemptKey ??= newKey();
     this.busy = true;
     this.announcement = this.localize.term('action.processing');
@@ -313,9 +343,10 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     }
   }
 
+  /** Empties the card fields (number, expiry, CVV) in the element and in the inputs. */
   private clearCard(): void {
-    this.values.cardNumber = this.values.cvv = '';
-    for (const f of ['cardNumber', 'cvv'] as const) {
+    for (const f of CARD_ONLY) {
+      this.values[f] = '';
       const el = this.input(f);
       if (el) el.value = '';
     }
@@ -340,7 +371,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       }
       // Only a web page is followed (`http:` only from an `http:` development page): a `javascript:` or
       // `data:` address in the answer would run in the shop's own origin. A refused one is an error.
-      if (isFollowableUrl(next.url, location.protocol == 'http:')) {
+      if (rules!.isFollowableUrl(next.url, location.protocol == 'http:')) {
         if (emit(this, 'haipay-redirect', { orderId: view.orderId, url: next.url }, true /* cancelable */)) {
           this.redirecting = true;
           this.announcement = this.localize.term('status.redirecting');
@@ -356,8 +387,9 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       const other: string[] = [];
       for (const issue of error.fields) {
         const shown = { code: issue.code, params: issue.params, fallback: issue.message };
-        if ((CARD_FIELDS as readonly string[]).includes(issue.field))
-          errors[issue.field as CardField] ??= shown;
+        // The wire's expiryMonth / expiryYear are the one expiry field here.
+        const field = issue.field.startsWith('expiry') ? 'expiry' : issue.field;
+        if ((CARD_FIELDS as readonly string[]).includes(field)) errors[field as CardField] ??= shown;
         else other.push(this.message(shown));
       }
       this.errors = errors;
@@ -376,20 +408,20 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
 
   // The templates below are flush left: Lit keeps a template's whitespace as it is written, and the
   // indentation prettier would add costs every shopper about 150 B gzipped for the three (README "Sizes").
-  private renderField(field: CardField, extra: TemplateResult | typeof nothing = nothing) {
-    const [autocomplete, mode, maxlength] = FIELDS[field];
+  private renderField(field: CardField) {
+    const [autocomplete, mode, maxlength, placeholder] = FIELDS[field];
     const issue = this.errors[field];
-    const describedBy =
-      `${issue ? `${field}-error` : ''} ${field === 'cardNumber' && this.brand ? 'brand' : ''}`.trim();
+    const brand = field === 'cardNumber' && this.brand;
+    const describedBy = `${issue ? `${field}-error` : ''} ${brand ? 'brand' : ''}`.trim();
     // prettier-ignore
     return html`<div class="field">
 <label part="label" for=${field}>${this.localize.term(`field.${field}`)}</label>
-<input part="input input-${field}" id=${field} name=${field} type=${mode === 'numeric' ? 'text' : mode}
-inputmode=${mode} autocomplete=${autocomplete} maxlength=${maxlength} spellcheck="false"
+<div class="in"><input part="input input-${field}" id=${field} name=${field} type=${mode === 'numeric' ? 'text' : mode}
+inputmode=${mode} autocomplete=${autocomplete} maxlength=${maxlength} placeholder=${placeholder ?? nothing} spellcheck="false"
 ?required=${field !== 'phone'} aria-invalid=${issue ? 'true' : 'false'} aria-describedby=${describedBy || nothing}
 .value=${this.values[field]} ?disabled=${this.busy}
-@input=${(e: Event) => this.onInput(field, e)} @blur=${() => this.onBlur(field)}>
-${extra}
+@focus=${loadRules} @input=${(e: InputEvent) => this.onInput(field, e)} @blur=${() => this.onBlur(field)}>
+${brand ? html`<svg part="brand" id="brand" role="img" aria-label=${this.localize.term(`brand.${brand as 'visa'}`)} viewBox="0 0 32 20">${BRAND_MARKS[brand]}</svg>` : nothing}</div>
 <p part="error" class="error" id="${field}-error">${issue ? this.message(issue) : ''}</p>
 </div>`;
   }
@@ -399,29 +431,29 @@ ${extra}
     const view = this.view;
     // prettier-ignore
     return html`${statusLine(this.localize, status ?? (this.loadError ? null : 'unknown'), this.loadError)}
-${view && isFinal(status) ? html`<p class="amount">${this.localize.money(view.amount, view.currency)}</p>` : nothing}`;
+${view && status === 'succeeded' ? html`<p>${this.localize.term('amount.paid', { amount: this.localize.money(view.amount, view.currency) })}</p>` : nothing}`;
   }
 
   override render() {
     const t = this.localize;
-    const brand = this.brand && t.term('brand.detected', { brand: t.term(`brand.${this.brand as 'visa'}`) });
+    const shown = this.shown;
     const action = this.busy ? 'processing' : this.mode === 'subscription' ? 'subscribe' : 'pay';
+    const label =
+      action === 'pay' && this.amount
+        ? t.term('action.payAmount', { amount: t.money(this.amount, this.currency) })
+        : t.term(`action.${action}`);
     // prettier-ignore
     return html`<div part="base">
 <slot name="header"></slot>
-${this.orderId ? this.renderResult() : html`<form part="form" novalidate @submit=${(e: SubmitEvent) => this.onSubmit(e)} aria-busy=${this.busy ? 'true' : 'false'}>
-${this.renderField('name')}
-${this.renderField('email')}
-${this.renderField('phone')}
-${this.renderField('cardNumber', html`<span part="brand" id="brand">${brand}</span>`)}
+${this.orderId || isFinal(this.currentStatus) ? this.renderResult() : html`<form part="form" novalidate @submit=${(e: SubmitEvent) => this.onSubmit(e)} aria-busy=${this.busy ? 'true' : 'false'}>
+${shown.slice(0, -2).map((f) => this.renderField(f))}
 <div class="row">
-${this.renderField('expiryMonth')}
-${this.renderField('expiryYear')}
+${this.renderField('expiry')}
 ${this.renderField('cvv')}
 </div>
 ${this.loadError ? html`<p part="status" class="error" id="form-error">${this.loadError}</p>` : nothing}
 <button part="submit-button" class="primary" type="submit" ?disabled=${this.busy || this.redirecting}>
-${t.term(`action.${action}`)}
+${label}
 </button>
 </form>`}
 <slot name="footer"></slot>

@@ -117,12 +117,21 @@ export class LocalizeController implements ReactiveController {
     return key in this.strings.en;
   }
 
-  /** `amount` is the companion's decimal string; shown with the currency's own symbol. */
+  /**
+   * `amount` is the companion's decimal string; shown in the page's locale with the currency's narrow
+   * symbol, as a shop formats its own prices (`฿690.00` in English, Thai and Chinese alike; the plain
+   * symbol would read `THB 690.00` in English). Taiwan dollars keep `NT$` where the locale writes it:
+   * their narrow symbol `$` would read as US dollars.
+   */
   money(amount: string | number, currency: string): string {
     const n = Number(amount);
     try {
       if (Number.isFinite(n))
-        return new Intl.NumberFormat(this.intlTag, { style: 'currency', currency }).format(n);
+        return new Intl.NumberFormat(this.intlTag, {
+          style: 'currency',
+          currency,
+          currencyDisplay: currency == 'TWD' ? 'symbol' : 'narrowSymbol',
+        }).format(n);
     } catch {
       // an unknown currency code: shown as given
     }

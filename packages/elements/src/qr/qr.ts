@@ -128,6 +128,11 @@ export class HaiPayQr extends HaiPayPaymentElement {
     return this.payload ? '' : 'promptpay';
   }
 
+  /** @internal */
+  protected override get stage(): string {
+    return super.stage || this.matrixFor; // the payload drawn, '' before there is one
+  }
+
   private requestNewQr(): void {
     const detail = { orderId: this.view?.orderId ?? (this.orderId || null) };
     if (emit(this, 'haipay-new-qr', detail, true) && this.orderRef) this.restart();
@@ -145,7 +150,7 @@ export class HaiPayQr extends HaiPayPaymentElement {
     // prettier-ignore
     return html`<section part="base" aria-labelledby="title">
 <div part="brand">${promptPayMark}<span>PromptPay</span></div>
-<h2 id="title">${t.term('qr.title')}</h2>
+<h2 id="title" tabindex="-1">${t.term('qr.title')}</h2>
 ${money ? html`<div>
 <span class="muted">${t.term('amount.label')}</span>
 <div class="amount" part="amount">${money}</div>
@@ -155,15 +160,15 @@ viewBox="-4 -4 ${size + 8} ${size + 8}" shape-rendering="crispEdges" data-size=$
 <rect x="-4" y="-4" width=${size + 8} height=${size + 8} fill="#fff" />
 <path fill="#000" d=${qrPath(this.matrix)} />
 </svg>
-<p class="muted">${t.term('qr.instructions')}</p>
 ${this.countdown.active ? html`<p part="countdown" class="countdown">
 ${t.term('countdown.label')}: <time>${this.countdown.display}</time>
 </p>` : nothing}
+${statusLine(t, status, this.loadError)}
+<p class="muted">${t.term('qr.instructions')}</p>
 <div class="actions">
 <button part="save-button" type="button" @click=${() => this.save()}>${t.term('action.saveQr')}</button>
 <button part="copy-button" type="button" @click=${() => this.copy()}>${t.term('action.copyCode')}</button>
-</div>` : nothing}
-${statusLine(t, status, this.loadError, final ? 'status final' : 'status')}
+</div>` : statusLine(t, status, this.loadError, 'status final')}
 ${status === 'expired' ? html`<button class="primary" part="new-qr-button" type="button" @click=${() => this.requestNewQr()}>
 ${t.term('action.newQr')}
 </button>` : nothing}

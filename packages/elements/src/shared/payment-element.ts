@@ -99,7 +99,33 @@ export abstract class HaiPayPaymentElement extends LitElement {
     return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
+  /**
+   * What the element shows, for focus: a final status, or (subclasses) the QR or bank details being
+   * shown; `''` while loading or on a form.
+   * @internal
+   */
+  protected get stage(): string {
+    const s = this.currentStatus;
+    return isFinal(s) ? s : '';
+  }
+  private lastStage: string | undefined;
+
   protected override updated(changed: PropertyValues<this>): void {
+    // When a QR, bank details or a result appears, its heading (`#result` for a result, else `#title`)
+    // takes focus and is scrolled to the top of the screen, so a keyboard or screen-reader user lands on
+    // it and a phone shows it (a QR with its countdown and status). Not on the first render: the page
+    // decides where focus starts.
+    const stage = this.stage;
+    if (stage != this.lastStage) {
+      if (stage && this.lastStage != null) {
+        const heading = this.renderRoot.querySelector<HTMLElement>(
+          isFinal(this.currentStatus) ? '#result' : '#title',
+        );
+        heading?.focus();
+        heading?.scrollIntoView(); // to the top: `block: 'start'` is the default
+      }
+      this.lastStage = stage;
+    }
     if ((changed.has('orderId') || changed.has('endpoint')) && this.orderId && this.endpoint) {
       void this.status.follow(this.endpoint, this.orderId);
     } else if (!this.orderId && this.endpoint && this.orderRef !== this.startedFor && this.startMethod) {

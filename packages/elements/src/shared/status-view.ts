@@ -2,7 +2,10 @@ import { html, nothing } from 'lit';
 import type { LocalizeController } from '../controllers/localize-controller.js';
 import { isFinal, type PaymentStatus } from '../types.js';
 
-/** The visible status line (not live: the live region announces milestones only). */
+/**
+ * The visible status line (not live: the live region announces milestones only). A final status is the
+ * heading of the result, `#result`, which takes focus when it appears (`HaiPayPaymentElement`).
+ */
 export function statusLine(
   t: LocalizeController,
   status: PaymentStatus | null,
@@ -11,7 +14,10 @@ export function statusLine(
 ) {
   if (error) return html`<p part="status" class="status error">${error}</p>`;
   if (!status) return nothing;
-  return html`<p part="status" class=${cls} data-status=${status}>${t.term(`status.${status}`)}</p>`;
+  const text = t.term(`status.${status}`);
+  return isFinal(status)
+    ? html`<h2 part="status" id="result" tabindex="-1" class=${cls} data-status=${status}>${text}</h2>`
+    : html`<p part="status" class=${cls} data-status=${status}>${text}</p>`;
 }
 
 /**

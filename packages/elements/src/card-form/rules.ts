@@ -1,0 +1,29 @@
+/**
+ * The shared rules the card form runs (`@haipay-kit/protocol/rules`, the same ones the companion runs),
+ * in a chunk of their own: the form loads it when the shopper first reaches a field (or submits), so a
+ * page that shows the form without its being used never downloads them (README "Sizes").
+ */
+import {
+  detectCardBrand,
+  formatCardNumber,
+  isFollowableUrl,
+  validateCardNumber,
+  validateCvv,
+  validateEmail,
+  validateExpiry,
+  validateName,
+  validatePhone,
+} from '@haipay-kit/protocol/rules';
+
+/** The rules, as one object: the form keeps it once loaded. */
+export const rules = {
+  detectCardBrand,
+  formatCardNumber,
+  isFollowableUrl,
+  validateCardNumber,
+  validateCvv,
+  validateEmail,
+  validateExpiry,
+  validateName,
+  validatePhone,
+};
