@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { NewTransferRecord, PaymentStore } from '@haipay-kit/express/store';
 
 /** A refund as the checkout records it before calling HaiPay. */
-export function sampleTransfer(overrides: Partial<NewTransferRecord> = {}): NewTransferRecord {
+function sampleTransfer(overrides: Partial<NewTransferRecord> = {}): NewTransferRecord {
   const id = Math.random().toString(36).slice(2);
   return {
     transferId: `hpr_test_${id}`,
