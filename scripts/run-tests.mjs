@@ -76,9 +76,19 @@ suites.push(
       '--concurrency=2',
       '--exclude=test/packaging.test.ts',
       '--exclude=test/frameworks/frameworks.test.ts',
+      '--exclude=test/design/design.test.ts',
       'test',
     ],
     firstRunSeconds: 400,
+  },
+  // The design-review page's pictures and axe checks: one browser, one file, its own suite so that
+  // `node scripts/run-tests.mjs design` runs it alone (`npm run design:accept` takes new references).
+  {
+    name: 'design review (test/design, Chromium)',
+    cmd: 'node',
+    args: ['scripts/node-test.mjs', 'test/design'],
+    needsChrome: true,
+    firstRunSeconds: 200,
   },
   {
     name: 'packaging (test/packaging.test.ts)',

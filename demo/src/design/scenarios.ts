@@ -17,7 +17,7 @@ export type DesignElement = 'card' | 'qr' | 'bank' | 'subscription' | 'checkout'
 export type DesignAction = 'submit-invalid' | 'submit-valid';
 
 /** How the fake companion answers `POST /payments` for a state. */
-export type DesignPost = 'hold' | 'redirect' | 'declined' | 'disconnect';
+type DesignPost = 'hold' | 'redirect' | 'declined' | 'disconnect';
 
 export interface DesignState {
   /** Unique, URL-safe: the frame's `data-state`, the endpoint `/design-api/<id>` and the reference image's name. */

@@ -6,7 +6,7 @@ const bankTransfer = {
   ...common,
   ...timed,
   'action.copy': 'คัดลอก',
-  'action.copyField': 'คัดลอก{field}',
+  'action.copyField': 'คัดลอก {field}',
   'action.copiedField': 'คัดลอก{field}แล้ว',
   'countdown.deadline': 'ชำระภายใน {time}',
   'bank.title': 'โอนผ่านธนาคาร',
