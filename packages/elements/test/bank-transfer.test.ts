@@ -21,7 +21,9 @@ const bankView = (partial = {}) =>
   });
 
 describe('<haipay-bank-transfer>', () => {
-  it('is accessible', async () => {
+  it('is accessible', async function () {
+    // The file's first axe run loads axe-core; on a loaded machine that alone can take seconds.
+    this.timeout(30_000);
     const el = await fixture<HaiPayBankTransfer>(
       html`<haipay-bank-transfer
         bank-code="KBANK"

@@ -39,7 +39,9 @@ function setTabHidden(hidden: boolean): void {
 }
 
 describe('<haipay-qr>', () => {
-  it('is accessible', async () => {
+  it('is accessible', async function () {
+    // The file's first axe run loads axe-core; on a loaded machine that alone can take seconds.
+    this.timeout(30_000);
     const el = await fixture<HaiPayQr>(
       html`<haipay-qr
         payload=${PROMPTPAY_PAYLOAD}
