@@ -13,6 +13,9 @@
  *   notify --url <notifyUrl> --platform-private-key <key|file> --secret <s> [--payload <json>|stdin]
  *                                                 send a correctly signed test notification
  *   query --currency <THB|…> --order-id <id> [--order-no <no>]  look an order up (credentials from env/flags)
+ *   refund --store <file> --order-id <id> --key <key> [--reason <text>] [--yes] [--json]
+ *   payout --store <file> --public-base-url <url> --key <key> --payout <json> [--yes] [--json]
+ *   balance --currency <THB|…> [--json]          (money commands: cli-money.ts; credentials as for query)
  *
  * Secrets may come from the environment instead of flags (keeps them out of shell history):
  * HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
@@ -49,6 +52,7 @@ import {
 import { HaiPayClient } from './client.js';
 import { HaiPayError } from './errors.js';
 import { generateTestNotification, sendTestNotification } from './testing.js';
+import { runMoneyCommand } from './cli-money.js';
 
 /** Streams the CLI writes to (replaceable in tests). */
 export interface CliIo {
@@ -68,6 +72,12 @@ const USAGE = `Usage: haipay <command> [options]
   notify --url <notifyUrl> --platform-private-key <key|file> --secret <secret> [--payload <json>] [< payload.json]
   query --currency <THB|TWD|USD|VND> --order-id <id> [--order-no <no>] [--base-url <url>]
         [--app-id <id>] [--secret <s>] [--private-key <key|file>] [--platform-public-key <key|file>]
+  refund --store <file> --order-id <id> --key <idempotency-key> [--reason <text>] [--yes] [--json]
+        full refund of a paid USD card order in the router's SQLite store; asks first unless --yes
+  payout --store <file> --public-base-url <url> --key <idempotency-key> --payout <json> [--yes] [--json]
+        pay out (THB, USD, VND); HaiPay notifies <url>/notify; asks first unless --yes
+  balance --currency <THB|TWD|USD|VND> [--json]            the ledger: total, available, frozen, unsettled
+  (refund, payout and balance take the credentials query takes; the same --key never moves money twice)
 
 Secrets can come from HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
 HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID and HAIPAY_BASE_URL instead of flags.
@@ -194,6 +204,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'order-no': { type: 'string' },
       'base-url': { type: 'string' },
       'app-id': { type: 'string' },
+      store: { type: 'string' },
+      key: { type: 'string' },
+      reason: { type: 'string' },
+      payout: { type: 'string' },
+      'public-base-url': { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -202,6 +219,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const s = values.secret ?? env.HAIPAY_SECRET;
     if (!s) throw new CliError('--secret (or HAIPAY_SECRET) is required: the merchant secret key.');
     return s;
+  };
+  /** A client for one merchant, from flags or the environment (query, refund, payout, balance). */
+  const clientFor = (currency: string): HaiPayClient => {
+    const appId = values['app-id'] ?? env.HAIPAY_APP_ID;
+    if (!appId) throw new CliError('--app-id (or HAIPAY_APP_ID) is required.');
+    const baseUrl = values['base-url'] ?? env.HAIPAY_BASE_URL;
+    return new HaiPayClient({
+      ...(baseUrl ? { baseUrl } : {}),
+      merchants: {
+        [currency]: {
+          appId,
+          secretKey: secret(),
+          privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key'),
+        },
+      },
+      platformPublicKey: readKey(
+        values['platform-public-key'] ?? env.HAIPAY_PLATFORM_PUBLIC_KEY,
+        '--platform-public-key',
+      ),
+    });
   };
   if (!command || values.help || command === 'help') {
     io.stdout(USAGE);
@@ -284,24 +321,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case 'query': {
       const currency = (values.currency ?? '').toUpperCase();
       if (!currency || !values['order-id']) throw new CliError('--currency and --order-id are required.');
-      const appId = values['app-id'] ?? env.HAIPAY_APP_ID;
-      if (!appId) throw new CliError('--app-id (or HAIPAY_APP_ID) is required.');
-      const client = new HaiPayClient({
-        ...((values['base-url'] ?? env.HAIPAY_BASE_URL)
-          ? { baseUrl: values['base-url'] ?? env.HAIPAY_BASE_URL }
-          : {}),
-        merchants: {
-          [currency]: {
-            appId,
-            secretKey: secret(),
-            privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key'),
-          },
-        },
-        platformPublicKey: readKey(
-          values['platform-public-key'] ?? env.HAIPAY_PLATFORM_PUBLIC_KEY,
-          '--platform-public-key',
-        ),
-      });
+      const client = clientFor(currency);
       const data =
         currency === 'CASHIER'
           ? await client.cashierQuery({ orderId: values['order-id'], orderNo: values['order-no'] ?? null })
@@ -312,6 +332,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${JSON.stringify(data, null, 2)}\n`);
       return 0;
     }
+    case 'refund':
+    case 'payout':
+    case 'balance':
+      return runMoneyCommand(command, values, {
+        ...io,
+        client: clientFor,
+        usage: (message) => new CliError(message),
+      });
     default:
       io.stderr(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
