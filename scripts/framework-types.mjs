@@ -171,7 +171,7 @@ function vueFile(tags) {
 // vue-tsc checks its attributes, properties and \`@haipay-*\` listeners in templates. Import this module
 // once for its types (\`import type {} from '@haipay-kit/elements/vue';\`); it holds no code. Vue still
 // has to be told the tags are custom elements (\`compilerOptions.isCustomElement\`).
-import type { DefineComponent } from 'vue';
+import type { DefineComponent, HTMLAttributes } from 'vue';
 import type { HaiPayElements } from './elements.js';
 
 type CamelCase<S extends string> = S extends \`\${infer H}-\${infer T}\` ? \`\${H}\${Capitalize<CamelCase<T>>}\` : S;
@@ -179,10 +179,11 @@ type CamelCase<S extends string> = S extends \`\${infer H}-\${infer T}\` ? \`\${
 export type VueAttributeProps<A> = { [K in keyof A & string as CamelCase<K>]?: A[K] };
 /** \`@event-name\` listeners as vue-tsc reads them: \`@haipay-succeeded\` → \`onHaipaySucceeded\`. */
 export type VueEventProps<E> = { [K in keyof E & string as \`on\${Capitalize<CamelCase<K>>}\`]?: (event: E[K]) => void };
-/** The props of \`<T>\` in Vue: the element's attributes and properties, and its events. */
+/** The props of \`<T>\` in Vue: the element's attributes and properties, its events, and the HTML ones. */
 export type VueProps<T extends keyof HaiPayElements> = VueAttributeProps<HaiPayElements[T]['attributes']> &
   HaiPayElements[T]['properties'] &
-  VueEventProps<HaiPayElements[T]['events']>;
+  VueEventProps<HaiPayElements[T]['events']> &
+  Omit<HTMLAttributes, keyof VueAttributeProps<HaiPayElements[T]['attributes']> | keyof HaiPayElements[T]['properties']>;
 
 declare module 'vue' {
   interface GlobalComponents {

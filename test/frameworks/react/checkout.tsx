@@ -18,7 +18,9 @@ export function Checkout({ orderRef }: { orderRef: string }) {
         mode="payment"
         currency="USD"
         order-from-url
+        id="pay"
         className="checkout"
+        aria-label="Card payment"
         strings={{ 'action.pay': 'Pay now' }}
         pollInterval={3000}
         onhaipay-succeeded={(event) => setPaid(event.detail.orderId)}
