@@ -41,6 +41,7 @@ import {
   type MerchantCredentials,
 } from './client-config.js';
 import type { Logger } from './logger.js';
+import { timeGatewayCall } from './metrics.js';
 import type { HttpTransport } from './transport.js';
 
 export {
@@ -210,7 +211,8 @@ export class HaiPayClient {
     const orderId = endpoint.orderIdField ? scalarText(body[endpoint.orderIdField]) : '';
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.#once(url, text, merchant, endpoint.id)) as T;
+        const once = () => this.#once(url, text, merchant, endpoint.id);
+        return (await timeGatewayCall(endpoint.id, merchant.key, once)) as T;
       } catch (err) {
         const transient =
           err instanceof HaiPayTimeoutError ||

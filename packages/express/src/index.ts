@@ -63,6 +63,7 @@ export {
   type RateLimitOptions,
   type StreamLimits,
 } from './router/index.js';
+export type { Readiness } from './admin/readiness.js';
 export {
   HaiPayCheckout,
   toPaymentView,
@@ -73,11 +74,11 @@ export {
   type NotificationResult,
   type PaymentEvent,
   type PayoutEvent,
-  type RejectedNotification,
   type RefundEvent,
   type RefundOptions,
   type PayoutRequest,
   type Balance,
+  type RejectedNotification,
   type RequestContext,
   type ResolvedOrder,
   type ResolvedPlan,

@@ -7,6 +7,7 @@
 import { HaiPayConfigError } from './errors.js';
 import type { HaiPayCheckout } from './checkout/index.js';
 import type { Logger } from './logger.js';
+import { countReconcilerPass } from './metrics.js';
 
 /** Options for {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -84,6 +85,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
           holder: held?.holder ?? null,
           leaseExpiresAt: held?.expiresAt ?? null,
         });
+        countReconcilerPass('skipped');
         return 0;
       }
       // Renewed while the pass runs (a slow pass keeps it). If another instance took it meanwhile (this
@@ -136,11 +138,18 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
       checked,
       ms: now() - started,
     });
+    countReconcilerPass('completed', checked);
     return checked;
   };
 
   const runOnce = (): Promise<number> => {
-    if (!running) running = pass().finally(() => (running = undefined));
+    if (!running)
+      running = pass()
+        .catch((err: unknown) => {
+          countReconcilerPass('failed');
+          throw err;
+        })
+        .finally(() => (running = undefined));
     return running;
   };
 

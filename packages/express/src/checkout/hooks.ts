@@ -7,6 +7,7 @@
  * released and runs again later (HaiPay's next delivery, or the reconciler).
  */
 import type { HaiPayData } from '../client.js';
+import { countPayment, recordHook } from '../metrics.js';
 import type { HookEvent, PaymentRecord } from '../store/types.js';
 import type { RecordStatus } from '../types.js';
 import type { CheckoutContext } from './context.js';
@@ -72,10 +73,11 @@ export class HookRunner {
     return this.#runClaimed(
       () => hook?.(record),
       (now) => store.renewHookClaim(orderId, record.status, now),
-      () => store.completeHook(orderId, record.status),
+      () => store.completeHook(orderId, record.status).then(() => countPayment(record)),
       () => store.releaseHook(orderId),
       { orderId, status: record.status },
       waitMs,
+      `${record.kind}.${record.status}`,
     );
   }
 
@@ -128,6 +130,7 @@ export class HookRunner {
       () => store.releaseHookEvent(orderId, key),
       { orderId, event: key },
       waitMs,
+      event.kind,
     );
   }
 
@@ -142,6 +145,8 @@ export class HookRunner {
     release: () => Promise<void>,
     logFields: Record<string, unknown>,
     waitMs: number,
+    /** The hook's name in the metrics (`haipay.hook`). */
+    name: string,
   ): Promise<HookState> {
     const lease = this.#ctx.options.hookLeaseMs;
     const renewer = setInterval(
@@ -151,11 +156,16 @@ export class HookRunner {
     renewer.unref();
     this.#renewers.add(renewer);
     const run = (async (): Promise<'done' | 'failed'> => {
+      const started = performance.now();
+      let called = false;
       try {
         await call();
+        called = true;
+        recordHook(name, started, false);
         await complete();
         return 'done';
       } catch (err) {
+        if (!called) recordHook(name, started, true);
         await release().catch(() => undefined);
         this.#ctx.options.logger.error('haipay merchant hook threw; it will be retried', {
           ...logFields,

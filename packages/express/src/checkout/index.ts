@@ -12,17 +12,18 @@ import { EventEmitter } from 'node:events';
 import type { FieldIssue } from '@haipay-kit/protocol';
 import type { HaiPayClient, HaiPayData } from '../client.js';
 import { HaiPayApiError, HaiPayError, HaiPayValidationError } from '../errors.js';
+import { countNotification } from '../metrics.js';
 import type { NewPaymentRecord, PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
 import { isFinalStatus, type PaymentMethod, type PaymentView, type SubscriptionView } from '../types.js';
 import type { CheckoutContext } from './context.js';
 import { createOnce } from './create.js';
 import { HookRunner, type HookState } from './hooks.js';
 import { Notifications } from './notifications.js';
-import { Settlement } from './settlement.js';
 import { readBalance, type Balance } from './balance.js';
 import { createPayout, payoutDriver, type PayoutRequest } from './payouts-create.js';
 import { settleTransfers, TransferFlow } from './refunds-and-payouts.js';
 import { refundDriver, refundOrder, type RefundOptions } from './refunds.js';
+import { Settlement } from './settlement.js';
 import { str } from './text.js';
 import type {
   CardMode,
@@ -346,7 +347,9 @@ export class HaiPayCheckout {
   }
 
   /** Handles one notification body (raw text); see notifications.ts. docs/protocol.md §2.6. */
-  handleNotification(rawBody: string): Promise<NotificationResult> {
-    return this.#notifications.handle(rawBody);
+  async handleNotification(rawBody: string): Promise<NotificationResult> {
+    const result = await this.#notifications.handle(rawBody);
+    countNotification(result.outcome, result.ack);
+    return result;
   }
 }

@@ -5,6 +5,7 @@
  * (options.ts); HTTP status codes live here and in http.ts only.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { checkReadiness } from '../admin/readiness.js';
 import { HaiPayCheckout } from '../checkout/index.js';
 import { createReconciler } from '../reconciler.js';
 import { browserRouter } from './browser.js';
@@ -86,6 +87,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   return Object.assign(router, {
     checkout,
     reconciler,
+    ready: () => checkReadiness({ store, client: config.client, logger, now: options.now }),
     async close() {
       await reconciler.stop();
       browser.streams.close();

@@ -5,6 +5,7 @@
  */
 import type { Request, Router } from 'express';
 import { isSignSafe } from '@haipay-kit/protocol/rules';
+import type { Readiness } from '../admin/readiness.js';
 import type {
   CardMode,
   HaiPayCheckout,
@@ -162,6 +163,12 @@ export type HaiPayRouter = Router & {
   readonly checkout: HaiPayCheckout;
   /** The reconciler (started unless `reconcile: false`). */
   readonly reconciler: Reconciler;
+  /**
+   * Readiness: the store answers a read (within 2 s) and the merchant keys are loaded. Never names a
+   * secret. Serve it on a health route of yours (`res.status(r.ready ? 200 : 503).json(r)`) or use the
+   * admin router's `GET /health`.
+   */
+  ready(): Promise<Readiness>;
   /**
    * Stops the reconciler and the status streams, waits up to `hookWaitMs` for merchant hooks still
    * running, and closes the store if the router created it.

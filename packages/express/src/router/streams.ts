@@ -21,6 +21,7 @@
  */
 import type { Request, Response } from 'express';
 import { HaiPayConfigError } from '../errors.js';
+import { countOpenStream } from '../metrics.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
 
 /** Limits of the status streams (router option `streams`). */
@@ -180,6 +181,7 @@ export class StatusStreams {
       end: () => {
         if (closed) return;
         closed = true;
+        countOpenStream(-1);
         clearTimeout(lifetime);
         this.#all.delete(stream);
         const n = (this.#perClient.get(client) ?? 1) - 1;
@@ -192,6 +194,7 @@ export class StatusStreams {
     const lifetime = setTimeout(() => stream.end(), this.#limits.maxLifetimeMs);
     lifetime.unref();
     this.#all.add(stream);
+    countOpenStream(1);
     this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
     this.#join(orderId, stream, record);
     this.#startTimers();

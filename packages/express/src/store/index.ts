@@ -50,4 +50,4 @@ export {
   type HookEventRow,
   type NotificationRow,
 } from './row.js';
-export { orderQuerySql, filterOrders, type OrderQuery } from './order-query.js';
+export { orderQuerySql, type OrderQuery } from './order-query.js';
