@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import type { Rollup } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { measure } from '../packages/elements/scripts/size.mjs';
+import { checkoutSizes } from './checkout-size.js';
 import type { Figure } from './lib.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -116,6 +117,7 @@ export async function elementSizes(): Promise<Figure[]> {
     });
   }
   figures.push(await viteTagsSize());
+  figures.push(...(await checkoutSizes()));
   return figures;
 }
 

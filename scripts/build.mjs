@@ -77,7 +77,8 @@ function buildFrameworkTypes() {
 
 /**
  * `packages/elements/cdn/`: the elements for a page with no bundler (after Shoelace's `cdn/`). One
- * self-contained ES module per entry (`index.js`, `card-form.js`, `qr.js`, `bank-transfer.js`) with Lit
+ * self-contained ES module per entry (`index.js`, `card-form.js`, `qr.js`, `bank-transfer.js`,
+ * `checkout.js`) with Lit
  * bundled in, shared code and the Thai and Chinese strings as chunks beside them (`chunks/`), loaded by
  * relative URL. Built from the `dist/` just written, so it holds exactly the published code. Serve the
  * folder from your own origin (a checkout page should not run third-party script) or from a CDN that
@@ -93,6 +94,7 @@ async function buildElementsCdn(dir) {
       'card-form': 'dist/card-form/card-form.register.js',
       qr: 'dist/qr/qr.register.js',
       'bank-transfer': 'dist/bank-transfer/bank-transfer.register.js',
+      checkout: 'dist/checkout/checkout.register.js',
     },
     outdir: 'cdn',
     chunkNames: 'chunks/[name]-[hash]',

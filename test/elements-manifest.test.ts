@@ -60,12 +60,19 @@ describe('custom elements manifest', () => {
     );
   });
 
-  test('it describes the three tags: attributes, typed events, parts and custom properties', () => {
+  test('it describes the four tags: attributes, typed events, parts and custom properties', () => {
     const tags = elements(committed);
-    assert.deepEqual([...tags.keys()].sort(), ['haipay-bank-transfer', 'haipay-card-form', 'haipay-qr']);
+    assert.deepEqual([...tags.keys()].sort(), [
+      'haipay-bank-transfer',
+      'haipay-card-form',
+      'haipay-checkout',
+      'haipay-qr',
+    ]);
     const names = (list?: { name: string }[]) => (list ?? []).map((x) => x.name);
     for (const [tag, d] of tags) {
-      for (const attr of ['endpoint', 'order-id', 'locale', 'theme']) {
+      // The drop-in is given an order reference and methods; the payments are its inner tags'.
+      const own = tag === 'haipay-checkout' ? ['order-ref', 'method', 'methods'] : ['order-id'];
+      for (const attr of ['endpoint', 'locale', 'theme', ...own]) {
         assert.ok(names(d.attributes).includes(attr), `${tag} documents the ${attr} attribute`);
       }
       for (const event of ['haipay-succeeded', 'haipay-failed', 'haipay-error']) {
@@ -81,5 +88,6 @@ describe('custom elements manifest', () => {
     assert.ok(names(tags.get('haipay-qr')!.events).includes('haipay-new-qr'));
     assert.ok(names(tags.get('haipay-qr')!.attributes).includes('payload'));
     assert.ok(names(tags.get('haipay-bank-transfer')!.attributes).includes('bank-code'));
+    assert.ok(names(tags.get('haipay-checkout')!.events).includes('haipay-method-change'));
   });
 });

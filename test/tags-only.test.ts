@@ -40,6 +40,19 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
+/** The drop-in alone: one tag, one script, nothing else. */
+const CHECKOUT_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Checkout</title>
+  <script type="module" src="/elements/checkout.js"></script>
+</head>
+<body>
+  <haipay-checkout endpoint="/haipay" order-ref="mix-cart-4"></haipay-checkout>
+</body>
+</html>`;
+
 let sandbox: Sandbox;
 let router: HaiPayRouter;
 let server: Server;
@@ -55,7 +68,10 @@ before(async () => {
   // What a merchant's bundler makes of `import '@haipay-kit/elements'`, served from the shop's origin.
   const bundle = await build({
     absWorkingDir: root,
-    entryPoints: { index: 'packages/elements/src/index.ts' },
+    entryPoints: {
+      index: 'packages/elements/src/index.ts',
+      checkout: 'packages/elements/src/checkout/checkout.register.ts',
+    },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -86,8 +102,10 @@ before(async () => {
     allowedOrigins: [url],
     reconcile: false,
     // The shop's server prices the cart and knows the buyer; the browser sends neither.
+    // `mix-` carts (the drop-in's page) are priced per method: a card in USD, the rest in THB.
     resolveOrder: (_req, body) =>
-      String(body.orderRef).startsWith('usd-')
+      String(body.orderRef).startsWith('usd-') ||
+      (String(body.orderRef).startsWith('mix-') && body.method === 'card')
         ? { amount: '25.00', currency: 'USD', subject: 'Coffee subscription box', buyerId: 'u-1001' }
         : {
             amount: '1730.00',
@@ -100,6 +118,7 @@ before(async () => {
   });
   app.use('/haipay', router);
   app.get('/', (_req, res) => void res.type('html').send(PAGE));
+  app.get('/checkout', (_req, res) => void res.type('html').send(CHECKOUT_PAGE));
   app.get('/elements/*file', (req, res) => {
     const text = files.get(req.path.slice('/elements'.length));
     if (text === undefined) return void res.sendStatus(404);
@@ -178,6 +197,91 @@ describe('a page with only the tags and the companion router', () => {
       assert.deepEqual(errors, [], 'no console errors, no CSP violations');
       mkdirSync(join(root, 'test-results'), { recursive: true });
       await page.screenshot({ path: join(root, 'test-results', 'tags-only.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** Pays an order from the shopper's banking app (the sandbox's control API). */
+async function payFromBank(orderNo: string): Promise<void> {
+  const res = await fetch(`${sandbox.url}/_sandbox/orders/${orderNo}/complete`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ outcome: 'success' }),
+  });
+  assert.equal(res.status, 200);
+  await sandbox.idle();
+}
+
+describe('a page with only <haipay-checkout> and the companion router', () => {
+  test('takes a PromptPay payment by keyboard alone, keeps the choice over a reload, then a bank transfer and a card', async () => {
+    paid.length = 0;
+    const context = await browser.newContext({ baseURL: url, viewport: { width: 480, height: 900 } });
+    await context.addInitScript(() => {
+      const w = window as unknown as { created: unknown[] };
+      w.created = [];
+      document.addEventListener('haipay-created', (e) => w.created.push((e as CustomEvent).detail.view));
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+    try {
+      await page.goto('/checkout');
+      const checkout = page.locator('haipay-checkout');
+      const methods = checkout.getByRole('radio');
+      await methods.first().waitFor();
+      // Priced by the shop's resolveOrder per method; methods the shop cannot take are not listed.
+      assert.deepEqual(await checkout.locator('[part~=method]').allInnerTexts(), [
+        'Card\n$25.00',
+        'PromptPay\n฿1,730.00',
+        'TrueMoney Wallet\n฿1,730.00',
+        'Bank transfer\n฿1,730.00',
+      ]);
+      assert.equal(await checkout.getByRole('radio', { name: /Card/ }).isChecked(), true);
+
+      // Keyboard only: Tab into the group, an arrow to PromptPay, Tab to "Pay", Enter.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      const qr = checkout.locator('haipay-qr');
+      await qr.locator('svg[part~=qr]').waitFor();
+      const promptpay = (await created(page)).find((v) => v.method === 'promptpay');
+      assert.equal(promptpay?.amount, '1730.00');
+      await payFromBank(promptpay.orderNo!);
+      await qr.getByText('Payment received. Thank you!').first().waitFor({ timeout: 10_000 });
+
+      // A reload shows the last choice again; the bank transfer is one arrow further down.
+      await page.reload();
+      await methods.first().waitFor();
+      assert.equal(await checkout.getByRole('radio', { name: /PromptPay/ }).isChecked(), true);
+      await checkout.getByRole('radio', { name: /Bank transfer/ }).check();
+      await checkout.getByRole('button', { name: 'Pay ฿1,730.00 with Bank transfer' }).click();
+      const bank = checkout.locator('haipay-bank-transfer');
+      await bank.locator('#account-number').waitFor();
+      const transfer = (await created(page)).find((v) => v.method === 'bank-transfer');
+      assert.ok(transfer?.orderNo, JSON.stringify(await created(page)));
+      await payFromBank(transfer.orderNo);
+      await bank.getByText('Payment received. Thank you!').first().waitFor({ timeout: 10_000 });
+
+      // The card form, priced in USD by the same cart.
+      await checkout.getByRole('radio', { name: /Card/ }).check();
+      const form = checkout.locator('haipay-card-form');
+      await form.getByLabel('Name on card').fill('Somchai Jaidee');
+      await form.getByLabel('Email').fill('somchai@example.com');
+      await form.getByLabel('Card number').fill('4242 4242 4242 4242');
+      await form.getByLabel('Expiry date').fill('12/30');
+      await form.getByLabel(/Security code/).fill('123');
+      await form.getByRole('button', { name: /^Pay/ }).click();
+      await sandbox.idle();
+      await form.getByText('Payment received. Thank you!').first().waitFor({ timeout: 10_000 });
+
+      assert.deepEqual(paid.sort(), ['bank-transfer', 'card', 'promptpay']);
+      assert.deepEqual(errors, [], 'no console errors, no CSP violations');
+      mkdirSync(join(root, 'test-results'), { recursive: true });
+      await page.screenshot({ path: join(root, 'test-results', 'checkout-only.png'), fullPage: true });
     } finally {
       await context.close();
     }

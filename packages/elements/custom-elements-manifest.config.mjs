@@ -8,6 +8,7 @@ export default {
     'src/card-form/card-form.ts',
     'src/qr/qr.ts',
     'src/bank-transfer/bank-transfer.ts',
+    'src/checkout/checkout.ts',
     'src/bank-transfer/banks.ts',
     'src/shared/payment-element.ts',
     'src/controllers/*.ts',

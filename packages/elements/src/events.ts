@@ -25,6 +25,12 @@ export interface HaiPayErrorDetail {
 export interface HaiPayNewQrDetail {
   orderId: string | null;
 }
+/** The method `<haipay-checkout>` shows, and what it would charge. */
+export interface HaiPayMethodChangeDetail {
+  method: string;
+  amount: string;
+  currency: string;
+}
 
 export interface HaiPayEventDetailMap {
   /** The companion accepted the payment (201/202). */
@@ -39,6 +45,8 @@ export interface HaiPayEventDetailMap {
   'haipay-error': HaiPayErrorDetail;
   /** The shopper asked for a new QR after expiry. Cancelable: with `order-ref` the element starts a new payment unless cancelled. */
   'haipay-new-qr': HaiPayNewQrDetail;
+  /** `<haipay-checkout>` shows another method (also the first one, once the methods load). */
+  'haipay-method-change': HaiPayMethodChangeDetail;
 }
 
 export type HaiPayEventName = keyof HaiPayEventDetailMap;
@@ -53,6 +61,7 @@ declare global {
     'haipay-review': CustomEvent<HaiPayFinalDetail>;
     'haipay-error': CustomEvent<HaiPayErrorDetail>;
     'haipay-new-qr': CustomEvent<HaiPayNewQrDetail>;
+    'haipay-method-change': CustomEvent<HaiPayMethodChangeDetail>;
   }
 }
 

@@ -14,5 +14,9 @@ export { CountdownController } from './controllers/countdown-controller.js';
 export { LocalizeController, LOCALES, resolveLocale } from './controllers/localize-controller.js';
 export type { Locale, Translation, TranslationKey } from './controllers/localize-controller.js';
 export { BANKS, bankInfo, groupAccount } from './bank-transfer/banks.js';
+// `<haipay-checkout>` is registered by `@haipay-kit/elements/checkout` only: it loads the three tags
+// above on demand, and importing it here would add its picker to every page of the single tags.
+export type { HaiPayCheckout } from './checkout/checkout.register.js';
+export type { MethodOffer } from './checkout/checkout.js';
 export type * from './events.js';
 export type { PaymentView, PaymentStatus, PaymentNext, FieldIssue, Theme } from './types.js';

@@ -4,6 +4,7 @@
 //   POST /__companion/<ns>/__script    { post?: [{ status, body }], orders?: { [orderId]: OrderScript } }
 //   GET  /__companion/<ns>/__requests  → every request the elements made to <ns>, in order
 //   GET  /__companion/<ns>/__streams   → { open } status streams of <ns> the browser has not closed
+//   GET  /__companion/<ns>/methods            → the scripted `methods: { status, body }` answer
 //   POST /__companion/<ns>/payments           → next scripted answer (the last one repeats)
 //   GET  /__companion/<ns>/payments/:id       → views[n] for the n-th GET (the last one repeats)
 //   GET  /__companion/<ns>/payments/:id/events → SSE of `views` (`sse: 'fail'` answers 503 instead)
@@ -51,6 +52,7 @@ export function companionMiddleware() {
     if (route === '/__script' && ctx.method === 'POST') {
       const script = await readBody(ctx.req);
       if (script.post) ns.post = script.post;
+      if (script.methods) ns.methods = script.methods;
       Object.assign(ns.orders, script.orders ?? {});
       return send(200, { ok: true });
     }
@@ -61,11 +63,16 @@ export function companionMiddleware() {
     ns.requests.push({
       method: ctx.method,
       path: route,
+      ...(ctx.querystring ? { query: ctx.querystring } : {}),
       idempotencyKey: ctx.get('Idempotency-Key') || null,
       contentType: ctx.get('Content-Type') || null,
       body,
     });
 
+    if (route === '/methods' && ctx.method === 'GET') {
+      const answer = ns.methods ?? { status: 404, body: { error: { type: 'not_found', message: 'no methods' } } };
+      return send(answer.status ?? 200, answer.body);
+    }
     if (route === '/payments' && ctx.method === 'POST') {
       const answer = ns.post.length > 1 ? ns.post.shift() : ns.post[0];
       if (!answer) return send(500, { error: { type: 'api_error', message: 'no scripted answer' } });

@@ -3,6 +3,8 @@ import type { PaymentView } from '../src/types.js';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, when there was one (e.g. `orderRef=cart-1` on `GET /methods`). */
+  query?: string;
   idempotencyKey: string | null;
   contentType: string | null;
   body: Record<string, string> | undefined;
@@ -21,6 +23,8 @@ export async function companion(
   script: {
     post?: { status?: number; body?: unknown; drop?: boolean }[];
     orders?: Record<string, OrderScript>;
+    /** The answer to `GET /methods` (`<haipay-checkout>`). */
+    methods?: { status?: number; body: unknown };
   } = {},
 ) {
   const endpoint = `/__companion/t${Math.random().toString(36).slice(2, 10)}`;
