@@ -121,6 +121,8 @@ export interface Deduction {
   endTime: number;
   attempts: number;
   fee: number;
+  /** The refund of this deduction in progress or done (a failed refund clears it). */
+  refundNo?: string;
 }
 
 /** A subscription. Status strings: `-1` error, `1` processing, `2` active, `3` failed, `4` cancelled. */

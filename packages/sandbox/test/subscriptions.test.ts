@@ -147,4 +147,31 @@ describe('subscriptions', () => {
       '4012',
     );
   });
+
+  test('a paid deduction is refunded by its orderNo, once; a failed refund lets it be refunded again', async () => {
+    const a = ok(await call(sb, usd(), '/subscription/apply', subscription('4242424242424242')));
+    sb.complete(String(a.subscriptionNo), 'success');
+    await sb.idle();
+    const [d] = sb.subscription(String(a.subscriptionNo))!.deductions;
+    assert.equal(d?.status, 2);
+    const refundId = oid('R');
+    const r = ok(await call(sb, usd(), '/usd/refund/apply', { orderId: refundId, orderNo: d.orderNo }));
+    assert.equal(r.status, '0');
+    assert.equal(r.orderNo, d.orderNo);
+    assertError(
+      await call(sb, usd(), '/usd/refund/apply', { orderId: oid('R'), orderNo: d.orderNo }),
+      '4014',
+    );
+    // Driven to failure over the control API: the deduction may be refunded again.
+    const failed = await fetch(`${sb.url}/_sandbox/orders/${String(r.refundNo)}/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'failure', errorMsg: 'Issuer declined' }),
+    });
+    assert.equal(failed.status, 200);
+    const q = ok(await call(sb, usd(), '/usd/refund/refundQuery', { orderId: refundId }));
+    assert.deepEqual([q.status, q.errorMsg], ['2', 'Issuer declined']);
+    const again = ok(await call(sb, usd(), '/usd/refund/apply', { orderId: oid('R'), orderNo: d.orderNo }));
+    assert.equal(again.status, '0');
+  });
 });
