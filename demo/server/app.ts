@@ -53,6 +53,7 @@ import { loadOrCreateDevKeys } from './keys.js';
 import { backOffice } from './backoffice.js';
 import { adminGate, adminTokenFor } from './admin-auth.js';
 import { designCompanion } from './design.js';
+import { haipayTimeToIso } from './times.js';
 
 export interface DemoServerOptions {
   /** TCP port; 0 for an ephemeral one. Default 4010. */
@@ -398,7 +399,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         const status =
           String(body.status) === '2' ? 'succeeded' : String(body.status) === '3' ? 'failed' : 'processing';
         deductions.set(String(body.deductNo ?? body.orderNo), {
-          at: typeof body.startTime === 'string' ? body.startTime : n.receivedAt,
+          at:
+            typeof body.startTime === 'string'
+              ? haipayTimeToIso(body.startTime, record.currency)
+              : n.receivedAt,
           amount: String(body.amount),
           currency: scalarText(body.currency) || record.currency,
           status,

@@ -12,6 +12,9 @@ const en = {
   'nav.cart': 'Cart',
   'nav.language': 'Language',
   'nav.theme': 'Theme',
+  'nav.skip': 'Skip to content',
+  'nav.menu': 'Menu',
+  'cart.count': '{count} items in the cart',
   'theme.light': 'Light',
   'theme.dark': 'Dark',
   'theme.brand': 'Jasmine brand',
@@ -24,6 +27,8 @@ const en = {
   'products.title': 'This week’s roasts',
   'product.add': 'Add to cart',
   'product.added': 'Added',
+  /** Between a label and its value: Chinese takes a full-width colon. */
+  'punct.colon': ': ',
   'cart.title': 'Your cart',
   'cart.empty': 'Your cart is empty. The beans are waiting.',
   'cart.remove': 'Remove {name}',
@@ -104,6 +109,10 @@ const en = {
   'sub.cancelled': 'Subscription cancelled',
   'sub.failed': 'The subscription could not be set up',
   'sub.cancel': 'Cancel subscription',
+  'sub.nextPayment': 'Next payment: {date}',
+  'sub.confirm': 'Cancel the subscription? No further monthly payment will be taken.',
+  'sub.confirmYes': 'Yes, cancel it',
+  'sub.keep': 'Keep my subscription',
   'sub.deductions': 'Payments',
   'sub.noDeductions': 'No monthly payment yet. The first one is taken on the next billing date.',
   'sub.status': 'Status',
@@ -143,6 +152,9 @@ const th: Strings = {
   'nav.cart': 'ตะกร้า',
   'nav.language': 'ภาษา',
   'nav.theme': 'ธีม',
+  'nav.skip': 'ข้ามไปยังเนื้อหา',
+  'nav.menu': 'เมนู',
+  'cart.count': 'สินค้าในตะกร้า {count} ชิ้น',
   'theme.light': 'สว่าง',
   'theme.dark': 'มืด',
   'theme.brand': 'แบรนด์มะลิ',
@@ -154,6 +166,7 @@ const th: Strings = {
   'products.title': 'กาแฟคั่วประจำสัปดาห์',
   'product.add': 'ใส่ตะกร้า',
   'product.added': 'เพิ่มแล้ว',
+  'punct.colon': ': ',
   'cart.title': 'ตะกร้าของคุณ',
   'cart.empty': 'ตะกร้ายังว่างอยู่ เมล็ดกาแฟรอคุณอยู่นะ',
   'cart.remove': 'ลบ {name}',
@@ -233,6 +246,10 @@ const th: Strings = {
   'sub.cancelled': 'ยกเลิกการสมัครสมาชิกแล้ว',
   'sub.failed': 'ไม่สามารถตั้งค่าการสมัครสมาชิกได้',
   'sub.cancel': 'ยกเลิกการสมัครสมาชิก',
+  'sub.nextPayment': 'การชำระครั้งถัดไป: {date}',
+  'sub.confirm': 'ยกเลิกการสมัครสมาชิกใช่ไหม จะไม่มีการตัดเงินรายเดือนอีก',
+  'sub.confirmYes': 'ใช่ ยกเลิกเลย',
+  'sub.keep': 'ใช้ต่อ',
   'sub.deductions': 'การชำระเงิน',
   'sub.noDeductions': 'ยังไม่มีการตัดเงินรายเดือน ครั้งแรกจะตัดในรอบบิลถัดไป',
   'sub.status': 'สถานะ',
@@ -268,6 +285,9 @@ const zhTW: Strings = {
   'nav.cart': '購物車',
   'nav.language': '語言',
   'nav.theme': '主題',
+  'nav.skip': '跳到主要內容',
+  'nav.menu': '選單',
+  'cart.count': '購物車內有 {count} 件商品',
   'theme.light': '淺色',
   'theme.dark': '深色',
   'theme.brand': '茉莉品牌',
@@ -279,6 +299,7 @@ const zhTW: Strings = {
   'products.title': '本週烘焙',
   'product.add': '加入購物車',
   'product.added': '已加入',
+  'punct.colon': '：',
   'cart.title': '你的購物車',
   'cart.empty': '購物車是空的，咖啡豆正等著你。',
   'cart.remove': '移除 {name}',
@@ -358,6 +379,10 @@ const zhTW: Strings = {
   'sub.cancelled': '訂閱已取消',
   'sub.failed': '無法建立訂閱',
   'sub.cancel': '取消訂閱',
+  'sub.nextPayment': '下次扣款：{date}',
+  'sub.confirm': '要取消訂閱嗎？之後不會再扣每月費用。',
+  'sub.confirmYes': '是，取消訂閱',
+  'sub.keep': '保留訂閱',
   'sub.deductions': '扣款紀錄',
   'sub.noDeductions': '尚未扣款，第一次扣款將於下個帳單日進行。',
   'sub.status': '狀態',
@@ -416,7 +441,16 @@ export function formatMoney(locale: Locale, amount: string | number, currency: s
   );
 }
 
+/** A date and time in the shopper's language and time zone, the zone named (`12 Feb 2026, 09:00 GMT+7`). */
 export function formatDateTime(locale: Locale, iso: string): string {
   const tag = locale === 'th' ? 'th-TH' : locale === 'zh-TW' ? 'zh-TW' : 'en-GB';
-  return new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  // With the zone: a time is only unambiguous with it (the shop, HaiPay and the shopper may sit in three).
+  return new Intl.DateTimeFormat(tag, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
 }

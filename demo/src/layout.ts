@@ -1,5 +1,6 @@
 /** Header (brand, navigation, language and theme switches, cart), footer and the cart drawer. */
 import { html, nothing, type TemplateResult } from 'lit';
+import { ref } from 'lit/directives/ref.js';
 import { app, displayCurrency, money, priceOf, t } from './app.js';
 import { logoMark } from './art.js';
 import { LOCALES, isLocale, type Locale } from './i18n.js';
@@ -18,10 +19,10 @@ const link = (e: Event): void => {
 export { link };
 
 export function header(route: Route): TemplateResult {
-  const nav = (href: string, r: Route, label: string) =>
-    html`<a href=${href} @click=${link} aria-current=${route === r ? 'page' : 'false'}>${label}</a>`;
+  const nav = (href: string, r: Route, label: string, onClick = link) =>
+    html`<a href=${href} @click=${onClick} aria-current=${route === r ? 'page' : 'false'}>${label}</a>`;
   return html`
-    <a class="skip-link" href="#main">Skip to content</a>
+    <a class="skip-link" href="#main">${t('nav.skip')}</a>
     <div class="sandbox-ribbon" role="note">${t('footer.sandbox')}</div>
     <header class="site-header">
       <div class="inner">
@@ -30,6 +31,15 @@ export function header(route: Route): TemplateResult {
           ${nav('/', 'shop', t('nav.shop'))} ${nav('/subscribe', 'subscribe', t('nav.subscribe'))}
           ${nav('/admin', 'admin', t('nav.admin'))}
         </nav>
+        <!-- Under 900 px the links above are hidden; the same links behind a Menu button instead. -->
+        <details class="nav-menu" data-testid="nav-menu">
+          <summary>${t('nav.menu')}</summary>
+          <nav aria-label="Menu">
+            ${nav('/', 'shop', t('nav.shop'), menuLink)}
+            ${nav('/subscribe', 'subscribe', t('nav.subscribe'), menuLink)}
+            ${nav('/admin', 'admin', t('nav.admin'), menuLink)}
+          </nav>
+        </details>
         <div class="header-tools">
           <label class="select-wrap">
             <span class="sr-only">${t('nav.language')}</span>
@@ -70,6 +80,7 @@ export function header(route: Route): TemplateResult {
                   aria-haspopup="dialog"
                   @click=${() => {
                     app.cartOpen = true;
+                    app.toast = ''; // it would sit over the drawer's Checkout button
                     app.rerender();
                   }}
                 >
@@ -83,13 +94,20 @@ export function header(route: Route): TemplateResult {
                     />
                   </svg>
                   <span class="label">${t('nav.cart')}</span>
-                  <span class="count" aria-label="${cart.count} items">${cart.count}</span>
+                  <span class="count" aria-hidden="true">${cart.count}</span>
+                  <span class="sr-only">${t('cart.count', { count: cart.count })}</span>
                 </button>`
           }
         </div>
       </div>
     </header>
   `;
+}
+
+/** A link of the phone menu: folds the menu away, then follows the link. */
+function menuLink(e: Event): void {
+  (e.currentTarget as Element).closest('details')?.removeAttribute('open');
+  link(e);
 }
 
 export function footer(): TemplateResult {
@@ -101,12 +119,25 @@ export function footer(): TemplateResult {
   </footer>`;
 }
 
+/* eslint-disable lit-a11y/click-events-have-key-events -- a click on the dialog itself is one on its
+   backdrop; the keyboard's way out is Escape, which the modal <dialog> handles natively. */
 export function cartDrawer(): TemplateResult | typeof nothing {
   if (!app.cartOpen) return nothing;
   const currency = displayCurrency();
+  // A modal <dialog>: the page behind is inert (focus stays in the drawer), Escape closes it, and
+  // closing it hands focus back to the cart button.
   const close = () => {
+    if (!app.cartOpen) return;
     app.cartOpen = false;
     app.rerender();
+    document.querySelector<HTMLElement>('[data-testid=cart-button]')?.focus();
+  };
+  // Lit hands the element over before it is in the document; showModal() needs it there.
+  const opened = (el: Element | undefined) => {
+    if (el instanceof HTMLDialogElement)
+      queueMicrotask(() => {
+        if (el.isConnected && !el.open) el.showModal();
+      });
   };
   let subtotal = 0;
   const lines = cart.lines.map((line) => {
@@ -141,19 +172,18 @@ export function cartDrawer(): TemplateResult | typeof nothing {
     </li>`;
   });
   return html`
-    <div class="drawer-backdrop" aria-hidden="true" @click=${close}></div>
-    <aside
+    <dialog
       class="drawer"
-      role="dialog"
-      aria-modal="true"
       aria-labelledby="cart-title"
       data-testid="cart-drawer"
-      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && close()}
+      ${ref(opened)}
+      @close=${close}
+      @click=${(e: MouseEvent) => e.target === e.currentTarget && close()}
     >
-      <header>
+      <div class="drawer-head">
         <h2 id="cart-title">${t('cart.title')}</h2>
         <button class="icon-btn" type="button" aria-label=${t('cart.close')} @click=${close}>✕</button>
-      </header>
+      </div>
       ${
         cart.count === 0
           ? html`<p class="empty">${t('cart.empty')}</p>`
@@ -161,7 +191,7 @@ export function cartDrawer(): TemplateResult | typeof nothing {
               ${lines}
             </ul>`
       }
-      <footer>
+      <div class="drawer-foot">
         ${
           cart.count === 0
             ? html`<button class="btn btn-primary btn-block" type="button" @click=${close}>
@@ -179,7 +209,8 @@ export function cartDrawer(): TemplateResult | typeof nothing {
                   >${t('cart.checkout')} →</a
                 >`
         }
-      </footer>
-    </aside>
+      </div>
+    </dialog>
   `;
 }
+/* eslint-enable lit-a11y/click-events-have-key-events */

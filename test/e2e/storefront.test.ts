@@ -201,7 +201,21 @@ describe('demo storefront in Chromium: bank transfer, redirects, subscriptions, 
     assert.match(await panel.locator('[data-testid=deductions]').innerText(), /\$18\.00/);
     await screenshot(page, 'subscription-deductions');
 
+    // Payment times carry their zone and are right: HaiPay's zone-less UTC+8 text used to be read as the
+    // browser's own time (8 hours off here). The first payment was taken at authorisation, 31 days ago.
+    const first = (await panel.locator('[data-testid=deductions] li').first().innerText()).split('\n')[0]!;
+    assert.match(first, /GMT[+-]\d|UTC/);
+    const shownAt = Date.parse(first.replace(',', ''));
+    const authorisedAt = h.demo.sandbox.clock.now() - 31 * 86_400_000;
+    assert.ok(Math.abs(shownAt - authorisedAt) < 10 * 60_000, `${first} is the authorisation time`);
+    await panel.locator('[data-testid=next-payment]').waitFor();
+
+    // Cancelling asks first; "Keep" steps back, "Yes" cancels.
     await panel.getByRole('button', { name: 'Cancel subscription' }).click();
+    await panel.getByRole('button', { name: 'Keep my subscription' }).click();
+    assert.equal(await page.locator('[data-testid=subscription]').getAttribute('data-status'), 'active');
+    await panel.getByRole('button', { name: 'Cancel subscription' }).click();
+    await panel.getByRole('button', { name: 'Yes, cancel it' }).click();
     await page.locator('[data-testid=subscription][data-status=cancelled]').waitFor({ timeout: 15_000 });
     await screenshot(page, 'subscription-cancelled');
     await context.close();

@@ -117,7 +117,15 @@ function elementFor(state: DesignState): TemplateResult {
             },
           ],
         },
-        { cancelling: false, error: '', onCancel: () => undefined, onStart: () => undefined },
+        {
+          cancelling: false,
+          confirming: state.confirming ?? false,
+          error: '',
+          onCancel: () => undefined,
+          onConfirm: () => undefined,
+          onKeep: () => undefined,
+          onStart: () => undefined,
+        },
       );
     case 'checkout':
       return html`<haipay-checkout

@@ -33,8 +33,9 @@ export interface DesignState {
   expiresInMs?: number;
   action?: DesignAction;
   post?: DesignPost;
-  /** Subscription panel states. */
+  /** Subscription panel states; `confirming`: Cancel was pressed once and the panel asks. */
   subscription?: 'active' | 'cancelled';
+  confirming?: boolean;
 }
 
 const MIN = 60_000;
@@ -71,6 +72,13 @@ export const DESIGN_STATES: readonly DesignState[] = [
   { id: 'bank-offline', element: 'bank', label: 'Offline', offline: true },
   { id: 'bank-unknown', element: 'bank', label: 'Outcome unknown', status: 'unknown', expiresInMs: 60 * MIN },
   { id: 'subscription-active', element: 'subscription', label: 'Active', subscription: 'active' },
+  {
+    id: 'subscription-confirm-cancel',
+    element: 'subscription',
+    label: 'Asking before cancelling',
+    subscription: 'active',
+    confirming: true,
+  },
   { id: 'subscription-cancelled', element: 'subscription', label: 'Cancelled', subscription: 'cancelled' },
 ];
 

@@ -31,7 +31,7 @@ export function shopPage(): TemplateResult {
   const add = (id: string, name: string) => {
     cart.add(id);
     lastAdded = id;
-    app.showToast(`${t('product.added')}: ${name}`);
+    app.showToast(`${t('product.added')}${t('punct.colon')}${name}`);
     setTimeout(() => {
       if (lastAdded === id) lastAdded = '';
       app.rerender();
@@ -75,7 +75,7 @@ export function shopPage(): TemplateResult {
                   class="btn btn-primary btn-small"
                   type="button"
                   data-testid="add-${p.id}"
-                  aria-label="${t('product.add')}: ${name}"
+                  aria-label="${t('product.add')}${t('punct.colon')}${name}"
                   ?disabled=${!price}
                   @click=${() => add(p.id, name)}
                 >

@@ -21,6 +21,7 @@ const s = {
   loadedFor: '',
   error: '',
   cancelling: false,
+  confirming: false,
   timer: undefined as ReturnType<typeof setTimeout> | undefined,
 };
 
@@ -59,7 +60,7 @@ async function cancel(): Promise<void> {
   } catch (err) {
     s.error = (err as Error).message;
   }
-  s.cancelling = false;
+  s.cancelling = s.confirming = false;
   await refresh();
 }
 
@@ -74,9 +75,23 @@ function statusKey(status: string): StringKey {
 /** What the subscription panel shows besides the subscription itself, and what its buttons do. */
 export interface SubscriptionPanelOptions {
   cancelling: boolean;
+  /** The shopper pressed Cancel once: ask before cancelling. */
+  confirming: boolean;
   error: string;
+  /** Cancel pressed: ask (`confirming`), then `onConfirm` cancels or `onKeep` steps back. */
   onCancel: () => void;
+  onConfirm: () => void;
+  onKeep: () => void;
   onStart: () => void;
+}
+
+/** A month after the latest payment taken: when the next one is due (monthly plans). */
+function nextPayment(sub: DemoSubscription): string {
+  const last = sub.deductions.filter((d) => d.status === 'succeeded').at(-1);
+  if (!last) return '';
+  const at = new Date(last.at);
+  at.setMonth(at.getMonth() + 1);
+  return at.toISOString();
 }
 
 /**
@@ -85,6 +100,7 @@ export interface SubscriptionPanelOptions {
  */
 export function subscriptionPanel(sub: DemoSubscription, o: SubscriptionPanelOptions): TemplateResult {
   const status = sub.status;
+  const next = status === 'active' ? nextPayment(sub) : '';
   return html`<section class="panel" data-testid="subscription" data-status=${status}>
     <div class="row" style="align-items:flex-start">
       <div>
@@ -95,6 +111,13 @@ export function subscriptionPanel(sub: DemoSubscription, o: SubscriptionPanelOpt
         >${t(`status.${status}` as StringKey)}</span
       >
     </div>
+    ${
+      next
+        ? html`<p data-testid="next-payment">
+            ${t('sub.nextPayment', { date: formatDateTime(prefs.locale, next) })}
+          </p>`
+        : nothing
+    }
     <h3 style="font-size:16px;margin:24px 0 8px">${t('sub.deductions')}</h3>
     ${
       sub.deductions.length
@@ -117,17 +140,32 @@ export function subscriptionPanel(sub: DemoSubscription, o: SubscriptionPanelOpt
     ${o.error ? html`<div class="alert alert-error" role="alert" style="margin-top:16px">${o.error}</div>` : nothing}
     <div class="form-actions">
       ${
-        status === 'active' || status === 'pending'
-          ? html`<button
-              class="btn btn-danger"
-              type="button"
-              ?disabled=${o.cancelling}
-              @click=${o.onCancel}
-              data-testid="cancel-subscription"
+        (status === 'active' || status === 'pending') && o.confirming
+          ? html`<div
+              class="confirm"
+              role="alertdialog"
+              aria-labelledby="confirm-cancel"
+              data-testid="confirm-cancel"
             >
-              ${t('sub.cancel')}
-            </button>`
-          : html`<button class="btn btn-primary" type="button" @click=${o.onStart}>${t('sub.start')}</button>`
+              <p id="confirm-cancel">${t('sub.confirm')}</p>
+              <button class="btn btn-danger" type="button" ?disabled=${o.cancelling} @click=${o.onConfirm}>
+                ${t('sub.confirmYes')}
+              </button>
+              <button class="btn btn-ghost" type="button" @click=${o.onKeep}>${t('sub.keep')}</button>
+            </div>`
+          : status === 'active' || status === 'pending'
+            ? html`<button
+                class="btn btn-danger"
+                type="button"
+                ?disabled=${o.cancelling}
+                @click=${o.onCancel}
+                data-testid="cancel-subscription"
+              >
+                ${t('sub.cancel')}
+              </button>`
+            : html`<button class="btn btn-primary" type="button" @click=${o.onStart}>
+                ${t('sub.start')}
+              </button>`
       }
     </div>
   </section>`;
@@ -136,8 +174,17 @@ export function subscriptionPanel(sub: DemoSubscription, o: SubscriptionPanelOpt
 function manage(sub: DemoSubscription): TemplateResult {
   return subscriptionPanel(sub, {
     cancelling: s.cancelling,
+    confirming: s.confirming,
     error: s.error,
-    onCancel: () => void cancel(),
+    onCancel: () => {
+      s.confirming = true;
+      app.rerender();
+    },
+    onConfirm: () => void cancel(),
+    onKeep: () => {
+      s.confirming = false;
+      app.rerender();
+    },
     onStart: () => {
       remember('');
       s.sub = null;
