@@ -36,6 +36,13 @@ fieldset label{font-weight:400;display:flex;gap:.5rem;align-items:center}
 fieldset input{width:auto}
 `;
 
+/**
+ * A neutral sandbox mark (a grey square with an "S"), inline so the hosted pages never ask the shop's
+ * origin for `/favicon.ico` (a 404 in every browser's log) and never look like the shop's own pages.
+ */
+const FAVICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='7' fill='%23475569'/%3E%3Ctext x='16' y='23' text-anchor='middle' font-family='sans-serif' font-size='20' font-weight='700' fill='%23fff'%3ES%3C/text%3E%3C/svg%3E";
+
 /** Wraps page content in the common accessible, phone-friendly shell. */
 export function layout(title: string, body: string, status = ''): string {
   return `<!doctype html>
@@ -45,6 +52,7 @@ export function layout(title: string, body: string, status = ''): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${esc(title)} — HaiPay SANDBOX</title>
+<link rel="icon" href="${FAVICON}">
 <style>${STYLE}</style>
 </head>
 <body>
