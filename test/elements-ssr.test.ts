@@ -75,7 +75,7 @@ for (const entry of entries) {
 recording = false;
 const registry = globalThis.customElements;
 result.registry = registry ? registry.constructor.name : null;
-for (const tag of ['haipay-card-form', 'haipay-qr', 'haipay-bank-transfer']) {
+for (const tag of ['haipay-card-form', 'haipay-qr', 'haipay-bank-transfer', 'haipay-checkout']) {
   result.defined[tag] = registry ? (registry.get(tag)?.name ?? null) : null;
 }
 process.stdout.write(JSON.stringify(result));
@@ -148,6 +148,7 @@ const ENTRIES = [
   '@haipay-kit/elements/card-form',
   '@haipay-kit/elements/qr',
   '@haipay-kit/elements/bank-transfer',
+  '@haipay-kit/elements/checkout',
 ];
 const TAG: Record<string, [string, string][]> = {
   '@haipay-kit/elements': [
@@ -158,6 +159,8 @@ const TAG: Record<string, [string, string][]> = {
   '@haipay-kit/elements/card-form': [['haipay-card-form', 'HaiPayCardForm']],
   '@haipay-kit/elements/qr': [['haipay-qr', 'HaiPayQr']],
   '@haipay-kit/elements/bank-transfer': [['haipay-bank-transfer', 'HaiPayBankTransfer']],
+  // The drop-in defines only itself: the three tags it shows are imported when first chosen.
+  '@haipay-kit/elements/checkout': [['haipay-checkout', 'HaiPayCheckout']],
 };
 
 describe('@haipay-kit/elements imported in plain Node (server rendering)', () => {
@@ -191,6 +194,7 @@ describe('@haipay-kit/elements imported in plain Node (server rendering)', () =>
       'haipay-card-form': 'HaiPayCardForm',
       'haipay-qr': 'HaiPayQr',
       'haipay-bank-transfer': 'HaiPayBankTransfer',
+      'haipay-checkout': null,
     });
   });
 
@@ -202,6 +206,7 @@ describe('@haipay-kit/elements imported in plain Node (server rendering)', () =>
       'haipay-card-form': null,
       'haipay-qr': null,
       'haipay-bank-transfer': null,
+      'haipay-checkout': null,
     });
     assert.deepEqual(report.entries.find((e) => e.entry === '@haipay-kit/elements')?.exports?.sort(), [
       'BANKS',
