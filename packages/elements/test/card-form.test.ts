@@ -256,7 +256,9 @@ describe('<haipay-card-form>', () => {
     expect(errorOf(el, 'name')).to.equal('Needed!');
   });
 
-  it('can be completed with the keyboard alone', async () => {
+  it('can be completed with the keyboard alone', async function () {
+    // About 60 real key presses, each a round trip to the browser's driver: seconds on a loaded machine.
+    this.timeout(30_000);
     const c = await companion({
       post: [
         {

@@ -51,11 +51,17 @@ interface ShownIssue {
 
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
 
-/** The shared rules (`./rules.ts`), loaded once for every form on the page. */
+/**
+ * The shared rules (`./rules.ts`), loaded once for every form on the page. The promise never rejects:
+ * when the chunk cannot be fetched (offline) `rules` stays unset and the next call tries again.
+ */
 let rules: (typeof import('./rules.js'))['rules'] | undefined;
 let loadingRules: Promise<unknown> | undefined;
 const loadRules = (): Promise<unknown> =>
-  (loadingRules ??= import('./rules.js').then((m) => (rules = m.rules)));
+  (loadingRules ??= import('./rules.js').then(
+    (m) => (rules = m.rules),
+    () => (loadingRules = undefined),
+  ));
 
 /**
  * A card payment form that posts to the merchant's HaiPay companion, runs 3DS by redirect and shows the
@@ -212,9 +218,10 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     const input = e.target as HTMLInputElement;
     const deleting = !!e.inputType?.startsWith('delete');
     if (!rules) await loadRules();
-    const { detectCardBrand, formatCardNumber } = rules!;
     let value = input.value;
-    if (field === 'cardNumber') {
+    // Without the rules (their chunk could not be fetched) the number is kept as typed, unchecked.
+    if (field === 'cardNumber' && rules) {
+      const { detectCardBrand, formatCardNumber } = rules;
       // Group as typed, keeping the caret after the same number of digits.
       const caretDigits = digitsOf(value.slice(0, input.selectionStart ?? value.length)).length;
       const formatted = formatCardNumber(digitsOf(value).slice(0, 19));
@@ -235,12 +242,12 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     this.values[field] = value;
     this.touched.add(field);
     this.attemptKey = null;
-    if (this.errors[field]) this.setError(field, this.check(field));
+    if (this.errors[field] && rules) this.setError(field, this.check(field));
   }
 
   private async onBlur(field: CardField): Promise<void> {
     if (!rules) await loadRules();
-    if (this.touched.has(field)) this.setError(field, this.check(field));
+    if (rules && this.touched.has(field)) this.setError(field, this.check(field));
   }
 
   private get phoneDigits(): string {
@@ -294,6 +301,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     e.preventDefault();
     if (this.busy) return;
     if (!rules) await loadRules();
+    if (!rules) return this.offline(); // the rules chunk could not be fetched: "could not reach"
     const errors: Partial<Record<CardField, ShownIssue>> = {};
     const shown = this.shown;
     for (const f of shown) {
