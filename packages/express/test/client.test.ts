@@ -112,8 +112,57 @@ describe('HaiPayClient', () => {
     assert.equal(String(v.raw.amount), '0.50000000');
     assert.throws(() => client.verifyNotification(body.replace('0.50000000', '0.5')), {
       name: 'HaiPaySignatureError',
+      message: /signature does not verify/,
     });
     assert.throws(() => client.verifyNotification('not json'), { name: 'HaiPaySignatureError' });
+  });
+
+  it('finds the merchant of a notification by appId, else by currency; refuses a body that names none or is not an object', () => {
+    const thb = sandbox.merchant('THB');
+    const usd = sandbox.merchant('USD');
+    assert.equal(client.merchantForNotification({ appId: usd.appId, currency: 'THB' }), 'USD', 'appId first');
+    assert.equal(client.merchantForNotification({ appId: String(thb.appId) }), 'THB');
+    assert.equal(client.merchantForNotification({ currency: 'usd' }), 'USD', 'currency in any case');
+    assert.equal(client.merchantForNotification({ appId: '', currency: 'THB' }), 'THB');
+    assert.equal(client.merchantForNotification({ currency: 'EUR' }), undefined);
+    assert.equal(client.merchantForNotification({ currency: 840 }), undefined);
+    assert.equal(client.merchantForNotification({}), undefined);
+
+    const v = client.verifyNotification(
+      generateTestNotification({
+        payload: { currency: 'usd', orderId: 'M2', amount: '9.99', status: 2 },
+        platformPrivateKey: sandbox.config.platform.privateKey,
+        secretKey: usd.secretKey,
+      }),
+    );
+    assert.equal(v.merchant, 'USD', 'a body without appId is the merchant of its currency');
+    assert.deepEqual(v.data, {
+      currency: 'usd',
+      orderId: 'M2',
+      amount: '9.99',
+      status: 2,
+      sign: v.data.sign,
+    });
+    assert.throws(
+      () =>
+        client.verifyNotification(
+          generateTestNotification({
+            payload: { appId: 999_999, currency: 'EUR', orderId: 'M3', status: 2 },
+            platformPrivateKey: sandbox.config.platform.privateKey,
+            secretKey: thb.secretKey,
+          }),
+        ),
+      { name: 'HaiPaySignatureError', message: /appId\/currency that is not configured/ },
+    );
+    for (const body of ['[]', 'null', '"SUCCESS"'])
+      assert.throws(() => client.verifyNotification(body), {
+        name: 'HaiPaySignatureError',
+        message: /not a JSON object/,
+      });
+    assert.throws(() => client.verifyNotification('{"appId":'), {
+      name: 'HaiPaySignatureError',
+      message: /not JSON;/,
+    });
   });
 
   it('validates options eagerly, with errors that name the fix', async () => {

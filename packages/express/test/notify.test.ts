@@ -1,9 +1,10 @@
 /** POST /notify: verification, cross-checks, duplicates, ordering, raw body under a global express.json(). */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { scalarText } from '@haipay-kit/protocol';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { generateTestNotification } from '../src/testing.js';
-import { startHarness, idem, BUYER, type Harness } from '@haipay-kit/test-support';
+import { startHarness, idem, BUYER, CARD, type Harness } from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let h: Harness;
@@ -166,6 +167,69 @@ describe('POST /notify', () => {
     assert.equal(res.status, 404);
   });
 
+  it('keeps only the last 20 refused bodies in memory, each cut to 512 characters, and logs every refusal', async () => {
+    const p = await promptpay();
+    const forged = (i: number) =>
+      JSON.stringify({ ...paid(p), remark: `forged-${i}-${'x'.repeat(600)}`, sign: 'AAAA' });
+    for (let i = 0; i < 22; i++) assert.equal((await notify(forged(i))).status, 400);
+    const kept = h.router.checkout.rejectedNotifications;
+    assert.equal(kept.length, 20);
+    assert.match(kept[0]!.sample, /"remark":"forged-2-x/, 'the two oldest made room');
+    assert.match(kept.at(-1)!.sample, /"remark":"forged-21-x/);
+    for (const r of kept) {
+      assert.equal(r.sample.length, 512);
+      assert.equal(r.reason, 'rejected_signature');
+      assert.equal(r.orderId, p.orderId);
+    }
+    const warned = h.logger.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'haipay notification rejected' && l.orderId === p.orderId);
+    assert.equal(warned.length, 22);
+    assert.equal(warned[0]!.level, 'warn');
+    assert.equal(warned[0]!.reason, 'rejected_signature');
+  });
+
+  it('a verified notification holding & or = in a value is not believed; the order it names is asked about instead', async () => {
+    const p = await promptpay();
+    sandbox.injectFault({ mode: 'delayedNotification', endpoint: 'thb/collect/apply' });
+    try {
+      sandbox.complete(p.orderNo, 'success'); // paid, but HaiPay's own notification is held back
+      const res = await notify(signed(paid(p, { remark: 'a&status=2' })));
+      assert.equal(res.status, 400);
+      assert.notEqual(res.text, 'SUCCESS');
+      assert.equal(h.router.checkout.rejectedNotifications.at(-1)?.reason, 'rejected_ambiguous');
+      assert.deepEqual(await h.store.listNotifications(p.orderId), [], 'never written as believed');
+      // The kit queries the order on its own; the query (not the notification) settles it.
+      for (let i = 0; i < 400 && (await h.store.get(p.orderId))?.status !== 'succeeded'; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      assert.equal((await h.store.get(p.orderId))?.status, 'succeeded');
+    } finally {
+      sandbox.clearFaults();
+    }
+  });
+
+  it('a notification signed for another appId than the order’s is never credited', async () => {
+    const p = await promptpay();
+    const res = await notify(
+      generateTestNotification({
+        payload: { ...paid(p), appId: sandbox.merchant('USD').appId, currency: 'USD' },
+        platformPrivateKey: sandbox.config.platform.privateKey,
+        secretKey: sandbox.merchant('USD').secretKey,
+      }),
+    );
+    assert.equal(res.status, 404);
+    assert.equal((await h.store.get(p.orderId))?.status, 'pending');
+    assert.match((await h.store.listNotifications(p.orderId)).at(-1)?.outcome ?? '', /^unknown_order \(/);
+  });
+
+  it('stores at most 8 KB of a verified body', async () => {
+    const p = await promptpay();
+    assert.equal((await notify(signed(paid(p, { remark: 'y'.repeat(9000) })))).text, 'SUCCESS');
+    const [entry] = await h.store.listNotifications(p.orderId);
+    assert.equal(entry?.body.length, 8192);
+    assert.equal(entry?.verified, true);
+  });
+
   it('a merchant hook that throws → not SUCCESS, retried on the next delivery, then once', async () => {
     const flaky = await startHarness({ sandbox });
     let attempts = 0;
@@ -185,6 +249,11 @@ describe('POST /notify', () => {
         'succeeded',
         'the state change itself is kept',
       );
+      assert.deepEqual(
+        (await flaky.store.listNotifications(p.orderId)).map((n) => n.outcome),
+        ['applied (hook failed)'],
+        'recorded, with the failed hook',
+      );
       const second = await notify(body, `${flaky.url}/haipay/notify`);
       assert.equal(second.text, 'SUCCESS');
       await notify(body, `${flaky.url}/haipay/notify`);
@@ -193,6 +262,128 @@ describe('POST /notify', () => {
     } finally {
       await flaky.close();
     }
+  });
+});
+
+describe('subscription notifications on POST /notify', () => {
+  /** A subscription through the router (a USD card), as its store record. */
+  async function subscription() {
+    const res = await h.post('/haipay/subscriptions', { ...BUYER, ...CARD }, idem());
+    assert.ok([201, 202].includes(res.status), JSON.stringify(res.json));
+    await sandbox.idle();
+    const record = await h.store.get((res.json as { subscriptionId: string }).subscriptionId);
+    assert.ok(record?.orderNo, 'HaiPay numbered the subscription');
+    return record;
+  }
+  const usd = (payload: Record<string, unknown>) =>
+    generateTestNotification({
+      payload: { appId: sandbox.merchant('USD').appId, currency: 'USD', ...payload },
+      platformPrivateKey: sandbox.config.platform.privateKey,
+      secretKey: sandbox.merchant('USD').secretKey,
+    });
+  const outcomes = async (orderId: string) =>
+    (await h.store.listNotifications(orderId)).map((n) => n.outcome);
+
+  it('a status change moves the subscription and runs onSubscriptionChange once; a repeat is a duplicate', async () => {
+    const s = await subscription();
+    const before = (await h.store.listNotifications(s.orderId)).length;
+    const body = usd({
+      type: 'SUBSCRIPTION',
+      subscriptionOrderId: s.orderId,
+      subscriptionNo: s.orderNo,
+      status: '4',
+    });
+    assert.deepEqual(await notify(body), { status: 200, text: 'SUCCESS' });
+    assert.equal((await h.store.get(s.orderId))?.status, 'cancelled');
+    assert.deepEqual(await notify(body), { status: 200, text: 'SUCCESS' });
+    assert.deepEqual((await outcomes(s.orderId)).slice(before), ['applied', 'duplicate']);
+    assert.deepEqual(
+      h.calls.filter((c) => c === `subscription-cancelled:${s.orderId}`),
+      [`subscription-cancelled:${s.orderId}`],
+    );
+  });
+
+  it('a notification naming another subscriptionNo changes nothing and is recorded as identity_mismatch', async () => {
+    const s = await subscription();
+    const res = await notify(
+      usd({
+        type: 'SUBSCRIPTION',
+        subscriptionOrderId: s.orderId,
+        subscriptionNo: '9999999999',
+        status: '3',
+      }),
+    );
+    assert.equal(res.text, 'SUCCESS');
+    assert.equal((await h.store.get(s.orderId))?.status, s.status);
+    assert.equal((await outcomes(s.orderId)).at(-1), 'identity_mismatch');
+    assert.deepEqual(
+      h.calls.filter((c) => c === `subscription-failed:${s.orderId}`),
+      [],
+    );
+  });
+
+  it('a deduction runs its hook once per deduction and status, and is recorded as deduction then duplicate', async () => {
+    const s = await subscription();
+    const seen: string[] = [];
+    h.router.checkout.options.hooks.onSubscriptionDeduction = (sub, d) =>
+      void seen.push(`${sub.orderId}:${scalarText(d.deductNo)}:${scalarText(d.status)}`);
+    try {
+      const deduction = (status: number) =>
+        usd({
+          type: 'SUBSCRIPTIONS_DEDUCT',
+          subscriptionOrderId: s.orderId,
+          subscriptionNo: s.orderNo,
+          deductNo: 'D-77',
+          orderNo: '7026010100000077',
+          amount: '9.99',
+          status,
+        });
+      const before = (await h.store.listNotifications(s.orderId)).length;
+      for (const body of [deduction(1), deduction(1), deduction(2)])
+        assert.deepEqual(await notify(body), { status: 200, text: 'SUCCESS' });
+      assert.deepEqual(seen, [`${s.orderId}:D-77:1`, `${s.orderId}:D-77:2`]);
+      assert.deepEqual((await outcomes(s.orderId)).slice(before), ['deduction', 'duplicate', 'deduction']);
+    } finally {
+      delete h.router.checkout.options.hooks.onSubscriptionDeduction;
+    }
+  });
+
+  it('a payment and a subscription are never taken for one another: either kind naming the other is an unknown order', async () => {
+    const s = await subscription();
+    const p = await promptpay();
+    const asPayment = await notify(
+      usd({
+        orderId: s.orderId,
+        orderNo: s.orderNo,
+        amount: '9.99',
+        status: 2,
+        payTime: '2026-01-01 12:00:05',
+      }),
+    );
+    assert.equal(asPayment.status, 404);
+    const asSubscription = await notify(
+      signed({
+        appId: sandbox.merchant('THB').appId,
+        type: 'SUBSCRIPTION',
+        subscriptionOrderId: p.orderId,
+        subscriptionNo: p.orderNo,
+        status: '4',
+      }),
+    );
+    assert.equal(asSubscription.status, 404);
+    assert.equal((await h.store.get(p.orderId))?.status, 'pending');
+    assert.equal((await h.store.get(s.orderId))?.status, s.status);
+    assert.match((await outcomes(p.orderId)).at(-1) ?? '', /^unknown_order/);
+  });
+
+  it('a verified subscription notification outside the documented shape is refused as rejected_schema', async () => {
+    const s = await subscription();
+    const res = await notify(
+      usd({ type: 'SUBSCRIPTION', subscriptionOrderId: s.orderId, subscriptionNo: s.orderNo, status: '7' }),
+    );
+    assert.equal(res.status, 400);
+    assert.equal((await outcomes(s.orderId)).at(-1), 'rejected_schema');
+    assert.equal((await h.store.get(s.orderId))?.status, s.status);
   });
 });
 
