@@ -93,7 +93,7 @@ describe('<haipay-bank-transfer>', () => {
       await waitUntil(() => text(el, '[role="status"]') === `คัดลอก${label}แล้ว`, `announced ${id}`);
       expect(await navigator.clipboard.readText()).to.equal(value);
     }
-    expect($(el, '[data-copy="amount"]').getAttribute('aria-label')).to.equal('คัดลอกจำนวนเงิน');
+    expect($(el, '[data-copy="amount"]').getAttribute('aria-label')).to.equal('คัดลอก จำนวนเงิน');
   });
 
   it('reads the order from the companion, counts down to the deadline and follows the status to paid', async () => {

@@ -269,10 +269,11 @@ export class HaiPayCheckout {
   }
 
   /**
-   * Refunds a paid USD card payment in full, once per `idempotencyKey` (the same key gives back the
-   * same refund; with another order or reason it is `HaiPayIdempotencyError`). Refused with
-   * `HaiPayRefundError` before any gateway call when the order is not found, not paid, already
-   * refunded (or being refunded) or not refundable by HaiPay. Resolves with the refund as stored:
+   * Refunds a paid USD card payment in full — or, for a subscription, the deduction `deductNo` — once
+   * per `idempotencyKey` (the same key gives back the same refund; with another order, reason or
+   * deduction it is `HaiPayIdempotencyError`). Refused with `HaiPayRefundError` before any refund call
+   * when the order (or deduction) is not found, not paid, already refunded (or being refunded) or not
+   * refundable by HaiPay. Resolves with the refund as stored:
    * `pending`, `succeeded`, `failed` (HaiPay refused it: `failureReason`), or `unknown` (HaiPay's answer
    * was lost; the reconciler settles it by query). `onRefundSucceeded`/`onRefundFailed` run once.
    * Authorization is the caller's job.
