@@ -33,6 +33,13 @@ export function Checkout({ orderRef }: { orderRef: string }) {
       />
       <haipay-qr endpoint="/haipay" orderRef={orderRef} onhaipay-new-qr={(event) => event.detail.orderId} />
       <haipay-bank-transfer endpoint="/haipay" order-id="hp_1" bank-code="KBANK" theme="auto" />
+      <haipay-checkout
+        endpoint="/haipay"
+        order-ref={orderRef}
+        methods={['card', 'promptpay']}
+        onhaipay-method-change={(event) => console.info(event.detail.method, event.detail.amount)}
+        onhaipay-succeeded={(event) => setPaid(event.detail.orderId)}
+      />
       {paid ? <p>Paid {paid}</p> : null}
     </>
   );
@@ -53,6 +60,8 @@ export function Mistakes() {
       <haipay-qr onhaipay-succeeded={(event) => event.detail.url} />
       {/* @ts-expect-error React listens for the name after `on` as written: onHaipaySucceeded would never fire */}
       <haipay-qr onHaipaySucceeded={() => undefined} />
+      {/* @ts-expect-error React sets `methods` as the property, which takes a list, not the attribute's text */}
+      <haipay-checkout methods="card promptpay" />
       {/* @ts-expect-error strings is a table of strings */}
       <haipay-qr strings={{ 'action.pay': 1 }} />
     </>
