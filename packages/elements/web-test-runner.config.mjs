@@ -34,8 +34,10 @@ export default {
     </body></html>`,
   // One page at a time: a background tab reports document.hidden, and the elements pause while hidden.
   concurrency: 1,
+  // A hang guard, not a speed check (speed is measured by `pnpm bench`): generous, because the first
+  // test of a file that loads axe-core or a lazy chunk can take many seconds on a loaded CI machine.
   testFramework: {
-    config: { timeout: 8000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) },
+    config: { timeout: 30_000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) },
   },
   browsers: [
     chromeLauncher({
