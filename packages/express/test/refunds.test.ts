@@ -255,6 +255,49 @@ describe('refund(): recorded, applied once per key, settled, hooked once', () =>
     assert.equal((await refundsAtHaiPay(other)).length, 1);
   });
 
+  it('refunds one subscription deduction by its deductNo, once; other deductions stay refundable', async () => {
+    const sub = await h.post('/haipay/subscriptions', { ...BUYER, ...CARD }, idem());
+    assert.ok([201, 202].includes(sub.status), JSON.stringify(sub.json));
+    const orderId = String(sub.json.subscriptionId);
+    const subscriptionNo = (await h.store.get(orderId))!.orderNo!;
+    sandbox.complete(subscriptionNo, 'success'); // the buyer authorizes: the first deduction is charged
+    await sandbox.idle();
+    const [first] = sandbox.subscription(subscriptionNo)!.deductions;
+    assert.equal(first?.status, 2);
+    await assert.rejects(h.router.checkout.refund(orderId, { idempotencyKey: key() }), HaiPayValidationError);
+    await assert.rejects(
+      h.router.checkout.refund(orderId, { idempotencyKey: key(), deductNo: 'no-such-deduction' }),
+      (e: unknown) => e instanceof HaiPayRefundError && e.reason === 'not_found',
+    );
+    const k = key();
+    const refund = await h.router.checkout.refund(orderId, { idempotencyKey: k, deductNo: first.deductNo });
+    assert.equal(refund.status, 'pending');
+    assert.equal(refund.amount, '9.99');
+    assert.equal(refund.paymentOrderId, `${orderId}:${first.deductNo}`);
+    assert.deepEqual(refund.details, { deductNo: first.deductNo });
+    assert.equal(sandbox.subscription(subscriptionNo)!.deductions[0]?.refundNo, refund.gatewayNo);
+    const again = await twin.router.checkout.refund(orderId, {
+      idempotencyKey: k,
+      deductNo: first.deductNo,
+    });
+    assert.equal(again.transferId, refund.transferId);
+    await assert.rejects(
+      h.router.checkout.refund(orderId, { idempotencyKey: key(), deductNo: first.deductNo }),
+      (e: unknown) => e instanceof HaiPayRefundError && e.reason === 'already_refunded',
+    );
+    await sandbox.clock.advance(60_000);
+    await h.router.reconciler.runOnce();
+    await h.router.checkout.settle(1000);
+    assert.equal((await h.store.getTransfer(refund.transferId))?.status, 'succeeded');
+    assert.deepEqual(hookCalls(refund.transferId), [`refund-succeeded:${refund.transferId}:succeeded`]);
+    // A payment has no deductions.
+    const paidOrder = await paidCardOrder();
+    await assert.rejects(
+      h.router.checkout.refund(paidOrder, { idempotencyKey: key(), deductNo: first.deductNo }),
+      HaiPayValidationError,
+    );
+  });
+
   it('a process killed after the apply call: the refund is reconciled, never duplicated', async () => {
     const orderId = await paidCardOrder();
     const optionsFile = join(dir, 'client.json');
