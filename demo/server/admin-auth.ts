@@ -80,6 +80,8 @@ export interface AdminGate {
   api: RequestHandler;
   /** For pages and forms: passes with the token (or signs in from `?token=`), else the 401 sign-in page. */
   page: RequestHandler;
+  /** Who is asking, for the admin API's `authorize`: the token holder, or false without the token. */
+  actor: (req: Request) => 'admin-token' | false;
 }
 
 export function adminGate(token: string, options: { secureCookie: boolean }): AdminGate {
@@ -132,5 +134,6 @@ export function adminGate(token: string, options: { secureCookie: boolean }): Ad
     signIn,
     api: (req, res, next) => (authorized(req) ? next() : denyApi(res)),
     page: (req, res, next) => (authorized(req) ? next() : signIn(req, res, () => denyPage(res))),
+    actor: (req) => (authorized(req) ? 'admin-token' : false),
   };
 }

@@ -50,7 +50,7 @@ import {
   type ShopCurrency,
 } from './catalog.js';
 import { loadOrCreateDevKeys } from './keys.js';
-import { backOffice } from './backoffice.js';
+import { backOffice, metricsEndpoint } from './backoffice.js';
 import { adminGate, adminTokenFor } from './admin-auth.js';
 import { designCompanion } from './design.js';
 import { haipayTimeToIso } from './times.js';
@@ -324,6 +324,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       app.use('/_sandbox', gate.api);
     }
 
+    app.get('/metrics', ...(gate ? [gate.api] : []), metricsEndpoint());
     app.use('/haipay', router);
     // The design-review page's fake companion: fixed answers, no store, no sandbox (./design.ts).
     app.use('/design-api', designCompanion());
@@ -421,7 +422,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     }
 
     if (gate) api.use('/admin', gate.api);
-    api.use('/admin', backOffice({ store, client, sandbox, url, subscriptionSummary }));
+    // Beyond loopback the gate above already asked for the token; the admin API asks again (`actor`).
+    api.use('/admin', backOffice({ router, sandbox, actor: gate ? gate.actor : () => 'loopback' }));
     api.use((_req, res) => {
       res.status(404).json({ error: { type: 'not_found', message: 'no such API route' } });
     });

@@ -44,7 +44,7 @@ export interface Buyer {
   phone: string;
 }
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
@@ -101,13 +101,23 @@ export const api = {
   cancelSubscription: (id: string) =>
     post<unknown>(`${HAIPAY_ENDPOINT}/subscriptions/${encodeURIComponent(id)}/cancel`, {}),
   sandboxInfo: () => call<SandboxInfo>('/api/sandbox'),
+  /** The demo back office: the kit's admin API (`createHaiPayAdminRouter`) at `/api/admin`. */
   admin: {
-    orders: () => call<{ orders: AdminOrder[] }>('/api/admin/orders'),
-    balance: () => call<{ balances: Balance[] }>('/api/admin/balance'),
-    refund: (orderId: string) =>
-      post<{ refund: { status: string } }>(`/api/admin/orders/${encodeURIComponent(orderId)}/refund`, {}),
-    payout: (currency: Currency, amount: string) =>
-      post<{ payout: { status: string } }>('/api/admin/payouts', { currency, amount }),
+    orders: () => call<{ data: AdminOrder[]; nextCursor: string | null }>('/api/admin/orders?limit=50'),
+    order: (orderId: string) => call<AdminOrderDetail>(`/api/admin/orders/${encodeURIComponent(orderId)}`),
+    /** A refund or payout, asking HaiPay first while it is not final. */
+    transfer: (id: string) =>
+      call<{ transfer: AdminTransfer }>(`/api/admin/transfers/${encodeURIComponent(id)}?refresh=1`),
+    balances: () => call<{ data: Balance[] }>('/api/admin/balances'),
+    payouts: () => call<{ data: AdminTransfer[] }>('/api/admin/payouts?limit=20'),
+    refund: (orderId: string, idempotencyKey: string) =>
+      post<{ refund: AdminTransfer }>(
+        `/api/admin/orders/${encodeURIComponent(orderId)}/refund`,
+        { reason: 'Refunded from the demo back office' },
+        { 'Idempotency-Key': idempotencyKey },
+      ),
+    payout: (request: Record<string, string>, idempotencyKey: string) =>
+      post<{ payout: AdminTransfer }>('/api/admin/payouts', request, { 'Idempotency-Key': idempotencyKey }),
     advanceClock: (ms: number) => post<{ now: string }>('/api/admin/clock', { ms }),
   },
 };
@@ -131,12 +141,7 @@ export interface SandboxInfo {
   bankAppUrl: string;
 }
 
-interface AdminNotification {
-  receivedAt: string;
-  outcome: string;
-  verified: boolean;
-  summary: string;
-}
+/** An order as the admin API lists it (the stored record). */
 export interface AdminOrder {
   orderId: string;
   orderNo: string | null;
@@ -146,11 +151,27 @@ export interface AdminOrder {
   currency: string;
   subject: string;
   status: string;
+  failureReason: string | null;
   createdAt: string;
   updatedAt: string;
-  refundable: boolean;
-  refunded: string | null;
-  notifications: AdminNotification[];
+  version: number;
+  final: boolean;
+}
+/** A refund or payout as the admin API shows it. */
+export interface AdminTransfer {
+  transferId: string;
+  kind: 'refund' | 'payout';
+  amount: string;
+  currency: string;
+  status: string;
+  failureReason: string | null;
+  createdAt: string;
+}
+/** One order with its notifications (verified bodies) and refunds. */
+export interface AdminOrderDetail {
+  order: AdminOrder;
+  notifications: { receivedAt: string; outcome: string; verified: boolean; body: unknown }[];
+  refunds: AdminTransfer[];
 }
 export interface Balance {
   currency: string;
@@ -158,7 +179,8 @@ export interface Balance {
   frozen: string;
   unsettled: string;
   total: string;
-  error?: string;
+  /** HaiPay did not answer for this currency (the amounts are then absent). */
+  error?: { type: string; message: string };
 }
 
 /** A fresh key per attempt; reused when the same attempt is retried (docs/contracts.md). */

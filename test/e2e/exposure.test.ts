@@ -168,6 +168,15 @@ describe('demo exposure (security): who can reach the back office and the sandbo
       assert.doesNotMatch(demo.out, /token=/, 'no token on loopback');
       // On loopback nothing changes: the back office answers without a token.
       assert.equal((await get(`${demo.url}/api/admin/orders`)).status, 200);
+      // The kit's metrics in Prometheus's text format: the reconciler's first pass (it runs at start,
+      // beside the banner) is counted.
+      let text = '';
+      for (let i = 0; i < 100 && !/^haipay_reconciler_passes/m.test(text); i++) {
+        const scrape = await get(`${demo.url}/metrics`);
+        assert.equal(scrape.status, 200);
+        text = await scrape.text();
+      }
+      assert.match(text, /^haipay_reconciler_passes(_total)?\{[^}]*completed[^}]*\} [1-9]/m);
       assert.equal(await tryConnect('127.0.0.1', demo.port), 'connected');
       const lan = lanAddress();
       if (!lan) {
@@ -210,9 +219,11 @@ describe('demo exposure (security): who can reach the back office and the sandbo
       for (const headers of [{}, wrong]) {
         for (const path of [
           '/api/admin/orders',
-          '/api/admin/balance',
+          '/api/admin/balances',
           '/api/admin/payouts',
           '/api/admin/clock',
+          '/api/admin/health',
+          '/metrics',
           '/API/Admin/orders',
           '/_sandbox/orders',
           `/_sandbox/orders/${qr.orderNo}`,
@@ -268,12 +279,12 @@ describe('demo exposure (security): who can reach the back office and the sandbo
       assert.match(await admin.text(), /<html/i);
       const orders = await get(`${demo.url}/api/admin/orders`, { cookie });
       assert.equal(orders.status, 200);
-      const listed = (await orders.json()) as { orders: { orderId: string }[] };
-      assert.ok(listed.orders.some((o) => o.orderId === qr.orderId));
+      const listed = (await orders.json()) as { data: { orderId: string }[] };
+      assert.ok(listed.data.some((o) => o.orderId === qr.orderId));
       assert.equal((await get(`${demo.url}/_sandbox/orders`, { cookie })).status, 200);
       // Bearer works for API calls.
       const bearer = { authorization: `Bearer ${token}` };
-      assert.equal((await get(`${base}/api/admin/balance`, bearer)).status, 200);
+      assert.equal((await get(`${base}/api/admin/balances`, bearer)).status, 200);
       const sbOrder = await get(`${base}/_sandbox/orders/${qr.orderNo}`, bearer);
       assert.equal(sbOrder.status, 200);
       assert.equal(((await sbOrder.json()) as { status: number }).status < 2, true);

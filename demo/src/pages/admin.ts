@@ -1,33 +1,43 @@
 /**
- * The merchant back office (demo only — no sign-in): balances from HaiPay's ledger, a payout to the
- * shop's bank account, the sandbox's "time machine", and every order with its status, notification
- * history and a refund button for paid card orders. All of it is served by the demo server's
- * `/api/admin` routes, which call HaiPay server-side.
+ * The merchant back office, on the kit's admin API (`/api/admin`, `createHaiPayAdminRouter`): balances
+ * as HaiPay reports them, a payout to the shop's bank account, the sandbox's "time machine", and every
+ * order with its status, notification history and refund. Beyond loopback the demo server asks for the
+ * admin token printed at start.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { api, type AdminOrder, type Balance } from '../api.js';
+import {
+  api,
+  newIdempotencyKey,
+  type AdminOrder,
+  type AdminOrderDetail,
+  type AdminTransfer,
+  type Balance,
+} from '../api.js';
 import { app, money } from '../app.js';
 import { formatDateTime } from '../i18n.js';
 import { prefs } from '../state.js';
 
-interface Payout {
-  orderId: string;
-  amount: string;
-  currency: string;
-  status: string;
-  requestedAt: string;
-  message?: string;
-}
-
-type Order = AdminOrder & {
-  failureReason?: string | null;
-  refund: { status: string; refundNo: string; message?: string } | null;
+/** The shop's own (sandbox) bank account at Kasikornbank: where payouts go. */
+const SHOP_ACCOUNT = {
+  currency: 'THB',
+  accountType: 'BANK_ACCOUNT',
+  bankCode: 'KBANK',
+  accountNo: '0123456789',
+  name: 'Saeng Coffee Co Ltd',
+  phone: '0812345678',
+  email: 'finance@saeng.example',
+  partnerUserId: 'merchant',
+  subject: 'Payout to the shop account',
 };
+
+type Order = AdminOrder & { detail?: AdminOrderDetail };
 
 const s = {
   orders: [] as Order[],
+  /** Each order's detail (notifications, refunds), read again only when the order's version changes. */
+  details: new Map<string, { version: number; detail: AdminOrderDetail }>(),
   balances: [] as Balance[],
-  payouts: [] as Payout[],
+  payouts: [] as AdminTransfer[],
   clock: '',
   loaded: false,
   error: '',
@@ -38,20 +48,41 @@ const s = {
   active: false,
 };
 
+/** An order's detail: cached by version; a refund still in progress is asked about at HaiPay. */
+async function detailOf(o: AdminOrder): Promise<AdminOrderDetail> {
+  const cached = s.details.get(o.orderId);
+  const open = cached?.detail.refunds.some((r) => r.status === 'pending' || r.status === 'unknown');
+  if (cached && cached.version === o.version && !open) return cached.detail;
+  const detail = await api.admin.order(o.orderId);
+  detail.refunds = await Promise.all(
+    detail.refunds.map(async (r) =>
+      r.status === 'pending' || r.status === 'unknown'
+        ? (await api.admin.transfer(r.transferId)).transfer
+        : r,
+    ),
+  );
+  s.details.set(o.orderId, { version: o.version, detail });
+  return detail;
+}
+
 async function load(): Promise<void> {
   clearTimeout(s.timer);
   try {
-    const [orders, balance, payouts, clock] = await Promise.all([
+    const [orders, balances, payouts, clock] = await Promise.all([
       api.admin.orders(),
-      api.admin.balance(),
-      fetch('/api/admin/payouts', { cache: 'no-store' }).then(
-        (r) => r.json() as Promise<{ payouts: Payout[] }>,
-      ),
+      api.admin.balances(),
+      api.admin.payouts(),
       fetch('/api/admin/clock', { cache: 'no-store' }).then((r) => r.json() as Promise<{ now: string }>),
     ]);
-    s.orders = orders.orders as Order[];
-    s.balances = balance.balances;
-    s.payouts = payouts.payouts;
+    s.orders = await Promise.all(orders.data.map(async (o) => ({ ...o, detail: await detailOf(o) })));
+    s.balances = balances.data;
+    s.payouts = await Promise.all(
+      payouts.data.map(async (p) =>
+        p.status === 'pending' || p.status === 'unknown'
+          ? (await api.admin.transfer(p.transferId)).transfer
+          : p,
+      ),
+    );
     s.clock = clock.now;
     s.error = '';
   } catch (err) {
@@ -73,7 +104,27 @@ async function act(key: string, fn: () => Promise<unknown>, done: string): Promi
     s.message = (err as Error).message;
   }
   s.busy.delete(key);
+  // A refund changes no order field (it is a record of its own): read this order's detail again.
+  s.details.delete(key);
   await load();
+}
+
+/** A notification's body in one line (HaiPay masks card numbers; the kit drops the signature). */
+function summarise(body: unknown): string {
+  if (!body || typeof body !== 'object') return String(body);
+  const b = body as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  const code = text(b.status);
+  const status = { '0': 'not started', '1': 'processing', '2': 'success', '3': 'failed', '4': 'cancelled' }[
+    code
+  ];
+  const parts = [
+    text(b.type) || 'COLLECT',
+    status ? `status ${code} (${status})` : `status ${code || 'missing'}`,
+  ];
+  if (b.amount !== undefined) parts.push(`${text(b.amount)} ${text(b.currency)}`.trim());
+  if (typeof b.errorMsg === 'string' && b.errorMsg) parts.push(`“${b.errorMsg}”`);
+  return parts.join(' · ');
 }
 
 /** Stops polling when the shopper leaves the back office. */
@@ -95,6 +146,12 @@ const METHOD: Record<string, string> = {
 };
 
 function balanceCard(b: Balance): TemplateResult {
+  if (b.error) {
+    return html`<div class="stat" data-currency=${b.currency}>
+      <div class="cur">${b.currency}</div>
+      <div class="small" style="color:var(--shop-danger)">${b.error.message}</div>
+    </div>`;
+  }
   return html`<div class="stat" data-currency=${b.currency}>
     <div class="cur">${b.currency} · available</div>
     <div class="big">${money(b.available, b.currency)}</div>
@@ -102,12 +159,19 @@ function balanceCard(b: Balance): TemplateResult {
       Total ${money(b.total, b.currency)} · frozen ${money(b.frozen, b.currency)} · unsettled
       ${money(b.unsettled, b.currency)}
     </div>
-    ${b.error ? html`<div class="small" style="color:var(--shop-danger)">${b.error}</div>` : nothing}
   </div>`;
 }
 
 function orderRow(o: Order): TemplateResult {
-  const refund = o.refund;
+  const refunds = o.detail?.refunds ?? [];
+  const refund = refunds[0];
+  const notifications = o.detail?.notifications ?? [];
+  // HaiPay refunds paid USD card payments; one refund per order unless the last one failed.
+  const refundable =
+    o.kind === 'payment' &&
+    o.method === 'card' &&
+    o.status === 'succeeded' &&
+    (!refund || refund.status === 'failed');
   return html`<tr data-order=${o.orderId} data-status=${o.status}>
     <td>
       <div style="font-weight:600">
@@ -136,17 +200,15 @@ function orderRow(o: Order): TemplateResult {
     </td>
     <td>
       ${
-        o.notifications.length
+        notifications.length
           ? html`<details>
-              <summary>
-                ${o.notifications.length} notification${o.notifications.length === 1 ? '' : 's'}
-              </summary>
+              <summary>${notifications.length} notification${notifications.length === 1 ? '' : 's'}</summary>
               <ul class="notif-list">
-                ${o.notifications.map(
+                ${notifications.map(
                   (n) =>
                     html`<li>
                       ${formatDateTime(prefs.locale, n.receivedAt)} ·
-                      ${n.verified ? '✓ verified' : '✗ unverified'} · ${n.outcome}<br />${n.summary}
+                      ${n.verified ? '✓ verified' : '✗ unverified'} · ${n.outcome}<br />${summarise(n.body)}
                     </li>`,
                 )}
               </ul>
@@ -156,13 +218,13 @@ function orderRow(o: Order): TemplateResult {
     </td>
     <td>
       ${
-        o.refundable
+        refundable
           ? html`<button
               class="btn btn-ghost btn-small"
               type="button"
               data-testid="refund"
               ?disabled=${s.busy.has(o.orderId)}
-              @click=${() => void act(o.orderId, () => api.admin.refund(o.orderId), `Refund requested for ${o.orderId}.`)}
+              @click=${() => void act(o.orderId, () => api.admin.refund(o.orderId, newIdempotencyKey()), `Refund requested for ${o.orderId}.`)}
             >
               Refund
             </button>`
@@ -181,7 +243,7 @@ export function adminPage(): TemplateResult {
       <div>
         <h1>Back office</h1>
         <p class="muted" style="margin:6px 0 0">
-          Demo only — a real shop puts this behind staff sign-in. Sandbox time
+          The kit's admin API; beyond this computer it needs the admin token. Sandbox time
           ${s.clock ? formatDateTime(prefs.locale, s.clock) : ''}
         </p>
       </div>
@@ -200,7 +262,7 @@ export function adminPage(): TemplateResult {
             e.preventDefault();
             void act(
               'payout',
-              () => api.admin.payout('THB', s.payoutAmount),
+              () => api.admin.payout({ ...SHOP_ACCOUNT, amount: s.payoutAmount }, newIdempotencyKey()),
               `Payout of ฿${s.payoutAmount} requested.`,
             );
           }}
@@ -232,8 +294,8 @@ export function adminPage(): TemplateResult {
                 ${s.payouts.map(
                   (p) =>
                     html`<li>
-                      ${formatDateTime(prefs.locale, p.requestedAt)} · ${money(p.amount, p.currency)} ·
-                      <span class="pill" data-status=${p.status}>${p.status}</span> ${p.message ?? ''}
+                      ${formatDateTime(prefs.locale, p.createdAt)} · ${money(p.amount, p.currency)} ·
+                      <span class="pill" data-status=${p.status}>${p.status}</span> ${p.failureReason ?? ''}
                     </li>`,
                 )}
               </ul>`
