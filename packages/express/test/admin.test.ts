@@ -377,6 +377,12 @@ describe('refunds, payouts and balances', () => {
     assert.equal(second.status, 409);
     assert.equal(second.json.error.type, 'refund_refused');
     assert.equal(second.json.error.reason, 'already_refunded');
+    const withDeduction = await h.post(
+      `/admin/orders/${orderId}/refund`,
+      { deductNo: 'D1' },
+      { ...staff, ...idem() },
+    );
+    assert.equal(withDeduction.status, 400, 'a payment has no deductions');
     const thb = await paidOrder();
     const promptpay = await h.post(`/admin/orders/${thb}/refund`, {}, { ...staff, ...idem() });
     assert.equal(promptpay.status, 409);

@@ -113,13 +113,15 @@ export function moneyRoutes(router: Router, deps: MoneyDeps): void {
     route('orders.refund', async (req, res) => {
       const issues = new Issues();
       const key = idempotencyKey(req, issues);
-      const { reason } = textBody(req, issues, ['reason']);
+      const { reason, deductNo } = textBody(req, issues, ['reason', 'deductNo']);
       issues.throwIfAny();
       const order = await deps.orderOf(req);
       try {
         const refund = await checkout.refund(order.orderId, {
           idempotencyKey: key,
           ...(reason ? { reason } : {}),
+          // A subscription is refunded one deduction at a time.
+          ...(deductNo ? { deductNo } : {}),
         });
         logged(res, refund);
         res.json({ refund });
