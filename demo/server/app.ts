@@ -131,6 +131,13 @@ function totals(cart: Cart) {
 }
 
 /** A stable, opaque buyer id for HaiPay's `partnerUserId` (risk control) derived from the e-mail. */
+/** The demo's signed-in shopper, per currency (HaiPay's name and phone rules differ by currency). */
+const DEMO_SHOPPER: Record<ShopCurrency, { name: string; email: string; phone: string }> = {
+  THB: { name: 'Somchai Jaidee', email: 'somchai@example.com', phone: '0812345678' },
+  USD: { name: 'Somchai Jaidee', email: 'somchai@example.com', phone: '2025550143' },
+  TWD: { name: 'Lin Mei Hua', email: 'meihua.lin@example.com', phone: '0912345678' },
+};
+
 function buyerIdFor(body: Record<string, unknown>): string {
   const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
   if (!email) return 'guest';
@@ -244,6 +251,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         currency,
         subject: `Saeng Coffee order ${ref.slice(5, 11).toUpperCase()} (${count} item${count === 1 ? '' : 's'})`,
         buyerId: buyerIdFor(body),
+        // The shop's shopper, for the methods whose tag has no form (<haipay-checkout> starts PromptPay,
+        // bank transfer and the redirect methods with just { method, orderRef }); the card form's own
+        // fields win where it has them.
+        buyer: DEMO_SHOPPER[currency],
         returnUrl: `${url}/return`,
         metadata: { orderRef: ref },
       };

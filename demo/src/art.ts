@@ -120,21 +120,3 @@ export function logoMark(): SVGTemplateResult {
     <path d="M16 6 c-3 6 3 14 0 20" fill="none" stroke="var(--shop-primary)" stroke-width="2"/>
   </svg>`;
 }
-
-/** Small, recognisable marks for the payment method tiles (drawn, not vendor logos). */
-export function methodIcon(kind: string): SVGTemplateResult {
-  switch (kind) {
-    case 'card':
-      return svg`<svg viewBox="0 0 32 24" aria-hidden="true"><rect width="32" height="24" rx="4" fill="#1f3b73"/><rect y="5" width="32" height="4" fill="#0c1a36"/><rect x="4" y="14" width="10" height="3" rx="1" fill="#f2c14e"/></svg>`;
-    case 'promptpay':
-      return svg`<svg viewBox="0 0 32 24" aria-hidden="true"><rect width="32" height="24" rx="4" fill="#113566"/><path d="M10 5h6.5a4.5 4.5 0 0 1 0 9H13v5h-3z" fill="#fff"/><circle cx="24" cy="17" r="3" fill="#00a9e0"/></svg>`;
-    case 'bank':
-      return svg`<svg viewBox="0 0 32 24" aria-hidden="true"><rect width="32" height="24" rx="4" fill="#2f6f5e"/><path d="M16 4 l10 5 H6 Z M8 10 h3 v7 H8Z M14.5 10 h3 v7 h-3Z M21 10 h3 v7 h-3Z M6 18 h20 v2 H6Z" fill="#fff"/></svg>`;
-    case 'truemoney':
-      return svg`<svg viewBox="0 0 32 24" aria-hidden="true"><rect width="32" height="24" rx="4" fill="#f58220"/><rect x="8" y="6" width="16" height="12" rx="3" fill="#fff"/><circle cx="20" cy="12" r="2" fill="#f58220"/></svg>`;
-    case 'twd':
-      return svg`<svg viewBox="0 0 32 24" aria-hidden="true"><rect width="32" height="24" rx="4" fill="#c8102e"/><path d="M6 10 h20 v9 H6Z" fill="#fff"/><path d="M5 10 l3 -5 h16 l3 5Z" fill="#ffd166"/><rect x="13" y="13" width="6" height="6" fill="#c8102e"/></svg>`;
-    default:
-      return svg`<svg viewBox="0 0 32 24" aria-hidden="true"><rect width="32" height="24" rx="4" fill="#7a3e1d"/><path d="M10 12 a6 6 0 1 0 12 0 a6 6 0 1 0 -12 0 M16 8 v4 l3 2" fill="none" stroke="#fff" stroke-width="2"/></svg>`;
-  }
-}

@@ -149,13 +149,28 @@ export async function fillCardForm(
 export async function checkoutWith(page: Page, method: 'card' | 'promptpay' | 'bank' | 'truemoney' | 'twd') {
   await page.goto('/checkout');
   await page.locator('[data-testid=total]').waitFor({ state: 'attached' });
-  await page.locator(`label.method[data-method=${method}]`).click();
+  // <haipay-checkout> preselects through its `method` property, in any language the test chose.
+  const value = {
+    card: 'card',
+    promptpay: 'promptpay',
+    bank: 'bank-transfer',
+    truemoney: 'truemoney',
+    twd: 'twd-store-ibon',
+  }[method];
+  const checkout = page.locator('haipay-checkout');
+  await checkout.getByRole('radio').first().waitFor();
+  await checkout.evaluate((el, m) => void ((el as HTMLElement & { method: string }).method = m), value);
+  await page.waitForFunction(
+    (m) =>
+      document.querySelector('haipay-checkout')?.shadowRoot?.querySelector<HTMLInputElement>('input:checked')
+        ?.value === m,
+    value,
+  );
 }
 
-/** Fills the shop's contact form with its demo shopper and starts the payment. */
+/** Starts the payment of the chosen method ("Pay … with …"); the shop's server supplies the shopper. */
 export async function startWithDemoShopper(page: Page): Promise<void> {
-  await page.locator('form.contact .link-btn').click();
-  await page.locator('[data-testid=start-payment]').click();
+  await page.locator('haipay-checkout [part~=pay-button]').click();
 }
 
 /** The companion's order id the element on the page follows. */

@@ -162,7 +162,10 @@ describe('demo storefront in Chromium: bank transfer, redirects, subscriptions, 
   test('TWD convenience store payment: redirect to the cashier page, pay, and return', async () => {
     const { page, context } = await newShopper(h, { cart: CART, locale: 'en' });
     await checkoutWith(page, 'twd');
-    await page.locator('label.chip', { hasText: 'FamilyMart' }).click();
+    await page
+      .locator('haipay-checkout')
+      .getByRole('radio', { name: /^FamilyMart/ })
+      .check();
     await startWithDemoShopper(page);
     await page.waitForURL(/\/pay\//);
     await page.getByRole('heading', { name: 'Taiwan payment' }).waitFor();
@@ -286,6 +289,11 @@ describe('demo storefront in Chromium: language and theme', () => {
     await screenshot(page, 'shop-phone-zh-TW-brand');
 
     await page.goto('/checkout');
+    // A Chinese page starts on a Taiwanese store; the shopper picks the card.
+    await page
+      .locator('haipay-checkout')
+      .getByRole('radio', { name: /^信用卡/ })
+      .check();
     const form = page.locator('haipay-card-form');
     await form.getByLabel('卡號').waitFor();
     assert.equal(await form.getAttribute('locale'), 'zh-TW');

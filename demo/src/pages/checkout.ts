@@ -1,96 +1,46 @@
 /**
- * Checkout: pick a way to pay; the server prices the cart in that method's currency. Card payments go
- * through `<haipay-card-form>`; PromptPay and bank transfer are started here and shown by `<haipay-qr>` /
- * `<haipay-bank-transfer>`; TrueMoney and the Taiwan methods redirect to their hosted page and come
- * back to /return. The live payment is remembered for the tab, so a reload resumes it.
+ * Checkout: `<haipay-checkout>` lists the ways to pay with the price the server sets for each (the cart
+ * is priced in the method's currency) and shows the chosen method's form; this page adds the order
+ * summary, the sandbox helpers (test cards, a link that pays the QR or transfer in the sandbox bank
+ * app) and the paid view. The buyer's details for PromptPay, bank transfer and the redirect methods
+ * come from the server's `resolveOrder` (the shop knows its shopper); the card form asks for them. A
+ * started QR or transfer is remembered for the tab, so a reload resumes it.
  */
+import '@haipay-kit/elements/checkout';
 import { html, nothing, type TemplateResult } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
-import {
-  ApiError,
-  HAIPAY_ENDPOINT,
-  api,
-  newIdempotencyKey,
-  type Buyer,
-  type Checkout,
-  type Currency,
-  type PaymentView,
-} from '../api.js';
-import {
-  isFollowableUrl,
-  validateEmail,
-  validateName,
-  validatePhone,
-  type RuleIssue,
-} from '@haipay-kit/protocol/rules';
+import { HAIPAY_ENDPOINT, api, type Checkout, type Currency, type PaymentView } from '../api.js';
 import { app, elementTheme, money, t } from '../app.js';
-import { methodIcon } from '../art.js';
 import type { StringKey } from '../i18n.js';
 import { link } from '../layout.js';
 import { productDisplay } from '../products.js';
 import { cart, prefs, session } from '../state.js';
 
-const METHODS = ['card', 'promptpay', 'bank', 'truemoney', 'twd'] as const;
-type MethodKey = (typeof METHODS)[number];
-
-const CURRENCY: Record<MethodKey, Currency> = {
-  card: 'USD',
-  promptpay: 'THB',
-  bank: 'THB',
-  truemoney: 'THB',
-  twd: 'TWD',
-};
-const LABEL: Record<MethodKey, StringKey> = {
-  card: 'method.card',
-  promptpay: 'method.promptpay',
-  bank: 'method.bank',
-  truemoney: 'method.truemoney',
-  twd: 'method.twd',
-};
-const ICON: Record<MethodKey, string> = {
-  card: 'card',
-  promptpay: 'promptpay',
-  bank: 'bank',
-  truemoney: 'truemoney',
-  twd: 'twd',
-};
-
-const TWD_OPTIONS = [
-  ['twd-store-ibon', 'twd.ibon'],
-  ['twd-store-fami', 'twd.fami'],
-  ['twd-store-hilife', 'twd.hilife'],
-  ['twd-store-okgo', 'twd.okgo'],
-  ['twd-atm', 'twd.atm'],
-] as const satisfies readonly (readonly [string, StringKey])[];
-
 interface ActivePayment {
   orderRef: string;
-  method: MethodKey;
+  method: string;
   orderId: string;
   /** Query for the sandbox bank app, so the reviewer's second tab opens with this QR or account filled in. */
   bankApp: string;
 }
 
-type Field = keyof Buyer;
+/** The currency each locale's default method charges in, until `<haipay-checkout>` says which it shows. */
+const LOCALE_CURRENCY: Record<string, Currency> = { en: 'USD', th: 'THB', 'zh-TW': 'TWD' };
+
+const resumed = session.get<ActivePayment>('payment');
 
 const s = {
   cartKey: '',
   checkout: null as Checkout | null,
   loading: false,
   error: '',
-  method: session.get<MethodKey>('method') ?? 'card',
-  twdOption: session.get<string>('twdOption') ?? 'twd-store-ibon',
-  buyer: session.get<Buyer>('buyer') ?? { name: '', email: '', phone: '' },
-  fieldErrors: {} as Partial<Record<Field, string>>,
-  creating: false,
-  createError: '',
-  attemptKey: '',
-  active: session.get<ActivePayment>('payment'),
+  /** What `<haipay-checkout>` shows (its `haipay-method-change`). */
+  shown: null as { method: string; currency: Currency } | null,
+  /** A QR or transfer started in an earlier page load of this tab: shown again as it was. */
+  resumed,
+  /** The live QR or transfer of this page, for the bank-app link. */
+  active: resumed,
   paid: null as { orderId: string } | null,
   notice: '',
-  /** A card attempt that failed: the reason, and a counter that gives the next attempt a fresh form. */
-  cardFailure: null as string | null,
-  cardAttempt: 0,
   /** Phones: the order summary starts folded to one line with the total. */
   summaryOpen: false,
   /** The live QR or transfer ran out of time (the element offers a new one). */
@@ -130,130 +80,25 @@ async function ensureCheckout(): Promise<void> {
 
 function setActive(active: ActivePayment | null): void {
   s.active = active;
+  if (!active) s.resumed = null;
   s.activeExpired = false;
   session.set('payment', active);
 }
 
-function setMethod(method: MethodKey): void {
-  s.method = method;
-  s.fieldErrors = {};
-  s.createError = '';
-  s.attemptKey = '';
-  session.set('method', method);
-  app.rerender();
+function shownCurrency(): Currency {
+  return s.shown?.currency ?? LOCALE_CURRENCY[prefs.locale] ?? 'USD';
 }
 
-function wireMethod(method: MethodKey): string {
-  if (method === 'bank') return 'bank-transfer';
-  if (method === 'twd') return s.twdOption;
-  return method;
-}
-
-const PHONE_EXAMPLE: Record<Currency, string> = { THB: '0812345678', TWD: '0912345678', USD: '2025550143' };
-
-/** Checks the contact form with the same field rules the router and HaiPay apply (protocol rules). */
-function validate(currency: Currency): boolean {
-  const b = s.buyer;
-  const issues: Record<Field, RuleIssue | null> = {
-    name: validateName(currency, b.name.trim()),
-    email: validateEmail(b.email.trim()),
-    phone: validatePhone(currency, b.phone.replace(/[\s-]/g, '')),
-  };
-  const invalid: Record<Field, string> = {
-    name: t('checkout.invalidName'),
-    email: t('checkout.invalidEmail'),
-    phone: t('checkout.invalidPhone', { example: PHONE_EXAMPLE[currency] }),
-  };
-  const errors: Partial<Record<Field, string>> = {};
-  for (const field of Object.keys(issues) as Field[]) {
-    const issue = issues[field];
-    if (issue) errors[field] = issue.code === 'required' ? t('checkout.required') : invalid[field];
-  }
-  s.fieldErrors = errors;
-  return Object.keys(errors).length === 0;
-}
-
-/** Maps the router's 400 field issues (docs/contracts.md) onto the contact form. */
-function applyServerErrors(err: ApiError, currency: Currency): boolean {
-  const fields = (err.body as { error?: { fields?: { field: string; code: string; message: string }[] } })
-    ?.error?.fields;
-  if (!fields?.length) return false;
-  const errors: Partial<Record<Field, string>> = {};
-  for (const f of fields) {
-    if (f.field !== 'name' && f.field !== 'email' && f.field !== 'phone') continue;
-    errors[f.field] =
-      f.code === 'required'
-        ? t('checkout.required')
-        : f.field === 'email'
-          ? t('checkout.invalidEmail')
-          : f.field === 'phone'
-            ? t('checkout.invalidPhone', { example: PHONE_EXAMPLE[currency] })
-            : t('checkout.invalidName');
-  }
-  s.fieldErrors = errors;
-  return Object.keys(errors).length > 0;
-}
-
-async function startPayment(method: MethodKey): Promise<void> {
-  const checkout = s.checkout;
-  if (!checkout || s.creating) return;
-  const currency = CURRENCY[method];
-  if (!validate(currency)) {
-    app.rerender();
-    focusFirstError();
-    return;
-  }
-  s.creating = true;
-  s.createError = '';
-  s.attemptKey ||= newIdempotencyKey();
-  app.rerender();
-  try {
-    const buyer = {
-      ...s.buyer,
-      name: s.buyer.name.trim(),
-      email: s.buyer.email.trim(),
-      phone: s.buyer.phone.replace(/[\s-]/g, ''),
-    };
-    const view = await api.createPayment(wireMethod(method), checkout.orderRef, buyer, s.attemptKey);
-    s.attemptKey = '';
-    afterCreate(method, view);
-  } catch (err) {
-    if (!(err instanceof ApiError && applyServerErrors(err, currency))) {
-      s.createError = t('checkout.error', { message: (err as Error).message });
-    }
-    if (err instanceof ApiError && err.status < 500) s.attemptKey = '';
-  } finally {
-    s.creating = false;
-    app.rerender();
-  }
-}
-
-function afterCreate(method: MethodKey, view: PaymentView): void {
-  if (view.next?.type === 'redirect') {
-    // Only a web page is followed (plain http: only while the shop itself is on http:, as in
-    // development): a `javascript:` or `data:` address would run in the shop's own origin. A refused
-    // one lands in startPayment's catch and shows the checkout's error.
-    if (!isFollowableUrl(view.next.url, location.protocol === 'http:')) {
-      throw new Error(t('checkout.unsafePage'));
-    }
-    setActive(null);
-    location.assign(view.next.url);
-    return;
-  }
+/** A QR or transfer was started: remember it for the tab and for the bank-app link. */
+function onCreated(view: PaymentView): void {
   const next = view.next;
+  if (next?.type !== 'qr' && next?.type !== 'bank') return;
   const bankApp =
-    next?.type === 'qr'
+    next.type === 'qr'
       ? `?payload=${encodeURIComponent(next.payload)}`
-      : next?.type === 'bank'
-        ? `?bankNo=${encodeURIComponent(next.bankNo)}&amount=${encodeURIComponent(view.amount)}`
-        : '';
-  setActive({ orderRef: s.checkout!.orderRef, method, orderId: view.orderId, bankApp });
-}
-
-function focusFirstError(): void {
-  requestAnimationFrame(() => {
-    document.querySelector<HTMLInputElement>('.contact [aria-invalid="true"]')?.focus();
-  });
+      : `?bankNo=${encodeURIComponent(next.bankNo)}&amount=${encodeURIComponent(view.amount)}`;
+  setActive({ orderRef: s.checkout!.orderRef, method: view.method, orderId: view.orderId, bankApp });
+  app.rerender();
 }
 
 function onPaid(orderId: string): void {
@@ -263,15 +108,22 @@ function onPaid(orderId: string): void {
   s.checkout = null;
   s.cartKey = '';
   cart.clear();
+  app.rerender();
 }
 
-async function newQr(): Promise<void> {
-  const method = s.active?.method;
-  if (!method) return;
-  s.notice = t('checkout.newQrNote');
-  setActive(null);
-  await startPayment(method);
-}
+/** The `haipay-*` events of the checkout (and of a resumed QR or transfer) that this page follows. */
+const listeners = {
+  created: (e: CustomEvent<{ view: PaymentView }>) => onCreated(e.detail.view),
+  succeeded: (e: CustomEvent<{ orderId: string }>) => onPaid(e.detail.orderId),
+  expired: () => {
+    s.activeExpired = true;
+    app.rerender();
+  },
+  newQr: () => {
+    s.notice = t('checkout.newQrNote');
+    app.rerender();
+  },
+};
 
 // ---------------------------------------------------------------- views
 
@@ -291,7 +143,7 @@ export const flaskIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
 </svg>`;
 
 function summary(): TemplateResult {
-  const currency = CURRENCY[s.method];
+  const currency = shownCurrency();
   const priced = s.checkout?.totals[currency];
   const count = priced?.lines.reduce((n, l) => n + l.qty, 0) ?? 0;
   return html`<section
@@ -342,114 +194,6 @@ function summary(): TemplateResult {
   </section>`;
 }
 
-function contactField(
-  field: Field,
-  label: StringKey,
-  type: string,
-  autocomplete: string,
-  extra: Partial<{ inputmode: string; placeholder: string }> = {},
-) {
-  const err = s.fieldErrors[field];
-  const id = `buyer-${field}`;
-  return html`<div class="field ${field === 'name' ? 'full' : ''}">
-    <label for=${id}>${t(label)}</label>
-    <input
-      id=${id}
-      name=${field}
-      type=${type}
-      autocomplete=${autocomplete}
-      inputmode=${extra.inputmode ?? nothing}
-      placeholder=${extra.placeholder ?? nothing}
-      .value=${s.buyer[field]}
-      aria-invalid=${err ? 'true' : 'false'}
-      aria-describedby=${err ? `${id}-error` : nothing}
-      @input=${(e: Event) => {
-        s.buyer = { ...s.buyer, [field]: (e.target as HTMLInputElement).value };
-        session.set('buyer', s.buyer);
-        s.attemptKey = '';
-        if (s.fieldErrors[field]) {
-          s.fieldErrors = { ...s.fieldErrors, [field]: undefined };
-          app.rerender();
-        }
-      }}
-    />
-    ${err ? html`<span class="error" id="${id}-error">${err}</span>` : nothing}
-  </div>`;
-}
-
-function contactForm(method: MethodKey, action: TemplateResult | string): TemplateResult {
-  const currency = CURRENCY[method];
-  const demo =
-    currency === 'TWD'
-      ? { name: 'Lin Mei Hua', email: 'meihua.lin@example.com', phone: '0912345678' }
-      : { name: 'Somchai Jaidee', email: 'somchai@example.com', phone: '0812345678' };
-  return html`<form
-    class="contact"
-    novalidate
-    @submit=${(e: Event) => {
-      e.preventDefault();
-      void startPayment(method);
-    }}
-  >
-    <div class="row" style="margin-bottom:12px">
-      <h3 style="font-size:16px">${t('checkout.contact')}</h3>
-      <button
-        type="button"
-        class="link-btn"
-        @click=${() => {
-          s.buyer = demo;
-          s.fieldErrors = {};
-          session.set('buyer', s.buyer);
-          app.rerender();
-        }}
-      >
-        ${t('checkout.demoShopper')}
-      </button>
-    </div>
-    <div class="form-grid">
-      ${contactField('name', 'checkout.name', 'text', 'name')}
-      ${contactField('email', 'checkout.email', 'email', 'email')}
-      ${contactField('phone', 'checkout.phone', 'tel', 'tel', { inputmode: 'tel', placeholder: PHONE_EXAMPLE[currency] })}
-    </div>
-    ${
-      method === 'twd'
-        ? html`<fieldset style="border:none;padding:0;margin:18px 0 0">
-            <legend style="font-weight:600;font-size:14px;margin-bottom:8px">${t('twd.store')}</legend>
-            <div class="choice-row">
-              ${TWD_OPTIONS.map(
-                ([value, label]) =>
-                  html`<label class="chip">
-                    <input
-                      type="radio"
-                      name="twd"
-                      value=${value}
-                      .checked=${s.twdOption === value}
-                      @change=${() => {
-                        s.twdOption = value;
-                        session.set('twdOption', value);
-                        app.rerender();
-                      }}
-                    />${t(label)}
-                  </label>`,
-              )}
-            </div>
-          </fieldset>`
-        : nothing
-    }
-    ${s.createError ? html`<div class="alert alert-error" role="alert" style="margin:16px 0 0">${s.createError}</div>` : nothing}
-    <div class="form-actions">
-      <button
-        class="btn btn-primary"
-        type="submit"
-        ?disabled=${s.creating || !s.checkout}
-        data-testid="start-payment"
-      >
-        ${s.creating ? html`<span class="spinner" aria-hidden="true"></span> ${t('checkout.creating')}` : action}
-      </button>
-    </div>
-  </form>`;
-}
-
 function bankAppHint(key: StringKey, query: string): TemplateResult {
   return html`<div class="hint">
     ${phoneIcon}
@@ -461,117 +205,91 @@ function bankAppHint(key: StringKey, query: string): TemplateResult {
   </div>`;
 }
 
-function methodPanel(): TemplateResult {
-  const method = s.method;
-  const currency = CURRENCY[method];
-  const total = s.checkout?.totals[currency]?.total;
-  const amount = total ? money(total, currency) : '';
+/** Sandbox helpers under the payment: the test cards, or the bank app for the live QR or transfer. */
+function hints(): TemplateResult | typeof nothing {
+  const method = s.resumed?.method ?? s.shown?.method;
   if (method === 'card') {
-    if (!s.checkout) return html``;
-    const failure = s.cardFailure;
-    return html`${
-        failure !== null
-          ? html`<div class="alert alert-error" role="alert" data-testid="card-failed">
-              <strong>${t('checkout.cardDeclined')}</strong>${failure ? html` ${failure}` : nothing}
-              <div style="margin-top:10px">
-                <button
-                  class="btn btn-primary btn-small"
-                  type="button"
-                  @click=${() => {
-                    s.cardFailure = null;
-                    s.cardAttempt += 1;
-                    app.rerender();
-                  }}
-                >
-                  ${t('checkout.tryAgain')}
-                </button>
-              </div>
-            </div>`
-          : nothing
-      }
-      ${keyed(
-        s.cardAttempt,
-        html`<haipay-card-form
+    return html`<div class="hint">
+      ${flaskIcon}
+      <div>
+        <strong>${t('checkout.testCards')}</strong>
+        <ul class="test-cards">
+          <li><code>4242 4242 4242 4242</code> ${t('checkout.testCardOk')}</li>
+          <li><code>4000 0566 5566 5556</code> ${t('checkout.testCard3ds')}</li>
+          <li><code>4000 0000 0000 9995</code> ${t('checkout.testCardDecline')}</li>
+        </ul>
+      </div>
+    </div>`;
+  }
+  const active = s.active;
+  if (!active || active.method !== method || s.activeExpired) return nothing;
+  return bankAppHint(
+    active.method === 'promptpay' ? 'checkout.bankApp' : 'checkout.bankAppTransfer',
+    active.bankApp,
+  );
+}
+
+/** A QR or transfer started before a reload, shown again, with a way back to the other methods. */
+function resumedPayment(active: ActivePayment): TemplateResult {
+  const tag =
+    active.method === 'promptpay'
+      ? html`<haipay-qr
           class="pay-element"
           endpoint=${HAIPAY_ENDPOINT}
-          order-ref=${s.checkout.orderRef}
+          order-ref=${active.orderRef}
+          order-id=${active.orderId}
           locale=${prefs.locale}
           theme=${elementTheme()}
-          @haipay-succeeded=${(e: CustomEvent<{ orderId: string }>) => onPaid(e.detail.orderId)}
-          @haipay-failed=${(e: CustomEvent<{ view: PaymentView }>) => {
-            s.cardFailure = e.detail.view.failureReason ?? '';
-            app.rerender();
-          }}
-        ></haipay-card-form>`,
-      )}
-      <div class="hint">
-        ${flaskIcon}
-        <div>
-          <strong>${t('checkout.testCards')}</strong>
-          <ul class="test-cards">
-            <li><code>4242 4242 4242 4242</code> ${t('checkout.testCardOk')}</li>
-            <li><code>4000 0566 5566 5556</code> ${t('checkout.testCard3ds')}</li>
-            <li><code>4000 0000 0000 9995</code> ${t('checkout.testCardDecline')}</li>
-          </ul>
-        </div>
-      </div>`;
-  }
-  if ((method === 'promptpay' || method === 'bank') && s.active?.method === method) {
-    const tag =
-      method === 'promptpay'
-        ? html`<haipay-qr
-            class="pay-element"
-            endpoint=${HAIPAY_ENDPOINT}
-            order-id=${s.active.orderId}
-            locale=${prefs.locale}
-            theme=${elementTheme()}
-            @haipay-succeeded=${(e: CustomEvent<{ orderId: string }>) => onPaid(e.detail.orderId)}
-            @haipay-new-qr=${() => void newQr()}
-            @haipay-expired=${() => {
-              s.activeExpired = true;
-              app.rerender();
-            }}
-          ></haipay-qr>`
-        : html`<haipay-bank-transfer
-            class="pay-element"
-            endpoint=${HAIPAY_ENDPOINT}
-            order-id=${s.active.orderId}
-            locale=${prefs.locale}
-            theme=${elementTheme()}
-            @haipay-succeeded=${(e: CustomEvent<{ orderId: string }>) => onPaid(e.detail.orderId)}
-            @haipay-expired=${() => {
-              s.activeExpired = true;
-              app.rerender();
-            }}
-          ></haipay-bank-transfer>`;
-    return html`${s.notice ? html`<div class="alert alert-info" role="status">${s.notice}</div>` : nothing}
-      ${tag}
-      ${
-        s.activeExpired
-          ? nothing
-          : bankAppHint(
-              method === 'promptpay' ? 'checkout.bankApp' : 'checkout.bankAppTransfer',
-              s.active.bankApp ?? '',
-            )
-      }
-      <div class="form-actions" style="justify-content:center">
-        <button
-          class="link-btn"
-          type="button"
-          @click=${() => {
-            setActive(null);
-            s.notice = '';
-            app.rerender();
-          }}
-        >
-          ${t('checkout.useOther')}
-        </button>
-      </div>`;
-  }
-  const provider = t(LABEL[method]);
-  const redirect = method === 'truemoney' || method === 'twd';
-  return html`${contactForm(method, redirect ? t('checkout.payWith', { provider }) : t('checkout.pay', { amount }))}
-  ${redirect ? html`<p class="muted" style="font-size:14px;margin:12px 0 0">${t('checkout.redirectNote', { provider })}</p>` : nothing}`;
+        ></haipay-qr>`
+      : html`<haipay-bank-transfer
+          class="pay-element"
+          endpoint=${HAIPAY_ENDPOINT}
+          order-id=${active.orderId}
+          locale=${prefs.locale}
+          theme=${elementTheme()}
+        ></haipay-bank-transfer>`;
+  return html`${tag}
+    <div class="form-actions" style="justify-content:center">
+      <button
+        class="link-btn"
+        type="button"
+        @click=${() => {
+          setActive(null);
+          s.notice = '';
+          app.rerender();
+        }}
+      >
+        ${t('checkout.useOther')}
+      </button>
+    </div>`;
+}
+
+function methodPanel(): TemplateResult {
+  if (!s.checkout) return html``;
+  const payment = s.resumed
+    ? resumedPayment(s.resumed)
+    : html`<haipay-checkout
+        class="pay-element"
+        endpoint=${HAIPAY_ENDPOINT}
+        order-ref=${s.checkout.orderRef}
+        locale=${prefs.locale}
+        theme=${elementTheme()}
+        @haipay-method-change=${(e: CustomEvent<{ method: string; currency: Currency }>) => {
+          s.shown = { method: e.detail.method, currency: e.detail.currency };
+          s.notice = '';
+          app.rerender();
+        }}
+      ></haipay-checkout>`;
+  return html`${s.notice ? html`<div class="alert alert-info" role="status">${s.notice}</div>` : nothing}
+    <div
+      @haipay-created=${listeners.created}
+      @haipay-succeeded=${listeners.succeeded}
+      @haipay-expired=${listeners.expired}
+      @haipay-new-qr=${listeners.newQr}
+    >
+      ${payment}
+    </div>
+    ${hints()}`;
 }
 
 function paidView(): TemplateResult {
@@ -620,35 +338,14 @@ export function checkoutPage(): TemplateResult {
   return html`${title}
     ${s.error ? html`<div class="alert alert-error" role="alert">${s.error}</div>` : nothing}
     <div class="checkout">
-      <section class="panel" aria-labelledby="method-title">
-        <h2 id="method-title">${t('checkout.method')}</h2>
-        <fieldset class="methods">
-          <legend class="sr-only">${t('checkout.method')}</legend>
-          ${METHODS.map((m) => {
-            const currency = CURRENCY[m];
-            const total = s.checkout?.totals[currency]?.total;
-            return html`<label class="method" data-method=${m}>
-              <input
-                type="radio"
-                name="method"
-                value=${m}
-                .checked=${s.method === m}
-                @change=${() => setMethod(m)}
-              />
-              ${methodIcon(ICON[m])}
-              <span class="label">${t(LABEL[m])}</span>
-              <span class="desc">${t(`${LABEL[m]}.desc` as StringKey)}</span>
-              <span class="amt">${total ? money(total, currency) : '\u00a0'}</span>
-            </label>`;
-          })}
-        </fieldset>
+      <section class="panel" aria-label=${t('checkout.method')}>
         <div data-testid="method-panel">${methodPanel()}</div>
       </section>
       <div class="summary-col">${summary()}</div>
     </div>`;
 }
 
-/** Called when the shop's theme or language changes nothing here; kept for symmetry with admin. */
+/** Leaving the checkout forgets the paid view, so the next visit starts a new checkout. */
 export function resetCheckoutPaid(): void {
   s.paid = null;
 }
