@@ -5,6 +5,7 @@
  *
  * - `GET …/payments/:orderId` answers the state's view (503 for the offline states), with `Date` set to
  *   the fixed DESIGN_NOW: the elements count their deadlines from it, so countdowns start the same.
+ * - `GET …/methods` (for `<haipay-checkout>`) answers the demo's offers, nothing (loading) or 503.
  * - `GET …/payments/:orderId/events` answers 204: the element falls back to polling the same view.
  * - `POST …/payments` (and `/subscriptions`) answers as the state says: never (submitting), a 3-D Secure
  *   redirect to `/design-api/no-content` (a 204, so the browser stays on the page, showing the
@@ -14,7 +15,13 @@
  * It touches no store, no sandbox and no money.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { DESIGN_NOW, DESIGN_STATES, designView, type DesignState } from '../src/design/scenarios.js';
+import {
+  DESIGN_NOW,
+  DESIGN_OFFERS,
+  DESIGN_STATES,
+  designView,
+  type DesignState,
+} from '../src/design/scenarios.js';
 
 const STATES = new Map(DESIGN_STATES.map((s) => [s.id, s]));
 
@@ -38,6 +45,14 @@ export function designCompanion(): Router {
   });
   r.get('/no-content', (_req, res) => void res.status(204).end());
   r.get('/:state/payments/:orderId/events', (_req, res) => void res.status(204).end());
+  r.get('/:state/methods', (req, res) => {
+    const state = stateOf(req, res);
+    if (!state) return;
+    if (state.methods === 'hold') return; // never answered: "loading"
+    if (state.methods === 'offline')
+      return void res.status(503).json({ error: { type: 'api_error', message: 'unavailable' } });
+    res.json({ methods: DESIGN_OFFERS });
+  });
   r.get('/:state/payments/:orderId', (req, res) => {
     const state = stateOf(req, res);
     if (!state) return;

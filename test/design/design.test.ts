@@ -117,6 +117,7 @@ describe('the design-review page', () => {
           (active as HTMLElement | null)?.blur();
         });
         const frame = page.locator(`[data-state="${state.id}"] .canvas`);
+        if (state.ready) await frame.locator(state.ready).first().waitFor();
         const shot = await frame.screenshot({ animations: 'disabled', caret: 'hide', scale: 'css' });
         const problem = compare(`${key}-${state.id}`, join(REFERENCES, key, `${state.id}.png`), shot);
         if (problem) problems.push(problem);

@@ -14,8 +14,7 @@
 import '@haipay-kit/elements/card-form';
 import '@haipay-kit/elements/qr';
 import '@haipay-kit/elements/bank-transfer';
-// <haipay-checkout>: once packages/elements/src/checkout/ lands, import '@haipay-kit/elements/checkout'
-// here and add its states to DESIGN_STATES with element 'checkout'; the frame below draws the tag.
+import '@haipay-kit/elements/checkout';
 import '../fonts.js';
 import '../styles.css';
 import './design.css';
@@ -130,6 +129,8 @@ function elementFor(state: DesignState): TemplateResult {
     case 'checkout':
       return html`<haipay-checkout
         endpoint=${endpoint}
+        order-ref="cart_design"
+        method=${state.method ?? nothing}
         locale=${view.locale}
         theme=${theme}
       ></haipay-checkout>`;

@@ -33,6 +33,18 @@ export interface DesignState {
   expiresInMs?: number;
   action?: DesignAction;
   post?: DesignPost;
+  /**
+   * `<haipay-checkout>`: how `GET …/methods` answers (the offers below, never, 503, or an empty list),
+   * and the method the page preselects.
+   */
+  methods?: 'offers' | 'hold' | 'offline';
+  method?: string;
+  /**
+   * What shows once the state is reached, for a state that gets there after the page is ready (the
+   * checkout loads its methods, then the chosen method's tag): a selector that pierces shadow roots
+   * the way Playwright's locators do.
+   */
+  ready?: string;
   /** Subscription panel states; `confirming`: Cancel was pressed once and the panel asks. */
   subscription?: 'active' | 'cancelled';
   confirming?: boolean;
@@ -41,6 +53,44 @@ export interface DesignState {
 const MIN = 60_000;
 
 export const DESIGN_STATES: readonly DesignState[] = [
+  {
+    id: 'checkout-loading',
+    element: 'checkout',
+    label: 'Loading the methods',
+    methods: 'hold',
+    ready: '[part=status][role=status]',
+  },
+  {
+    id: 'checkout-card',
+    element: 'checkout',
+    label: 'Card chosen',
+    methods: 'offers',
+    method: 'card',
+    ready: 'haipay-card-form [part~=submit-button]',
+  },
+  {
+    id: 'checkout-promptpay',
+    element: 'checkout',
+    label: 'PromptPay chosen, not started',
+    methods: 'offers',
+    method: 'promptpay',
+    ready: '[part=pay-button]',
+  },
+  {
+    id: 'checkout-store',
+    element: 'checkout',
+    label: 'Taiwanese store chosen',
+    methods: 'offers',
+    method: 'twd-store-ibon',
+    ready: '[part=pay-button]',
+  },
+  {
+    id: 'checkout-offline',
+    element: 'checkout',
+    label: 'Offline',
+    methods: 'offline',
+    ready: '[role=alert]',
+  },
   { id: 'card-idle', element: 'card', label: 'Idle' },
   { id: 'card-field-errors', element: 'card', label: 'Field errors', action: 'submit-invalid' },
   { id: 'card-submitting', element: 'card', label: 'Submitting', action: 'submit-valid', post: 'hold' },
@@ -103,6 +153,16 @@ const METHOD: Record<
     subject: 'Saeng Coffee order 7QK2MD (2 items)',
   },
 };
+
+/** What `GET …/methods` offers in the checkout states: the demo shop's methods and its cart's prices. */
+export const DESIGN_OFFERS = [
+  { method: 'card', amount: '24.50', currency: 'USD' },
+  { method: 'promptpay', amount: '890.00', currency: 'THB' },
+  { method: 'bank-transfer', amount: '890.00', currency: 'THB' },
+  { method: 'truemoney', amount: '890.00', currency: 'THB' },
+  { method: 'twd-store-ibon', amount: '790', currency: 'TWD' },
+  { method: 'twd-store-fami', amount: '790', currency: 'TWD' },
+] as const;
 
 /** A PromptPay payload of the sandbox's shape (EMVCo, 890.00 THB). */
 const PROMPTPAY =
