@@ -194,10 +194,16 @@ describe('POST /notify', () => {
     sandbox.injectFault({ mode: 'delayedNotification', endpoint: 'thb/collect/apply' });
     try {
       sandbox.complete(p.orderNo, 'success'); // paid, but HaiPay's own notification is held back
-      const res = await notify(signed(paid(p, { remark: 'a&status=2' })));
+      const res = await notify(signed(paid(p, { remark: 'a&status=2', subject: 'b=c' })));
       assert.equal(res.status, 400);
       assert.notEqual(res.text, 'SUCCESS');
       assert.equal(h.router.checkout.rejectedNotifications.at(-1)?.reason, 'rejected_ambiguous');
+      const warned = h.logger.lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.reason === 'rejected_ambiguous' && l.orderId === p.orderId);
+      assert.equal(warned.length, 1);
+      assert.equal(warned[0]!.msg, 'haipay notification rejected');
+      assert.match(String(warned[0]!.message), /^ambiguous fields: (remark, subject|subject, remark)$/);
       assert.deepEqual(await h.store.listNotifications(p.orderId), [], 'never written as believed');
       // The kit queries the order on its own; the query (not the notification) settles it.
       for (let i = 0; i < 400 && (await h.store.get(p.orderId))?.status !== 'succeeded'; i++)
@@ -205,6 +211,27 @@ describe('POST /notify', () => {
       assert.equal((await h.store.get(p.orderId))?.status, 'succeeded');
     } finally {
       sandbox.clearFaults();
+    }
+  });
+
+  it('ambiguous notifications cannot force queries: an order checked within refreshAfterMs is not asked about again', async () => {
+    const g = await startHarness({ sandbox, router: { refreshAfterMs: 3_600_000 } });
+    sandbox.injectFault({ mode: 'delayedNotification', endpoint: 'thb/collect/apply' });
+    try {
+      g.order = { amount: '100.00', currency: 'THB', subject: 'Order #4', buyerId: 'u-1001' };
+      const p = (await g.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json as {
+        orderId: string;
+        orderNo: string;
+      };
+      assert.equal((await g.router.checkout.refresh(p.orderId, { force: true }))?.status, 'pending');
+      sandbox.complete(p.orderNo, 'success');
+      const res = await notify(signed(paid(p, { remark: 'a&status=2' })), `${g.url}/haipay/notify`);
+      assert.equal(res.status, 400);
+      // Joins the refresh the refusal started, if it still runs; either way no query within the hour.
+      assert.equal((await g.router.checkout.refresh(p.orderId))?.status, 'pending');
+    } finally {
+      sandbox.clearFaults();
+      await g.close();
     }
   });
 
@@ -239,6 +266,7 @@ describe('POST /notify', () => {
       flaky.calls.push(`succeeded:${pay.orderId}`);
     };
     try {
+      assert.deepEqual(flaky.router.checkout.rejectedNotifications, [], 'a new checkout has refused nothing');
       flaky.order = { amount: '100.00', currency: 'THB', subject: 'Order #2', buyerId: 'u-1001' };
       const p = (await flaky.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
       const body = signed(paid(p));
