@@ -14,6 +14,22 @@ export default mergeConfig(
   rootConfig,
   defineConfig({
     root,
+    plugins: [
+      {
+        // Noto Sans TC's stylesheet also declares Latin, Cyrillic and Vietnamese slices: a Latin page
+        // would download them whenever the system lacks an earlier face in the stack. The shop needs
+        // it for Chinese only (src/fonts.ts).
+        name: 'noto-sans-tc-chinese-only',
+        enforce: 'pre',
+        transform(code: string, id: string) {
+          if (!/@fontsource\/noto-sans-tc\/\d+\.css$/.test(id)) return undefined;
+          return code.replace(
+            /\/\* noto-sans-tc-(?:latin|latin-ext|cyrillic|vietnamese)-\d+-normal \*\/\s*@font-face\s*\{[^}]*\}/g,
+            '',
+          );
+        },
+      },
+    ],
     base: '/',
     publicDir: false,
     build: {

@@ -54,6 +54,7 @@ import { backOffice, metricsEndpoint } from './backoffice.js';
 import { adminGate, adminTokenFor } from './admin-auth.js';
 import { designCompanion } from './design.js';
 import { haipayTimeToIso } from './times.js';
+import { compressedAssets } from './compressed.js';
 
 export interface DemoServerOptions {
   /** TCP port; 0 for an ephemeral one. Default 4010. */
@@ -471,6 +472,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       app.use(vite.handler);
     } else {
       await ensureBuilt(distDir, log);
+      app.use('/assets', compressedAssets(join(distDir, 'assets')));
       app.use(
         '/assets',
         express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }),

@@ -2,7 +2,8 @@
  * The demo shop's frame in real Chromium, as a shopper on a phone or with a keyboard meets it: the
  * header's menu under 900 px, the cart drawer as a real modal dialog (focus kept inside, Escape, axe),
  * the "Added" toast never over the drawer's Checkout button, the shop's own words in all three
- * languages, the sandbox's hosted pages with their own icon, and the design-review page's times.
+ * languages, compressed and long-cached assets, fonts only for the scripts a page shows, the sandbox's
+ * hosted pages with their own icon, and times with their zone.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -122,6 +123,42 @@ describe('the demo shop’s frame', () => {
         await page.locator('[data-testid=add-doi-chang]').click();
         assert.match((await page.locator('.toast').textContent()) ?? '', /^已加入：/);
       }
+      await context.close();
+    }
+  });
+
+  test('serving: scripts and styles compressed, hashed files cached for a year', async () => {
+    const html = await (await fetch(`${h.demo.url}/`)).text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    assert.ok(assets.length >= 2, 'the page names its script and its stylesheet');
+    for (const asset of assets) {
+      for (const encoding of ['br', 'gzip']) {
+        const res = await fetch(`${h.demo.url}${asset}`, { headers: { 'accept-encoding': encoding } });
+        assert.equal(res.headers.get('content-encoding'), encoding, asset);
+        assert.match(res.headers.get('cache-control') ?? '', /max-age=31536000.*immutable/, asset);
+        assert.ok((await res.text()).length > 100, `${asset} decodes`);
+      }
+    }
+  });
+
+  test('fonts: only the Thai and Chinese slices a page shows, never a Latin one', async () => {
+    // Every page shows "ไทย" and "繁體中文" in its language menu, so those few slices load everywhere;
+    // Latin text takes the system's face (the Latin slices used to be about 97 KB on an English page).
+    for (const locale of ['en', 'th', 'zh-TW'] as const) {
+      const { page, context } = await newShopper(h, { locale });
+      const fonts: string[] = [];
+      page.on('request', (r) => {
+        if (r.resourceType() === 'font') fonts.push(r.url().split('/').pop()!);
+      });
+      await page.goto('/');
+      await page.locator('[data-testid=add-doi-chang]').waitFor();
+      await page.evaluate(() => document.fonts.ready);
+      assert.deepEqual(
+        fonts.filter((f) => /latin|cyrillic|vietnamese/.test(f)),
+        [],
+        locale,
+      );
+      if (locale !== 'en') assert.ok(fonts.length > 0, `the ${locale} page loads its own face`);
       await context.close();
     }
   });
