@@ -194,6 +194,29 @@ describe('<haipay-checkout>', () => {
     expect(text(el, '[part~=panel] [part~=status]')).to.equal('Opening 7-ELEVEN ibon…');
   });
 
+  it('sends the shopper to HaiPay’s card page when the companion takes cards there (hosted)', async () => {
+    const hosted = view({
+      orderId: 'hp_card_hosted',
+      method: 'card',
+      amount: '27.00',
+      currency: 'USD',
+      next: { type: 'redirect', url: 'https://pay.haipay.example/card/1' },
+    });
+    const c = await companion({
+      methods: { body: { methods: [{ method: 'card', amount: '27.00', currency: 'USD', hosted: true }] } },
+      post: [{ status: 201, body: hosted }],
+    });
+    const el = await checkout(c.endpoint);
+    expect(panel(el)!.localName).to.equal('button');
+    expect(text(el, '[part~=pay-button]')).to.equal('Pay $27.00 with Card');
+    const redirect = oneEvent(el, 'haipay-redirect');
+    el.addEventListener('haipay-redirect', (e) => e.preventDefault(), { once: true });
+    $(el, '[part~=pay-button]').click();
+    expect((await redirect).detail.url).to.equal('https://pay.haipay.example/card/1');
+    const post = (await c.requests()).find((r) => r.method === 'POST')!;
+    expect(post.body).to.deep.equal({ method: 'card', orderRef: 'cart-1' });
+  });
+
   it('refuses a payment page that is not a web page, and says so', async () => {
     const c = await shop({
       post: [

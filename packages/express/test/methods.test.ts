@@ -109,6 +109,17 @@ describe('GET /methods', () => {
     assert.equal(paid.json.currency, promptpay.currency);
   });
 
+  it('marks the card hosted under cardMode hosted, so a drop-in sends the shopper to HaiPay’s page', async () => {
+    const h = await harness({
+      router: { resolveOrder: shopResolveOrder(), cardMode: 'hosted', methods: ['card', 'promptpay'] },
+    });
+    const res = await h.get('/haipay/methods?orderRef=cart-1');
+    assert.deepEqual(res.json.methods, [
+      { method: 'card', amount: '27.00', currency: 'USD', hosted: true },
+      { method: 'promptpay', amount: '970.00', currency: 'THB' },
+    ]);
+  });
+
   it('leaves out methods whose currency has no merchant configured', async () => {
     const all = clientOptionsFor(sandbox).merchants;
     const h = await harness({

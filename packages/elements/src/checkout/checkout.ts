@@ -11,6 +11,8 @@ export interface MethodOffer {
   method: string;
   amount: string;
   currency: string;
+  /** The card is typed on HaiPay's page (the companion's `cardMode: 'hosted'`): no card form here. */
+  hosted?: boolean;
 }
 
 /**
@@ -37,7 +39,8 @@ const listConverter = {
  * what price (`GET {endpoint}/methods?orderRef=`), shows them as a radio group, and shows the chosen
  * method's element (`<haipay-card-form>`, `<haipay-qr>`, `<haipay-bank-transfer>`), each loaded on
  * first use. PromptPay and bank transfer start when the shopper presses "Pay"; the other methods
- * (TrueMoney, Taiwanese stores and ATM, JKOPAY) open HaiPay's page. The first method shown is the
+ * (TrueMoney, Taiwanese stores and ATM, JKOPAY, and the card when the companion takes cards on HaiPay's
+ * page) open HaiPay's page. The first method shown is the
  * page's `method`, else the shopper's last choice on this endpoint (kept in `localStorage`), else the
  * locale's (PromptPay for Thai, a Taiwanese convenience store for Chinese, card otherwise), else the
  * first one offered.
@@ -169,8 +172,12 @@ export class HaiPayCheckout extends LitElement {
     if (chosen && chosen.method + chosen.amount != this.shown) {
       this.shown = chosen.method + chosen.amount;
       // Loading the element now (not on "Pay") makes it ready by the time the shopper needs it.
-      ELEMENTS[chosen.method]?.().catch(() => this.fail('network_error', 'Could not load the payment form'));
-      emit(this, 'haipay-method-change', { ...chosen });
+      if (!chosen.hosted)
+        ELEMENTS[chosen.method]?.().catch(() =>
+          this.fail('network_error', 'Could not load the payment form'),
+        );
+      const { method, amount, currency } = chosen;
+      emit(this, 'haipay-method-change', { method, amount, currency });
     }
   }
 
@@ -211,7 +218,7 @@ export class HaiPayCheckout extends LitElement {
   private async start(offer: MethodOffer): Promise<void> {
     const { method } = offer;
     this.started = { ...this.started, [method]: '' };
-    if (ELEMENTS[method]) return;
+    if (ELEMENTS[method] && !offer.hosted) return;
     const { startRedirect } = await import('./redirect.js');
     const error = await startRedirect(this, this.endpoint, { method, orderRef: this.orderRef });
     if (error) {
@@ -258,7 +265,7 @@ export class HaiPayCheckout extends LitElement {
     const { endpoint, orderRef, theme, strings } = this;
     const lang = t.tag;
     // prettier-ignore
-    if (method == 'card') return html`<haipay-card-form endpoint=${endpoint} order-ref=${orderRef} currency=${currency} locale=${lang} theme=${theme} .strings=${strings}></haipay-card-form>`;
+    if (method == 'card' && !offer.hosted) return html`<haipay-card-form endpoint=${endpoint} order-ref=${orderRef} currency=${currency} locale=${lang} theme=${theme} .strings=${strings}></haipay-card-form>`;
     const name = this.label(method);
     if (orderId == null) {
       const text = t.term('checkout.pay', { amount: t.money(offer.amount, currency), method: name });

@@ -5,7 +5,8 @@
  * one `listMethods(req, orderRef)` call. A method is left out when the merchant refuses it, when no
  * merchant (appId) is configured for its currency, when HaiPay has no such method in that currency, or
  * when the amount is outside the method's limits (POST /payments would refuse it the same way). The
- * answer holds only `{ method, amount, currency }`: no subject, buyer id, metadata or return URL.
+ * answer holds only `{ method, amount, currency }` (and `hosted: true` on the card under `cardMode:
+ * 'hosted'`): no subject, buyer id, metadata or return URL.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isCurrency, validateAmount } from '@haipay-kit/protocol/rules';
@@ -99,9 +100,13 @@ export function methodsRoute(config: RouterConfig): RequestHandler {
       const refusal = priced.find((p): p is { refused: string } => 'refused' in p);
       // Every method refused: the order itself is unknown or refused (e.g. an expired cart).
       if (offers.length === 0 && refusal) throw new HttpError(400, 'order_rejected', refusal.refused);
+      // With cardMode `hosted` the card is typed on HaiPay's page: the drop-in sends the shopper there.
+      const hosted = config.cardMode === 'hosted';
       const methods = offers
         .filter((p) => payable(config, p))
-        .map(({ method, amount, currency }) => ({ method, amount, currency }));
+        .map(({ method, amount, currency }) =>
+          hosted && method === 'card' ? { method, amount, currency, hosted } : { method, amount, currency },
+        );
       res.json({ methods });
     } catch (err) {
       next(err);
