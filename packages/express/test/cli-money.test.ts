@@ -9,7 +9,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/sandbox';
+import {
+  createSandbox,
+  generateSandboxConfig,
+  type CollectOrder,
+  type MerchantCurrency,
+  type Sandbox,
+} from '@haipay-kit/sandbox';
 import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from '@haipay-kit/test-support';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
 
@@ -36,7 +42,7 @@ after(async () => {
 
 /** Runs the CLI as a process with `currency`'s credentials in the environment; `input` is its stdin. */
 function cli(
-  currency: string,
+  currency: MerchantCurrency,
   args: string[],
   input = '',
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -114,7 +120,11 @@ describe('haipay refund / payout / balance (processes, real sandbox)', () => {
     assert.equal(json.transferId, refund?.transferId, 'the same key: the same refund');
     assert.equal((await refundsOf(orderId)).length, 1);
     const orderNo = (await h.store.get(orderId))!.orderNo!;
-    assert.equal(sandbox.order(orderNo)?.refundNo, refund?.gatewayNo, 'one refund at HaiPay');
+    assert.equal(
+      (sandbox.order(orderNo) as CollectOrder | undefined)?.refundNo,
+      refund?.gatewayNo,
+      'one refund at HaiPay',
+    );
   });
 
   it('refund refuses what cannot be refunded, and usage mistakes exit 2', async () => {
