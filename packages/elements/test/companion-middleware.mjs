@@ -70,7 +70,10 @@ export function companionMiddleware() {
     });
 
     if (route === '/methods' && ctx.method === 'GET') {
-      const answer = ns.methods ?? { status: 404, body: { error: { type: 'not_found', message: 'no methods' } } };
+      const answer = ns.methods ?? {
+        status: 404,
+        body: { error: { type: 'not_found', message: 'no methods' } },
+      };
       return send(answer.status ?? 200, answer.body);
     }
     if (route === '/payments' && ctx.method === 'POST') {
