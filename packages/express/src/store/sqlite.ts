@@ -19,17 +19,16 @@ import { orderQuerySql, type OrderQuery } from './order-query.js';
 import { createPrivateFile } from './private-file.js';
 import {
   PATCH_COLUMNS,
-  hookEventFromRow,
   idempotencyRecordFromRow,
   notificationFromRow,
   patchColumnValue,
   recordFromRow,
-  type HookEventRow,
   type IdempotencyKeyRow,
   type NotificationRow,
   type PaymentRow,
 } from './row.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { SqliteHooks } from './sqlite-hooks.js';
 import { SqliteTransfers } from './sqlite-transfers.js';
 import type * as Store from './types.js';
 import type {
@@ -98,6 +97,7 @@ export class SqlitePaymentStore implements PaymentStore {
   /** Prepared statements by SQL text: each is compiled once per store, not once per call. */
   readonly #statements = new Map<string, Database.Statement>();
   readonly #transfers: SqliteTransfers;
+  readonly #hooks: SqliteHooks;
 
   constructor(options: SqlitePaymentStoreOptions) {
     if (!options || typeof options.filename !== 'string' || options.filename === '') {
@@ -117,11 +117,16 @@ export class SqlitePaymentStore implements PaymentStore {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
     migrateSqlite(this.db, () => this.#stamp());
+    this.#hooks = new SqliteHooks({
+      stmt: (sql) => this.#stmt(sql),
+      now: () => this.#now(),
+      stamp: () => this.#stamp(),
+    });
     this.#transfers = new SqliteTransfers({
       db: this.db,
       stmt: (sql) => this.#stmt(sql),
       stamp: () => this.#stamp(),
-      addHookEvent: (event) => void this.addHookEvent(event),
+      addHookEvent: (event) => void this.#hooks.addHookEvent(event),
     });
     this.#walPath = options.filename === ':memory:' ? null : `${resolve(options.filename)}-wal`;
     if (this.#walPath) {
@@ -300,85 +305,47 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
-    const at = now ?? this.#now();
-    const info = this.#stmt(
-      `UPDATE haipay_payments SET hook_claim_at = @now
-         WHERE order_id = @orderId AND status = @status AND (hook_status IS NULL OR hook_status != @status)
-           AND (hook_claim_at IS NULL OR hook_claim_at < @expired)`,
-    ).run({ now: at, orderId, status, expired: at - leaseMs });
-    return info.changes === 1;
+    return this.#hooks.claimHook(orderId, status, leaseMs, now);
   }
 
   async completeHook(orderId: string, status: RecordStatus): Promise<void> {
-    this.#stmt('UPDATE haipay_payments SET hook_status = ?, hook_claim_at = NULL WHERE order_id = ?').run(
-      status,
-      orderId,
-    );
+    this.#hooks.completeHook(orderId, status);
   }
 
   async releaseHook(orderId: string): Promise<void> {
-    this.#stmt('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ?').run(orderId);
+    this.#hooks.releaseHook(orderId);
   }
 
-  async renewHookClaim(orderId: string, status: RecordStatus, now = this.#now()): Promise<void> {
-    this.#stmt(
-      `UPDATE haipay_payments SET hook_claim_at = @now
-         WHERE order_id = @orderId AND status = @status AND hook_claim_at IS NOT NULL
-           AND (hook_status IS NULL OR hook_status != @status)`,
-    ).run({ now, orderId, status });
+  async renewHookClaim(orderId: string, status: RecordStatus, now?: number): Promise<void> {
+    this.#hooks.renewHookClaim(orderId, status, now);
   }
 
   async addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
-    const info = this.#stmt(
-      `INSERT INTO haipay_hook_events (order_id, event_key, kind, payload_json, created_at)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id, event_key) DO NOTHING`,
-    ).run(event.orderId, event.key, event.kind, JSON.stringify(event.payload), this.#stamp());
-    return info.changes === 1;
+    return this.#hooks.addHookEvent(event);
   }
 
-  async claimHookEvent(orderId: string, key: string, leaseMs: number, now = this.#now()): Promise<boolean> {
-    const info = this.#stmt(
-      `UPDATE haipay_hook_events SET claim_at = @now
-         WHERE order_id = @orderId AND event_key = @key AND done = 0
-           AND (claim_at IS NULL OR claim_at < @expired)`,
-    ).run({ now, orderId, key, expired: now - leaseMs });
-    return info.changes === 1;
+  async claimHookEvent(orderId: string, key: string, leaseMs: number, now?: number): Promise<boolean> {
+    return this.#hooks.claimHookEvent(orderId, key, leaseMs, now);
   }
 
-  async renewHookEventClaim(orderId: string, key: string, now = this.#now()): Promise<void> {
-    this.#stmt(
-      `UPDATE haipay_hook_events SET claim_at = ?
-         WHERE order_id = ? AND event_key = ? AND done = 0 AND claim_at IS NOT NULL`,
-    ).run(now, orderId, key);
+  async renewHookEventClaim(orderId: string, key: string, now?: number): Promise<void> {
+    this.#hooks.renewHookEventClaim(orderId, key, now);
   }
 
   async completeHookEvent(orderId: string, key: string): Promise<void> {
-    this.#stmt(
-      'UPDATE haipay_hook_events SET done = 1, claim_at = NULL WHERE order_id = ? AND event_key = ?',
-    ).run(orderId, key);
+    this.#hooks.completeHookEvent(orderId, key);
   }
 
   async releaseHookEvent(orderId: string, key: string): Promise<void> {
-    this.#stmt('UPDATE haipay_hook_events SET claim_at = NULL WHERE order_id = ? AND event_key = ?').run(
-      orderId,
-      key,
-    );
+    this.#hooks.releaseHookEvent(orderId, key);
   }
 
   async listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
-    const rows = this.#stmt(
-      'SELECT * FROM haipay_hook_events WHERE done = 0 ORDER BY created_at, order_id, event_key LIMIT ?',
-    ).all(limit) as HookEventRow[];
-    return rows.map(hookEventFromRow);
+    return this.#hooks.listPendingHookEvents(limit);
   }
 
   async listHookPending(statuses: readonly RecordStatus[], limit = 100): Promise<PaymentRecord[]> {
-    if (statuses.length === 0) return [];
-    const rows = this.#stmt(
-      `SELECT * FROM haipay_payments WHERE status IN (${statuses.map(() => '?').join(', ')})
-           AND (hook_status IS NULL OR hook_status != status) ORDER BY updated_at LIMIT ?`,
-    ).all(...statuses, limit) as PaymentRow[];
-    return rows.map(recordFromRow);
+    return this.#hooks.listHookPending(statuses, limit);
   }
 
   async reserveIdempotencyKey(
