@@ -16,6 +16,8 @@
  *   refund --store <file> --order-id <id> --key <key> [--reason <text>] [--yes] [--json]
  *   payout --store <file> --public-base-url <url> --key <key> --payout <json> [--yes] [--json]
  *   balance --currency <THB|…> [--json]          (money commands: cli-money.ts; credentials as for query)
+ *   orders --store <file> [--status s,…] [--method m,…] [--kind k] [--from t] [--before t] [--text t]
+ *          [--limit n] [--json]                  list and search the store's orders (cli-orders.ts)
  *
  * Secrets may come from the environment instead of flags (keeps them out of shell history):
  * HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
@@ -53,6 +55,7 @@ import { HaiPayClient } from './client.js';
 import { HaiPayError } from './errors.js';
 import { generateTestNotification, sendTestNotification } from './testing.js';
 import { runMoneyCommand } from './cli-money.js';
+import { runOrdersCommand } from './cli-orders.js';
 
 /** Streams the CLI writes to (replaceable in tests). */
 export interface CliIo {
@@ -78,6 +81,9 @@ const USAGE = `Usage: haipay <command> [options]
         pay out (THB, USD, VND); HaiPay notifies <url>/notify; asks first unless --yes
   balance --currency <THB|TWD|USD|VND> [--json]            the ledger: total, available, frozen, unsettled
   (refund, payout and balance take the credentials query takes; the same --key never moves money twice)
+  orders --store <file> [--status succeeded,…] [--method card,…] [--kind payment|subscription]
+         [--from <date>] [--before <date>] [--text <text>] [--limit <1-500>] [--json]
+        the orders in the router's SQLite store, newest first (statuses: pending, succeeded, failed, …)
 
 Secrets can come from HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
 HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID and HAIPAY_BASE_URL instead of flags.
@@ -209,6 +215,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       reason: { type: 'string' },
       payout: { type: 'string' },
       'public-base-url': { type: 'string' },
+      status: { type: 'string' },
+      method: { type: 'string' },
+      kind: { type: 'string' },
+      from: { type: 'string' },
+      before: { type: 'string' },
+      text: { type: 'string' },
+      limit: { type: 'string' },
       yes: { type: 'boolean', short: 'y' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -340,6 +353,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         client: clientFor,
         usage: (message) => new CliError(message),
       });
+    case 'orders':
+      return runOrdersCommand(values, { stdout: io.stdout, usage: (message) => new CliError(message) });
     default:
       io.stderr(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;

@@ -209,3 +209,62 @@ describe('haipay refund / payout / balance (processes, real sandbox)', () => {
     });
   });
 });
+
+describe('haipay orders (a process, the router’s store file)', () => {
+  it('lists and searches the orders, newest first, as text or JSON; bad flags exit 2', async () => {
+    const paid = await paidCardOrder();
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #Q-ORDERS', buyerId: 'u-1001' };
+    const qr = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+    assert.equal(qr.status, 201, JSON.stringify(qr.json));
+    const pending = String(qr.json.orderId);
+
+    const all = await cli('USD', ['orders', '--store', db, '--json']);
+    assert.equal(all.code, 0, all.stderr);
+    const listed = (JSON.parse(all.stdout) as { orderId: string; createdAt: string }[]).map((o) => o.orderId);
+    assert.ok(listed.indexOf(pending) < listed.indexOf(paid), 'newest first');
+
+    const card = await cli('USD', [
+      'orders',
+      '--store',
+      db,
+      '--method',
+      'card',
+      '--status',
+      'succeeded',
+      '--json',
+    ]);
+    const cards = JSON.parse(card.stdout) as { orderId: string; method: string; status: string }[];
+    assert.ok(cards.some((o) => o.orderId === paid));
+    assert.ok(cards.every((o) => o.method === 'card' && o.status === 'succeeded'));
+
+    const text = await cli('USD', ['orders', '--store', db, '--text', 'q-orders']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.deepEqual(
+      text.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('  ')[1]),
+      [pending],
+      'the text search ignores ASCII case',
+    );
+    assert.match(text.stdout, /pending {2}100\.00 THB {2}promptpay/);
+
+    const none = await cli('USD', ['orders', '--store', db, '--text', "x' OR '1'='1"]);
+    assert.equal(none.stdout, 'No orders match.\n', 'SQL-looking text is only text');
+
+    for (const bad of [
+      ['--status', 'paid'],
+      ['--limit', '0'],
+      ['--limit', '501'],
+      ['--kind', 'refund'],
+      ['--from', 'yesterday-ish'],
+    ]) {
+      const r = await cli('USD', ['orders', '--store', db, ...bad]);
+      assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(bad[0]!));
+    }
+    const missing = await cli('USD', ['orders', '--store', join(dir, 'nope.db')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no file/);
+  });
+});
