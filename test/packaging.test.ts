@@ -264,6 +264,8 @@ process.stdout.write('\nRESULT ' + JSON.stringify({
     const m = manifests.express;
     for (const dep of [...Object.keys(m.dependencies ?? {}), 'express']) {
       if (dep.startsWith('@haipay-kit/')) continue;
+      // A scoped dependency (@opentelemetry/api) needs its scope folder first.
+      mkdirSync(dirname(join(modules, dep)), { recursive: true });
       symlinkSync(realpathSync(join(app, 'node_modules', dep)), join(modules, dep), 'dir');
     }
     writeFileSync(join(lean, 'package.json'), '{"type":"module"}');
