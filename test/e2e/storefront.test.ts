@@ -237,6 +237,14 @@ describe('demo storefront in Chromium: bank transfer, redirects, subscriptions, 
     const row = page.locator(`tr[data-order="${orderId}"]`);
     await row.locator('.pill', { hasText: 'succeeded' }).waitFor();
     await row.getByRole('button', { name: 'Refund' }).click();
+    // Nothing moves before the question is answered; "Keep" takes it back.
+    const confirm = row.locator('[data-testid=refund-confirm]');
+    await confirm.getByText(/^Refund .+ in full\?$/).waitFor();
+    await confirm.getByRole('button', { name: 'Keep' }).click();
+    await row.getByRole('button', { name: 'Refund' }).waitFor();
+    assert.equal(await row.locator('[data-testid=refund-status]').count(), 0, 'no refund after Keep');
+    await row.getByRole('button', { name: 'Refund' }).click();
+    await confirm.getByRole('button', { name: 'Yes, refund' }).click();
     await row.locator('[data-testid=refund-status]').waitFor();
     // Refunds settle after a minute of sandbox time; the back office asks HaiPay on its next refresh.
     await h.demo.sandbox.clock.advance(2 * 60_000);

@@ -42,6 +42,8 @@ const s = {
   loaded: false,
   error: '',
   busy: new Set<string>(),
+  /** The order whose refund awaits confirmation, with the idempotency key minted when it was asked. */
+  confirming: null as { orderId: string; key: string } | null,
   message: '',
   payoutAmount: '1000.00',
   timer: undefined as ReturnType<typeof setTimeout> | undefined,
@@ -162,6 +164,55 @@ function balanceCard(b: Balance): TemplateResult {
   </div>`;
 }
 
+/**
+ * Refund in two steps: "Refund" asks "Refund ฿… in full?", and only "Yes, refund" moves money. The
+ * idempotency key is minted when the question is asked, so a double click refunds once.
+ */
+function refundControl(o: Order): TemplateResult {
+  const asking = s.confirming?.orderId === o.orderId ? s.confirming : null;
+  if (!asking)
+    return html`<button
+      class="btn btn-ghost btn-small"
+      type="button"
+      data-testid="refund"
+      ?disabled=${s.busy.has(o.orderId)}
+      @click=${() => {
+        s.confirming = { orderId: o.orderId, key: newIdempotencyKey() };
+        app.rerender();
+      }}
+    >
+      Refund
+    </button>`;
+  return html`<div role="group" aria-label="Confirm the refund" data-testid="refund-confirm">
+    <div style="font-size:13px;margin-bottom:6px">Refund ${money(o.amount, o.currency)} in full?</div>
+    <button
+      class="btn btn-small"
+      type="button"
+      ?disabled=${s.busy.has(o.orderId)}
+      @click=${() => {
+        s.confirming = null;
+        void act(
+          o.orderId,
+          () => api.admin.refund(o.orderId, asking.key),
+          `Refund requested for ${o.orderId}.`,
+        );
+      }}
+    >
+      Yes, refund
+    </button>
+    <button
+      class="btn btn-ghost btn-small"
+      type="button"
+      @click=${() => {
+        s.confirming = null;
+        app.rerender();
+      }}
+    >
+      Keep
+    </button>
+  </div>`;
+}
+
 function orderRow(o: Order): TemplateResult {
   const refunds = o.detail?.refunds ?? [];
   const refund = refunds[0];
@@ -216,21 +267,7 @@ function orderRow(o: Order): TemplateResult {
           : html`<span class="muted" style="font-size:13px">none yet</span>`
       }
     </td>
-    <td>
-      ${
-        refundable
-          ? html`<button
-              class="btn btn-ghost btn-small"
-              type="button"
-              data-testid="refund"
-              ?disabled=${s.busy.has(o.orderId)}
-              @click=${() => void act(o.orderId, () => api.admin.refund(o.orderId, newIdempotencyKey()), `Refund requested for ${o.orderId}.`)}
-            >
-              Refund
-            </button>`
-          : nothing
-      }
-    </td>
+    <td>${refundable ? refundControl(o) : nothing}</td>
   </tr>`;
 }
 
