@@ -35,13 +35,14 @@ const BASELINE = [
   `  () => import('${src}/translations/th/common.ts')];`,
 ].join('\n');
 
-interface Built {
+/** A Vite build: its chunks by file name, and the entry chunk's. */
+export interface Built {
   chunks: Map<string, Rollup.OutputChunk>;
   entry: string;
 }
 
 /** Builds one virtual entry with Vite; every chunk by file name. */
-async function viteBuild(code: string): Promise<Built> {
+export async function viteBuild(code: string): Promise<Built> {
   const { build } = await import('vite');
   const out = await build({
     root,
@@ -65,14 +66,15 @@ async function viteBuild(code: string): Promise<Built> {
 }
 
 /** A chunk and everything it imports statically. */
-function closure({ chunks }: Built, file: string, into = new Set<string>()): Set<string> {
+export function closure({ chunks }: Built, file: string, into = new Set<string>()): Set<string> {
   if (into.has(file)) return into;
   into.add(file);
   for (const i of chunks.get(file)!.imports) closure({ chunks, entry: file }, i, into);
   return into;
 }
 
-const gzipOf = ({ chunks }: Built, files: Iterable<string>): number =>
+/** gzip -9 bytes of these chunks together. */
+export const gzipOf = ({ chunks }: Built, files: Iterable<string>): number =>
   [...files].reduce((n, f) => n + gzipSync(chunks.get(f)!.code, { level: 9 }).length, 0);
 
 /** The two figures above. */

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import type { Rollup } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { measure } from '../packages/elements/scripts/size.mjs';
-import { checkoutSizes } from './checkout-size.js';
+import { checkoutSizes, closure, gzipOf, viteBuild } from './checkout-size.js';
 import type { Figure } from './lib.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,37 +40,13 @@ const THREE_TAGS = ['card-form/card-form', 'qr/qr', 'bank-transfer/bank-transfer
  * which esbuild's splitting does not, so this figure is the larger of the two.
  */
 async function viteTagsSize(): Promise<Figure> {
-  const { build } = await import('vite');
-  const out = await build({
-    root,
-    configFile: `${root}vite.config.ts`,
-    logLevel: 'silent',
-    mode: 'production',
-    plugins: [
-      {
-        name: 'haipay-three-tags',
-        resolveId: (id) => (id === 'haipay:three-tags' ? '\0three-tags' : null),
-        load: (id) => (id === '\0three-tags' ? THREE_TAGS : null),
-      },
-    ],
-    build: { write: false, target: 'es2022', rollupOptions: { input: { tags: 'haipay:three-tags' } } },
-  });
-  const chunks = (Array.isArray(out) ? out[0]! : (out as Rollup.RollupOutput)).output.filter(
-    (o): o is Rollup.OutputChunk => o.type === 'chunk',
-  );
-  const byFile = new Map(chunks.map((c) => [c.fileName, c]));
-  const initial = new Set<string>();
-  const visit = (file: string): void => {
-    if (initial.has(file)) return;
-    initial.add(file);
-    for (const i of byFile.get(file)!.imports) visit(i);
-  };
-  visit(chunks.find((c) => c.isEntry)!.fileName);
+  const built = await viteBuild(THREE_TAGS);
+  const initial = closure(built, built.entry);
   const gz = (c: Rollup.OutputChunk) => gzipSync(c.code, { level: 9 }).length;
-  const lazy = chunks.filter((c) => !initial.has(c.fileName));
+  const lazy = [...built.chunks.values()].filter((c) => !initial.has(c.fileName));
   return {
     name: 'elements.tags.viteGzipBytes',
-    value: [...initial].reduce((n, f) => n + gz(byFile.get(f)!), 0),
+    value: gzipOf(built, initial),
     unit: 'bytes',
     aim: { op: '<=', bound: 20 * 1024 },
     note:
