@@ -106,6 +106,12 @@ export class HaiPayOrderRejectedError extends HaiPayError {
   override readonly code = 'order_rejected';
 }
 
+/** Raised when the order or subscription named is not in the store (`404 not_found` on a route). */
+export class HaiPayNotFoundError extends HaiPayError {
+  override name = 'HaiPayNotFoundError';
+  override readonly code = 'not_found';
+}
+
 /** Raised when an Idempotency-Key is used again with a different request body (`409`). */
 export class HaiPayIdempotencyError extends HaiPayError {
   override name = 'HaiPayIdempotencyError';

@@ -33,6 +33,7 @@ export {
   HaiPayConfigError,
   HaiPayOrderRejectedError,
   HaiPayIdempotencyError,
+  HaiPayNotFoundError,
   HaiPayRefundError,
   HaiPayKeyError,
   type RefundRefusal,

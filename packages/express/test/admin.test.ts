@@ -20,7 +20,7 @@ import {
   type WireJson,
 } from '@haipay-kit/test-support';
 import { ADMIN_ACTIONS, createHaiPayAdminRouter, type AdminAction } from '../src/admin/index.js';
-import { HaiPayConfigError } from '../src/errors.js';
+import { HaiPayConfigError, HaiPayNotFoundError } from '../src/errors.js';
 import { MemoryPaymentStore } from '../src/store/memory.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
 
@@ -336,6 +336,28 @@ describe('subscriptions', () => {
     assert.ok(!line.includes('ignored'), 'bodies are not logged');
     const paid = await paidOrder();
     assert.equal((await h.post(`/admin/subscriptions/${paid}/cancel`, {}, staff)).status, 404);
+  });
+
+  it('a subscription the checkout does not know is 404 not_found (HaiPayNotFoundError), not a gateway error', async () => {
+    // The list's store (a reporting copy, say) has it; the checkout's store does not.
+    const reporting = new MemoryPaymentStore();
+    const ghost = await reporting.create(
+      sampleRecord({
+        orderId: 'hps_ghost_0000000001',
+        kind: 'subscription',
+        method: 'card',
+        status: 'active',
+      }),
+    );
+    h.app.use('/admin-copy', createHaiPayAdminRouter({ checkout: h.router, store: reporting, authorize }));
+    const res = await h.post(`/admin-copy/subscriptions/${ghost.orderId}/cancel`, {}, staff);
+    assert.equal(res.status, 404, JSON.stringify(res.json));
+    assert.deepEqual(res.json.error, { type: 'not_found', message: 'No such subscription.' });
+    await assert.rejects(h.router.checkout.cancelSubscription(ghost.orderId), (err: unknown) => {
+      assert.ok(err instanceof HaiPayNotFoundError);
+      assert.equal(err.code, 'not_found');
+      return true;
+    });
   });
 
   it('the action log never holds a card number', () => {

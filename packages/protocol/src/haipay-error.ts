@@ -23,7 +23,8 @@
  * | `order_rejected` | `HaiPayOrderRejectedError` | the merchant's `resolveOrder`/`resolvePlan` refused |
  * | `idempotency_conflict` | `HaiPayIdempotencyError` | an Idempotency-Key reused with another request |
  * | `refund_refused` | `HaiPayRefundError` | a refund the kit refuses before any gateway call (its `reason` says why) |
- * | `haipay_error` | `HaiPayError` | anything else the kit refuses on purpose (e.g. no such subscription) |
+ * | `not_found` | `HaiPayNotFoundError` | the order or subscription named is not in the store |
+ * | `haipay_error` | `HaiPayError` | anything else the kit refuses on purpose |
  */
 export type HaiPayErrorCode =
   | 'gateway_error'
@@ -38,6 +39,7 @@ export type HaiPayErrorCode =
   | 'order_rejected'
   | 'idempotency_conflict'
   | 'refund_refused'
+  | 'not_found'
   | 'haipay_error';
 
 /** Base class of every error the kit raises on purpose. */

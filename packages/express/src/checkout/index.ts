@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import type { FieldIssue } from '@haipay-kit/protocol';
 import type { HaiPayClient, HaiPayData } from '../client.js';
-import { HaiPayApiError, HaiPayError, HaiPayValidationError } from '../errors.js';
+import { HaiPayApiError, HaiPayError, HaiPayNotFoundError, HaiPayValidationError } from '../errors.js';
 import { countNotification } from '../metrics.js';
 import type { NewPaymentRecord, PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
 import { isFinalStatus, type PaymentMethod, type PaymentView, type SubscriptionView } from '../types.js';
@@ -251,7 +251,7 @@ export class HaiPayCheckout {
   /** Cancels a subscription at HaiPay and records it. Authorization is the router's job. */
   async cancelSubscription(orderId: string): Promise<PaymentRecord> {
     const record = await this.store.get(orderId);
-    if (!record || record.kind !== 'subscription') throw new HaiPayError('No such subscription.');
+    if (!record || record.kind !== 'subscription') throw new HaiPayNotFoundError('No such subscription.');
     if (isFinalStatus(record.status)) return record;
     if (!record.orderNo)
       throw new HaiPayError('The subscription is not confirmed by HaiPay yet; try again shortly.');

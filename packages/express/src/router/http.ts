@@ -10,6 +10,7 @@ import {
   HaiPayError,
   HaiPayValidationError,
   HaiPayIdempotencyError,
+  HaiPayNotFoundError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parserErrorAnswer } from './request-guard.js';
@@ -40,6 +41,8 @@ export function browserErrors(logger: Logger) {
       res.status(400).json(errorBody('validation_error', err.message, { fields: err.issues }));
     } else if (err instanceof HaiPayIdempotencyError) {
       res.status(409).json(errorBody('idempotency_conflict', err.message));
+    } else if (err instanceof HaiPayNotFoundError) {
+      res.status(404).json(errorBody('not_found', err.message));
     } else if (err instanceof HttpError) {
       res.status(err.status).json(errorBody(err.type, err.message, err.extra));
     } else if (err instanceof HaiPayApiError) {
