@@ -158,8 +158,22 @@ export class HaiPayClient {
     } catch {
       throw new HaiPaySignatureError('Notification body is not JSON; refusing it.');
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new HaiPaySignatureError('Notification body is not a JSON object; refusing it.');
+    // A lossless parse gives a bare number as a LosslessNumber object: name what the JSON is instead.
+    const kind =
+      parsed === null
+        ? 'null'
+        : Array.isArray(parsed)
+          ? 'an array'
+          : parsed instanceof LosslessNumber
+            ? 'a number'
+            : typeof parsed === 'object'
+              ? null
+              : `a ${typeof parsed}`;
+    if (kind) {
+      throw new HaiPaySignatureError(
+        `Notification body is JSON ${kind}, not the JSON object HaiPay posts; refusing it ` +
+          '(pass the raw request body text, as received).',
+      );
     }
     const raw = parsed as LosslessObject;
     const merchant = this.merchantForNotification({ appId: raw.appId, currency: raw.currency });

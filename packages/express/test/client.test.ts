@@ -154,10 +154,17 @@ describe('HaiPayClient', () => {
         ),
       { name: 'HaiPaySignatureError', message: /appId\/currency that is not configured/ },
     );
-    for (const body of ['[]', 'null', '"SUCCESS"'])
-      assert.throws(() => client.verifyNotification(body), {
+    for (const [body, kind] of [
+      ['[]', 'an array'],
+      ['null', 'null'],
+      ['"SUCCESS"', 'a string'],
+      ['42', 'a number'],
+      ['0.50000000', 'a number'],
+      ['true', 'a boolean'],
+    ])
+      assert.throws(() => client.verifyNotification(body!), {
         name: 'HaiPaySignatureError',
-        message: /not a JSON object/,
+        message: new RegExp(`^Notification body is JSON ${kind}, not the JSON object HaiPay posts`),
       });
     assert.throws(() => client.verifyNotification('{"appId":'), {
       name: 'HaiPaySignatureError',
