@@ -129,6 +129,19 @@ describe('payout(): checked, recorded, applied once per key, settled, hooked onc
     assert.equal(hookCalls(payout.transferId).length, 1, 'once, across instances, passes and retries');
   });
 
+  it('the notification of a recorded payout is confirmed by the pay query alone, with no collect query first', async () => {
+    // A failure armed on every collect query: the old path (collect query first) could not confirm it.
+    sandbox.injectFault({ mode: 'http500', endpoint: 'collect/query', count: 1 });
+    const payout = await h.router.checkout.payout(request(), { idempotencyKey: key() });
+    await settleAtHaiPay();
+    assert.equal((await h.store.getTransfer(payout.transferId))?.status, 'succeeded');
+    assert.deepEqual(
+      (await h.store.listNotifications(payout.transferId)).map((n) => n.outcome),
+      ['payout_succeeded'],
+    );
+    assert.equal(await armed(), 1, 'no collect query was made');
+  });
+
   it('a payout the bank refuses fails: onPayoutFailed once, with HaiPay’s reason', async () => {
     // The sandbox fails account numbers that start with 999 at the "bank" (its README, "Payouts").
     const payout = await h.router.checkout.payout(request({ accountNo: '9990001111' }), {

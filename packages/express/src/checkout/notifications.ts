@@ -170,7 +170,19 @@ export class Notifications {
     log: (orderId: string | null, outcome: string) => Promise<void>,
   ): Promise<NotificationResult> {
     let confirmed = 'not_queried';
-    if (orderId && !type) {
+    // A payout this checkout recorded goes straight to the pay query: its id (`hpo_…`) is never a
+    // collection's (`hp_…`), so a collect query could only answer 4013, and the pay query still
+    // confirms the payout before anything is believed.
+    if (orderId && !type && !record && servesPayQuery(merchant)) {
+      const t = await this.#ctx.store.getTransfer(orderId);
+      if (t?.kind === 'payout' && t.merchant === merchant) {
+        const client = this.#client;
+        const payout = await payoutNotification(this.#ctx, client, this.#hooks, merchant, orderId, raw, log);
+        if (typeof payout !== 'string') return payout;
+        confirmed = payout;
+      }
+    }
+    if (orderId && !type && confirmed === 'not_queried') {
       const client = this.#client;
       const q = { orderId, orderNo: str(data.orderNo) || null };
       let code: string | null = null;
