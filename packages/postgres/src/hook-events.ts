@@ -4,7 +4,7 @@
  * store's clock (the database's unless the store was given `now`, or the caller passes its own time)
  * and marked done once its hook completed.
  */
-import { Table, stampOf } from './sql.js';
+import { Table, stampOf, type Run } from './sql.js';
 import { hookEventFromRow, type HookEvent, type HookEventRow } from './express.js';
 
 /** The event `$2` of order `$1`, while its hook has not completed. */
@@ -12,8 +12,13 @@ const PENDING = 'order_id = $1 AND event_key = $2 AND NOT done';
 
 /** The hook-event statements. */
 export class HookEventTable extends Table {
-  async add(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
-    const { rowCount } = await this.query(
+  /**
+   * Adds an event unless the order already has one with its key; true when it was added. On `run` (a
+   * transaction's connection, so the event commits with the change that caused it) or else the store's
+   * query function.
+   */
+  async add(event: Omit<HookEvent, 'createdAt' | 'done'>, run: Run = this.query): Promise<boolean> {
+    const { rowCount } = await run(
       `INSERT INTO ${this.table} (order_id, event_key, kind, payload_json, created_at)
        VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))
        ON CONFLICT (order_id, event_key) DO NOTHING`,

@@ -14,9 +14,7 @@ import type {
   IdempotentCreate,
   PaymentRecord,
 } from './express.js';
-import { Table, stampOf } from './sql.js';
-
-type Run = (text: string, params: unknown[]) => Promise<pg.QueryResult>;
+import { Table, stampOf, type Run } from './sql.js';
 
 /** The idempotency-key statements. */
 export class IdempotencyTable extends Table {
@@ -50,14 +48,17 @@ export class IdempotencyTable extends Table {
     return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
   }
 
-  /** The key and its order in one transaction; `insertOrder` writes the order on the same connection. */
+  /**
+   * The key and its order in one transaction on one connection from `connect`; `insertOrder` writes the
+   * order on that connection.
+   */
   async create(
-    pool: pg.Pool,
+    connect: () => Promise<pg.PoolClient>,
     key: IdempotencyKeyInput,
     orderId: string,
     insertOrder: (run: Run) => Promise<PaymentRecord>,
   ): Promise<IdempotentCreate> {
-    const client = await pool.connect();
+    const client = await connect();
     const run: Run = (text, params) => client.query(text, params);
     try {
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');

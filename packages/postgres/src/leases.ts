@@ -46,4 +46,9 @@ export class LeaseTable extends Table {
   async release(name: string): Promise<void> {
     await this.query(`DELETE FROM ${this.table} WHERE name = $1 AND holder = $2`, [name, this.#holder]);
   }
+
+  /** Gives up every lease this instance holds (when its store closes). */
+  async releaseAll(): Promise<void> {
+    await this.query(`DELETE FROM ${this.table} WHERE holder = $1`, [this.#holder]);
+  }
 }

@@ -11,6 +11,9 @@ export type Query = <R extends pg.QueryResultRow>(
   params?: unknown[],
 ) => Promise<pg.QueryResult<R>>;
 
+/** Runs one statement: the store's query function, or a transaction's connection. */
+export type Run = (text: string, params: unknown[]) => Promise<pg.QueryResult>;
+
 /**
  * The store's clock: milliseconds since the epoch from the `now` option, or null when there is none and
  * the database's clock decides (the same for every instance).

@@ -9,36 +9,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import {
-  ChangeFeed,
-  type ChangeFeedState,
-  type PaymentChange,
-  type PaymentChangeListener,
-} from './change-feed.js';
+import { ChangeFeed, type ChangeFeedState, type PaymentChangeListener } from './change-feed.js';
 import { listenerConfig, openPool, type PostgresPaymentStoreOptions } from './connection.js';
-import {
-  STATUS_RANK,
-  isFinalStatus,
-  orderQuerySql,
-  recordFromRow,
-  type PaymentRow,
-  type RecordStatus,
-} from './express.js';
-import type { PaymentStore } from './express.js';
+import type { PaymentStore, RecordStatus } from './express.js';
 // The contract's record types, as `Store.PaymentRecord` and so on.
 import type * as Store from './express.js';
 import { HookEventTable } from './hook-events.js';
 import { IdempotencyTable } from './idempotency.js';
 import { PaymentHookTable } from './payment-hooks.js';
-import { appendNotification, listNotifications, patchSets, rankOf, stampOf } from './sql.js';
+import { PaymentTable } from './payments.js';
+import { appendNotification, listNotifications } from './sql.js';
 import { LeaseTable } from './leases.js';
 import { TransferTable } from './transfers.js';
 import { changeChannel, migrate } from './migrations.js';
 
 /** Lease name of the reconciler: the instance holding it is the only one querying unsettled orders. */
 export const RECONCILER_LEASE = 'reconciler';
-
-const FINAL_STATUSES = (Object.keys(STATUS_RANK) as RecordStatus[]).filter(isFinalStatus);
 
 /**
  * A {@link PaymentStore} in PostgreSQL, shared by any number of server instances. Migrations run on
@@ -61,23 +47,16 @@ export class PostgresPaymentStore implements PaymentStore {
    */
   readonly instanceId: string = randomUUID();
   readonly #ownsPool: boolean;
-  readonly #t: {
-    payments: string;
-    keys: string;
-    notifications: string;
-    leases: string;
-    events: string;
-    transfers: string;
-  };
+  /** The notification log's quoted name. */
+  readonly #notifications: string;
   readonly #ready: Promise<void>;
   readonly #feed: ChangeFeed;
+  readonly #payments: PaymentTable;
   readonly #hooks: PaymentHookTable;
   readonly #events: HookEventTable;
   readonly #leases: LeaseTable;
   readonly #keys: IdempotencyTable;
   readonly #transfers: TransferTable;
-  /** The `now` option's time, or null: the database's clock decides. */
-  readonly #clock: () => number | null;
   #closed = false;
 
   constructor(options: PostgresPaymentStoreOptions) {
@@ -86,14 +65,8 @@ export class PostgresPaymentStore implements PaymentStore {
     this.pool = pool;
     this.#ownsPool = ownsPool;
     const s = pg.escapeIdentifier(schema);
-    this.#t = {
-      payments: `${s}.haipay_payments`,
-      keys: `${s}.haipay_idempotency_keys`,
-      notifications: `${s}.haipay_notifications`,
-      leases: `${s}.haipay_leases`,
-      events: `${s}.haipay_hook_events`,
-      transfers: `${s}.haipay_transfers`,
-    };
+    const table = (name: string) => `${s}.haipay_${name}`;
+    this.#notifications = table('notifications');
     this.#ready = migrate(this.pool, s, schema);
     // Methods await #ready and see its rejection; this only keeps an unused store from crashing the process.
     this.#ready.catch(() => {});
@@ -101,18 +74,24 @@ export class PostgresPaymentStore implements PaymentStore {
     this.#feed = new ChangeFeed(
       () => new pg.Client(clientConfig),
       changeChannel(schema),
-      (ids) => this.#readVersions(ids),
+      (ids) => this.#payments.versions(ids),
       { ...options.changeFeed, onError: options.onError ?? (() => {}) },
     );
     const query = <R extends pg.QueryResultRow>(text: string, params?: unknown[]) =>
       this.#query<R>(text, params);
+    // The `now` option's time, or null: the database's clock decides.
     const now = options.now;
-    this.#clock = now ? () => now() : () => null;
-    this.#hooks = new PaymentHookTable(query, this.#t.payments, this.#clock);
-    this.#events = new HookEventTable(query, this.#t.events, this.#clock);
-    this.#leases = new LeaseTable(query, this.#t.leases, this.#clock, this.instanceId);
-    this.#keys = new IdempotencyTable(query, this.#t.keys, this.#clock);
-    this.#transfers = new TransferTable(query, this.#t.transfers, this.#clock);
+    const clock = now ? () => now() : () => null;
+    // A version bump tells this process's subscribers at once; other instances hear it through the
+    // trigger's NOTIFY.
+    this.#payments = new PaymentTable(query, table('payments'), clock, (record) =>
+      this.#feed.publish({ orderId: record.orderId, version: record.version }),
+    );
+    this.#hooks = new PaymentHookTable(query, table('payments'), clock);
+    this.#events = new HookEventTable(query, table('hook_events'), clock);
+    this.#leases = new LeaseTable(query, table('leases'), clock, this.instanceId);
+    this.#keys = new IdempotencyTable(query, table('idempotency_keys'), clock);
+    this.#transfers = new TransferTable(query, table('transfers'), clock);
   }
 
   /** Resolves once the schema is migrated; rejects with the connection or migration error. */
@@ -124,132 +103,51 @@ export class PostgresPaymentStore implements PaymentStore {
     text: string,
     params: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
-    await this.#ready;
+    await this.#open();
     return this.pool.query<R>(text, params);
   }
 
-  /** Tells this process's subscribers at once; other instances hear it through the trigger's NOTIFY. */
-  #changed(record: Store.PaymentRecord | null): void {
-    if (record) this.#feed.publish({ orderId: record.orderId, version: record.version });
+  /** A connection of its own from the pool, for a transaction (the caller releases it). */
+  async #connect(): Promise<pg.PoolClient> {
+    await this.#open();
+    return this.pool.connect();
   }
 
-  async create(input: Store.NewPaymentRecord): Promise<Store.PaymentRecord> {
-    return this.#insert(input, (text, params) => this.#query<PaymentRow>(text, params));
+  async #open(): Promise<void> {
+    if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
+    await this.#ready;
   }
 
-  async #insert(
-    input: Store.NewPaymentRecord,
-    run: (text: string, params: unknown[]) => Promise<pg.QueryResult<PaymentRow>>,
-  ): Promise<Store.PaymentRecord> {
-    const { rows } = await run(
-      `INSERT INTO ${this.#t.payments} (order_id, kind, merchant, method, amount, currency, subject, order_ref,
-         buyer_id, status, status_rank, order_no, next_json, expires_at, failure_reason, return_url, metadata_json,
-         created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-         COALESCE($18::timestamptz, now()), COALESCE($18::timestamptz, now()))
-       RETURNING *`,
-      [
-        input.orderId,
-        input.kind,
-        input.merchant,
-        input.method,
-        input.amount,
-        input.currency,
-        input.subject,
-        input.orderRef,
-        input.buyerId,
-        input.status,
-        rankOf(input.status),
-        input.orderNo,
-        input.next ? JSON.stringify(input.next) : null,
-        input.expiresAt,
-        input.failureReason,
-        input.returnUrl,
-        JSON.stringify(input.metadata ?? {}),
-        input.createdAt ?? stampOf(this.#clock()),
-      ],
-    );
-    return recordFromRow(rows[0]!);
+  create(input: Store.NewPaymentRecord): Promise<Store.PaymentRecord> {
+    return this.#payments.insert(input);
   }
 
-  async get(orderId: string): Promise<Store.PaymentRecord | null> {
-    const { rows } = await this.#query<PaymentRow>(`SELECT * FROM ${this.#t.payments} WHERE order_id = $1`, [
-      orderId,
-    ]);
-    return rows[0] ? recordFromRow(rows[0]) : null;
+  get(orderId: string): Promise<Store.PaymentRecord | null> {
+    return this.#payments.get(orderId);
   }
 
-  async patch(orderId: string, patch: Store.PaymentPatch): Promise<Store.PaymentRecord | null> {
-    const params: unknown[] = [orderId, stampOf(this.#clock())];
-    const sets = patchSets(patch, params);
-    if (sets.length > 0) {
-      // One statement: the version moves only when a value really differs (`IS DISTINCT FROM` treats
-      // NULLs as values), so a no-op patch is not an event for the status streams.
-      const { rows } = await this.#query<PaymentRow>(
-        `UPDATE ${this.#t.payments}
-            SET ${sets.map((s) => `${s.col} = ${s.ref}`).join(', ')}, version = version + 1,
-                updated_at = COALESCE($2::timestamptz, now())
-          WHERE order_id = $1 AND (${sets.map((s) => `${s.col} IS DISTINCT FROM ${s.ref}`).join(' OR ')})
-          RETURNING *`,
-        params,
-      );
-      if (rows[0]) {
-        const record = recordFromRow(rows[0]);
-        this.#changed(record);
-        return record;
-      }
-    }
-    return this.get(orderId);
+  patch(orderId: string, patch: Store.PaymentPatch): Promise<Store.PaymentRecord | null> {
+    return this.#payments.patch(orderId, patch);
   }
 
-  async transition(
+  transition(
     orderId: string,
     to: RecordStatus,
     patch: Store.PaymentPatch = {},
   ): Promise<Store.TransitionResult> {
-    const params: unknown[] = [orderId, to, rankOf(to), stampOf(this.#clock())];
-    const sets = patchSets(patch, params);
-    // The forward-only rule is the WHERE clause: of two racing writers the database lets one through;
-    // the other's row no longer matches after the first commits (READ COMMITTED re-checks it).
-    const { rows } = await this.#query<PaymentRow>(
-      `UPDATE ${this.#t.payments}
-          SET status = $2, status_rank = $3, ${sets.map((s) => `${s.col} = ${s.ref}, `).join('')}
-              version = version + 1, updated_at = COALESCE($4::timestamptz, now())
-        WHERE order_id = $1 AND status_rank < $3
-        RETURNING *`,
-      params,
-    );
-    if (rows[0]) {
-      const record = recordFromRow(rows[0]);
-      this.#changed(record);
-      return { changed: true, record };
-    }
-    return { changed: false, record: await this.get(orderId) };
+    return this.#payments.transition(orderId, to, patch);
   }
 
-  async markChecked(orderId: string, at: number): Promise<void> {
-    await this.#query(`UPDATE ${this.#t.payments} SET checked_at = $2 WHERE order_id = $1`, [orderId, at]);
+  markChecked(orderId: string, at: number): Promise<void> {
+    return this.#payments.markChecked(orderId, at);
   }
 
-  async listUnsettled(
-    options: { limit?: number; checkedBefore?: number } = {},
-  ): Promise<Store.PaymentRecord[]> {
-    const { limit = 100, checkedBefore } = options;
-    const { rows } = await this.#query<PaymentRow>(
-      `SELECT * FROM ${this.#t.payments}
-        WHERE status <> ALL($1::text[])
-          AND ($2::bigint IS NULL OR checked_at IS NULL OR checked_at < $2::bigint)
-        ORDER BY COALESCE(checked_at, 0), created_at, order_id
-        LIMIT $3`,
-      [FINAL_STATUSES, checkedBefore ?? null, limit],
-    );
-    return rows.map(recordFromRow);
+  listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<Store.PaymentRecord[]> {
+    return this.#payments.listUnsettled(options.limit ?? 100, options.checkedBefore);
   }
 
-  async listOrders(query: Store.OrderQuery): Promise<Store.PaymentRecord[]> {
-    const { text, params } = orderQuerySql(this.#t.payments, query, 'postgres');
-    return (await this.#query<PaymentRow>(text, params)).rows.map(recordFromRow);
+  listOrders(query: Store.OrderQuery): Promise<Store.PaymentRecord[]> {
+    return this.#payments.list(query);
   }
 
   claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
@@ -302,14 +200,15 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.#keys.reserve(input);
   }
 
-  async createIdempotent(
+  createIdempotent(
     key: Store.IdempotencyKeyInput,
     record: Store.NewPaymentRecord,
   ): Promise<Store.IdempotentCreate> {
-    if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
-    await this.#ready;
-    return this.#keys.create(this.pool, key, record.orderId, (run) =>
-      this.#insert(record, (text, params) => run(text, params) as Promise<pg.QueryResult<PaymentRow>>),
+    return this.#keys.create(
+      () => this.#connect(),
+      key,
+      record.orderId,
+      (run) => this.#payments.insert(record, run),
     );
   }
 
@@ -318,11 +217,11 @@ export class PostgresPaymentStore implements PaymentStore {
   }
 
   appendNotification(entry: Omit<Store.NotificationLogEntry, 'id'>): Promise<void> {
-    return appendNotification(this.#query.bind(this), this.#t.notifications, entry);
+    return appendNotification(this.#query.bind(this), this.#notifications, entry);
   }
 
   listNotifications(orderId: string): Promise<Store.NotificationLogEntry[]> {
-    return listNotifications(this.#query.bind(this), this.#t.notifications, orderId);
+    return listNotifications(this.#query.bind(this), this.#notifications, orderId);
   }
 
   /**
@@ -344,14 +243,6 @@ export class PostgresPaymentStore implements PaymentStore {
   /** Backend pid of the `LISTEN` connection while listening (diagnostics; tests terminate it). */
   get listenerPid(): number | null {
     return this.#feed.listenerPid;
-  }
-
-  async #readVersions(orderIds: string[]): Promise<PaymentChange[]> {
-    const { rows } = await this.#query<{ order_id: string; version: number }>(
-      `SELECT order_id, version FROM ${this.#t.payments} WHERE order_id = ANY($1::text[])`,
-      [orderIds],
-    );
-    return rows.map((r) => ({ orderId: r.order_id, version: r.version }));
   }
 
   /**
@@ -402,12 +293,14 @@ export class PostgresPaymentStore implements PaymentStore {
     patch: Store.TransferPatch = {},
     event?: Omit<Store.HookEvent, 'createdAt' | 'done'>,
   ): Promise<Store.TransferTransition> {
-    const connect = async () => {
-      if (this.#closed) throw new Error('PostgresPaymentStore: the store is closed.');
-      await this.#ready;
-      return this.pool.connect();
-    };
-    return this.#transfers.transition(connect, this.#t.events, transferId, to, patch, event);
+    return this.#transfers.transition(
+      () => this.#connect(),
+      (e, run) => this.#events.add(e, run),
+      transferId,
+      to,
+      patch,
+      event,
+    );
   }
 
   markTransferChecked(transferId: string, at: number): Promise<void> {
@@ -434,9 +327,7 @@ export class PostgresPaymentStore implements PaymentStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.#feed.close();
-    await this.#ready
-      .then(() => this.pool.query(`DELETE FROM ${this.#t.leases} WHERE holder = $1`, [this.instanceId]))
-      .catch(() => {});
+    await this.#leases.releaseAll().catch(() => {});
     this.#closed = true;
     if (this.#ownsPool) await this.pool.end();
   }

@@ -14,7 +14,7 @@ import {
   transferRank,
 } from './express.js';
 import type * as Store from './express.js';
-import { Table, stampOf } from './sql.js';
+import { Table, stampOf, type Run } from './sql.js';
 
 type Event = Omit<Store.HookEvent, 'createdAt' | 'done'>;
 
@@ -61,11 +61,11 @@ export class TransferTable extends Table {
 
   /**
    * The conditional move, and its hook event in the same transaction on one connection from `connect`
-   * (`events`: the hook events table's name).
+   * (`addEvent` writes the event with the statement runner it is given).
    */
   async transition(
     connect: () => Promise<pg.PoolClient>,
-    events: string,
+    addEvent: (event: Event, run: Run) => Promise<unknown>,
     transferId: string,
     to: Store.TransferStatus,
     patch: Store.TransferPatch,
@@ -90,14 +90,7 @@ export class TransferTable extends Table {
          WHERE transfer_id = $1 AND status_rank < $3 RETURNING *`,
         params,
       );
-      if (rows[0] && event) {
-        await client.query(
-          `INSERT INTO ${events} (order_id, event_key, kind, payload_json, created_at)
-           VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()))
-           ON CONFLICT (order_id, event_key) DO NOTHING`,
-          [event.orderId, event.key, event.kind, JSON.stringify(event.payload), stampOf(this.clock())],
-        );
-      }
+      if (rows[0] && event) await addEvent(event, (text, values) => client.query(text, values));
       await client.query('COMMIT');
       if (rows[0]) return { changed: true, record: transferFromRow(rows[0]) };
     } catch (err) {

@@ -1,0 +1,147 @@
+/**
+ * The `haipay_payments` table of the PostgreSQL store: the orders themselves. A transition is one
+ * `UPDATE … WHERE status_rank < $n RETURNING *`, so of any number of racing writers on any instance the
+ * database lets exactly one through; a patch moves the version only when a value really differs. Every
+ * committed version bump is told to the store (`changed`), which tells this process's status streams.
+ */
+import {
+  STATUS_RANK,
+  isFinalStatus,
+  orderQuerySql,
+  recordFromRow,
+  type PaymentRow,
+  type RecordStatus,
+} from './express.js';
+import type * as Store from './express.js';
+import type { PaymentChange } from './change-feed.js';
+import { Table, patchSets, rankOf, stampOf, type Clock, type Query, type Run } from './sql.js';
+
+const FINAL_STATUSES = (Object.keys(STATUS_RANK) as RecordStatus[]).filter(isFinalStatus);
+
+/** The payment statements. */
+export class PaymentTable extends Table {
+  readonly #changed: (record: Store.PaymentRecord) => void;
+
+  /** `changed` hears every record whose version this table moved, once it is committed. */
+  constructor(query: Query, table: string, clock: Clock, changed: (record: Store.PaymentRecord) => void) {
+    super(query, table, clock);
+    this.#changed = changed;
+  }
+
+  /** Inserts a new order, on `run` (a transaction's connection) or else the store's query function. */
+  async insert(input: Store.NewPaymentRecord, run: Run = this.query): Promise<Store.PaymentRecord> {
+    const { rows } = await run(
+      `INSERT INTO ${this.table} (order_id, kind, merchant, method, amount, currency, subject, order_ref,
+         buyer_id, status, status_rank, order_no, next_json, expires_at, failure_reason, return_url, metadata_json,
+         created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+         COALESCE($18::timestamptz, now()), COALESCE($18::timestamptz, now()))
+       RETURNING *`,
+      [
+        input.orderId,
+        input.kind,
+        input.merchant,
+        input.method,
+        input.amount,
+        input.currency,
+        input.subject,
+        input.orderRef,
+        input.buyerId,
+        input.status,
+        rankOf(input.status),
+        input.orderNo,
+        input.next ? JSON.stringify(input.next) : null,
+        input.expiresAt,
+        input.failureReason,
+        input.returnUrl,
+        JSON.stringify(input.metadata ?? {}),
+        input.createdAt ?? stampOf(this.clock()),
+      ],
+    );
+    return recordFromRow(rows[0] as PaymentRow);
+  }
+
+  async get(orderId: string): Promise<Store.PaymentRecord | null> {
+    const { rows } = await this.query<PaymentRow>(`SELECT * FROM ${this.table} WHERE order_id = $1`, [
+      orderId,
+    ]);
+    return rows[0] ? recordFromRow(rows[0]) : null;
+  }
+
+  async patch(orderId: string, patch: Store.PaymentPatch): Promise<Store.PaymentRecord | null> {
+    const params: unknown[] = [orderId, stampOf(this.clock())];
+    const sets = patchSets(patch, params);
+    if (sets.length > 0) {
+      // One statement: the version moves only when a value really differs (`IS DISTINCT FROM` treats
+      // NULLs as values), so a no-op patch is not an event for the status streams.
+      const { rows } = await this.query<PaymentRow>(
+        `UPDATE ${this.table}
+            SET ${sets.map((s) => `${s.col} = ${s.ref}`).join(', ')}, version = version + 1,
+                updated_at = COALESCE($2::timestamptz, now())
+          WHERE order_id = $1 AND (${sets.map((s) => `${s.col} IS DISTINCT FROM ${s.ref}`).join(' OR ')})
+          RETURNING *`,
+        params,
+      );
+      if (rows[0]) return this.#moved(rows[0]);
+    }
+    return this.get(orderId);
+  }
+
+  async transition(
+    orderId: string,
+    to: RecordStatus,
+    patch: Store.PaymentPatch,
+  ): Promise<Store.TransitionResult> {
+    const params: unknown[] = [orderId, to, rankOf(to), stampOf(this.clock())];
+    const sets = patchSets(patch, params);
+    // The forward-only rule is the WHERE clause: of two racing writers the database lets one through;
+    // the other's row no longer matches after the first commits (READ COMMITTED re-checks it).
+    const { rows } = await this.query<PaymentRow>(
+      `UPDATE ${this.table}
+          SET status = $2, status_rank = $3, ${sets.map((s) => `${s.col} = ${s.ref}, `).join('')}
+              version = version + 1, updated_at = COALESCE($4::timestamptz, now())
+        WHERE order_id = $1 AND status_rank < $3
+        RETURNING *`,
+      params,
+    );
+    if (rows[0]) return { changed: true, record: this.#moved(rows[0]) };
+    return { changed: false, record: await this.get(orderId) };
+  }
+
+  #moved(row: PaymentRow): Store.PaymentRecord {
+    const record = recordFromRow(row);
+    this.#changed(record);
+    return record;
+  }
+
+  async markChecked(orderId: string, at: number): Promise<void> {
+    await this.query(`UPDATE ${this.table} SET checked_at = $2 WHERE order_id = $1`, [orderId, at]);
+  }
+
+  /** Orders not in a final status, the least recently checked first. */
+  async listUnsettled(limit: number, checkedBefore: number | undefined): Promise<Store.PaymentRecord[]> {
+    const { rows } = await this.query<PaymentRow>(
+      `SELECT * FROM ${this.table}
+        WHERE status <> ALL($1::text[])
+          AND ($2::bigint IS NULL OR checked_at IS NULL OR checked_at < $2::bigint)
+        ORDER BY COALESCE(checked_at, 0), created_at, order_id
+        LIMIT $3`,
+      [FINAL_STATUSES, checkedBefore ?? null, limit],
+    );
+    return rows.map(recordFromRow);
+  }
+
+  async list(query: Store.OrderQuery): Promise<Store.PaymentRecord[]> {
+    const { text, params } = orderQuerySql(this.table, query, 'postgres');
+    return (await this.query<PaymentRow>(text, params)).rows.map(recordFromRow);
+  }
+
+  /** The current version of each of these orders (the change feed's poll and catch-up read). */
+  async versions(orderIds: string[]): Promise<PaymentChange[]> {
+    const { rows } = await this.query<{ order_id: string; version: number }>(
+      `SELECT order_id, version FROM ${this.table} WHERE order_id = ANY($1::text[])`,
+      [orderIds],
+    );
+    return rows.map((r) => ({ orderId: r.order_id, version: r.version }));
+  }
+}
