@@ -1,9 +1,11 @@
 /**
- * `haipay orders` — lists and searches the orders in a router's SQLite store file, newest first, with
- * the same filters as the admin API (status, method, kind, creation time, text) and its keyset pages.
- * It only reads: it opens the file and answers from `PaymentStore.listOrders`.
+ * `haipay orders` — lists and searches a router's orders, newest first, with the same filters as the
+ * admin API (status, method, kind, creation time, text) and its keyset pages. It only reads: from the
+ * SQLite store file (`--store`, through `PaymentStore.listOrders`) or from a running admin API
+ * (`--url`, cli-admin.ts), and prints the same lines or JSON either way.
  */
 import { existsSync } from 'node:fs';
+import { adminSource, fetchOrders, type AdminSourceFlags } from './cli-admin.js';
 import { SqlitePaymentStore } from './store/sqlite.js';
 import type { OrderQuery } from './store/order-query.js';
 import type { PaymentRecord } from './store/types.js';
@@ -12,7 +14,7 @@ import { STATUS_RANK, type RecordStatus } from './types.js';
 const STATUSES = Object.keys(STATUS_RANK) as RecordStatus[];
 
 /** What `orders` reads from the command line. */
-export interface OrdersFlags {
+export interface OrdersFlags extends AdminSourceFlags {
   store?: string;
   status?: string;
   method?: string;
@@ -27,6 +29,7 @@ export interface OrdersFlags {
 /** The CLI's output streams and its error for a usage mistake. */
 export interface OrdersIo {
   stdout: (text: string) => void;
+  env: NodeJS.ProcessEnv;
   usage: (message: string) => Error;
 }
 
@@ -83,19 +86,34 @@ function line(r: PaymentRecord): string {
   ].join('  ');
 }
 
-/** Runs `orders`; resolves with the exit code. */
-export async function runOrdersCommand(flags: OrdersFlags, io: OrdersIo): Promise<number> {
-  if (!flags.store) throw io.usage('--store <file> is required: the SQLite store the router uses.');
+/** The orders the flags ask for, from the store file or the admin API. */
+async function readOrders(flags: OrdersFlags, io: OrdersIo): Promise<PaymentRecord[]> {
+  if (flags.store !== undefined && flags.url !== undefined)
+    throw io.usage('give --store <file> or --url <admin API>, not both.');
+  if (flags.url !== undefined) {
+    const source = adminSource(flags, io.env, io.usage);
+    return fetchOrders(source, ordersQuery(flags, io));
+  }
+  if (flags.header || flags['allow-http']) throw io.usage('--header and --allow-http go with --url.');
+  if (!flags.store)
+    throw io.usage(
+      '--store <file> (the SQLite store the router uses) or --url <admin API address> is required.',
+    );
   if (!existsSync(flags.store)) throw io.usage(`--store: no file ${flags.store}.`);
   const query = ordersQuery(flags, io);
   const store = new SqlitePaymentStore({ filename: flags.store });
   try {
-    const orders = await store.listOrders(query);
-    if (flags.json) io.stdout(`${JSON.stringify(orders, null, 2)}\n`);
-    else if (orders.length === 0) io.stdout('No orders match.\n');
-    else io.stdout(`${orders.map(line).join('\n')}\n`);
-    return 0;
+    return await store.listOrders(query);
   } finally {
     await store.close();
   }
+}
+
+/** Runs `orders`; resolves with the exit code. */
+export async function runOrdersCommand(flags: OrdersFlags, io: OrdersIo): Promise<number> {
+  const orders = await readOrders(flags, io);
+  if (flags.json) io.stdout(`${JSON.stringify(orders, null, 2)}\n`);
+  else if (orders.length === 0) io.stdout('No orders match.\n');
+  else io.stdout(`${orders.map(line).join('\n')}\n`);
+  return 0;
 }

@@ -18,10 +18,12 @@
  *   balance --currency <THB|…> [--json]          (money commands: cli-money.ts; credentials as for query)
  *   orders --store <file> [--status s,…] [--method m,…] [--kind k] [--from t] [--before t] [--text t]
  *          [--limit n] [--json]                  list and search the store's orders (cli-orders.ts)
+ *   orders --url <admin API> [--header 'Name: value']… [--allow-http] [filters as above]
+ *                                                 the same from a running admin API (cli-admin.ts)
  *
  * Secrets may come from the environment instead of flags (keeps them out of shell history):
  * HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
- * HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID, HAIPAY_BASE_URL.
+ * HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID, HAIPAY_BASE_URL, HAIPAY_ADMIN_HEADER (orders --url).
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -84,9 +86,12 @@ const USAGE = `Usage: haipay <command> [options]
   orders --store <file> [--status succeeded,…] [--method card,…] [--kind payment|subscription]
          [--from <date>] [--before <date>] [--text <text>] [--limit <1-500>] [--json]
         the orders in the router's SQLite store, newest first (statuses: pending, succeeded, failed, …)
+  orders --url <admin API> [--header "Authorization: Bearer <token>"]… [--allow-http] [the filters above]
+        the same from a running admin router (createHaiPayAdminRouter), e.g. https://shop.example/admin/haipay;
+        headers can come from HAIPAY_ADMIN_HEADER (one per line); http:// only to this computer unless --allow-http
 
 Secrets can come from HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
-HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID and HAIPAY_BASE_URL instead of flags.
+HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID, HAIPAY_BASE_URL and HAIPAY_ADMIN_HEADER instead of flags.
 `;
 
 class CliError extends Error {}
@@ -222,6 +227,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       before: { type: 'string' },
       text: { type: 'string' },
       limit: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      'allow-http': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -354,7 +361,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         usage: (message) => new CliError(message),
       });
     case 'orders':
-      return runOrdersCommand(values, { stdout: io.stdout, usage: (message) => new CliError(message) });
+      return runOrdersCommand(values, {
+        stdout: io.stdout,
+        env,
+        usage: (message) => new CliError(message),
+      });
     default:
       io.stderr(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
