@@ -78,7 +78,7 @@ describe('POST /notify', () => {
     assert.equal(res.status, 400);
     const record = await h.store.get(p.orderId);
     assert.equal(record?.status, 'pending');
-    assert.equal(record?.version, 3, 'no write beyond creation (unknown → patch → pending)');
+    assert.equal(record?.version, 2, 'no write beyond creation (unknown → pending with the answer)');
     assert.deepEqual(
       h.calls.filter((c) => c.endsWith(p.orderId)),
       [],

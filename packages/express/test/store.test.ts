@@ -46,6 +46,23 @@ describe('SqlitePaymentStore', () => {
     await b.close();
   });
 
+  it("tells another connection's commits from its own (changedElsewhere)", async () => {
+    const filename = join(dir, 'elsewhere.db');
+    const a = new SqlitePaymentStore({ filename });
+    const b = new SqlitePaymentStore({ filename });
+    assert.equal(a.changedElsewhere(), true, 'the first look counts as a change');
+    assert.equal(a.changedElsewhere(), false);
+    const rec = await a.create(sampleRecord({ status: 'pending' }));
+    await a.transition(rec.orderId, 'processing');
+    assert.equal(a.changedElsewhere(), false, 'its own commits are not a change elsewhere');
+    await b.markChecked(rec.orderId, 1);
+    assert.equal(a.changedElsewhere(), true, 'the other connection committed');
+    assert.equal(a.changedElsewhere(), false, 'and only once');
+    assert.equal(new MemoryPaymentStore().changedElsewhere(), false, 'nobody else writes a memory store');
+    await a.close();
+    await b.close();
+  });
+
   it('compiles each statement once: a second checkout and notification prepare nothing new', async () => {
     const store = new SqlitePaymentStore({ filename: join(dir, 'prepared.db') });
     const prepare = store.db.prepare.bind(store.db);

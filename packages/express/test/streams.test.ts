@@ -1,9 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { BUYER, idem, startHarness } from '@haipay-kit/test-support';
 import { createFetchTransport, type HttpTransport } from '../src/transport.js';
+import { SqlitePaymentStore } from '../src/store/sqlite.js';
 
 let sandbox: Sandbox;
 before(async () => {
@@ -84,13 +88,24 @@ describe('status streams and the gateway', () => {
 });
 
 describe('status streams and the store', () => {
-  it('read watched orders round-robin within a router-wide budget, not once per order per poll', async () => {
+  it('read watched orders only while another process writes, round-robin within a router-wide budget', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'haipay-streams-'));
+    const file = join(dir, 'shop.db');
+    // Another instance of the shop: a second connection to the same SQLite file.
+    const elsewhere = new SqlitePaymentStore({ filename: file });
     const h = await startHarness({
       sandbox,
+      store: new SqlitePaymentStore({ filename: file }),
       // 30 watched orders polled every 50 ms would be 600 store reads a second; the budget allows 40.
-      router: { ssePollMs: 50, refreshAfterMs: 3_600_000, streams: { maxStorePollsPerSecond: 40 } },
+      // No refresher (it reads the order it re-queries from HaiPay): only the poller reads here.
+      router: {
+        ssePollMs: 50,
+        refreshAfterMs: 3_600_000,
+        streams: { maxStorePollsPerSecond: 40, refreshIntervalMs: 3_600_000 },
+      },
     });
     const streams: ClientRequest[] = [];
+    let writer: NodeJS.Timeout | undefined;
     try {
       const ids: string[] = [];
       for (let i = 0; i < 30; i++) {
@@ -106,15 +121,42 @@ describe('status streams and the store', () => {
         return get(id);
       };
       for (const id of ids) streams.push(await openStream(`${h.url}/haipay/payments/${id}/events`));
-      read.length = 0; // opening a stream reads its order once
+      // The first look at the store counts as a change (one pass, under a second at 40 a second).
+      await sleep(1200);
+      read.length = 0;
+      await sleep(1000);
+      assert.deepEqual(read, [], 'nobody else wrote: no watched order is read');
+
+      // The other instance writes every 100 ms: reads resume, on the budget, round-robin.
+      let n = 0;
+      writer = setInterval(() => void elsewhere.markChecked(ids[n++ % ids.length]!, Date.now()), 100);
       await sleep(1500);
       // ≈ 60 reads in 1.5 s at 40 a second; allow for timer slack, never the 900 of one read per poll.
       assert.ok(read.length >= 20 && read.length <= 80, `store reads in 1.5 s: ${read.length}`);
       // Round-robin: the reads went around all watched orders, not to the first few again and again.
       assert.ok(new Set(read).size >= 20, `orders read: ${new Set(read).size} of 30`);
+
+      // A payment the other instance settles reaches its stream through those reads.
+      clearInterval(writer);
+      writer = undefined;
+      const target = ids[7]!;
+      const events: string[] = [];
+      const watcher = request(`${h.url}/haipay/payments/${target}/events`, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => events.push(chunk));
+      });
+      watcher.end();
+      streams.push(watcher);
+      await sleep(200);
+      assert.equal((await elsewhere.transition(target, 'succeeded')).changed, true);
+      for (let i = 0; i < 40 && !events.join('').includes('"succeeded"'); i++) await sleep(50);
+      assert.match(events.join(''), /"status":"succeeded"/);
     } finally {
+      clearInterval(writer);
       for (const s of streams) s.destroy();
       await h.close();
+      await elsewhere.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

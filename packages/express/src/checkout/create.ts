@@ -17,7 +17,7 @@ import {
 import type { NewPaymentRecord, PaymentPatch, PaymentRecord } from '../store/types.js';
 import type { RecordStatus } from '../types.js';
 import type { CheckoutContext } from './context.js';
-import type { HookRunner } from './hooks.js';
+import { hookDue, type HookRunner } from './hooks.js';
 import { requestHash } from './wire.js';
 import type { CreateResult } from './types.js';
 
@@ -95,11 +95,15 @@ export async function createOnce<V>(
   const orderId = record.orderId;
   let outcome: CreateResult<V>['outcome'];
   let gatewayError: CreateResult<V>['gatewayError'];
+  // The order as this request last wrote or read it: the answer's view, and whether a hook may be due.
+  let latest: PaymentRecord | null;
   try {
     const { patch, status } = spec.accepted(await spec.apply());
-    ctx.emit(await store.patch(orderId, patch));
-    const t = await store.transition(orderId, status);
-    if (t.changed) ctx.emit(t.record);
+    // One write: the status and what HaiPay answered. Only when the order has already moved on (a
+    // notification or a query got there first) is the answer's data written on its own.
+    const t = await store.transition(orderId, status, patch);
+    latest = t.changed ? t.record : await store.patch(orderId, patch);
+    ctx.emit(latest);
     outcome = 'created';
   } catch (err) {
     const refused =
@@ -108,6 +112,7 @@ export async function createOnce<V>(
       const t = await store.transition(orderId, 'failed', {
         failureReason: `${err.gatewayCode}: ${err.msg}`,
       });
+      latest = t.record;
       ctx.emit(t.record);
       options.logger.warn('haipay apply refused', { orderId, code: err.gatewayCode, msg: err.msg });
       outcome = 'refused';
@@ -123,7 +128,8 @@ export async function createOnce<V>(
         error: err.name,
         message: err.message,
       });
-      ctx.emit(await store.patch(orderId, { next: { type: 'wait' } }));
+      latest = await store.patch(orderId, { next: { type: 'wait' } });
+      ctx.emit(latest);
       outcome = 'unknown';
     } else {
       await store.finishIdempotencyKey(scope, idempotencyKey, STORED.unknown);
@@ -131,9 +137,12 @@ export async function createOnce<V>(
     }
   }
   await store.finishIdempotencyKey(scope, idempotencyKey, STORED[outcome]);
-  void hooks.forRecord(orderId); // a payment may already be final; the shopper does not wait for it
-  const stored = (await store.get(orderId))!;
-  return { outcome, replayed: false, view: spec.view(stored), ...(gatewayError ? { gatewayError } : {}) };
+  latest ??= await store.get(orderId);
+  if (!latest) throw new HaiPayError('The order was removed while it was being created.');
+  // A payment may already be final, its hook due (the shopper does not wait for it). One that gets
+  // there later is moved by a notification or a query, and whoever moves it runs the hook.
+  if (hookDue(latest)) void hooks.forRecord(orderId);
+  return { outcome, replayed: false, view: spec.view(latest), ...(gatewayError ? { gatewayError } : {}) };
 }
 
 /** The answer to a repeated request: the first outcome again, with the order as it is now. */

@@ -26,6 +26,11 @@ const FINAL_HOOK_STATUSES: readonly RecordStatus[] = [
   'cancelled',
 ];
 
+/** Whether `record` is in a status with a merchant hook that has not completed yet. */
+export function hookDue(record: PaymentRecord): boolean {
+  return FINAL_HOOK_STATUSES.includes(record.status) && record.hookStatus !== record.status;
+}
+
 /** Hook event kinds. */
 export const HOOK_EVENT = {
   deduction: 'subscription_deduction',
@@ -65,8 +70,7 @@ export class HookRunner {
   async forRecord(orderId: string, waitMs = 0): Promise<HookState> {
     const { store, options } = this.#ctx;
     const record = await store.get(orderId);
-    if (!record || !FINAL_HOOK_STATUSES.includes(record.status) || record.hookStatus === record.status)
-      return 'done';
+    if (!record || !hookDue(record)) return 'done';
     if (!(await store.claimHook(orderId, record.status, options.hookLeaseMs, this.#ctx.leaseNow())))
       return 'running';
     const hook = this.#hookFor(record);

@@ -10,7 +10,7 @@ import type { PaymentRecord } from '../store/types.js';
 import { isFinalStatus } from '../types.js';
 import type { CheckoutContext } from './context.js';
 import { decide, type Decision } from './decide.js';
-import { HOOK_EVENT, type HookRunner } from './hooks.js';
+import { HOOK_EVENT, hookDue, type HookRunner } from './hooks.js';
 import { str } from './text.js';
 import { subscriptionStatusFromCode } from './views.js';
 
@@ -176,7 +176,7 @@ export class Settlement {
     const record = await store.get(orderId);
     if (!record) return null;
     if (isFinalStatus(record.status)) {
-      void this.#hooks.forRecord(orderId);
+      if (hookDue(record)) void this.#hooks.forRecord(orderId);
       return record;
     }
     const now = this.#ctx.now();
@@ -207,7 +207,8 @@ export class Settlement {
         });
       }
     }
-    void this.#hooks.forRecord(orderId);
-    return store.get(orderId);
+    const fresh = await store.get(orderId);
+    if (fresh && hookDue(fresh)) void this.#hooks.forRecord(orderId);
+    return fresh;
   }
 }

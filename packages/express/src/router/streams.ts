@@ -3,12 +3,15 @@
  *
  * Every order watched by at least one browser has ONE watch: one store subscription (PostgreSQL
  * LISTEN/NOTIFY when the store offers it) and one entry in the fan-out of this process's own changes.
- * Streams only hold a socket and the last version they sent. One heartbeat timer serves them all.
+ * Streams only hold a socket and the last version they sent. One heartbeat timer serves them all,
+ * pinging a share of them each second.
  *
  * One poller reads watched orders from the store (to pick up other processes' writes), round-robin:
  * each order about once per `pollMs`, but never more than `streams.maxStorePollsPerSecond` reads in all
  * — with ten thousand watched orders each is read less often, instead of the process spending its CPU on
- * reads that find nothing new. This process's own changes reach the streams at once either way.
+ * reads that find nothing new. A store that can tell whether another process has written
+ * (`changedElsewhere`, SQLite's `PRAGMA data_version`) is not read at all while nobody else writes.
+ * This process's own changes reach the streams at once either way.
  *
  * Re-querying HaiPay for a stale watched order (a safety net: the notification normally settles it) is
  * budgeted router-wide: one refresher picks the watched order checked longest ago, at most one per
@@ -117,7 +120,10 @@ export class StatusStreams {
   #refresher: NodeJS.Timeout | undefined;
   #poller: NodeJS.Timeout | undefined;
   #cursor: Iterator<string> | undefined;
+  #pingCursor: Iterator<Stream> | undefined;
   #credit = 0;
+  /** Reads left in the pass owed to a change another process made (see #quietElsewhere). */
+  #pollsOwed = 0;
 
   constructor(deps: StreamDeps, limits: Required<StreamLimits>) {
     this.#deps = deps;
@@ -253,8 +259,12 @@ export class StatusStreams {
     for (const s of [...watch.streams]) s.write(record);
   }
 
-  /** One tick of the poller: reads the next watched orders, round-robin, within the read budget. */
+  /**
+   * One tick of the poller: reads the next watched orders, round-robin, within the read budget — only
+   * while the store says another process has written since the last tick (or cannot say).
+   */
   #pollSome(tickMs: number): void {
+    if (this.#quietElsewhere()) return;
     const size = this.#watches.size;
     const budget = (this.#limits.maxStorePollsPerSecond * tickMs) / 1000;
     // Credit accrues at one read per watched order per `pollMs`, within the budget; at most one pass
@@ -269,8 +279,27 @@ export class StatusStreams {
         if (next.done) return;
       }
       this.#credit -= 1;
+      this.#pollsOwed -= 1;
       void this.#poll(next.value);
     }
+  }
+
+  /**
+   * True when the store knows no other process has written since the last poll, so a read cannot find
+   * anything this process has not already broadcast. A change seen keeps the round-robin going for one
+   * whole pass over the watched orders, so each is read once after it.
+   */
+  #quietElsewhere(): boolean {
+    const store = this.#deps.store;
+    if (typeof store.changedElsewhere !== 'function') return false;
+    let changed: boolean;
+    try {
+      changed = store.changedElsewhere();
+    } catch {
+      changed = true;
+    }
+    if (changed) this.#pollsOwed = this.#watches.size;
+    return this.#pollsOwed <= 0;
   }
 
   /** Refreshes the watched, non-final order checked longest ago (never checked: first). */
@@ -304,9 +333,11 @@ export class StatusStreams {
 
   #startTimers(): void {
     if (!this.#heartbeat) {
-      this.#heartbeat = setInterval(() => {
-        for (const s of this.#all) s.ping();
-      }, this.#deps.heartbeatMs);
+      // Spread over the interval: each tick pings the next share of the streams, round-robin, so each
+      // is pinged about once per heartbeatMs and ten thousand pings never land in one tick.
+      const heartbeatMs = this.#deps.heartbeatMs;
+      const tickMs = Math.min(1000, heartbeatMs);
+      this.#heartbeat = setInterval(() => this.#pingSome(tickMs / heartbeatMs), tickMs);
       this.#heartbeat.unref();
     }
     if (!this.#refresher) {
@@ -320,6 +351,20 @@ export class StatusStreams {
     }
   }
 
+  /** Pings the next `share` of the open streams (at least one), continuing where the last tick stopped. */
+  #pingSome(share: number): void {
+    let n = Math.ceil(this.#all.size * share);
+    while (n-- > 0) {
+      let next = this.#pingCursor?.next();
+      if (!next || next.done) {
+        this.#pingCursor = this.#all.values();
+        next = this.#pingCursor.next();
+        if (next.done) return;
+      }
+      next.value.ping();
+    }
+  }
+
   #stopTimers(): void {
     clearInterval(this.#heartbeat);
     clearInterval(this.#refresher);
@@ -328,6 +373,7 @@ export class StatusStreams {
     this.#refresher = undefined;
     this.#poller = undefined;
     this.#cursor = undefined;
+    this.#pingCursor = undefined;
     this.#credit = 0;
   }
 

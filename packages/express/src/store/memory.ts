@@ -285,5 +285,10 @@ export class MemoryPaymentStore implements PaymentStore {
 
   async sync(): Promise<void> {}
 
+  /** Only this process writes a memory store: never. */
+  changedElsewhere(): boolean {
+    return false;
+  }
+
   async close(): Promise<void> {}
 }

@@ -94,6 +94,8 @@ export class SqlitePaymentStore implements PaymentStore {
   #running: Promise<void> | null = null;
   #queued: Promise<void> | null = null;
   #syncs = 0;
+  /** `PRAGMA data_version` at the last {@link changedElsewhere} call. */
+  #dataVersion: number | undefined;
   /** Prepared statements by SQL text: each is compiled once per store, not once per call. */
   readonly #statements = new Map<string, Database.Statement>();
   readonly #transfers: SqliteTransfers;
@@ -140,6 +142,17 @@ export class SqlitePaymentStore implements PaymentStore {
         closeSync(dir);
       }
     }
+  }
+
+  /**
+   * Whether another connection committed since the previous call (`PRAGMA data_version`, which this
+   * connection's own commits leave as it is). The first call answers true.
+   */
+  changedElsewhere(): boolean {
+    const version = this.#stmt('PRAGMA data_version').pluck().get() as number;
+    const changed = version !== this.#dataVersion;
+    this.#dataVersion = version;
+    return changed;
   }
 
   /** How many WAL fsyncs {@link sync} has run (callers that shared one count once). */

@@ -336,6 +336,14 @@ export interface PaymentStore {
    */
   subscribe?(orderId: string, listener: (change: { orderId: string; version: number }) => void): () => void;
   /**
+   * Optional: whether any other process (another connection to the same database) has committed a
+   * change since the previous call. The status streams poll watched orders for other processes' writes
+   * only while this says so, so streams cost nothing while nobody else writes. Absent means "unknown":
+   * the streams poll on their budget. The SQLite store answers from `PRAGMA data_version`; a store
+   * only this process writes (memory) answers false.
+   */
+  changedElsewhere?(): boolean;
+  /**
    * Optional: take or renew a lease so only one instance reconciles at a time. When present, the
    * reconciler skips a pass unless it holds the lease. `now` (ms since the epoch) is the reconciler's
    * clock when one was injected; without it the store times the lease on its own clock.
