@@ -1,6 +1,7 @@
 /**
  * `createHaiPayAdminRouter(options)` — the JSON API a merchant's back office calls: list and search
- * orders, read one order with its notification log and refunds, refund, pay out, read balances, cancel
+ * orders, read one order with its notification log, refunds, attempts and deductions (detail.ts),
+ * refund, pay out, read balances, cancel
  * subscriptions, and the readiness check (the money routes are in money.ts).
  * Mount it on a path only staff reach (e.g. `/admin/haipay`), never on the storefront's router.
  *
@@ -16,13 +17,14 @@ import { HaiPayConfigError } from '../errors.js';
 import { redactingLogger, type Logger } from '../logger.js';
 import { browserErrors, HttpError } from '../router/http.js';
 import type { HaiPayRouter } from '../router/options.js';
-import type { NotificationLogEntry, PaymentRecord, PaymentStore, RecordKind } from '../store/types.js';
-import { isFinalStatus } from '../types.js';
+import type { PaymentRecord, PaymentStore, RecordKind } from '../store/types.js';
+import { orderDetail, orderView } from './detail.js';
 import { MONEY_ACTIONS, moneyRoutes } from './money.js';
 import { encodeCursor, ORDER_ID_RE, parseListQuery } from './query.js';
 import { checkReadiness, type Readiness } from './readiness.js';
 
 export type { Readiness } from './readiness.js';
+export type { CreateAttempt } from './detail.js';
 
 /** The actions of the admin API, one per route; `authorize` receives one of them. */
 export const ADMIN_ACTIONS = [
@@ -109,24 +111,6 @@ function resolveOptions(options: HaiPayAdminRouterOptions): Config {
   };
 }
 
-/** A notification as the admin API shows it: the verified body as JSON (HaiPay masks card numbers). */
-function notificationView(n: NotificationLogEntry) {
-  let body: unknown = n.body.slice(0, 4096);
-  try {
-    const parsed = JSON.parse(n.body) as Record<string, unknown>;
-    delete parsed.sign;
-    body = parsed;
-  } catch {
-    // Kept as (truncated) text.
-  }
-  return { id: n.id ?? null, receivedAt: n.receivedAt, verified: n.verified, outcome: n.outcome, body };
-}
-
-/** An order as the admin API shows it: the stored record (it holds no card data) and whether it is final. */
-function orderView(r: PaymentRecord) {
-  return { ...r, final: isFinalStatus(r.status) };
-}
-
 /**
  * Creates the admin router. Options are validated now; without `authorize` it throws
  * {@link HaiPayConfigError}.
@@ -202,10 +186,7 @@ export function createHaiPayAdminRouter(options: HaiPayAdminRouterOptions): HaiP
   router.get(
     '/orders/:orderId',
     route('orders.read', async (req, res) => {
-      const record = await orderOf(req);
-      const notifications = await store.listNotifications(record.orderId);
-      const refunds = await store.listTransfers({ kind: 'refund', paymentOrderId: record.orderId });
-      res.json({ order: orderView(record), notifications: notifications.map(notificationView), refunds });
+      res.json(await orderDetail(store, await orderOf(req)));
     }),
   );
 
