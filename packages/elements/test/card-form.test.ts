@@ -17,10 +17,12 @@ const VALID = {
   cvv: '123',
 };
 
+// Direct mode (the card inputs), said explicitly: hosted mode is card-form-hosted.test.ts.
 async function form(endpoint = '/__companion/none', locale = 'en') {
   const el = await fixture<HaiPayCardForm>(
     html`<haipay-card-form
       endpoint=${endpoint}
+      card-mode="direct"
       order-ref="cart-123"
       locale=${locale}
       .clock=${() => NOW}
@@ -499,7 +501,12 @@ describe('<haipay-card-form>', () => {
       history.replaceState(null, '', `${location.pathname}${location.search}&haipay_order=${orderId}`);
       try {
         const el = await fixture<HaiPayCardForm>(
-          html`<haipay-card-form endpoint=${c.endpoint} locale="zh-TW" order-from-url></haipay-card-form>`,
+          html`<haipay-card-form
+            endpoint=${c.endpoint}
+            card-mode="direct"
+            locale="zh-TW"
+            order-from-url
+          ></haipay-card-form>`,
         );
         await oneEvent(el, status === 'succeeded' ? 'haipay-succeeded' : 'haipay-failed');
         await el.updateComplete;
@@ -613,7 +620,12 @@ describe('<haipay-card-form>', () => {
     expect(errorOf(el, 'cardNumber')).to.equal(en['card.declined']);
     expect(input(el, 'name').value).to.equal(VALID.name);
     const back = await fixture<HaiPayCardForm>(
-      html`<haipay-card-form endpoint=${c.endpoint} order-id="hp_back" locale="th"></haipay-card-form>`,
+      html`<haipay-card-form
+        endpoint=${c.endpoint}
+        card-mode="direct"
+        order-id="hp_back"
+        locale="th"
+      ></haipay-card-form>`,
     );
     await waitUntil(() => back.shadowRoot!.querySelector('form'), 'the form after a decline');
     expect(errorOf(back, 'cardNumber')).to.equal(th['card.declined']);
@@ -643,6 +655,7 @@ describe('<haipay-card-form>', () => {
     const el = await fixture<HaiPayCardForm>(
       html`<haipay-card-form
         endpoint=${c.endpoint}
+        card-mode="direct"
         order-ref="cart-1"
         fields="email"
         .clock=${() => NOW}
@@ -726,7 +739,11 @@ describe('<haipay-card-form>', () => {
       orders: { hp_attr: { views: [view({ orderId: 'hp_attr', status: 'expired' })] } },
     });
     const el = await fixture<HaiPayCardForm>(
-      html`<haipay-card-form endpoint=${c.endpoint} order-id="hp_attr"></haipay-card-form>`,
+      html`<haipay-card-form
+        endpoint=${c.endpoint}
+        card-mode="direct"
+        order-id="hp_attr"
+      ></haipay-card-form>`,
     );
     await waitUntil(() => el.shadowRoot!.querySelector('[data-status="expired"]'), 'expired shown');
   });
@@ -757,6 +774,7 @@ describe('<haipay-card-form> under attack', () => {
     const el = await fixture<HaiPayCardForm>(
       html`<haipay-card-form
         endpoint=${c.endpoint}
+        card-mode="direct"
         order-ref="cart-123"
         .clock=${() => NOW}
       ></haipay-card-form>`,
@@ -834,7 +852,11 @@ describe('<haipay-card-form> under attack', () => {
     history.replaceState(null, '', `${location.pathname}${location.search}&haipay_order=${orderId}`);
     try {
       const el = await fixture<HaiPayCardForm>(
-        html`<haipay-card-form endpoint=${c.endpoint} order-ref="cart-123"></haipay-card-form>`,
+        html`<haipay-card-form
+          endpoint=${c.endpoint}
+          card-mode="direct"
+          order-ref="cart-123"
+        ></haipay-card-form>`,
       );
       // A real wait, for something not to happen: a request for that order would go out over the network.
       await new Promise((r) => setTimeout(r, 300));
@@ -864,7 +886,7 @@ describe('<haipay-card-form> under attack', () => {
     history.replaceState(null, '', `${location.pathname}${location.search}&haipay_order=${orderId}`);
     try {
       const el = await fixture<HaiPayCardForm>(
-        html`<haipay-card-form endpoint=${c.endpoint} order-from-url></haipay-card-form>`,
+        html`<haipay-card-form endpoint=${c.endpoint} card-mode="direct" order-from-url></haipay-card-form>`,
       );
       expect(el.orderFromUrl).to.equal(true);
       await waitUntil(() => el.shadowRoot!.querySelector('[data-status="succeeded"]'), 'succeeded shown');

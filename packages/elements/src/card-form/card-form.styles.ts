@@ -22,4 +22,5 @@ input[aria-invalid=true]{border-color:var(--_danger);border-width:2px}
 .error{font-size:.9em;margin:0}
 .error:empty{display:none}
 [part~=submit-button]{width:100%}
+[part~=hosted-note]{margin:0}
 `;

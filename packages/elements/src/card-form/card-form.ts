@@ -1,6 +1,7 @@
 import { html, nothing, svg, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { Currency, RuleIssue } from '@haipay-kit/protocol/rules';
 import { newKey, postPayment } from '../api.js';
+import { getMethods } from '../shared/methods.js';
 import { emit } from '../events.js';
 import { HaiPayPaymentElement } from '../shared/payment-element.js';
 import { cardFormStrings } from './card-form.strings.js';
@@ -8,7 +9,6 @@ import { baseStyles } from '../shared/styles.js';
 import { statusLine } from '../shared/status-view.js';
 import { isFinal, type ApiErrorBody, type PaymentView } from '../types.js';
 import { cardFormStyles } from './card-form.styles.js';
-import { expiryParts, formatExpiry } from './expiry.js';
 
 /**
  * The inputs, in order (docs/contracts.md: `expiry` is sent as `expiryMonth` and `expiryYear`). The
@@ -65,12 +65,19 @@ const loadRules = (): Promise<unknown> =>
 
 /**
  * A card payment form that posts to the merchant's HaiPay companion, runs 3DS by redirect and shows the
- * final result on the return page. It follows only an `https:` payment page (or `http:` while the page
- * itself is served over `http:`); any other address (`javascript:`, `data:`, relative) is refused with
- * the generic error and a `haipay-error` of type `unsafe_redirect`.
+ * final result on the return page. When the companion takes cards on HaiPay's page (its `cardMode:
+ * 'hosted'`), the form shows only the contact fields and the pay button, posts them without any card
+ * data and opens HaiPay's card page (a full page, never a frame); the card inputs and their rules are
+ * then never loaded. It learns the mode from `card-mode`, or else from the companion's `GET /methods`
+ * answer (the card's `hosted` flag), asked once when the form appears.
+ *
+ * It follows only an `https:` payment page (or `http:` while the page itself is served over `http:`);
+ * any other address (`javascript:`, `data:`, relative) is refused with the generic error and a
+ * `haipay-error` of type `unsafe_redirect`.
  *
  * @summary Card form: real autofillable inputs, live brand and Luhn checks, 3DS redirect, live result.
  *
+ * @attr {'hosted' | 'direct'} card-mode - How the companion takes cards: `hosted` (HaiPay's card page) or `direct` (the card inputs here). Unset: asked from the companion's `GET /methods` (one request when the form appears).
  * @attr {boolean} order-from-url - Return page: show the order in the page URL's `?haipay_order=` (off by default, so a link with someone else's order id shows only the form).
  *
  * @fires haipay-created - The companion accepted the payment. `detail: { orderId, view }`
@@ -86,6 +93,7 @@ const loadRules = (): Promise<unknown> =>
  * @csspart input - Every input (also `input-<field>`, e.g. `input-cardNumber`).
  * @csspart label - Every label.
  * @csspart error - Every inline error message.
+ * @csspart hosted-note - Hosted mode: the line saying the card is entered on HaiPay's secure page.
  * @csspart brand - The detected card brand's mark inside the number field (an `<svg role="img">` named after the brand).
  * @csspart submit-button - The pay button.
  * @csspart status - The status / result line.
@@ -111,12 +119,14 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     currency: {},
     amount: {},
     fields: {},
+    cardMode: { attribute: 'card-mode' },
     orderFromUrl: { type: Boolean, attribute: 'order-from-url' },
     errors: { state: true },
     busy: { state: true },
     brand: { state: true },
     redirecting: { state: true },
     announcement: { state: true },
+    learned: { state: true },
   };
 
   /** @internal */
@@ -141,6 +151,15 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
    */
   fields = 'name email phone';
   /**
+   * How the companion takes cards: `hosted` (the shopper types the card on HaiPay's page: no card inputs
+   * here) or `direct` (PCI direct: the card inputs here). Unset, the form asks the companion's
+   * `GET /methods?orderRef=` once (a payment form) and follows the card's `hosted` flag; it shows the
+   * card inputs when the answer does not say (no card in it, or no answer). Set it when you know the
+   * mode: it saves that request, and a subscription form (which has no order to price) needs it under
+   * a hosted companion.
+   */
+  cardMode: 'hosted' | 'direct' | undefined;
+  /**
    * Return page: show the order named by `?haipay_order=` in the page's URL (what the companion's return
    * route appends). Off unless the page opts in, so a link to the page with someone else's order id
    * shows only the empty form.
@@ -155,6 +174,10 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   private announcement = '';
   private values = Object.fromEntries(CARD_FIELDS.map((f) => [f, ''])) as Record<CardField, string>;
   private touched = new Set<CardField>();
+  /** What the companion said (`''` while asking); `cardMode` wins. */
+  private learned: 'hosted' | 'direct' | '' = 'direct';
+  private asked: Promise<unknown> | undefined;
+  private askedFor = '';
   /** One Idempotency-Key per attempt: reused on a retry after a network failure, new once anything changes. */
   private attemptKey: string | null = null;
 
@@ -174,13 +197,35 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
     if (this.orderFromUrl) this.orderId ||= new URLSearchParams(location.search).get('haipay_order') ?? '';
   }
 
-  /** The inputs on screen: the contact fields asked for, then the card. */
+  /** How cards are taken: `hosted`, `direct`, or `''` while the companion is asked. */
+  private get cards(): 'hosted' | 'direct' | '' {
+    return this.cardMode ?? this.learned;
+  }
+
+  /** The inputs on screen: the contact fields asked for, then the card (unless it is typed on HaiPay's page). */
   private get shown(): CardField[] {
     const asked = this.fields.split(/\s+/);
-    return CARD_FIELDS.filter((f) => (CARD_ONLY as readonly string[]).includes(f) || asked.includes(f));
+    const card = this.cards == 'direct';
+    return CARD_FIELDS.filter((f) =>
+      (CARD_ONLY as readonly string[]).includes(f) ? card : asked.includes(f),
+    );
   }
 
   protected override willUpdate(changed: PropertyValues): void {
+    // Asks the companion how it takes cards, once per endpoint and order (docs/contracts.md, GET /methods);
+    // only in a page (`isConnected`), never while rendered on a server.
+    const key = `${this.endpoint}?${this.orderRef}`;
+    const ask = !this.cardMode && this.mode == 'payment' && this.endpoint && !this.orderId;
+    if (ask && this.isConnected && key != this.askedFor) {
+      this.askedFor = key;
+      this.learned = '';
+      this.asked = getMethods(this.endpoint, this.orderRef)
+        .then(
+          (a) => (a.methods?.find((o) => o.method == 'card')?.hosted ? 'hosted' : 'direct'),
+          () => 'direct' as const,
+        )
+        .then((mode) => void (this.learned = mode));
+    }
     if (changed.has('view') || changed.has('localStatus')) {
       const s = this.currentStatus;
       if (s === 'failed') this.declined();
@@ -210,6 +255,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
    * `updateComplete` after typing into a field includes its formatting and checks.
    */
   protected override async getUpdateComplete(): Promise<boolean> {
+    await this.asked;
     if (!rules) await loadingRules;
     return super.getUpdateComplete();
   }
@@ -217,7 +263,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   private async onInput(field: CardField, e: InputEvent): Promise<void> {
     const input = e.target as HTMLInputElement;
     const deleting = !!e.inputType?.startsWith('delete');
-    if (!rules) await loadRules();
+    if (!rules && this.cards == 'direct') await loadRules();
     let value = input.value;
     // Without the rules (their chunk could not be fetched) the number is kept as typed, unchecked.
     if (field === 'cardNumber' && rules) {
@@ -234,19 +280,20 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       }
       value = formatted;
       this.brand = detectCardBrand(value);
-    } else if (field === 'expiry' || field === 'cvv') {
-      const d = field === 'cvv' ? digitsOf(value) : formatExpiry(value, deleting);
+    } else if (field === 'cvv' || (field === 'expiry' && rules)) {
+      const d = field === 'cvv' ? digitsOf(value) : rules!.formatExpiry(value, deleting);
       if (d !== value) input.value = d;
       value = d;
     }
     this.values[field] = value;
     this.touched.add(field);
     this.attemptKey = null;
-    if (this.errors[field] && rules) this.setError(field, this.check(field));
+    // Without the rules (hosted mode, or their chunk could not be fetched) an edit clears the error.
+    if (this.errors[field]) this.setError(field, rules ? this.check(field) : null);
   }
 
   private async onBlur(field: CardField): Promise<void> {
-    if (!rules) await loadRules();
+    if (!rules && this.cards == 'direct') await loadRules();
     if (rules && this.touched.has(field)) this.setError(field, this.check(field));
   }
 
@@ -257,8 +304,15 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   /** The shared rule for one field (`@haipay-kit/protocol/rules` — the companion runs the same ones). */
   private check(field: CardField): RuleIssue | null {
     const v = this.values;
-    const { validateName, validateEmail, validatePhone, validateCardNumber, validateCvv, validateExpiry } =
-      rules!;
+    const {
+      validateName,
+      validateEmail,
+      validatePhone,
+      validateCardNumber,
+      validateCvv,
+      validateExpiry,
+      expiryParts,
+    } = rules!;
     switch (field) {
       case 'name':
         return validateName(this.currency, v.name.trim());
@@ -300,11 +354,14 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   private async onSubmit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     if (this.busy) return;
-    if (!rules) await loadRules();
-    if (!rules) return this.offline(); // the rules chunk could not be fetched: "could not reach"
+    await this.asked;
+    // Hosted: nothing here to check a card with, and the companion checks the contact fields itself.
+    const direct = this.cards == 'direct';
+    if (direct && !rules) await loadRules();
+    if (direct && !rules) return this.offline(); // the rules chunk could not be fetched: "could not reach"
     const errors: Partial<Record<CardField, ShownIssue>> = {};
     const shown = this.shown;
-    for (const f of shown) {
+    for (const f of direct ? shown : []) {
       const issue = this.check(f);
       if (issue) errors[f] = { code: issue.code, params: issue.params };
     }
@@ -317,14 +374,12 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       return;
     }
     const v = this.values;
-    const [expiryMonth, expiryYear] = expiryParts(v.expiry);
-    const body: Record<string, string> = {
-      method: 'card',
-      cardNumber: digitsOf(v.cardNumber),
-      expiryMonth,
-      expiryYear,
-      cvv: v.cvv,
-    };
+    const body: Record<string, string> = { method: 'card' };
+    if (direct) {
+      [body['expiryMonth'], body['expiryYear']] = rules!.expiryParts(v.expiry);
+      body['cardNumber'] = digitsOf(v.cardNumber);
+      body['cvv'] = v.cvv;
+    }
     if (shown.includes('name')) body['name'] = v.name.trim();
     if (shown.includes('email')) body['email'] = v.email.trim();
     if (shown.includes('phone') && this.phoneDigits) body['phone'] = this.phoneDigits;
@@ -379,10 +434,14 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
       }
       // Only a web page is followed (`http:` only from an `http:` development page): a `javascript:` or
       // `data:` address in the answer would run in the shop's own origin. A refused one is an error.
-      if (rules!.isFollowableUrl(next.url, location.protocol == 'http:')) {
+      // Hosted mode has not loaded the rules: the same check comes in a chunk of its own.
+      const { isFollowableUrl } = rules ?? (await import('../shared/follow.js'));
+      if (isFollowableUrl(next.url, location.protocol == 'http:')) {
         if (emit(this, 'haipay-redirect', { orderId: view.orderId, url: next.url }, true /* cancelable */)) {
           this.redirecting = true;
-          this.announcement = this.localize.term('status.redirecting');
+          this.announcement = this.localize.term(
+            this.cards == 'direct' ? 'status.redirecting' : 'card.hosted',
+          );
           this.navigate(next.url);
         }
         return;
@@ -428,7 +487,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
 inputmode=${mode} autocomplete=${autocomplete} maxlength=${maxlength} placeholder=${placeholder ?? nothing} spellcheck="false"
 ?required=${field !== 'phone'} aria-invalid=${issue ? 'true' : 'false'} aria-describedby=${describedBy || nothing}
 .value=${this.values[field]} ?disabled=${this.busy}
-@focus=${loadRules} @input=${(e: InputEvent) => this.onInput(field, e)} @blur=${() => this.onBlur(field)}>
+@focus=${this.cards == 'direct' ? loadRules : nothing} @input=${(e: InputEvent) => this.onInput(field, e)} @blur=${() => this.onBlur(field)}>
 ${brand ? html`<svg part="brand" id="brand" role="img" aria-label=${this.localize.term(`brand.${brand as 'visa'}`)} viewBox="0 0 32 20">${BRAND_MARKS[brand]}</svg>` : nothing}</div>
 <p part="error" class="error" id="${field}-error">${issue ? this.message(issue) : ''}</p>
 </div>`;
@@ -445,6 +504,9 @@ ${view && status === 'succeeded' ? html`<p>${this.localize.term('amount.paid', {
   override render() {
     const t = this.localize;
     const shown = this.shown;
+    const card = this.cards == 'direct';
+    // Hosted: a decline's reason has no card number to stand under, so it is the form's error line.
+    const formError = this.loadError || (card ? '' : (this.errors.cardNumber?.fallback ?? ''));
     const action = this.busy ? 'processing' : this.mode === 'subscription' ? 'subscribe' : 'pay';
     const label =
       action === 'pay' && this.amount
@@ -454,13 +516,13 @@ ${view && status === 'succeeded' ? html`<p>${this.localize.term('amount.paid', {
     return html`<div part="base">
 <slot name="header"></slot>
 ${this.orderId || isFinal(this.currentStatus) ? this.renderResult() : html`<form part="form" novalidate @submit=${(e: SubmitEvent) => this.onSubmit(e)} aria-busy=${this.busy ? 'true' : 'false'}>
-${shown.slice(0, -2).map((f) => this.renderField(f))}
-<div class="row">
+${(card ? shown.slice(0, -2) : shown).map((f) => this.renderField(f))}
+${card ? html`<div class="row">
 ${this.renderField('expiry')}
 ${this.renderField('cvv')}
-</div>
-${this.loadError ? html`<p part="status" class="error" id="form-error">${this.loadError}</p>` : nothing}
-<button part="submit-button" class="primary" type="submit" ?disabled=${this.busy || this.redirecting}>
+</div>` : this.cards ? html`<p part="hosted-note" id="hosted">${t.term('card.hosted')}</p>` : nothing}
+${formError ? html`<p part="status" class="error" id="form-error">${formError}</p>` : nothing}
+<button part="submit-button" class="primary" type="submit" ?disabled=${this.busy || this.redirecting} aria-describedby=${card ? nothing : 'hosted'}>
 ${label}
 </button>
 </form>`}

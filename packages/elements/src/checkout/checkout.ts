@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
+import { getMethods } from '../shared/methods.js';
 import { LocalizeController, type Translation } from '../controllers/localize-controller.js';
 import { emit } from '../events.js';
 import { baseStyles } from '../shared/styles.js';
@@ -187,11 +188,9 @@ export class HaiPayCheckout extends LitElement {
     this.failed = '';
     let error: { type: string; message: string } | undefined;
     try {
-      const url = `${this.endpoint.replace(/\/+$/, '')}/methods?orderRef=${encodeURIComponent(this.orderRef)}`;
-      const res = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-      const body = (await res.json()) as { methods?: MethodOffer[]; error?: typeof error };
-      if (res.ok && body.methods) this.offers = body.methods;
-      else error = body.error ?? { type: 'api_error', message: `HTTP ${res.status}` };
+      const answer = await getMethods(this.endpoint, this.orderRef);
+      if (answer.methods) this.offers = answer.methods;
+      else error = answer.error;
     } catch {
       error = { type: 'network_error', message: 'Could not reach the payment service' };
     }
@@ -264,8 +263,9 @@ export class HaiPayCheckout extends LitElement {
     const t = this.localize;
     const { endpoint, orderRef, theme, strings } = this;
     const lang = t.tag;
+    // The card form needs not ask the companion how it takes cards: the offer said (not hosted).
     // prettier-ignore
-    if (method == 'card' && !offer.hosted) return html`<haipay-card-form endpoint=${endpoint} order-ref=${orderRef} currency=${currency} locale=${lang} theme=${theme} .strings=${strings}></haipay-card-form>`;
+    if (method == 'card' && !offer.hosted) return html`<haipay-card-form endpoint=${endpoint} order-ref=${orderRef} card-mode="direct" currency=${currency} locale=${lang} theme=${theme} .strings=${strings}></haipay-card-form>`;
     const name = this.label(method);
     if (orderId == null) {
       const text = t.term('checkout.pay', { amount: t.money(offer.amount, currency), method: name });

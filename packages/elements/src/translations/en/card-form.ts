@@ -30,6 +30,7 @@ const cardForm = {
   'error.card_expired': 'This card has expired.',
   'error.cvv_invalid': 'Enter the 3-digit security code.',
   'card.declined': 'Your card was not charged. Try another card.',
+  'card.hosted': "You will enter your card on HaiPay's secure payment page.",
   'error.conflict': 'This payment was already submitted with different details. Reload and try again.',
   'error.fixFields': 'Please correct the highlighted fields.',
   'status.redirecting': 'Redirecting to your bank to confirm the payment…',

@@ -31,6 +31,7 @@ const cardForm = {
   'error.card_expired': '此卡已過期。',
   'error.cvv_invalid': '請輸入 3 位數安全碼。',
   'card.declined': '您的卡未被扣款，請改用其他卡片。',
+  'card.hosted': '您將在 HaiPay 的安全付款頁面輸入卡片資料。',
   'error.conflict': '此筆付款已用不同資料送出，請重新整理後再試。',
   'error.fixFields': '請修正標示的欄位。',
   'status.redirecting': '正在前往您的銀行確認付款…',
