@@ -14,7 +14,6 @@ import { HaiPayClient } from '../src/client.js';
 import { HaiPayConfigError } from '../src/errors.js';
 import { nextFromApply } from '../src/checkout/index.js';
 import { createFetchTransport, type HttpTransport } from '../src/transport.js';
-import { generateTestNotification } from '../src/testing.js';
 import {
   startHarness,
   idem,
@@ -22,6 +21,9 @@ import {
   CARD,
   ORIGIN,
   clientOptionsFor,
+  paidFields,
+  signedNotification,
+  type CreatedOrder,
   type Harness,
 } from '@haipay-kit/test-support';
 
@@ -34,13 +36,8 @@ after(async () => {
 });
 
 /** A correctly signed notification (what HaiPay would send), with any fields. */
-function signed(payload: Record<string, unknown>, currency: 'THB' | 'USD' = 'THB'): string {
-  return generateTestNotification({
-    payload,
-    platformPrivateKey: sandbox.config.platform.privateKey,
-    secretKey: sandbox.merchant(currency).secretKey,
-  });
-}
+const signed = (payload: Record<string, unknown>, currency: 'THB' | 'USD' = 'THB'): string =>
+  signedNotification(sandbox, payload, currency);
 
 /** POSTs raw text; `localAddress` makes the request come from another loopback address (another client). */
 function post(
@@ -74,18 +71,7 @@ async function promptpay(h: Harness, amount = '100.00', headers: Record<string, 
   return res.json as { orderId: string; orderNo: string };
 }
 
-const paidFields = (p: { orderId: string; orderNo: string }, extra: Record<string, unknown> = {}) => ({
-  appId: sandbox.merchant('THB').appId,
-  currency: 'THB',
-  orderId: p.orderId,
-  orderNo: p.orderNo,
-  amount: '100.00',
-  fee: '1.50',
-  status: 2,
-  payTime: '2026-01-01 12:00:05',
-  inBankCode: 'QR',
-  ...extra,
-});
+const paid = (p: CreatedOrder, extra: Record<string, unknown> = {}) => paidFields(sandbox, p, extra);
 
 /** A transport that records what the kit sends to the gateway. */
 function recordingTransport(): HttpTransport & { bodies: Record<string, unknown>[] } {
@@ -150,7 +136,7 @@ describe('attack: a signed notification re-cut to pay a second order', () => {
     const o2 = await promptpay(h);
     // What HaiPay would sign for O1 had the e-mail passed (an older kit, or another integration).
     const email = `a&orderId=${o2.orderId}&status=2&zz=b@example.com`;
-    const original = signed(paidFields(o1, { email }));
+    const original = signed(paid(o1, { email }));
     const o1Map = parseJsonLossless(original) as LosslessObject;
     // The attacker's re-cut: same string to sign, other keys.
     const secret = sandbox.merchant('THB').secretKey;
@@ -190,14 +176,14 @@ describe('attack: a signed notification re-cut to pay a second order', () => {
     const o1 = await promptpay(h);
     const o2 = await promptpay(h);
     // O2's real orderNo attached to O1: confirmed by query (O1 is unpaid), held for review, never paid.
-    const res = await post(`${h.url}/haipay/notify`, signed(paidFields(o1, { orderNo: o2.orderNo })));
+    const res = await post(`${h.url}/haipay/notify`, signed(paid(o1, { orderNo: o2.orderNo })));
     assert.notEqual((await h.store.get(o1.orderId))?.status, 'succeeded');
     assert.equal(res.text, 'SUCCESS', 'recorded and reported (mismatch hook), so HaiPay need not retry');
     assert.match((await h.store.get(o1.orderId))?.failureReason ?? '', /^review: orderNo /);
     assert.ok(h.calls.includes(`mismatch:${o1.orderId}`));
     const fail = await post(
       `${h.url}/haipay/notify`,
-      signed(paidFields(o2, { orderNo: o1.orderNo, status: 3, errorMsg: 'declined' })),
+      signed(paid(o2, { orderNo: o1.orderNo, status: 3, errorMsg: 'declined' })),
     );
     assert.equal(fail.status, 200);
     assert.equal((await h.store.get(o2.orderId))?.status, 'pending');
@@ -224,7 +210,7 @@ describe('attack: late money after the kit expired the order', () => {
     // The buyer pays the QR after all: HaiPay's notification arrives (twice, as retries do).
     sandbox.complete(p.orderNo, 'success');
     await sandbox.idle();
-    const body = signed(paidFields(p));
+    const body = signed(paid(p));
     const again = await post(`${h.url}/haipay/notify`, body);
     assert.equal(again.text, 'SUCCESS');
     const record = await h.store.get(p.orderId);
@@ -248,7 +234,7 @@ describe('attack: late money after the kit expired the order', () => {
     assert.equal((await h.store.get(p.orderId))?.status, 'expired');
     // Signed, unambiguous, but for another amount — and HaiPay's query says the order is unpaid.
     for (let i = 0; i < 2; i++) {
-      const res = await post(`${h.url}/haipay/notify`, signed(paidFields(p, { amount: '1.00' })));
+      const res = await post(`${h.url}/haipay/notify`, signed(paid(p, { amount: '1.00' })));
       assert.equal(res.text, 'SUCCESS');
     }
     const record = await h.store.get(p.orderId);
@@ -263,10 +249,10 @@ describe('attack: late money after the kit expired the order', () => {
 
   it('a verified success on a failed order is late money too', async () => {
     const p = await promptpay(h);
-    await post(`${h.url}/haipay/notify`, signed(paidFields(p, { status: 3, errorMsg: 'declined' })));
+    await post(`${h.url}/haipay/notify`, signed(paid(p, { status: 3, errorMsg: 'declined' })));
     assert.equal((await h.store.get(p.orderId))?.status, 'failed');
     sandbox.complete(p.orderNo, 'success');
-    const res = await post(`${h.url}/haipay/notify`, signed(paidFields(p)));
+    const res = await post(`${h.url}/haipay/notify`, signed(paid(p)));
     assert.equal(res.text, 'SUCCESS');
     assert.equal((await h.store.get(p.orderId))?.status, 'review');
     assert.ok(h.calls.includes(`late:${p.orderId}`));
@@ -379,7 +365,7 @@ describe('attack: /notify flood and hostile bodies', () => {
 
   it('forged bodies are never written to the store, and the route is rate-limited on refusals only', async () => {
     const p = await promptpay(h);
-    const forged = JSON.stringify({ ...paidFields(p), sign: 'AAAA' }) + ' '.repeat(7000);
+    const forged = JSON.stringify({ ...paid(p), sign: 'AAAA' }) + ' '.repeat(7000);
     const answers: number[] = [];
     for (let i = 0; i < 70; i++) answers.push((await post(`${h.url}/haipay/notify`, forged)).status);
     assert.deepEqual(answers.slice(0, 60), Array(60).fill(400));
@@ -388,14 +374,14 @@ describe('attack: /notify flood and hostile bodies', () => {
     assert.ok(h.router.checkout.rejectedNotifications.length <= 20, 'a bounded sample in memory');
     assert.ok(h.router.checkout.rejectedNotifications.every((r) => r.sample.length <= 512));
     // HaiPay (another address) is not locked out by the attacker's refusals.
-    const ok = await post(`${h.url}/haipay/notify`, signed(paidFields(p)), undefined, '127.0.0.2');
+    const ok = await post(`${h.url}/haipay/notify`, signed(paid(p)), undefined, '127.0.0.2');
     assert.equal(ok.text, 'SUCCESS');
   });
 
   it('verified notifications never count against the limit (80 for unknown orders in a row)', async () => {
     const statuses = new Set<number>();
     for (let i = 0; i < 80; i++) {
-      const body = signed(paidFields({ orderId: `hp_unknown_${i}_abcdefgh`, orderNo: `99${i}` }));
+      const body = signed(paid({ orderId: `hp_unknown_${i}_abcdefgh`, orderNo: `99${i}` }));
       statuses.add((await post(`${h.url}/haipay/notify`, body, undefined, '127.0.0.3')).status);
     }
     assert.deepEqual([...statuses], [404]);
@@ -433,7 +419,7 @@ describe('attack: /notify flood and hostile bodies', () => {
     const g = await startHarness({ sandbox, router: { notify: { allowIps: ['127.0.0.9'] } } });
     try {
       const p = await promptpay(g);
-      const body = signed(paidFields(p));
+      const body = signed(paid(p));
       const refused = await post(`${g.url}/haipay/notify`, body);
       assert.equal(refused.status, 403);
       assert.equal((await g.store.get(p.orderId))?.status, 'pending');
@@ -448,7 +434,7 @@ describe('attack: /notify flood and hostile bodies', () => {
     const p = await promptpay(h);
     const bad = await post(
       `${h.url}/haipay/notify`,
-      signed(paidFields(p, { status: 'paid' })),
+      signed(paid(p, { status: 'paid' })),
       undefined,
       '127.0.0.6',
     );
@@ -461,7 +447,7 @@ describe('attack: /notify flood and hostile bodies', () => {
     sandbox.complete(p.orderNo, 'success');
     const extra = await post(
       `${h.url}/haipay/notify`,
-      signed(paidFields(p, { riskScore: 7, channelRef: 'X-1' })),
+      signed(paid(p, { riskScore: 7, channelRef: 'X-1' })),
       undefined,
       '127.0.0.6',
     );
@@ -733,12 +719,12 @@ describe('attack: slow merchant hooks', () => {
         await g.released;
       };
       const p = await promptpay(h);
-      const res = await post(`${h.url}/haipay/notify`, signed(paidFields(p)));
+      const res = await post(`${h.url}/haipay/notify`, signed(paid(p)));
       assert.equal(res.text, 'SUCCESS', 'answered while the hook still runs (its state is durable)');
       for (let i = 0; i < 8; i++) {
         await new Promise((r) => setTimeout(r, 60)); // 480 ms: four leases
         await h.router.checkout.runPendingHooks();
-        await post(`${h.url}/haipay/notify`, signed(paidFields(p)));
+        await post(`${h.url}/haipay/notify`, signed(paid(p)));
       }
       assert.equal(g.runs, 1);
       g.release();

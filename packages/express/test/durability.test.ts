@@ -9,10 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
-import { generateTestNotification } from '../src/testing.js';
 import { MemoryPaymentStore } from '../src/store/memory.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
-import { startHarness, idem, BUYER, type Harness } from '@haipay-kit/test-support';
+import { startHarness, idem, paidNotification, BUYER, type Harness } from '@haipay-kit/test-support';
 
 /** A memory store whose sync() resolves only when the test releases it. */
 class HeldSyncStore extends MemoryPaymentStore {
@@ -75,21 +74,7 @@ describe('sync barrier', { timeout: 30_000 }, () => {
     const created = h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
     (await store.nextSync())();
     const p = (await created).json as { orderId: string; orderNo: string };
-    const body = generateTestNotification({
-      payload: {
-        appId: sandbox.merchant('THB').appId,
-        currency: 'THB',
-        orderId: p.orderId,
-        orderNo: p.orderNo,
-        amount: '100.00',
-        fee: '1.50',
-        status: 2,
-        payTime: '2026-01-01 12:00:05',
-        inBankCode: 'QR',
-      },
-      platformPrivateKey: sandbox.config.platform.privateKey,
-      secretKey: sandbox.merchant('THB').secretKey,
-    });
+    const body = paidNotification(sandbox, p);
     let answered = false;
     const res = fetch(`${h.url}/haipay/notify`, {
       method: 'POST',

@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { scalarText } from '@haipay-kit/protocol';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { generateTestNotification } from '../src/testing.js';
-import { startHarness, idem, BUYER, CARD, type Harness } from '@haipay-kit/test-support';
+import {
+  startHarness,
+  idem,
+  paidFields,
+  signedNotification,
+  BUYER,
+  CARD,
+  type CreatedOrder,
+  type Harness,
+} from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let h: Harness;
@@ -24,31 +33,14 @@ async function promptpay(amount = '100.00') {
   return res.json as { orderId: string; orderNo: string };
 }
 
-function signed(payload: Record<string, unknown>): string {
-  return generateTestNotification({
-    payload,
-    platformPrivateKey: sandbox.config.platform.privateKey,
-    secretKey: sandbox.merchant('THB').secretKey,
-  });
-}
+const signed = (payload: Record<string, unknown>): string => signedNotification(sandbox, payload);
 
 async function notify(body: string, url = `${h.url}/haipay/notify`) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   return { status: res.status, text: await res.text() };
 }
 
-const paid = (p: { orderId: string; orderNo: string }, extra: Record<string, unknown> = {}) => ({
-  appId: sandbox.merchant('THB').appId,
-  currency: 'THB',
-  orderId: p.orderId,
-  orderNo: p.orderNo,
-  amount: '100.00',
-  fee: '1.50',
-  status: 2,
-  payTime: '2026-01-01 12:00:05',
-  inBankCode: 'QR',
-  ...extra,
-});
+const paid = (p: CreatedOrder, extra: Record<string, unknown> = {}) => paidFields(sandbox, p, extra);
 
 describe('POST /notify', () => {
   it('accepts a correctly signed notification (the public test helper) → SUCCESS, hook once', async () => {
@@ -238,11 +230,11 @@ describe('POST /notify', () => {
   it('a notification signed for another appId than the order’s is never credited', async () => {
     const p = await promptpay();
     const res = await notify(
-      generateTestNotification({
-        payload: { ...paid(p), appId: sandbox.merchant('USD').appId, currency: 'USD' },
-        platformPrivateKey: sandbox.config.platform.privateKey,
-        secretKey: sandbox.merchant('USD').secretKey,
-      }),
+      signedNotification(
+        sandbox,
+        { ...paid(p), appId: sandbox.merchant('USD').appId, currency: 'USD' },
+        'USD',
+      ),
     );
     assert.equal(res.status, 404);
     assert.equal((await h.store.get(p.orderId))?.status, 'pending');
@@ -304,11 +296,7 @@ describe('subscription notifications on POST /notify', () => {
     return record;
   }
   const usd = (payload: Record<string, unknown>) =>
-    generateTestNotification({
-      payload: { appId: sandbox.merchant('USD').appId, currency: 'USD', ...payload },
-      platformPrivateKey: sandbox.config.platform.privateKey,
-      secretKey: sandbox.merchant('USD').secretKey,
-    });
+    signedNotification(sandbox, { appId: sandbox.merchant('USD').appId, currency: 'USD', ...payload }, 'USD');
   const outcomes = async (orderId: string) =>
     (await h.store.listNotifications(orderId)).map((n) => n.outcome);
 

@@ -9,13 +9,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { type HaiPayRouterOptions } from '@haipay-kit/express';
-import { generateTestNotification } from '@haipay-kit/express/testing';
 import {
   startHarness,
   idem,
   BUYER,
   CARD,
   ORIGIN,
+  paidNotification,
   type Harness,
   type WireJson,
 } from '@haipay-kit/test-support';
@@ -193,29 +193,11 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
 
   const hookCalls = (orderId: string) => [...a.calls, ...b.calls].filter((c) => c.endsWith(`:${orderId}`));
 
-  /** A correctly signed "paid" notification for a THB order. */
-  const paidNotification = (p: { orderId: string; orderNo: string }) =>
-    generateTestNotification({
-      payload: {
-        appId: sandbox.merchant('THB').appId,
-        currency: 'THB',
-        orderId: p.orderId,
-        orderNo: p.orderNo,
-        amount: '100.00',
-        fee: '1.50',
-        status: 2,
-        payTime: '2026-01-01 12:00:05',
-        inBankCode: 'QR',
-      },
-      platformPrivateKey: sandbox.config.platform.privateKey,
-      secretKey: sandbox.merchant('THB').secretKey,
-    });
-
   it('concurrent duplicate notifications delivered to both instances → one state change, one hook call', async () => {
     await startInstances();
     for (let round = 0; round < 5; round++) {
       const p = await promptpayOn(round % 2 ? a : b);
-      const body = paidNotification(p);
+      const body = paidNotification(sandbox, p);
       const answers = await Promise.all(
         [a, b, a, b, a, b].map((h) =>
           fetch(`${h.url}/haipay/notify`, {
@@ -306,7 +288,7 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
     void fetch(`${a.url}/haipay/notify`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: paidNotification(p),
+      body: paidNotification(sandbox, p),
     }).catch(() => undefined);
     await waitFor(() => entered, 3000, "A's hook to start");
     await a.close();

@@ -15,3 +15,4 @@ export {
   type WireJson,
 } from './harness.js';
 export { runPaymentStoreContract, sampleRecord } from './store-contract.js';
+export { paidFields, paidNotification, signedNotification, type CreatedOrder } from './notifications.js';
