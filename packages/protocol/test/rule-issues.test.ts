@@ -1,0 +1,355 @@
+// Every issue the field and card rules report, whole: its code, the English message a form or a log
+// shows when no translation has it, and the params a translation interpolates. rules.test.ts checks
+// which values pass; this file checks what the shopper and the merchant are told, and the edges
+// (exact limits, lengths counted in code points, values that are not strings).
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CARD_NUMBER_LENGTH,
+  EMAIL_MAX_LENGTH,
+  EXPIRY_MAX_YEARS_AHEAD,
+  ORDER_ID_MAX_LENGTH,
+  detectCardBrand,
+  formatCardNumber,
+  luhnCheck,
+  validateAmount,
+  validateCardNumber,
+  validateCvv,
+  validateEmail,
+  validateExpiry,
+  validateName,
+  validateOrderId,
+  validatePartnerUserId,
+  validatePayoutName,
+  validatePhone,
+  type Currency,
+} from '@haipay-kit/protocol/rules';
+
+/** A value of the wrong type, as a hostile or broken caller would pass it. */
+const wrong = <T>(value: unknown): T => value as T;
+
+describe('validateAmount: issues', () => {
+  test('blank is required, whatever the currency', () => {
+    for (const blank of ['', '   ', undefined, null]) {
+      assert.deepEqual(validateAmount('THB', wrong(blank)), {
+        code: 'required',
+        message: 'Amount is required',
+      });
+    }
+  });
+  test('a wrong format names the currency and its format', () => {
+    const hints: Record<Currency, [string, string]> = {
+      THB: ['300', 'a number with exactly two decimals, e.g. 100.00'],
+      TWD: ['500.00', 'a whole number without decimals, e.g. 500'],
+      USD: ['9.9', 'a number with exactly two decimals, e.g. 9.99'],
+      VND: ['150050', 'a whole number in multiples of 100, e.g. 150000'],
+    };
+    for (const [currency, [amount, hint]] of Object.entries(hints) as [Currency, [string, string]][]) {
+      assert.deepEqual(validateAmount(currency, amount), {
+        code: 'invalid_amount',
+        message: `Amount must be ${hint} (${currency})`,
+        params: { currency },
+      });
+    }
+  });
+  test('a number instead of a string, and an unknown currency, are invalid_amount', () => {
+    assert.deepEqual(validateAmount('THB', wrong(100)), {
+      code: 'invalid_amount',
+      message: 'Amount must be a number with exactly two decimals, e.g. 100.00 (THB)',
+      params: { currency: 'THB' },
+    });
+    assert.deepEqual(validateAmount(wrong('EUR'), '10.00'), {
+      code: 'invalid_amount',
+      message: 'Amount must be a decimal string (EUR)',
+      params: { currency: 'EUR' },
+    });
+  });
+  test('the limits are inclusive, and the issue gives the limit', () => {
+    const limits = { min: '1.00', max: '50.00' };
+    assert.equal(validateAmount('THB', '1.00', limits), null);
+    assert.equal(validateAmount('THB', '50.00', limits), null);
+    assert.deepEqual(validateAmount('THB', '0.99', limits), {
+      code: 'amount_below_min',
+      message: 'Amount must be at least 1.00 THB',
+      params: { min: '1.00', currency: 'THB' },
+    });
+    assert.deepEqual(validateAmount('THB', '50.01', limits), {
+      code: 'amount_above_max',
+      message: 'Amount must be at most 50.00 THB',
+      params: { max: '50.00', currency: 'THB' },
+    });
+  });
+});
+
+describe('validateName and validatePayoutName: issues', () => {
+  const THB_HINT = 'Name must be English letters, spaces, "!" or "-"';
+  const GENERAL_HINT = `Name must be letters, spaces, ".", "'" or "-"`;
+  test('blank is required', () => {
+    for (const blank of ['', ' \t', undefined, null]) {
+      assert.deepEqual(validateName('USD', wrong(blank)), { code: 'required', message: 'Name is required' });
+      assert.deepEqual(validatePayoutName('THB', wrong(blank)), {
+        code: 'required',
+        message: 'Name is required',
+      });
+    }
+  });
+  test('a value that is not a string is an invalid name, with the currency’s hint', () => {
+    assert.deepEqual(validateName('THB', wrong(42)), { code: 'invalid_name', message: THB_HINT });
+    assert.deepEqual(validateName('VND', wrong(['An'])), { code: 'invalid_name', message: GENERAL_HINT });
+  });
+  test('characters the currency refuses', () => {
+    assert.deepEqual(validateName('THB', 'Somchai 2'), { code: 'invalid_name', message: THB_HINT });
+    assert.deepEqual(validateName('USD', 'Card 4242'), { code: 'invalid_name', message: GENERAL_HINT });
+    assert.deepEqual(validatePayoutName('THB', 'Hello!'), {
+      code: 'invalid_name',
+      message: `Name must be English letters, spaces, "'", "." or "-"`,
+    });
+    assert.deepEqual(validatePayoutName('USD', 'Acme 2'), { code: 'invalid_name', message: GENERAL_HINT });
+  });
+  test('THB, TWD and USD need a first and a last name; VND and payouts take one word', () => {
+    for (const currency of ['THB', 'TWD', 'USD'] as const) {
+      assert.deepEqual(validateName(currency, 'Somchai'), {
+        code: 'invalid_name',
+        message: 'Name must be a first and a last name',
+      });
+    }
+    assert.equal(validateName('VND', 'An'), null);
+    assert.equal(validatePayoutName('THB', 'Somchai'), null);
+    assert.equal(validatePayoutName('TWD', '王小明'), null);
+  });
+  test('the maximum is counted in code points, and is inclusive', () => {
+    const thb30 = `${'A'.repeat(14)} ${'B'.repeat(15)}`;
+    assert.equal(validateName('THB', thb30), null);
+    assert.deepEqual(validateName('THB', `${thb30}C`), {
+      code: 'too_long',
+      message: 'Name must be at most 30 characters',
+      params: { max: 30 },
+    });
+    assert.equal(validatePayoutName('THB', 'A'.repeat(30)), null);
+    assert.equal(validatePayoutName('THB', 'A'.repeat(31))?.code, 'too_long');
+    // 100 letters outside the Basic Multilingual Plane: 200 UTF-16 code units, 100 code points.
+    const astral = `${'𠀀'.repeat(50)} ${'𠀀'.repeat(49)}`;
+    assert.equal(validateName('TWD', astral), null);
+    assert.deepEqual(validateName('TWD', `${astral}𠀀`), {
+      code: 'too_long',
+      message: 'Name must be at most 100 characters',
+      params: { max: 100 },
+    });
+    assert.equal(validatePayoutName('VND', 'a'.repeat(100)), null);
+    assert.equal(validatePayoutName('VND', 'a'.repeat(101))?.code, 'too_long');
+  });
+  test('an unknown currency gets the general rule and the 100 cap', () => {
+    assert.equal(validateName(wrong('EUR'), 'Jean Dupont'), null);
+    assert.equal(validateName(wrong('EUR'), 'a'.repeat(101))?.code, 'too_long');
+    assert.equal(validatePayoutName(wrong('EUR'), 'a'.repeat(101))?.code, 'too_long');
+  });
+});
+
+describe('validatePhone: issues', () => {
+  test('blank is required', () => {
+    for (const blank of ['', '  ', undefined, null]) {
+      assert.deepEqual(validatePhone('THB', wrong(blank)), {
+        code: 'required',
+        message: 'Phone number is required',
+      });
+    }
+  });
+  test('each currency names its format', () => {
+    const hints: Record<Currency, string> = {
+      THB: '10 digits starting with 0, e.g. 0812345678',
+      TWD: '10 digits starting with 09, e.g. 0912345678',
+      USD: '6 to 15 digits, optionally starting with +',
+      VND: '10 digits starting with 0, e.g. 0912345678',
+    };
+    for (const [currency, hint] of Object.entries(hints) as [Currency, string][]) {
+      assert.deepEqual(validatePhone(currency, '12345'), {
+        code: 'invalid_phone',
+        message: `Phone number must be ${hint}`,
+        params: { currency },
+      });
+    }
+  });
+  test('a number instead of a string, and an unknown currency', () => {
+    assert.equal(validatePhone('THB', wrong(812345678))?.code, 'invalid_phone');
+    assert.deepEqual(validatePhone(wrong('EUR'), '0812345678'), {
+      code: 'invalid_phone',
+      message: 'Phone number must be digits only',
+      params: { currency: 'EUR' },
+    });
+  });
+});
+
+describe('validateEmail: issues', () => {
+  const invalid = { code: 'invalid_email', message: 'Email address is not valid' };
+  test('blank is required; a non-string is invalid', () => {
+    assert.deepEqual(validateEmail(''), { code: 'required', message: 'Email is required' });
+    assert.deepEqual(validateEmail(wrong(undefined)), { code: 'required', message: 'Email is required' });
+    assert.deepEqual(validateEmail(wrong(42)), invalid);
+  });
+  test('254 characters pass, 255 are too long', () => {
+    const at254 = `${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(6)}`;
+    assert.equal(at254.length, EMAIL_MAX_LENGTH);
+    assert.equal(validateEmail(at254), null);
+    assert.deepEqual(validateEmail(`a${at254}`), {
+      code: 'too_long',
+      message: 'Email must be at most 254 characters',
+      params: { max: 254 },
+    });
+  });
+  test('a dot at either end of the local part, or two in a row, is invalid', () => {
+    for (const bad of ['.a@example.com', 'a.@example.com', 'a..b@example.com']) {
+      assert.deepEqual(validateEmail(bad), invalid, bad);
+    }
+    assert.equal(validateEmail('a.b@example.com'), null);
+  });
+  test('the local part is what comes before the last "@"', () => {
+    // A dot before the last "@" ends the local part; one before an earlier "@" does not matter here,
+    // since "@" is not allowed in the local part at all.
+    assert.deepEqual(validateEmail('a@b.@example.com'), invalid);
+    assert.deepEqual(validateEmail('a.@b@example.com'), invalid);
+  });
+  test('& and = are refused: they would make a signed notification ambiguous', () => {
+    assert.deepEqual(validateEmail('a&orderId=x@example.com'), invalid);
+    assert.deepEqual(validateEmail('a=b@example.com'), invalid);
+  });
+});
+
+describe('validatePartnerUserId and validateOrderId: issues', () => {
+  test('partnerUserId', () => {
+    assert.deepEqual(validatePartnerUserId(''), { code: 'required', message: 'partnerUserId is required' });
+    const format = {
+      code: 'invalid_format',
+      message: 'partnerUserId may contain only letters, digits and -~!@#$%&*()_',
+    };
+    assert.deepEqual(validatePartnerUserId('user 1'), format);
+    assert.deepEqual(validatePartnerUserId(wrong(1001)), format);
+  });
+  test('orderId', () => {
+    assert.deepEqual(validateOrderId(''), { code: 'required', message: 'orderId is required' });
+    assert.deepEqual(validateOrderId(wrong(1001)), {
+      code: 'invalid_format',
+      message: 'orderId must be a string',
+    });
+    assert.equal(validateOrderId('x'.repeat(ORDER_ID_MAX_LENGTH)), null);
+    assert.deepEqual(validateOrderId('x'.repeat(ORDER_ID_MAX_LENGTH + 1)), {
+      code: 'too_long',
+      message: 'orderId must be at most 48 characters',
+      params: { max: 48 },
+    });
+  });
+});
+
+describe('card rules: issues and edges', () => {
+  test('luhnCheck doubles every second digit from the right, and refuses what is not digits', () => {
+    assert.equal(luhnCheck('18'), true); // 1·2 + 8 = 10
+    assert.equal(luhnCheck('81'), false); // 8·2 − 9 + 1 = 8
+    assert.equal(luhnCheck('59'), true); // 5·2 − 9 + 9 = 10
+    assert.equal(luhnCheck('0'), true);
+    assert.equal(luhnCheck(wrong(4242424242424242)), false);
+    assert.equal(luhnCheck('424242424242424a'), false);
+  });
+  test('detectCardBrand: range edges, prefixes and spaces', () => {
+    assert.equal(detectCardBrand(wrong(4242)), null);
+    assert.equal(detectCardBrand('4242 4242'), 'visa');
+    assert.equal(detectCardBrand('50'), null);
+    assert.equal(detectCardBrand('55'), 'mastercard');
+    assert.equal(detectCardBrand('56'), null);
+    assert.equal(detectCardBrand('2221'), 'mastercard');
+    assert.equal(detectCardBrand('2220'), null);
+    assert.equal(detectCardBrand('271'), 'mastercard');
+    assert.equal(detectCardBrand('272'), null); // 2721–2729 are not Mastercard
+    assert.equal(detectCardBrand('222'), null); // 2220 is not
+    assert.equal(detectCardBrand('3'), null);
+  });
+  test('formatCardNumber drops every non-digit first', () => {
+    assert.equal(formatCardNumber('a4b2c4d2 4242'), '4242 4242');
+    assert.equal(formatCardNumber(''), '');
+    assert.equal(formatCardNumber(wrong(42424242)), '4242 4242');
+  });
+  test('validateCardNumber', () => {
+    assert.deepEqual(validateCardNumber('  '), { code: 'required', message: 'Card number is required' });
+    assert.deepEqual(validateCardNumber(wrong(undefined)), {
+      code: 'required',
+      message: 'Card number is required',
+    });
+    assert.deepEqual(validateCardNumber('4242-4242'), {
+      code: 'card_number_invalid',
+      message: 'Card number may contain only digits',
+    });
+    const length = {
+      code: 'card_number_invalid',
+      message: 'Card number must have 12 to 19 digits',
+      params: { min: CARD_NUMBER_LENGTH.min, max: CARD_NUMBER_LENGTH.max },
+    };
+    assert.deepEqual(validateCardNumber('42222222228'), length); // 11 digits, Luhn-valid
+    assert.deepEqual(validateCardNumber('42222222222222222228'), length); // 20 digits
+    assert.equal(validateCardNumber('422222222222'), null); // 12 digits, Luhn-valid
+    assert.equal(validateCardNumber('4222222222222222224'), null); // 19 digits, Luhn-valid
+    assert.deepEqual(validateCardNumber('4242424242424241'), {
+      code: 'card_number_invalid',
+      message: 'Card number is not valid',
+    });
+    assert.deepEqual(validateCardNumber('378282246310005'), {
+      code: 'card_brand_unsupported',
+      message: 'Only Visa and Mastercard cards are accepted',
+    });
+  });
+  test('validateExpiry: every issue names its part', () => {
+    const now = new Date('2026-06-15T12:00:00Z');
+    assert.deepEqual(validateExpiry('', '2030', now), {
+      code: 'required',
+      message: 'Expiry month is required',
+      params: { part: 'month' },
+    });
+    assert.deepEqual(validateExpiry(wrong(6), '2030', now)?.params, { part: 'month' });
+    assert.deepEqual(validateExpiry('06', '', now), {
+      code: 'required',
+      message: 'Expiry year is required',
+      params: { part: 'year' },
+    });
+    assert.deepEqual(validateExpiry('06', wrong(2030), now)?.code, 'required');
+    assert.deepEqual(validateExpiry('00', '2030', now), {
+      code: 'expiry_invalid',
+      message: 'Expiry month must be 01 to 12',
+      params: { part: 'month' },
+    });
+    assert.deepEqual(validateExpiry('06', '20300', now), {
+      code: 'expiry_invalid',
+      message: 'Expiry year must have four digits',
+      params: { part: 'year' },
+    });
+    assert.deepEqual(validateExpiry('12', '2025', now), {
+      code: 'card_expired',
+      message: 'The card has expired',
+      params: { part: 'year' },
+    });
+    assert.deepEqual(validateExpiry('05', '2026', now), {
+      code: 'card_expired',
+      message: 'The card has expired',
+      params: { part: 'month' },
+    });
+    assert.equal(validateExpiry('01', '2027', now), null); // an earlier month of a later year
+    assert.equal(validateExpiry('06', String(2026 + EXPIRY_MAX_YEARS_AHEAD), now), null);
+    assert.deepEqual(validateExpiry('06', String(2026 + EXPIRY_MAX_YEARS_AHEAD + 1), now), {
+      code: 'expiry_invalid',
+      message: 'Expiry year is too far in the future',
+      params: { part: 'year' },
+    });
+  });
+  test('validateExpiry compares in UTC', () => {
+    // 23:30 on 31 May in UTC is already June in Bangkok: the card of May 2026 is still valid.
+    assert.equal(validateExpiry('05', '2026', new Date('2026-05-31T23:30:00Z')), null);
+    // 00:30 on 1 June in UTC: May's card has expired.
+    assert.equal(validateExpiry('05', '2026', new Date('2026-06-01T00:30:00Z'))?.code, 'card_expired');
+    // December of the current year.
+    assert.equal(validateExpiry('12', '2026', new Date('2026-12-31T23:59:59Z')), null);
+  });
+  test('validateCvv', () => {
+    assert.deepEqual(validateCvv(''), { code: 'required', message: 'Security code is required' });
+    assert.deepEqual(validateCvv(wrong(123)), { code: 'required', message: 'Security code is required' });
+    const invalid = { code: 'cvv_invalid', message: 'Security code must be 3 or 4 digits' };
+    assert.deepEqual(validateCvv('12'), invalid);
+    assert.deepEqual(validateCvv('12345'), invalid);
+    assert.deepEqual(validateCvv('１２３'), invalid); // full-width digits are not \d
+  });
+});
