@@ -8,25 +8,16 @@
  * the page's clock is fixed to that same instant (Playwright's clock), the time zone is Bangkok's, the
  * fonts are the demo's bundled Noto faces, animations and carets are off, the device scale is 1.
  *
- * A difference writes `<combination>-<state>-actual.png` and `-diff.png` to test-results/design/. When
- * a change is intended (an element restyled), accept the new pictures with `npm run design:accept`
- * (this file with HAIPAY_DESIGN_ACCEPT=1) and commit test/design/references/.
+ * A difference writes `<combination>-<state>-actual.png` and `-diff.png` to test-results/design/gallery/
+ * (./pictures.ts). When a change is intended (an element restyled), accept the new pictures with
+ * `npm run design:accept` (test/design with HAIPAY_DESIGN_ACCEPT=1) and commit test/design/references/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pixelmatch from 'pixelmatch';
-import { PNG } from 'pngjs';
 import { DESIGN_NOW, DESIGN_STATES } from '../../demo/src/design/scenarios.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
-
-const HERE = new URL('.', import.meta.url).pathname;
-const REFERENCES = join(HERE, 'references');
-const RESULTS = join(HERE, '../../test-results/design');
-const ACCEPT = process.env.HAIPAY_DESIGN_ACCEPT === '1';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { AXE, pictures, REFERENCES } from './pictures.js';
 
 /** Each language once, each theme once, both widths. */
 const COMBINATIONS = [
@@ -35,45 +26,15 @@ const COMBINATIONS = [
   { locale: 'zh-TW', theme: 'brand', width: 'desktop' },
 ] as const;
 
-/** A pixel counts as different past pixelmatch's 0.1 colour distance; a picture may differ in 0.1 % of them. */
-const THRESHOLD = 0.1;
-const MAX_DIFF_SHARE = 0.001;
-
 let h: Harness;
+let compare: ReturnType<typeof pictures>['compare'];
 before(async () => {
   h = await startHarness();
-  rmSync(RESULTS, { recursive: true, force: true });
-  mkdirSync(RESULTS, { recursive: true });
+  ({ compare } = pictures('gallery'));
 });
 after(async () => {
   await h?.close();
 });
-
-/** Compares a capture with its reference; returns what is wrong, or '' when it matches. */
-function compare(name: string, file: string, actual: Buffer): string {
-  if (ACCEPT) {
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, actual);
-    return '';
-  }
-  const keep = (suffix: string, data: Buffer) => writeFileSync(join(RESULTS, `${name}-${suffix}.png`), data);
-  if (!existsSync(file)) {
-    keep('actual', actual);
-    return `${name}: no reference image (npm run design:accept writes it)`;
-  }
-  const a = PNG.sync.read(actual);
-  const r = PNG.sync.read(readFileSync(file));
-  if (a.width !== r.width || a.height !== r.height) {
-    keep('actual', actual);
-    return `${name}: ${a.width}×${a.height} px, the reference is ${r.width}×${r.height} px`;
-  }
-  const diff = new PNG({ width: a.width, height: a.height });
-  const count = pixelmatch(a.data, r.data, diff.data, a.width, a.height, { threshold: THRESHOLD });
-  if (count <= a.width * a.height * MAX_DIFF_SHARE) return '';
-  keep('actual', actual);
-  keep('diff', PNG.sync.write(diff));
-  return `${name}: ${count} pixels differ (diff in test-results/design/${name}-diff.png)`;
-}
 
 describe('the design-review page', () => {
   for (const combo of COMBINATIONS) {

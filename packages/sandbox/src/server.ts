@@ -20,8 +20,17 @@ import type { Gateway } from './gateway.js';
 import type { MerchantConfig } from './config.js';
 import { isSandboxCurrency, parseAmount } from './money.js';
 import { createControlRouter } from './control.js';
-import { bankAppPage, cardPage, finishedPage, orderPage, subscriptionPage } from './pages.js';
-import { isFinal, STATUS_TEXT, type CollectOrder } from './records.js';
+import { langFromQuery, pageLang, translator } from './page-strings.js';
+import { pageAction } from './page-shell.js';
+import {
+  bankAppPage,
+  cardPage,
+  finishedPage,
+  orderPage,
+  subscriptionPage,
+  type PageContext,
+} from './pages.js';
+import { isFinal, type CollectOrder } from './records.js';
 import { validateBody, type EndpointId } from './validation.js';
 import type { ApiResult, ErrorCode } from './wire.js';
 
@@ -249,38 +258,47 @@ export function createApp(ctx: ServerContext): express.Express {
   // ------------------------------------------------------------------ hosted pages
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const html = (res: Response, status: number, body: string) =>
-    res.status(status).set('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+    res
+      .status(status)
+      .set({ 'cache-control': 'no-store', vary: 'Accept-Language' })
+      .type('text/html; charset=utf-8')
+      .send(body);
+  // The shopper's language: `?lang=`, else Accept-Language, else English (docs/protocol.md §4).
+  const pageCtx = (req: Request, path?: string, query?: Record<string, string>): PageContext => {
+    const asked = (req.query as Record<string, unknown>).lang;
+    const lang = pageLang(asked, req.get('accept-language'));
+    return { lang, path, query, sticky: langFromQuery(asked) !== undefined };
+  };
 
   app.get('/pay/:no', (req, res) => {
     const no = String(req.params.no);
+    const ctx = pageCtx(req, `/pay/${no}`);
     const sub = state.subscriptions.get(no);
     if (sub) {
-      if (sub.status !== '1')
-        return html(res, 200, finishedPage('This subscription', `in status ${sub.status}`));
-      return html(res, 200, subscriptionPage(sub));
+      if (sub.status !== '1') return html(res, 200, finishedPage({ subscription: sub.status }, ctx));
+      return html(res, 200, subscriptionPage(sub, ctx));
     }
     const order = state.orders.get(no);
     if (!order || order.kind !== 'collect' || !order.payUrl)
-      return html(res, 404, finishedPage('This payment link', 'unknown'));
-    if (isFinal(order.status)) return html(res, 200, finishedPage('This payment', STATUS_TEXT[order.status]));
+      return html(res, 404, finishedPage('unknown', { lang: ctx.lang }));
+    if (isFinal(order.status)) return html(res, 200, finishedPage({ order: order.status }, ctx));
     gw.collections.touch(order);
-    return html(res, 200, orderPage(order));
+    return html(res, 200, orderPage(order, ctx));
   });
 
   app.post('/pay/:no', form, (req, res) => {
     const no = String(req.params.no);
     const approve = (req.body as Record<string, unknown> | undefined)?.action === 'approve';
+    const ctx = pageCtx(req, `/pay/${no}`);
     const sub = state.subscriptions.get(no);
     if (sub) {
       gw.subscriptions.authorize(sub, approve ? 'success' : 'failure');
       const to = sub.status === '2' ? sub.callBackUrl : (sub.cancelUrl ?? sub.callBackUrl);
-      return to
-        ? res.redirect(303, to)
-        : html(res, 200, finishedPage('This subscription', `in status ${sub.status}`));
+      return to ? res.redirect(303, to) : html(res, 200, finishedPage({ subscription: sub.status }, ctx));
     }
     const order = state.orders.get(no);
     if (!order || order.kind !== 'collect' || !order.payUrl)
-      return html(res, 404, finishedPage('This payment link', 'unknown'));
+      return html(res, 404, finishedPage('unknown', { lang: ctx.lang }));
     if (order.flow === 'card' && !order.card && approve && !isFinal(order.status)) {
       // The hosted card page's Pay: charge the typed card (README "Hosted card page").
       const form = (req.body ?? {}) as Record<string, unknown>;
@@ -297,12 +315,12 @@ export function createApp(ctx: ServerContext): express.Express {
         return html(
           res,
           422,
-          cardPage(order, { values: { expiryMonth, expiryYear }, issues: outcome.issues }),
+          cardPage(order, { values: { expiryMonth, expiryYear }, issues: outcome.issues }, ctx),
         );
       }
-      // A challenge shows the 3-D Secure page at the same address.
-      if (outcome.result === 'challenge') return res.redirect(303, `/pay/${order.orderNo}`);
-      return redirectAfter(res, order);
+      // A challenge shows the 3-D Secure page at the same address (with the `?lang=` it came with).
+      if (outcome.result === 'challenge') return res.redirect(303, pageAction(`/pay/${order.orderNo}`, ctx));
+      return redirectAfter(res, order, ctx);
     }
     const chosen = (req.body as Record<string, unknown> | undefined)?.inBankCode;
     gw.collections.complete(
@@ -315,19 +333,21 @@ export function createApp(ctx: ServerContext): express.Express {
           : 'Payment cancelled by the user',
       typeof chosen === 'string' && approve ? chosen : undefined,
     );
-    return redirectAfter(res, order);
+    return redirectAfter(res, order, ctx);
   });
 
-  function redirectAfter(res: Response, order: CollectOrder) {
+  function redirectAfter(res: Response, order: CollectOrder, ctx: PageContext) {
     const to = order.status === 2 ? order.callBackUrl : (order.callBackFailUrl ?? order.callBackUrl);
-    if (!to) return html(res, 200, finishedPage('This payment', STATUS_TEXT[order.status]));
+    if (!to) return html(res, 200, finishedPage({ order: order.status }, ctx));
     return res.redirect(303, to);
   }
 
   app.get('/bank-app', signIn, (req, res) => {
     const q = req.query as Record<string, unknown>;
     const payload = typeof q.payload === 'string' ? q.payload : typeof q.bankNo === 'string' ? q.bankNo : '';
-    html(res, 200, bankAppPage({ payload, amount: typeof q.amount === 'string' ? q.amount : '' }));
+    const amount = typeof q.amount === 'string' ? q.amount : '';
+    const kept = Object.fromEntries(Object.entries({ payload, amount }).filter(([, v]) => v));
+    html(res, 200, bankAppPage({ payload, amount }, pageCtx(req, '/bank-app', kept)));
   });
 
   // Paying in the bank app marks an order paid: beyond loopback it takes the admin token (README).
@@ -335,7 +355,9 @@ export function createApp(ctx: ServerContext): express.Express {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const payload = scalarText(b.payload).trim();
     const amountText = scalarText(b.amount).trim();
-    const fail = (msg: string) => html(res, 422, bankAppPage({ payload, amount: amountText }, msg));
+    const ctx = pageCtx(req, '/bank-app');
+    const t = translator(ctx.lang);
+    const fail = (msg: string) => html(res, 422, bankAppPage({ payload, amount: amountText }, ctx, msg));
     let order: CollectOrder | undefined;
     if (payload.startsWith('000201')) {
       let scanned;
@@ -345,24 +367,23 @@ export function createApp(ctx: ServerContext): express.Express {
         return fail((err as Error).message);
       }
       const o = scanned.reference ? state.orders.get(scanned.reference) : undefined;
-      if (!o || o.kind !== 'collect' || o.qrCode !== payload)
-        return fail('This QR code does not belong to a sandbox order.');
+      if (!o || o.kind !== 'collect' || o.qrCode !== payload) return fail(t('bank.notOurs'));
       order = o;
     } else {
       order = state.orderByBankNo(payload.replace(/[\s-]/g, ''));
-      if (!order) return fail('No sandbox virtual account has this number.');
+      if (!order) return fail(t('bank.noAccount'));
       if (b.action === 'approve' && parseAmount(amountText) !== order.amount) {
-        return fail('The amount must equal the order amount exactly.');
+        return fail(t('bank.amountMismatch'));
       }
     }
-    if (isFinal(order.status)) return fail(`This order is already ${STATUS_TEXT[order.status]}.`);
+    if (isFinal(order.status)) return fail(t('bank.final', { status: t(`status.${order.status}`) }));
     gw.collections.touch(order);
     gw.collections.complete(
       order,
       b.action === 'approve' ? 'success' : 'failure',
       'Payment declined in the bank app',
     );
-    return redirectAfter(res, order);
+    return redirectAfter(res, order, ctx);
   });
 
   app.get('/', (_req, res) =>
