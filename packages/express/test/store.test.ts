@@ -1,6 +1,6 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryPaymentStore } from '../src/store/memory.js';
@@ -44,6 +44,32 @@ describe('SqlitePaymentStore', () => {
     assert.equal(Number(ra.changed) + Number(rb.changed), 1);
     await a.close();
     await b.close();
+  });
+
+  it('keeps one -wal file while it is open, which the descriptor sync() keeps relies on', async () => {
+    const filename = join(dir, 'wal-inode.db');
+    const a = new SqlitePaymentStore({ filename });
+    const rec = await a.create(sampleRecord({ status: 'pending' }));
+    await a.sync();
+    const inode = () => statSync(`${filename}-wal`).ino;
+    const first = inode();
+    a.db.pragma('wal_checkpoint(TRUNCATE)');
+    assert.equal(statSync(`${filename}-wal`).size, 0, 'truncated in place');
+    await a.transition(rec.orderId, 'processing');
+    a.db.pragma('wal_checkpoint(RESTART)');
+    // Another instance opens, writes and closes: not the last connection, so the file stays.
+    const b = new SqlitePaymentStore({ filename });
+    await b.markChecked(rec.orderId, 1);
+    await b.close();
+    assert.equal(inode(), first, 'the same file throughout');
+    await a.transition(rec.orderId, 'succeeded');
+    await a.sync();
+    assert.equal(a.syncCount, 2);
+    await a.close();
+    assert.equal(existsSync(`${filename}-wal`), false, 'the last connection removes it on close');
+    const c = new SqlitePaymentStore({ filename });
+    assert.equal((await c.get(rec.orderId))?.status, 'succeeded');
+    await c.close();
   });
 
   it("tells another connection's commits from its own (changedElsewhere)", async () => {

@@ -8,7 +8,7 @@
  * not the process, decides which of two racing writers wins.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -94,6 +94,8 @@ export class SqlitePaymentStore implements PaymentStore {
   #running: Promise<void> | null = null;
   #queued: Promise<void> | null = null;
   #syncs = 0;
+  /** The -wal file, open from the first sync that found it until close(). */
+  #walFile: FileHandle | null = null;
   /** `PRAGMA data_version` at the last {@link changedElsewhere} call. */
   #dataVersion: number | undefined;
   /** Prepared statements by SQL text: each is compiled once per store, not once per call. */
@@ -189,22 +191,20 @@ export class SqlitePaymentStore implements PaymentStore {
   async #fsyncWal(): Promise<void> {
     if (!this.#walPath) return;
     this.#syncs++;
-    // Opened per sync: a checkpoint may restart or truncate the WAL, or the last connection may delete
-    // it, so a kept descriptor could name a file SQLite no longer writes. A frame copied out of the WAL
-    // by a checkpoint is already durable (checkpoints fsync the WAL before and the database after), and
-    // a missing WAL means everything is in the synced database file.
-    let file;
-    try {
-      file = await open(this.#walPath, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+    // The descriptor is kept from the first sync to close(). While this connection is open the -wal
+    // file stays the same file: a checkpoint restarts or truncates it in place, and only the last
+    // connection to close deletes it (it must get the exclusive lock this connection's shared lock
+    // prevents). fdatasync flushes the file, whichever descriptor wrote it. Not there yet (no write so
+    // far) means nothing is in a WAL: everything is in the synced database file.
+    if (!this.#walFile) {
+      try {
+        this.#walFile = await open(this.#walPath, 'r');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
     }
-    try {
-      await file.datasync();
-    } finally {
-      await file.close();
-    }
+    await this.#walFile.datasync();
   }
 
   /** The clock's time as an ISO 8601 timestamp. */
@@ -450,6 +450,11 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async close(): Promise<void> {
+    // Flushes still running finish first; then the descriptor goes before SQLite may delete the file.
+    await Promise.allSettled([this.#running, this.#queued]);
+    const file = this.#walFile;
+    this.#walFile = null;
+    await file?.close();
     if (this.db.open) this.db.close();
   }
 }
