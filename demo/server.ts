@@ -1,7 +1,8 @@
 /**
  * `npm run demo` (scripts/demo.sh) starts this: the Saeng Coffee demo shop with the HaiPay router and
  * the sandbox gateway on one port. `PORT` (default 4010), `HOST` (default 127.0.0.1), `PUBLIC_URL`,
- * `DEMO_DATA_DIR` and `HAIPAY_ADMIN_TOKEN` are honoured; `--dev` serves the storefront through Vite
+ * `DEMO_DATA_DIR`, `DEMO_CARD_MODE` (`direct`, the default, or `hosted`: cards on the sandbox's card
+ * page) and `HAIPAY_ADMIN_TOKEN` are honoured; `--dev` serves the storefront through Vite
  * with hot reload. Bound beyond loopback, the back office, the sandbox control API and bank-app
  * payments need the admin token printed in the banner. Refuses to start under NODE_ENV=production.
  */
@@ -12,6 +13,13 @@ import { isLoopbackHost } from './server/admin-auth.js';
 const port = process.env.PORT ? Number(process.env.PORT) : 4010;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`[demo] PORT must be a port number, not "${process.env.PORT}".`);
+  process.exit(1);
+}
+
+/** `DEMO_CARD_MODE`: `hosted` or `direct`; anything else stops the demo with the fix. */
+function cardModeFrom(value: string): 'hosted' | 'direct' {
+  if (value === 'hosted' || value === 'direct') return value;
+  console.error(`[demo] DEMO_CARD_MODE must be "hosted" or "direct", not "${value}".`);
   process.exit(1);
 }
 
@@ -30,6 +38,7 @@ try {
     ...(envToken ? { adminToken: envToken } : {}),
     ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
     ...(process.env.DEMO_DATA_DIR ? { dataDir: process.env.DEMO_DATA_DIR } : {}),
+    ...(process.env.DEMO_CARD_MODE ? { cardMode: cardModeFrom(process.env.DEMO_CARD_MODE) } : {}),
     dev: process.argv.includes('--dev'),
   });
   // A generated token is printed once, here, inside the sign-in links; one from the environment is not echoed.

@@ -342,7 +342,7 @@ try {
 <script type="module" src="/elements/card-form.js"></script></head>
 <body>
 <haipay-qr payload="${PROMPTPAY_PAYLOAD}" amount="100.00"></haipay-qr>
-<haipay-card-form endpoint="/haipay" order-ref="cart-1" locale="en"></haipay-card-form>
+<haipay-card-form endpoint="/haipay" order-ref="cart-1" card-mode="direct" locale="en"></haipay-card-form>
 </body></html>`;
     const shop = express();
     const requests: string[] = [];

@@ -101,6 +101,8 @@ before(async () => {
     returnUrl: `${url}/`,
     allowedOrigins: [url],
     reconcile: false,
+    // The page types test cards into <haipay-card-form>: PCI direct (the router's default is hosted).
+    cardMode: 'direct',
     // The shop's server prices the cart and knows the buyer; the browser sends neither.
     // `mix-` carts (the drop-in's page) are priced per method: a card in USD, the rest in THB.
     resolveOrder: (_req, body) =>

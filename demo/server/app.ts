@@ -81,6 +81,12 @@ export interface DemoServerOptions {
   verbose?: boolean;
   /** Interval between the sandbox's notification attempts (virtual ms). Default the sandbox's 5 min. */
   notifyRetryMs?: number;
+  /**
+   * How the shop takes cards (the router's `cardMode`). Default `direct`: the test cards are typed in
+   * the shop's own card form, as the tour describes. `hosted` (the router's own default, and what a shop
+   * without PCI DSS certification uses) sends the shopper to the sandbox's card page instead.
+   */
+  cardMode?: 'hosted' | 'direct';
 }
 
 export interface DemoServer {
@@ -300,6 +306,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         // Demo: whoever holds the subscription id may cancel it. A real shop checks the signed-in buyer.
         authorize: () => true,
       },
+      // Said explicitly: the router's default is `hosted`; the demo shows `direct` unless asked.
+      cardMode: options.cardMode ?? 'direct',
       // The demo shows live status within a second or two of a sandbox page being used.
       refreshAfterMs: 3000,
       ssePollMs: 500,
@@ -349,7 +357,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       next();
     });
     api.get('/catalog', (_req, res) => {
-      res.json({ products: PRODUCTS, plans: PLANS });
+      // cardMode: the subscription's card form cannot ask the router (there is no order to price).
+      res.json({ products: PRODUCTS, plans: PLANS, cardMode: options.cardMode ?? 'direct' });
     });
     api.post('/checkout', (req, res) => {
       const items = parseItems(req.body);

@@ -22,6 +22,8 @@ interface CatalogPlan {
 export interface Catalog {
   products: CatalogProduct[];
   plans: CatalogPlan[];
+  /** How the shop takes cards (the router's `cardMode`): the subscription's card form is told. */
+  cardMode: 'hosted' | 'direct';
 }
 
 interface PricedLine {

@@ -28,7 +28,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/**
+ * `cardMode`: how the demo's router takes cards — `direct` (the default here, and the demo's: the test
+ * cards are typed in the shop's card form) or `hosted` (on the sandbox's card page).
+ */
+export async function startHarness(options: { cardMode?: 'hosted' | 'direct' } = {}): Promise<Harness> {
   if (!existsSync(CHROME)) {
     throw new Error(
       `Chromium not found at ${CHROME}. Install Debian's "chromium" package (apt-get install chromium) or set ` +
@@ -44,6 +48,7 @@ export async function startHarness(): Promise<Harness> {
     verbose: false,
     // Lets a journey walk a notification retry in seconds of virtual time if it needs to.
     notifyRetryMs: 60_000,
+    cardMode: options.cardMode ?? 'direct',
   });
   let browser: Browser;
   try {

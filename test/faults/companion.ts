@@ -88,6 +88,8 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
     rateLimit: false,
     unknownGraceMs: 1500,
     now: opts.now,
+    // The faults post test cards to the router: PCI direct, said explicitly (the default is hosted).
+    cardMode: 'direct',
     hooks: {
       onPaymentSucceeded: hook('succeeded'),
       onPaymentFailed: hook('failed'),

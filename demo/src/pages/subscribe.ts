@@ -230,6 +230,7 @@ export function subscribePage(): TemplateResult {
                   <haipay-card-form
                     class="pay-element"
                     mode="subscription"
+                    card-mode=${app.catalog?.cardMode ?? 'direct'}
                     plan-ref=${PLAN_ID}
                     endpoint=${HAIPAY_ENDPOINT}
                     locale=${prefs.locale}

@@ -150,6 +150,47 @@ describe('cardMode hosted', () => {
     assert.ok(!logged.includes(PAN), 'the card is not logged');
   });
 
+  it('hosted is the default: a router given no cardMode refuses card data and redirects to the card page', async () => {
+    const plain = await startHarness({ sandbox, router: { cardMode: undefined } });
+    try {
+      plain.order = h.order;
+      const card = { cardNumber: PAN, expiryMonth: '11', expiryYear: '2031', cvv: '234' };
+      const refused = await plain.post(
+        '/haipay/payments',
+        { method: 'card', orderRef: 'cart-80', ...USD_BUYER, ...card },
+        idem(),
+      );
+      assert.equal(refused.status, 400, refused.text);
+      const fields = refused.json.error.fields as { field: string; code: string }[];
+      assert.deepEqual(fields.map((f) => `${f.field} ${f.code}`).sort(), [
+        'cardNumber not_allowed',
+        'cvv not_allowed',
+        'expiryMonth not_allowed',
+        'expiryYear not_allowed',
+      ]);
+      const res = await plain.post(
+        '/haipay/payments',
+        { method: 'card', orderRef: 'cart-80', ...USD_BUYER },
+        idem(),
+      );
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.json.next.url, `${sandbox.url}/pay/${res.json.orderNo}`);
+      const methods = await plain.get('/haipay/methods?orderRef=cart-80');
+      const offers = methods.json.methods as { method: string }[];
+      assert.deepEqual(
+        offers.find((m) => m.method === 'card'),
+        {
+          method: 'card',
+          amount: '25.00',
+          currency: 'USD',
+          hosted: true,
+        },
+      );
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('the option is checked: an unknown card mode names the fix', () => {
     assert.throws(
       () =>

@@ -126,6 +126,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     resolveOrder: () => h.order,
     reconcile: false,
     rateLimit: false,
+    // The suites post test cards to the router (PCI direct); hosted mode, the router's default, is
+    // asked for with `router: { cardMode: 'hosted' }`.
+    cardMode: 'direct',
     hooks: {
       onPaymentSucceeded: record('succeeded'),
       onPaymentFailed: record('failed'),

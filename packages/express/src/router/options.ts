@@ -16,6 +16,7 @@ import type {
 import type { HaiPayClient } from '../client.js';
 import { HaiPayConfigError } from '../errors.js';
 import { createConsoleLogger, redactingLogger, type Logger } from '../logger.js';
+import type { TelemetryOptions } from '../metrics.js';
 import type { Reconciler, ReconcilerOptions } from '../reconciler.js';
 import { SqlitePaymentStore } from '../store/sqlite.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
@@ -39,7 +40,7 @@ export interface MethodPrice {
 }
 
 /** Options for {@link createHaiPayRouter}. */
-export interface HaiPayRouterOptions {
+export interface HaiPayRouterOptions extends TelemetryOptions {
   /** The signed client. */
   client: HaiPayClient;
   /** Where orders live. Default: `SqlitePaymentStore` at `./data/haipay.db`. */
@@ -138,7 +139,8 @@ export interface HaiPayRouterOptions {
    * How cards are taken (card payments and subscriptions). `hosted`: the shopper types the card on
    * HaiPay's card page and this server never sees it (PCI DSS SAQ A); card fields in a request are
    * refused. `direct`: PCI direct — `<haipay-card-form>` posts the card here and it is forwarded to
-   * HaiPay once (SAQ D; only with HaiPay's approval for PCI direct). Default `direct`.
+   * HaiPay once (SAQ D; only with HaiPay's approval for PCI direct). Default `hosted`: set `direct`
+   * only if you are certified for it.
    */
   cardMode?: CardMode;
   /** An `unknown` order HaiPay says does not exist is failed after this long. Default 120000. */
@@ -280,7 +282,8 @@ export function resolveRouterOptions(options: HaiPayRouterOptions): RouterConfig
     Number.isFinite(hookWaitMs) && hookWaitMs >= 0,
     '`hookWaitMs` must be a number of milliseconds ≥ 0.',
   );
-  const cardMode = options.cardMode ?? 'direct';
+  // Hosted by default: a new integration never handles card data unless it asks to (PCI DSS SAQ A).
+  const cardMode = options.cardMode ?? 'hosted';
   assertOption(
     cardMode === 'hosted' || cardMode === 'direct',
     '`cardMode` must be "hosted" (HaiPay\'s card page) or "direct" (PCI direct).',
