@@ -8,7 +8,6 @@
  * not the process, decides which of two racing writers wins.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -29,6 +28,7 @@ import {
 } from './row.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteHooks } from './sqlite-hooks.js';
+import { WalSync } from './wal-sync.js';
 import { SqliteTransfers } from './sqlite-transfers.js';
 import type * as Store from './types.js';
 import type {
@@ -88,14 +88,8 @@ export class SqlitePaymentStore implements PaymentStore {
   /** The underlying better-sqlite3 handle (for inspection; do not write to the kit's tables). */
   readonly db: Database.Database;
   readonly #now: () => number;
-  /** The `-wal` file `sync()` flushes (null for `:memory:`). */
-  readonly #walPath: string | null;
-  /** The sync running now, and the one queued behind it (shared by every caller that arrives meanwhile). */
-  #running: Promise<void> | null = null;
-  #queued: Promise<void> | null = null;
-  #syncs = 0;
-  /** The -wal file, open from the first sync that found it until close(). */
-  #walFile: FileHandle | null = null;
+  /** The power-cut barrier: group-committed fsyncs of the `-wal` file (none for `:memory:`). */
+  readonly #wal: WalSync;
   /** `PRAGMA data_version` at the last {@link changedElsewhere} call. */
   #dataVersion: number | undefined;
   /** Prepared statements by SQL text: each is compiled once per store, not once per call. */
@@ -132,18 +126,19 @@ export class SqlitePaymentStore implements PaymentStore {
       stamp: () => this.#stamp(),
       addHookEvent: (event) => void this.#hooks.addHookEvent(event),
     });
-    this.#walPath = options.filename === ':memory:' ? null : `${resolve(options.filename)}-wal`;
-    if (this.#walPath) {
+    const walPath = options.filename === ':memory:' ? null : `${resolve(options.filename)}-wal`;
+    if (walPath) {
       // Once, at open: a passive checkpoint syncs what is committed (the migrations) into the database
       // file, and the directory is synced so a power cut cannot lose the -wal file's entry itself.
       this.db.pragma('wal_checkpoint(PASSIVE)');
-      const dir = openSync(dirname(this.#walPath), 'r');
+      const dir = openSync(dirname(walPath), 'r');
       try {
         fsyncSync(dir);
       } finally {
         closeSync(dir);
       }
     }
+    this.#wal = new WalSync(walPath);
   }
 
   /**
@@ -159,7 +154,7 @@ export class SqlitePaymentStore implements PaymentStore {
 
   /** How many WAL fsyncs {@link sync} has run (callers that shared one count once). */
   get syncCount(): number {
-    return this.#syncs;
+    return this.#wal.count;
   }
 
   /**
@@ -168,43 +163,7 @@ export class SqlitePaymentStore implements PaymentStore {
    * an fsync runs share the next one, never one that started before their call.
    */
   sync(): Promise<void> {
-    if (this.#queued) return this.#queued;
-    if (!this.#running) return this.#startSync();
-    const queued = this.#running
-      .catch(() => undefined)
-      .then(() => {
-        this.#queued = null;
-        return this.#startSync();
-      });
-    this.#queued = queued;
-    return queued;
-  }
-
-  #startSync(): Promise<void> {
-    const running = this.#fsyncWal().finally(() => {
-      if (this.#running === running) this.#running = null;
-    });
-    this.#running = running;
-    return running;
-  }
-
-  async #fsyncWal(): Promise<void> {
-    if (!this.#walPath) return;
-    this.#syncs++;
-    // The descriptor is kept from the first sync to close(). While this connection is open the -wal
-    // file stays the same file: a checkpoint restarts or truncates it in place, and only the last
-    // connection to close deletes it (it must get the exclusive lock this connection's shared lock
-    // prevents). fdatasync flushes the file, whichever descriptor wrote it. Not there yet (no write so
-    // far) means nothing is in a WAL: everything is in the synced database file.
-    if (!this.#walFile) {
-      try {
-        this.#walFile = await open(this.#walPath, 'r');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw err;
-      }
-    }
-    await this.#walFile.datasync();
+    return this.#wal.sync();
   }
 
   /** The clock's time as an ISO 8601 timestamp. */
@@ -450,11 +409,8 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async close(): Promise<void> {
-    // Flushes still running finish first; then the descriptor goes before SQLite may delete the file.
-    await Promise.allSettled([this.#running, this.#queued]);
-    const file = this.#walFile;
-    this.#walFile = null;
-    await file?.close();
+    // The WAL's descriptor goes first (after any flush still running): SQLite may delete the file.
+    await this.#wal.close();
     if (this.db.open) this.db.close();
   }
 }
