@@ -12,8 +12,13 @@ import {
   detectCardBrand,
   formatCardNumber,
   luhnCheck,
+  compareDecimal,
+  isCurrency,
+  isDecimalString,
   validateAmount,
   validateCardNumber,
+  validateCouponPeriod,
+  validateSubscriptionDuration,
   validateCvv,
   validateEmail,
   validateExpiry,
@@ -351,5 +356,105 @@ describe('card rules: issues and edges', () => {
     assert.deepEqual(validateCvv('12'), invalid);
     assert.deepEqual(validateCvv('12345'), invalid);
     assert.deepEqual(validateCvv('１２３'), invalid); // full-width digits are not \d
+  });
+});
+
+describe('subscription plans: issues', () => {
+  const longest = (max: number, unit: string, names: string) => ({
+    code: 'not_allowed',
+    message: `A subscription may last at most 3 years: recurringIntervalCount × recurringMaxNumber must be at most ${max} ${names}`,
+    params: { max, unit },
+  });
+  test('each unit names its limit; the limit itself is accepted', () => {
+    assert.deepEqual(validateSubscriptionDuration('D', 1, 1096), longest(1095, 'D', 'days'));
+    assert.deepEqual(validateSubscriptionDuration('W', 2, 79), longest(156, 'W', 'weeks'));
+    assert.deepEqual(validateSubscriptionDuration('M', 37, 1), longest(36, 'M', 'months'));
+    assert.deepEqual(validateSubscriptionDuration('Y', 1, 4), longest(3, 'Y', 'years'));
+    assert.equal(validateSubscriptionDuration('W', 2, 78), null);
+    assert.equal(validateSubscriptionDuration('Y', 3, 1), null);
+  });
+  test('what another rule refuses is left to it: unknown unit, counts that are not positive whole numbers', () => {
+    for (const [unit, count, cycles] of [
+      ['X', 1, 9999],
+      ['m', 1, 9999],
+      ['M', 0, 9999],
+      ['M', -1, 9999],
+      ['M', 1.5, 9999],
+      ['M', '1.5', 9999],
+      ['M', ' 2', 9999],
+      ['M', 1, '37x'],
+      ['M', 1, 2 ** 53],
+      ['M', 1, null],
+    ] as const) {
+      assert.equal(validateSubscriptionDuration(unit, count, cycles), null, `${unit} ${count} ${cycles}`);
+    }
+    assert.deepEqual(validateSubscriptionDuration('M', '37', '1')?.params, { max: 36, unit: 'M' });
+  });
+  test('couponPeriod: 1 or recurringMaxNumber; the issue gives the number when there is one', () => {
+    assert.equal(validateCouponPeriod(1, 12), null);
+    assert.equal(validateCouponPeriod('1', 'x'), null);
+    assert.equal(validateCouponPeriod(12, '12'), null);
+    assert.equal(validateCouponPeriod(undefined, 12), null);
+    assert.equal(validateCouponPeriod(0, 12), null); // not a positive number: another rule refuses it
+    assert.deepEqual(validateCouponPeriod(5, 12), {
+      code: 'not_allowed',
+      message: 'couponPeriod can only be 1 or recurringMaxNumber (12)',
+      params: { max: 12 },
+    });
+    assert.deepEqual(validateCouponPeriod(5, 'x'), {
+      code: 'not_allowed',
+      message: 'couponPeriod can only be 1 or recurringMaxNumber',
+    });
+  });
+});
+
+describe('decimals and currencies', () => {
+  test('compareDecimal: integer part first, then the fraction, both exactly', () => {
+    assert.equal(compareDecimal('9', '10'), -1);
+    assert.equal(compareDecimal('10', '9'), 1);
+    assert.equal(compareDecimal('19', '21'), -1);
+    assert.equal(compareDecimal('21', '19'), 1);
+    assert.equal(compareDecimal('1.05', '1.5'), -1);
+    assert.equal(compareDecimal('1.5', '1.05'), 1);
+    assert.equal(compareDecimal('1.50', '1.5'), 0);
+    assert.equal(compareDecimal('0', '0.00'), 0);
+    assert.equal(compareDecimal('000', '0'), 0);
+    assert.equal(compareDecimal('1.1', '1.10000000000000000001'), -1);
+  });
+  test('compareDecimal names the argument that is not a decimal', () => {
+    for (const [a, b] of [
+      ['1', 'x'],
+      ['x', '1'],
+      ['1.', '1'],
+      ['.5', '1'],
+    ]) {
+      const bad = /^\d+(\.\d+)?$/.test(a!) ? b : a;
+      assert.throws(() => compareDecimal(a!, b!), {
+        name: 'TypeError',
+        message: `compareDecimal: not a non-negative decimal string: ${JSON.stringify(bad)}`,
+      });
+    }
+  });
+  test('isDecimalString and isCurrency', () => {
+    assert.deepEqual(['1', '1.50', '01', '', '1.', '-1', '1e3', 1].map(isDecimalString), [
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    assert.deepEqual(['THB', 'TWD', 'USD', 'VND', 'thb', 'EUR', '', undefined].map(isCurrency), [
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
