@@ -11,6 +11,7 @@ import {
 } from '@haipay-kit/protocol/node';
 import { HaiPayConfigError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
+import type { TelemetryOptions } from './metrics.js';
 import { createNodeHttpTransport, type HttpTransport } from './transport.js';
 
 /** HaiPay's UAT (test) base URL — docs/protocol.md §1. */
@@ -29,7 +30,7 @@ export interface MerchantCredentials {
 }
 
 /** Options for {@link HaiPayClient}. */
-export interface HaiPayClientOptions {
+export interface HaiPayClientOptions extends TelemetryOptions {
   /** Base URL. Default {@link HAIPAY_UAT_URL}; set {@link HAIPAY_PRODUCTION_URL} (or your go-live URL) in production. */
   baseUrl?: string;
   /**

@@ -41,7 +41,7 @@ import {
   type MerchantCredentials,
 } from './client-config.js';
 import type { Logger } from './logger.js';
-import { timeGatewayCall } from './metrics.js';
+import { telemetryOf, type Telemetry } from './metrics.js';
 import type { HttpTransport } from './transport.js';
 
 export {
@@ -105,6 +105,7 @@ export class HaiPayClient {
   readonly #merchants: ReadonlyMap<string, LoadedMerchant>;
   readonly #transport: HttpTransport;
   readonly #logger: Logger;
+  readonly #telemetry: Telemetry;
 
   constructor(options: HaiPayClientOptions) {
     const resolved = resolveClientOptions(options);
@@ -112,6 +113,7 @@ export class HaiPayClient {
     this.#merchants = resolved.merchants;
     this.#transport = resolved.transport;
     this.#logger = resolved.logger;
+    this.#telemetry = telemetryOf(this, options);
   }
 
   /** True when a merchant is configured under `key` (a currency or `CASHIER`). */
@@ -226,7 +228,7 @@ export class HaiPayClient {
     for (let attempt = 1; ; attempt++) {
       try {
         const once = () => this.#once(url, text, merchant, endpoint.id);
-        return (await timeGatewayCall(endpoint.id, merchant.key, once)) as T;
+        return (await this.#telemetry.timeGatewayCall(endpoint.id, merchant.key, once)) as T;
       } catch (err) {
         const transient =
           err instanceof HaiPayTimeoutError ||

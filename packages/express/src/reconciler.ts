@@ -7,7 +7,7 @@
 import { HaiPayConfigError } from './errors.js';
 import type { HaiPayCheckout } from './checkout/index.js';
 import type { Logger } from './logger.js';
-import { countReconcilerPass } from './metrics.js';
+import { Telemetry } from './metrics.js';
 
 /** Options for {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -59,6 +59,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
   if (!Number.isFinite(intervalMs) || intervalMs < 10)
     throw new HaiPayConfigError('reconcile.intervalMs: must be ≥ 10 ms.');
   const logger = options.logger ?? checkout.options.logger;
+  const telemetry = new Telemetry(checkout.options);
   const leaseMs = intervalMs * RECONCILER_LEASE_INTERVALS;
   // The checkout's options are read live, like the checkout itself does.
   const injected = () => options.now ?? checkout.options.now;
@@ -85,7 +86,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
           holder: held?.holder ?? null,
           leaseExpiresAt: held?.expiresAt ?? null,
         });
-        countReconcilerPass('skipped');
+        telemetry.countReconcilerPass('skipped');
         return 0;
       }
       // Renewed while the pass runs (a slow pass keeps it). If another instance took it meanwhile (this
@@ -138,7 +139,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
       checked,
       ms: now() - started,
     });
-    countReconcilerPass('completed', checked);
+    telemetry.countReconcilerPass('completed', checked);
     return checked;
   };
 
@@ -146,7 +147,7 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
     if (!running)
       running = pass()
         .catch((err: unknown) => {
-          countReconcilerPass('failed');
+          telemetry.countReconcilerPass('failed');
           throw err;
         })
         .finally(() => (running = undefined));

@@ -15,6 +15,7 @@ import { HaiPayCheckout, type CheckoutHooks, type PayoutEvent } from '../src/che
 import { HOOK_EVENT, HookRunner } from '../src/checkout/hooks.js';
 import type { CheckoutContext } from '../src/checkout/context.js';
 import type { Logger } from '../src/logger.js';
+import { Telemetry } from '../src/metrics.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
 import type { PaymentRecord } from '../src/store/types.js';
 import type { RecordStatus } from '../src/types.js';
@@ -124,6 +125,7 @@ function database() {
       now: () => clock,
       leaseNow: () => clock,
       emit: () => undefined,
+      telemetry: new Telemetry(),
     };
     const made = { checkout, runner: new HookRunner(ctx), store };
     instances.push(made);

@@ -3,6 +3,7 @@
  * a lease on a running checkout), the store, the clock, and the change announcement that feeds the
  * status streams.
  */
+import type { Telemetry } from '../metrics.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
 import type { CheckoutOptions } from './types.js';
 
@@ -17,6 +18,8 @@ export interface CheckoutContext {
    * shared store times leases on its own clock (PostgreSQL: the database's, the same for all instances).
    */
   leaseNow(): number | undefined;
+  /** Where metrics and spans go (the options' providers, else the global ones). */
+  readonly telemetry: Telemetry;
   /** Announces a visible change made by this process (the status streams listen). */
   emit(record: PaymentRecord | null): void;
 }

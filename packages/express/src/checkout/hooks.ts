@@ -7,7 +7,6 @@
  * released and runs again later (HaiPay's next delivery, or the reconciler).
  */
 import type { HaiPayData } from '../client.js';
-import { countPayment, recordHook } from '../metrics.js';
 import type { HookEvent, PaymentRecord } from '../store/types.js';
 import type { RecordStatus } from '../types.js';
 import type { CheckoutContext } from './context.js';
@@ -77,7 +76,7 @@ export class HookRunner {
     return this.#runClaimed(
       () => hook?.(record),
       (now) => store.renewHookClaim(orderId, record.status, now),
-      () => store.completeHook(orderId, record.status).then(() => countPayment(record)),
+      () => store.completeHook(orderId, record.status).then(() => this.#ctx.telemetry.countPayment(record)),
       () => store.releaseHook(orderId),
       { orderId, status: record.status },
       waitMs,
@@ -165,11 +164,11 @@ export class HookRunner {
       try {
         await call();
         called = true;
-        recordHook(name, started, false);
+        this.#ctx.telemetry.recordHook(name, started, false);
         await complete();
         return 'done';
       } catch (err) {
-        if (!called) recordHook(name, started, true);
+        if (!called) this.#ctx.telemetry.recordHook(name, started, true);
         await release().catch(() => undefined);
         this.#ctx.options.logger.error('haipay merchant hook threw; it will be retried', {
           ...logFields,

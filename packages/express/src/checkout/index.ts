@@ -12,9 +12,15 @@ import { EventEmitter } from 'node:events';
 import type { FieldIssue } from '@haipay-kit/protocol';
 import type { HaiPayClient, HaiPayData } from '../client.js';
 import { HaiPayApiError, HaiPayError, HaiPayNotFoundError, HaiPayValidationError } from '../errors.js';
-import { countNotification } from '../metrics.js';
+import { Telemetry } from '../metrics.js';
 import type { NewPaymentRecord, PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
-import { isFinalStatus, type PaymentMethod, type PaymentView, type SubscriptionView } from '../types.js';
+import {
+  isFinalStatus,
+  PAYMENT_METHODS,
+  type PaymentMethod,
+  type PaymentView,
+  type SubscriptionView,
+} from '../types.js';
 import type { CheckoutContext } from './context.js';
 import { createOnce } from './create.js';
 import { HookRunner, type HookState } from './hooks.js';
@@ -54,6 +60,14 @@ export type { Balance } from './balance.js';
 export type { PayoutRequest } from './payouts-create.js';
 export type { RefundOptions } from './refunds.js';
 
+/** A create span's closing attributes: its outcome, and failed when HaiPay refused it. */
+function createdSpan(result: CreateResult<unknown>) {
+  return {
+    attributes: { 'haipay.create.outcome': result.outcome, 'haipay.create.replayed': result.replayed },
+    failed: result.outcome === 'refused' ? 'refused' : undefined,
+  };
+}
+
 /**
  * The checkout core. Build it through `createHaiPayRouter` (which validates options); use it directly
  * for server-side flows, the reconciler and benchmarks.
@@ -81,6 +95,7 @@ export class HaiPayCheckout {
       emit: (record) => {
         if (record) this.events.emit('change', record);
       },
+      telemetry: new Telemetry(options),
     };
     this.#hooks = new HookRunner(ctx);
     this.#settlement = new Settlement(ctx, options.client, this.#hooks);
@@ -124,7 +139,17 @@ export class HaiPayCheckout {
     ctx: RequestContext,
     idempotencyKey: string,
   ): Promise<CreateResult<PaymentView>> {
-    return this.#payment(body, resolved, ctx, idempotencyKey, mintOrderId());
+    // The browser's method only when it is one (the attribute's values stay few and hold no input).
+    const method = (PAYMENT_METHODS as readonly unknown[]).includes(body.method)
+      ? str(body.method)
+      : 'invalid';
+    const attributes = { 'haipay.payment.kind': 'payment', 'haipay.payment.method': method };
+    return this.#ctx.telemetry.inSpan(
+      'haipay create payment',
+      attributes,
+      () => this.#payment(body, resolved, ctx, idempotencyKey, mintOrderId()),
+      createdSpan,
+    );
   }
 
   async #payment(
@@ -217,7 +242,13 @@ export class HaiPayCheckout {
     ctx: RequestContext,
     idempotencyKey: string,
   ): Promise<CreateResult<SubscriptionView>> {
-    return this.#subscription(body, resolved, ctx, idempotencyKey, mintOrderId('hps_'));
+    const attributes = { 'haipay.payment.kind': 'subscription', 'haipay.payment.method': 'card' };
+    return this.#ctx.telemetry.inSpan(
+      'haipay create subscription',
+      attributes,
+      () => this.#subscription(body, resolved, ctx, idempotencyKey, mintOrderId('hps_')),
+      createdSpan,
+    );
   }
 
   async #subscription(
@@ -349,8 +380,18 @@ export class HaiPayCheckout {
 
   /** Handles one notification body (raw text); see notifications.ts. docs/protocol.md §2.6. */
   async handleNotification(rawBody: string): Promise<NotificationResult> {
-    const result = await this.#notifications.handle(rawBody);
-    countNotification(result.outcome, result.ack);
+    const { telemetry } = this.#ctx;
+    const result = await telemetry.inSpan(
+      'haipay notification',
+      {},
+      () => this.#notifications.handle(rawBody),
+      (r) => ({
+        attributes: { 'haipay.notification.outcome': r.outcome, 'haipay.notification.acknowledged': r.ack },
+        // Not acknowledged: HaiPay delivers it again.
+        failed: r.ack ? undefined : r.outcome,
+      }),
+    );
+    telemetry.countNotification(result.outcome, result.ack);
     return result;
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { HaiPayClient, HaiPayData } from '../client.js';
 import type { Logger } from '../logger.js';
+import type { TelemetryOptions } from '../metrics.js';
 import type { PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
 import type { PaymentMethod } from '../types.js';
 
@@ -149,7 +150,8 @@ export interface RequestContext {
 export type CardMode = 'hosted' | 'direct';
 
 /** Options for {@link HaiPayCheckout}. */
-export interface CheckoutOptions {
+/** The checkout's options (`meterProvider`, `tracerProvider`: where its metrics and spans go). */
+export interface CheckoutOptions extends TelemetryOptions {
   client: HaiPayClient;
   store: PaymentStore;
   logger: Logger;

@@ -15,6 +15,7 @@ import {
   type RequestContext,
 } from '../checkout/index.js';
 import { HaiPayOrderRejectedError, HaiPayValidationError } from '../errors.js';
+import { Telemetry } from '../metrics.js';
 import type { PaymentRecord } from '../store/types.js';
 import { isFinalStatus } from '../types.js';
 import { browserErrors, createdStatus, errorBody, HttpError } from './http.js';
@@ -206,6 +207,7 @@ export function browserRouter(
       pollMs: config.ssePollMs,
       heartbeatMs: config.heartbeatMs,
       onError: (message, fields) => logger.warn(message, fields),
+      telemetry: new Telemetry(checkout.options),
     },
     config.streamLimits,
   );

@@ -7,6 +7,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { checkReadiness } from '../admin/readiness.js';
 import { HaiPayCheckout } from '../checkout/index.js';
+import { telemetryOf } from '../metrics.js';
 import { createReconciler } from '../reconciler.js';
 import { browserRouter } from './browser.js';
 import { notifyRouter } from './notify.js';
@@ -57,7 +58,11 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     cardMode: config.cardMode,
     production: config.production,
     now: options.now,
+    meterProvider: options.meterProvider,
+    tracerProvider: options.tracerProvider,
   });
+  // The client reports its gateway calls to the router's providers unless it was given its own.
+  if (options.meterProvider || options.tracerProvider) telemetryOf(config.client).inherit(options);
   const reconciler = createReconciler(checkout, options.reconcile || {});
   if (options.reconcile !== false) reconciler.start();
 

@@ -24,7 +24,7 @@
  */
 import type { Request, Response } from 'express';
 import { HaiPayConfigError } from '../errors.js';
-import { countOpenStream } from '../metrics.js';
+import type { Telemetry } from '../metrics.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
 
 /** Limits of the status streams (router option `streams`). */
@@ -66,6 +66,8 @@ export interface StreamDeps {
   pollMs: number;
   heartbeatMs: number;
   onError(message: string, fields: Record<string, unknown>): void;
+  /** Where the open-streams count goes. */
+  telemetry: Telemetry;
 }
 
 interface Stream {
@@ -187,7 +189,7 @@ export class StatusStreams {
       end: () => {
         if (closed) return;
         closed = true;
-        countOpenStream(-1);
+        this.#deps.telemetry.countOpenStream(-1);
         clearTimeout(lifetime);
         this.#all.delete(stream);
         const n = (this.#perClient.get(client) ?? 1) - 1;
@@ -200,7 +202,7 @@ export class StatusStreams {
     const lifetime = setTimeout(() => stream.end(), this.#limits.maxLifetimeMs);
     lifetime.unref();
     this.#all.add(stream);
-    countOpenStream(1);
+    this.#deps.telemetry.countOpenStream(1);
     this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
     this.#join(orderId, stream, record);
     this.#startTimers();
