@@ -13,6 +13,7 @@ import {
   stringToSign,
 } from '@haipay-kit/protocol';
 import { HaiPayKeyError, createSigner, createVerifier } from '@haipay-kit/protocol/node';
+import { SIGN_UNSAFE_PATTERN, isSignSafe } from '@haipay-kit/protocol/rules';
 
 const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/haipay-signature-vectors.json', import.meta.url), 'utf8'),
@@ -198,5 +199,26 @@ describe('verifier: malformed input is false, never a throw', () => {
     const body = parseJsonLossless('{"appId":1,"amount":0.50}') as Record<string, unknown>;
     assert.equal(stringToSign(body, secretKey, 'java'), stringToSign(body, secretKey, 'json'));
     assert.equal(verifier.verify(body, signer.sign(body)), true);
+  });
+});
+
+describe('isSignSafe: every character that could cut a signed value', () => {
+  test('& and =, each C0 and C1 control character, DEL, and the line and paragraph separators', () => {
+    const unsafe = ['&', '=', '\u2028', '\u2029'];
+    for (let c = 0x00; c <= 0x1f; c++) unsafe.push(String.fromCharCode(c));
+    for (let c = 0x7f; c <= 0x9f; c++) unsafe.push(String.fromCharCode(c));
+    for (const ch of unsafe) {
+      assert.equal(isSignSafe(`a${ch}b`), false, JSON.stringify(ch));
+      assert.equal(isSignSafe(ch), false, JSON.stringify(ch));
+    }
+  });
+  test('everything around them is safe: space, printable ASCII, NBSP, other separators and scripts', () => {
+    const safe = [' ', '~', '%', '+', '\u00a0', '\u2027', '\u202a', '\u3000', 'ทดสอบ', '😀'];
+    for (let c = 0x20; c < 0x7f; c++) if (c !== 0x26 && c !== 0x3d) safe.push(String.fromCharCode(c));
+    for (const ch of safe) assert.equal(isSignSafe(`a${ch}b`), true, JSON.stringify(ch));
+  });
+  test('the exported pattern is the rule isSignSafe applies', () => {
+    assert.equal(SIGN_UNSAFE_PATTERN.test('a=b'), true);
+    assert.equal(SIGN_UNSAFE_PATTERN.test('ab'), false);
   });
 });
