@@ -244,6 +244,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
     // Carts live in memory, keyed by the orderRef the browser holds; prices come from server/catalog.ts.
     const carts = new Map<string, Cart>();
+    /** The order number the shop tells its shopper (and HaiPay's subject names): six characters of the cart's ref. */
+    const shopOrderNumber = (ref: string) => ref.slice(5, 11).toUpperCase();
 
     const resolveOrder = (_req: Request, body: Record<string, unknown>): ResolvedOrder => {
       const ref = typeof body.orderRef === 'string' ? body.orderRef : '';
@@ -256,7 +258,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       return {
         amount: total,
         currency,
-        subject: `Saeng Coffee order ${ref.slice(5, 11).toUpperCase()} (${count} item${count === 1 ? '' : 's'})`,
+        subject: `Saeng Coffee order ${shopOrderNumber(ref)} (${count} item${count === 1 ? '' : 's'})`,
         buyerId: buyerIdFor(body),
         // The shop's shopper, for the methods whose tag has no form (<haipay-checkout> starts PromptPay,
         // bank transfer and the redirect methods with just { method, orderRef }); the card form's own
@@ -385,7 +387,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         const currency = record.currency as ShopCurrency;
         const lines =
           cart && SHOP_CURRENCIES.includes(currency) ? priceLines(cart.items, currency).lines : [];
-        res.json({ payment: toPaymentView(record), lines });
+        // The shop's own order number is what the shopper quotes; HaiPay's id stays secondary.
+        const reference = record.orderRef ? shopOrderNumber(record.orderRef) : null;
+        res.json({ payment: toPaymentView(record), lines, reference });
       } catch (err) {
         next(err);
       }

@@ -105,7 +105,11 @@ export const api = {
   sandboxInfo: () => call<SandboxInfo>('/api/sandbox'),
   /** The demo back office: the kit's admin API (`createHaiPayAdminRouter`) at `/api/admin`. */
   admin: {
-    orders: () => call<{ data: AdminOrder[]; nextCursor: string | null }>('/api/admin/orders?limit=50'),
+    /** One page of orders, newest first; `cursor` is the previous page's `nextCursor` (keyset paging). */
+    orders: (limit: number, cursor?: string) =>
+      call<{ data: AdminOrder[]; nextCursor: string | null }>(
+        `/api/admin/orders?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      ),
     order: (orderId: string) => call<AdminOrderDetail>(`/api/admin/orders/${encodeURIComponent(orderId)}`),
     /** A refund or payout, asking HaiPay first while it is not final. */
     transfer: (id: string) =>
@@ -127,6 +131,8 @@ export const api = {
 export interface DemoOrder {
   payment: PaymentView;
   lines: PricedLine[];
+  /** The shop's order number (as in HaiPay's subject), or null when the cart is gone. */
+  reference: string | null;
 }
 
 export interface DemoSubscription {

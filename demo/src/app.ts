@@ -63,3 +63,21 @@ export function priceOf(id: string, currency: Currency): string | null {
 export function elementTheme(): 'light' | 'dark' {
   return prefs.theme === 'dark' ? 'dark' : 'light';
 }
+
+/**
+ * HaiPay's hosted pages (card page, 3-D Secure, stores, wallets) in the shop's language: the sandbox
+ * reads `?lang=` from the page address (docs/protocol.md §4), so the shop follows the elements'
+ * cancelable `haipay-redirect` itself with the language added. The element has already checked the
+ * address is a web page it may open.
+ */
+export function followInShopLanguage(e: CustomEvent<{ url: string }>): void {
+  e.preventDefault();
+  location.assign(withShopLanguage(e.detail.url));
+}
+
+/** A sandbox page's address with the shop's language (`/bank-app?payload=…` → `…&lang=th`). */
+export function withShopLanguage(url: string): string {
+  const u = new URL(url, location.href);
+  u.searchParams.set('lang', prefs.locale);
+  return u.origin === location.origin ? `${u.pathname}${u.search}` : u.href;
+}

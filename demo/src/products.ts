@@ -7,7 +7,8 @@ export interface ProductDisplay {
   id: string;
   name: Record<Locale, string>;
   notes: Record<Locale, string>;
-  size: string;
+  /** Weight or capacity, in the shopper's words (units too). */
+  size: Record<Locale, string>;
   art: () => SVGTemplateResult;
   badge?: Record<Locale, string>;
 }
@@ -21,7 +22,7 @@ export const PRODUCT_DISPLAY: readonly ProductDisplay[] = [
       th: 'แยมสตรอว์เบอร์รี โกโก้นิบ หวานยาวนาน',
       'zh-TW': '草莓果醬、可可碎粒、悠長甜感。',
     },
-    size: '250 g',
+    size: { en: '250 g', th: '250 กรัม', 'zh-TW': '250 克' },
     art: () => bagArt({ label: '#b5452f', motif: '#f3c9a8', wash: '#f6e3d3' }, 'DOI CHANG'),
     badge: { en: 'Bestseller', th: 'ขายดี', 'zh-TW': '熱銷' },
   },
@@ -33,7 +34,7 @@ export const PRODUCT_DISPLAY: readonly ProductDisplay[] = [
       th: 'ดอกมะลิ ผิวมะนาว ชาดำ',
       'zh-TW': '茉莉花、萊姆皮、紅茶。',
     },
-    size: '250 g',
+    size: { en: '250 g', th: '250 กรัม', 'zh-TW': '250 克' },
     art: () => bagArt({ label: '#2f6f5e', motif: '#bfe3d4', wash: '#dcefe6' }, 'PANGKHON'),
   },
   {
@@ -44,7 +45,7 @@ export const PRODUCT_DISPLAY: readonly ProductDisplay[] = [
       th: 'ดาร์กช็อกโกแลต น้ำตาลมะพร้าว อัลมอนด์คั่ว เข้ากับนมมาก',
       'zh-TW': '黑巧克力、椰糖、烤杏仁，很適合加奶。',
     },
-    size: '500 g',
+    size: { en: '500 g', th: '500 กรัม', 'zh-TW': '500 克' },
     art: () => bagArt({ label: '#2b2a4c', motif: '#e7a54a', wash: '#e4e2f0' }, 'NIGHT'),
   },
   {
@@ -55,7 +56,7 @@ export const PRODUCT_DISPLAY: readonly ProductDisplay[] = [
       th: 'สามถุง ถุงละ 100 กรัม จากสามไร่ พร้อมการ์ดชิม',
       'zh-TW': '三個農場各 100 克，附杯測卡。',
     },
-    size: '3 × 100 g',
+    size: { en: '3 × 100 g', th: '3 × 100 กรัม', 'zh-TW': '3 × 100 克' },
     art: () => tastingSetArt('#f3ead8'),
     badge: { en: 'Gift idea', th: 'ของขวัญ', 'zh-TW': '送禮推薦' },
   },
@@ -67,7 +68,7 @@ export const PRODUCT_DISPLAY: readonly ProductDisplay[] = [
       th: 'สิบถุง แช่น้ำข้ามคืน ตื่นมาก็มีกาแฟสกัดเย็น',
       'zh-TW': '十包。放入水中一夜，醒來就有冷萃咖啡。',
     },
-    size: '10 × 40 g',
+    size: { en: '10 bags × 40 g', th: '10 ถุง × 40 กรัม', 'zh-TW': '10 包 × 40 克' },
     art: () => coldBrewArt('#dde8ee'),
   },
   {
@@ -78,7 +79,7 @@ export const PRODUCT_DISPLAY: readonly ProductDisplay[] = [
       th: 'ปั้นมือที่เชียงใหม่ ใช้กับกระดาษกรองเบอร์ 02',
       'zh-TW': '清邁手拉坯，適用 02 號濾紙。',
     },
-    size: '1–4 cups',
+    size: { en: '1–4 cups', th: '1–4 แก้ว', 'zh-TW': '1–4 杯' },
     art: () => dripperArt('#e3efe9'),
   },
 ];

@@ -16,6 +16,7 @@ import {
 import { app, money } from '../app.js';
 import { formatDateTime } from '../i18n.js';
 import { prefs } from '../state.js';
+import { rawBody, summarise } from './admin-notifications.js';
 
 /** The shop's own (sandbox) bank account at Kasikornbank: where payouts go. */
 const SHOP_ACCOUNT = {
@@ -32,8 +33,18 @@ const SHOP_ACCOUNT = {
 
 type Order = AdminOrder & { detail?: AdminOrderDetail };
 
+/** Orders per page of the back office's list. */
+const PAGE_SIZE = 20;
+
 const s = {
   orders: [] as Order[],
+  /**
+   * Keyset paging: the cursors that opened each page so far (the first page has none), and the next
+   * page's cursor from the last answer (null on the last page). Going back pops a cursor, so a page
+   * always shows the orders that followed the one before it, whatever was created meanwhile.
+   */
+  cursors: [] as string[],
+  nextCursor: null as string | null,
   /** Each order's detail (notifications, refunds), read again only when the order's version changes. */
   details: new Map<string, { version: number; detail: AdminOrderDetail }>(),
   balances: [] as Balance[],
@@ -71,12 +82,13 @@ async function load(): Promise<void> {
   clearTimeout(s.timer);
   try {
     const [orders, balances, payouts, clock] = await Promise.all([
-      api.admin.orders(),
+      api.admin.orders(PAGE_SIZE, s.cursors.at(-1)),
       api.admin.balances(),
       api.admin.payouts(),
       fetch('/api/admin/clock', { cache: 'no-store' }).then((r) => r.json() as Promise<{ now: string }>),
     ]);
     s.orders = await Promise.all(orders.data.map(async (o) => ({ ...o, detail: await detailOf(o) })));
+    s.nextCursor = orders.nextCursor;
     s.balances = balances.data;
     s.payouts = await Promise.all(
       payouts.data.map(async (p) =>
@@ -111,22 +123,38 @@ async function act(key: string, fn: () => Promise<unknown>, done: string): Promi
   await load();
 }
 
-/** A notification's body in one line (HaiPay masks card numbers; the kit drops the signature). */
-function summarise(body: unknown): string {
-  if (!body || typeof body !== 'object') return String(body);
-  const b = body as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-  const code = text(b.status);
-  const status = { '0': 'not started', '1': 'processing', '2': 'success', '3': 'failed', '4': 'cancelled' }[
-    code
-  ];
-  const parts = [
-    text(b.type) || 'COLLECT',
-    status ? `status ${code} (${status})` : `status ${code || 'missing'}`,
-  ];
-  if (b.amount !== undefined) parts.push(`${text(b.amount)} ${text(b.currency)}`.trim());
-  if (typeof b.errorMsg === 'string' && b.errorMsg) parts.push(`“${b.errorMsg}”`);
-  return parts.join(' · ');
+function goToPage(cursors: string[]): void {
+  s.cursors = cursors;
+  s.loaded = false;
+  app.rerender();
+  void load();
+}
+
+/** Newer / older pages of the order list. */
+function pager(): TemplateResult | typeof nothing {
+  const page = s.cursors.length + 1;
+  if (page === 1 && !s.nextCursor) return nothing;
+  return html`<nav class="pager" aria-label="Order pages">
+    <button
+      class="btn btn-ghost"
+      type="button"
+      data-testid="newer"
+      ?disabled=${page === 1}
+      @click=${() => goToPage(s.cursors.slice(0, -1))}
+    >
+      ← Newer
+    </button>
+    <span aria-live="polite">Page ${page}</span>
+    <button
+      class="btn btn-ghost"
+      type="button"
+      data-testid="older"
+      ?disabled=${!s.nextCursor}
+      @click=${() => goToPage([...s.cursors, s.nextCursor!])}
+    >
+      Older →
+    </button>
+  </nav>`;
 }
 
 /** Stops polling when the shopper leaves the back office. */
@@ -260,6 +288,10 @@ function orderRow(o: Order): TemplateResult {
                     html`<li>
                       ${formatDateTime(prefs.locale, n.receivedAt)} ·
                       ${n.verified ? '✓ verified' : '✗ unverified'} · ${n.outcome}<br />${summarise(n.body)}
+                      <details class="notif-raw">
+                        <summary>Body</summary>
+                        <pre data-testid="notification-body">${rawBody(n.body)}</pre>
+                      </details>
                     </li>`,
                 )}
               </ul>
@@ -378,25 +410,26 @@ export function adminPage(): TemplateResult {
       ${
         !s.loaded
           ? html`<p class="muted">Loading…</p>`
-          : s.orders.length === 0
+          : s.orders.length === 0 && s.cursors.length === 0
             ? html`<p class="muted">No orders yet. Buy something in the shop.</p>`
             : html`<div class="table-wrap">
-                <table class="orders" data-testid="orders">
-                  <thead>
-                    <tr>
-                      <th>Order</th>
-                      <th class="hide-sm">Subject</th>
-                      <th style="text-align:right">Amount</th>
-                      <th>Status</th>
-                      <th>Notifications</th>
-                      <th><span class="sr-only">Actions</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${s.orders.map(orderRow)}
-                  </tbody>
-                </table>
-              </div>`
+                  <table class="orders" data-testid="orders">
+                    <thead>
+                      <tr>
+                        <th>Order</th>
+                        <th class="hide-sm">Subject</th>
+                        <th style="text-align:right">Amount</th>
+                        <th>Status</th>
+                        <th>Notifications</th>
+                        <th><span class="sr-only">Actions</span></th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${s.orders.map(orderRow)}
+                    </tbody>
+                  </table>
+                </div>
+                ${pager()}`
       }
     </section>`;
 }

@@ -9,7 +9,7 @@
 import '@haipay-kit/elements/checkout';
 import { html, nothing, type TemplateResult } from 'lit';
 import { HAIPAY_ENDPOINT, api, type Checkout, type Currency, type PaymentView } from '../api.js';
-import { app, elementTheme, money, t } from '../app.js';
+import { app, elementTheme, followInShopLanguage, money, t, withShopLanguage } from '../app.js';
 import type { StringKey } from '../i18n.js';
 import { link } from '../layout.js';
 import { productDisplay } from '../products.js';
@@ -174,7 +174,7 @@ function summary(): TemplateResult {
                   <div class="thumb">${p?.art()}<span class="qty-dot">${line.qty}</span></div>
                   <div>
                     <div style="font-weight:600">${p?.name[prefs.locale] ?? line.id}</div>
-                    <div class="muted" style="font-size:13px">${p?.size}</div>
+                    <div class="muted" style="font-size:13px">${p?.size[prefs.locale]}</div>
                   </div>
                   <div class="price" style="font-size:16px">${money(line.total, currency)}</div>
                 </div>`;
@@ -198,7 +198,11 @@ function bankAppHint(key: StringKey, query: string): TemplateResult {
   return html`<div class="hint">
     ${phoneIcon}
     <span
-      ><a href="/bank-app${query}" target="_blank" rel="noopener" data-testid="bank-app-link"
+      ><a
+        href=${withShopLanguage(`/bank-app${query}`)}
+        target="_blank"
+        rel="noopener"
+        data-testid="bank-app-link"
         >${t(key)} ↗</a
       ></span
     >
@@ -286,6 +290,7 @@ function methodPanel(): TemplateResult {
       @haipay-succeeded=${listeners.succeeded}
       @haipay-expired=${listeners.expired}
       @haipay-new-qr=${listeners.newQr}
+      @haipay-redirect=${followInShopLanguage}
     >
       ${payment}
     </div>

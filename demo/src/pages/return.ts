@@ -118,13 +118,14 @@ export function returnPage(): TemplateResult {
   const p = order.payment;
   const status = p.status;
   const final = FINAL.has(status);
+  // A failed or expired payment reads as one throughout: heading, words, the method's label and pill.
   const headline =
     status === 'succeeded'
       ? t('checkout.paid')
       : status === 'failed'
-        ? `${t('status.failed')}`
+        ? t('return.failed')
         : status === 'expired'
-          ? t('status.expired')
+          ? t('return.expired')
           : t('return.checking');
   const tone = status === 'succeeded' ? 'success' : final ? 'danger' : 'warning';
   return html`<div class="page-title"><h1>${t('return.title')}</h1></div>
@@ -142,11 +143,20 @@ export function returnPage(): TemplateResult {
           ${
             status === 'succeeded'
               ? t('checkout.paidBody')
-              : final
-                ? (p.failureReason ?? '')
-                : t(`status.${status}` as StringKey)
+              : status === 'failed'
+                ? t('return.failedBody')
+                : status === 'expired'
+                  ? t('return.expiredBody')
+                  : t(`status.${status}` as StringKey)
           }
         </p>
+        ${
+          status === 'failed' && p.failureReason
+            ? html`<p class="muted" style="font-size:13px" data-testid="failure-reason">
+                ${p.failureReason}
+              </p>`
+            : nothing
+        }
         <div class="actions">
           ${
             final && status !== 'succeeded'
@@ -173,15 +183,20 @@ export function returnPage(): TemplateResult {
             </div>`;
           })}
           <dl>
-            <dt>${t('return.order')}</dt>
-            <dd><code style="font-size:12px">${p.orderId}</code></dd>
-            <dt>${t('return.paidWith')}</dt>
+            ${
+              order.reference
+                ? html`<dt>${t('return.orderNumber')}</dt>
+                    <dd data-testid="order-number">${order.reference}</dd>`
+                : nothing
+            }
+            <dt>${t(status === 'succeeded' ? 'return.paidWith' : 'return.method')}</dt>
             <dd>${METHOD_NAMES[p.method] ? t(METHOD_NAMES[p.method]!) : p.method}</dd>
             <dt>${t('sub.status')}</dt>
             <dd><span class="pill" data-status=${status}>${t(`status.${status}` as StringKey)}</span></dd>
             <dt class="total">${t('return.amount')}</dt>
             <dd class="total">${money(p.amount, p.currency)}</dd>
           </dl>
+          <p class="muted haipay-ref">${t('return.haipayRef')}${t('punct.colon')}<code>${p.orderId}</code></p>
         </section>
       </aside>
     </div>`;

@@ -67,7 +67,7 @@ export function shopPage(): TemplateResult {
             </div>
             <div class="body">
               <h3>${name}</h3>
-              <span class="size">${p.size}</span>
+              <span class="size">${p.size[prefs.locale]}</span>
               <p class="notes">${p.notes[prefs.locale]}</p>
               <div class="buy">
                 <span class="price">${price ? money(price, currency) : '—'}</span>

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { HAIPAY_ENDPOINT, api, type DemoSubscription } from '../api.js';
-import { app, elementTheme, money, t } from '../app.js';
+import { app, elementTheme, followInShopLanguage, money, t } from '../app.js';
 import { bagArt } from '../art.js';
 import type { StringKey } from '../i18n.js';
 import { formatDateTime } from '../i18n.js';
@@ -236,6 +236,7 @@ export function subscribePage(): TemplateResult {
                     locale=${prefs.locale}
                     theme=${elementTheme()}
                     @haipay-created=${(e: CustomEvent<{ orderId: string }>) => remember(e.detail.orderId)}
+                    @haipay-redirect=${followInShopLanguage}
                   ></haipay-card-form>
                   <div class="hint">
                     ${flaskIcon}

@@ -1,0 +1,30 @@
+/** How the back office shows a HaiPay notification: a one-line summary and the body, readable. */
+
+/** A notification's body in one line (HaiPay masks card numbers; the kit drops the signature). */
+export function summarise(body: unknown): string {
+  if (!body || typeof body !== 'object') return String(body);
+  const b = body as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  const code = text(b.status);
+  const status = { '0': 'not started', '1': 'processing', '2': 'success', '3': 'failed', '4': 'cancelled' }[
+    code
+  ];
+  const parts = [
+    text(b.type) || 'COLLECT',
+    status ? `status ${code} (${status})` : `status ${code || 'missing'}`,
+  ];
+  if (b.amount !== undefined) parts.push(`${text(b.amount)} ${text(b.currency)}`.trim());
+  if (typeof b.errorMsg === 'string' && b.errorMsg) parts.push(`“${b.errorMsg}”`);
+  return parts.join(' · ');
+}
+
+/**
+ * A notification's body as HaiPay sent it, readable: pretty-printed, one field a line, with the
+ * signature (when a body still carries one) folded to its first characters — it proves nothing to a
+ * reader and is a long unbroken line.
+ */
+export function rawBody(body: unknown): string {
+  const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+  if (typeof body === 'string') return text;
+  return text.replace(/("sign": )"([^"]{12})[^"]*"/g, '$1"$2… (signature, folded)"');
+}
