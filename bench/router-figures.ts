@@ -17,11 +17,12 @@
  */
 import { rmSync } from 'node:fs';
 import { generateSandboxConfig, type SandboxConfig } from '@haipay-kit/sandbox';
-import { charged, type Child } from './children.js';
+import { charged, type Charged, type Child } from './children.js';
 import { fsyncFigures } from './fsyncs.js';
-import { CONCURRENCY, dataDir, load, median, percentile, type Figure } from './lib.js';
+import { CONCURRENCY, dataDir, load, median, percentile, type Figure, type LoadResult } from './lib.js';
 import { failed, notificationRounds } from './notifications.js';
 import { postgresFigures } from './postgres.js';
+import { startFloorReference } from './floor.js';
 import { fsyncLatencies, startWebhookReference } from './references.js';
 import { startSandboxProcess, type SandboxStats } from './sandbox-process.js';
 import { startRouterProcess, type RouterCounters, type RouterProcess, type RsaCost } from './server.js';
@@ -86,6 +87,8 @@ interface Run {
   router: RouterProcess;
   sandbox: { url: string; stats: () => Promise<SandboxStats> };
   webhook: { child: Child; url: string };
+  /** The hand-written checkout route (bench/floor.ts). */
+  floor: { child: Child; base: string };
   /** Pending orders the router created (first deliveries take theirs out). */
   created: Order[];
   /** One checkout through the router; its order joins `created`. */
@@ -101,7 +104,9 @@ async function checkoutFigures(run: Run): Promise<Figure[]> {
     `router: checkouts (${plan.rounds} rounds of ${plan.checkoutMs} ms, ${CONCURRENCY} concurrent) ↔ RSA`,
   );
   const rounds = [];
+  const floors: Charged<LoadResult>[] = [];
   const rsa: RsaCost[] = [];
+  const floorTask = checkoutInto(run.floor.base, []);
   const logged0 = await router.child.call<RouterCounters>('counters');
   for (let r = 0; r < plan.rounds; r++) {
     const s0 = await sandbox.stats();
@@ -111,6 +116,11 @@ async function checkoutFigures(run: Run): Promise<Figure[]> {
     const s1 = await sandbox.stats();
     rounds.push({ ...res, sandboxCpuMs: (s1.cpuMs - s0.cpuMs) / res.completed });
     rsa.push(await router.child.call<RsaCost>('rsa', plan.rsaOps));
+    floors.push(
+      await charged(run.floor.child, () =>
+        load(floorTask, { concurrency: CONCURRENCY, durationMs: plan.checkoutMs }),
+      ),
+    );
   }
   const logged1 = await router.child.call<RouterCounters>('counters');
   const completed = rounds.reduce((n, c) => n + c.completed, 0);
@@ -132,6 +142,8 @@ async function checkoutFigures(run: Run): Promise<Figure[]> {
       name: 'checkout.routerCpuMs',
       value: median(rounds.map((c) => c.cpuMs)),
       unit: 'ms CPU',
+      reference: 'reference.floorCheckout.cpuMs',
+      ratio: median(rounds.map((c, i) => c.cpuMs / floors[i]!.cpuMs)),
       note:
         `router process CPU time (user + system) per completed checkout, median of ${plan.rounds} rounds ` +
         `(system: ${median(rounds.map((c) => c.systemMs)).toFixed(2)} ms); it includes the router's one ` +
@@ -148,6 +160,17 @@ async function checkoutFigures(run: Run): Promise<Figure[]> {
         'CPU of one RSA-2048 signature ÷ router CPU per checkout, per round (median): 1 would be a ' +
         'checkout that costs the router no more than one signature; its own signature and verification ' +
         `bound it below ${(signCpu / (signCpu + verifyCpu)).toFixed(2)}`,
+    },
+    {
+      name: 'reference.floorCheckout.cpuMs',
+      value: median(floors.map((c) => c.cpuMs)),
+      unit: 'ms CPU',
+      note:
+        `a hand-written checkout route in a process of its own (bench/floor.ts: express.json(), the ` +
+        `reserved order inserted and the WAL fdatasync'd, the apply signed, one keep-alive node:http ` +
+        `call, the answer verified, one UPDATE; no validation, idempotency, guard, log, hook or stream), ` +
+        `the same load interleaved with the router's rounds; ${failed(floors)} failed; its own ` +
+        `sign ÷ CPU ratio: ${median(floors.map((c, i) => rsa[i]!.signCpuMs / c.cpuMs)).toFixed(2)}`,
     },
     {
       name: 'reference.rsaSign.cpuMs',
@@ -352,6 +375,15 @@ export async function routerFigures(
   try {
     const router = await startRouterProcess(init, profileDir ? { profileDir } : {});
     const webhook = await startWebhookReference(`${dir}/webhook.db`);
+    const thb = config.merchants.find((m) => m.currency === 'THB')!;
+    const floor = await startFloorReference({
+      sandboxUrl: sandbox.url,
+      appId: String(thb.appId),
+      privateKey: thb.privateKey!,
+      secretKey: thb.secretKey,
+      platformPublicKey: config.platform.publicKey,
+      dbFile: `${dir}/floor.db`,
+    });
     try {
       const created: Order[] = [];
       const run: Run = {
@@ -360,6 +392,7 @@ export async function routerFigures(
         router,
         sandbox,
         webhook,
+        floor,
         created,
         checkoutTask: checkoutInto(router.base, created),
         dir,
@@ -378,6 +411,7 @@ export async function routerFigures(
         duplicates: true,
       });
       await router.child.call<RsaCost>('rsa', plan.rsaOps);
+      await load(checkoutInto(floor.base, []), { concurrency: CONCURRENCY, durationMs: plan.checkoutMs / 2 });
 
       figures.push(...(await checkoutFigures(run)));
       figures.push(...(await notificationFigures(run)));
@@ -390,6 +424,7 @@ export async function routerFigures(
     } finally {
       await router.child.close();
       await webhook.child.close();
+      await floor.child.close();
     }
     // fsyncs per operation, in a pass of its own under strace (never timed).
     figures.push(...(await fsyncFigures({ config, init, plan, log })));
