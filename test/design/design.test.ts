@@ -42,7 +42,8 @@ describe('the design-review page', () => {
 
     test(`${key}: every state matches its reference and axe finds nothing`, async () => {
       const context = await h.browser.newContext({
-        viewport: { width: 1280, height: 900 },
+        // The 375 px combination in a real 375-px viewport, so the elements' media queries see a phone.
+        viewport: combo.width === '375' ? { width: 375, height: 812 } : { width: 1280, height: 900 },
         deviceScaleFactor: 1,
         timezoneId: 'Asia/Bangkok',
         locale: 'en-US',

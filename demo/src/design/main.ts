@@ -1,7 +1,8 @@
 /**
  * The design-review page, `/design`: every HaiPay element in every state side by side, switchable live
  * between English, Thai and Traditional Chinese, the light, dark and brand themes, and a desktop or
- * 375 px frame, with the `--haipay-*` tokens editable on the page.
+ * 375 px frame (in a window that narrow, each state fills the width as on a phone; a desktop window
+ * offers to open one), with the `--haipay-*` tokens editable on the page.
  *
  * Each state's element talks to the demo server's fake companion, `/design-api/<state>` (answers fixed
  * by demo/src/design/scenarios.ts), through the elements' public contract only: attributes and
@@ -227,6 +228,23 @@ function radios<T extends string>(
 
 const LANGUAGE = { en: 'English', th: 'ไทย', 'zh-TW': '繁體中文' } as const;
 
+/**
+ * In a desktop window the 375 px choice only narrows the frames; the elements' own media queries still
+ * see the desktop window. This opens the same view in a window 375 px wide, where they see a phone.
+ */
+function phoneWindowLink(): TemplateResult {
+  return html`<a
+    class="phone-window"
+    href=${location.href}
+    target="haipay-design-375"
+    @click=${(e: Event) => {
+      e.preventDefault();
+      window.open(location.href, 'haipay-design-375', 'popup,width=375,height=812');
+    }}
+    >Open in a 375 px window ↗</a
+  >`;
+}
+
 function draw(): void {
   document.documentElement.lang = view.locale;
   document.documentElement.dataset.theme = view.theme;
@@ -238,6 +256,7 @@ function draw(): void {
           ${radios('Language', 'locale', LOCALES, view.locale, (v) => LANGUAGE[v])}
           ${radios('Theme', 'theme', THEMES, view.theme, (v) => v)}
           ${radios('Width', 'width', WIDTHS, view.width, (v) => (v === 'desktop' ? 'Desktop' : '375 px'))}
+          ${view.width === '375' && window.innerWidth > 480 ? phoneWindowLink() : nothing}
         </form>
         <details class="tokens">
           <summary>Tokens (<code>--haipay-*</code>)</summary>
