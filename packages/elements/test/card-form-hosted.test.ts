@@ -199,6 +199,50 @@ describe('<haipay-card-form> in hosted card mode', () => {
     expect(rulesFetched()).to.equal(false);
   });
 
+  it('back from a decline on HaiPay’s page, shows the reason above the pay button, still without card inputs', async () => {
+    const declined = view({
+      orderId: 'hp_hosted_declined',
+      method: 'card',
+      status: 'failed',
+      amount: '27.00',
+      currency: 'USD',
+      next: null,
+      failureReason: 'Insufficient funds.',
+    });
+    const c = await companion({ orders: { hp_hosted_declined: { views: [declined] } } });
+    const el = await fixture<HaiPayCardForm>(
+      html`<haipay-card-form
+        endpoint=${c.endpoint}
+        card-mode="hosted"
+        order-id="hp_hosted_declined"
+      ></haipay-card-form>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('form'), 'the form again');
+    expect(ids(el)).to.deep.equal(['name', 'email', 'phone']);
+    expect(text(el, '#form-error')).to.equal(`Insufficient funds. ${en['card.declined']}`);
+    expect(text(el, '[role=status]')).to.equal(`Insufficient funds. ${en['card.declined']}`);
+    await expect(el).to.be.accessible();
+    expect(rulesFetched()).to.equal(false);
+  });
+
+  it('works inside another shadow root: the events come out, the card page opens', async () => {
+    const c = await companion({ methods: { body: HOSTED_OFFERS }, post: [{ status: 201, body: CREATED }] });
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const root = host.attachShadow({ mode: 'open' });
+    root.innerHTML = `<haipay-card-form endpoint="${c.endpoint}" order-ref="cart-1" theme="dark"></haipay-card-form>`;
+    const el = root.querySelector('haipay-card-form')!;
+    const navigated: string[] = [];
+    el.navigate = (url) => void navigated.push(url);
+    await waitUntil(() => el.shadowRoot?.querySelector('[part~="hosted-note"]'), 'hosted mode learned');
+    await type(el, 'name', 'Somchai Jaidee');
+    await type(el, 'email', 'somchai@example.com');
+    const redirect = oneEvent(document, 'haipay-redirect');
+    await pay(el);
+    expect((await redirect).detail.url).to.equal(CARD_PAGE);
+    await waitUntil(() => navigated.length > 0, 'navigated');
+    expect(navigated).to.deep.equal([CARD_PAGE]);
+  });
+
   it('checks the card page address by the same rule as the companion (isFollowableUrl)', () => {
     const urls = [
       CARD_PAGE,
