@@ -53,8 +53,22 @@ const CHECKOUT_PAGE = `<!doctype html>
 </body>
 </html>`;
 
+/** The card form alone, in front of a router left at its default card mode (hosted). */
+const HOSTED_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Card</title>
+  <script type="module" src="/elements/index.js"></script>
+</head>
+<body>
+  <haipay-card-form endpoint="/haipay-hosted" order-ref="usd-cart-5" amount="25.00"></haipay-card-form>
+</body>
+</html>`;
+
 let sandbox: Sandbox;
 let router: HaiPayRouter;
+let hostedRouter: HaiPayRouter;
 let server: Server;
 let browser: Browser;
 let url = '';
@@ -119,6 +133,23 @@ before(async () => {
     hooks: { onPaymentSucceeded: (p) => void paid.push(p.method) },
   });
   app.use('/haipay', router);
+  // The same shop with the router's default card mode: cards on HaiPay's (the sandbox's) card page.
+  hostedRouter = createHaiPayRouter({
+    client,
+    store: new MemoryPaymentStore(),
+    publicBaseUrl: `${url}/haipay-hosted`,
+    returnUrl: `${url}/hosted`,
+    allowedOrigins: [url],
+    reconcile: false,
+    resolveOrder: () => ({
+      amount: '25.00',
+      currency: 'USD',
+      subject: 'Coffee subscription box',
+      buyerId: 'u-1001',
+    }),
+  });
+  app.use('/haipay-hosted', hostedRouter);
+  app.get('/hosted', (_req, res) => void res.type('html').send(HOSTED_PAGE));
   app.get('/', (_req, res) => void res.type('html').send(PAGE));
   app.get('/checkout', (_req, res) => void res.type('html').send(CHECKOUT_PAGE));
   app.get('/elements/*file', (req, res) => {
@@ -133,6 +164,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await router?.close();
+  await hostedRouter?.close();
   server?.close();
   await sandbox?.close();
 });
@@ -284,6 +316,40 @@ describe('a page with only <haipay-checkout> and the companion router', () => {
       assert.deepEqual(errors, [], 'no console errors, no CSP violations');
       mkdirSync(join(root, 'test-results'), { recursive: true });
       await page.screenshot({ path: join(root, 'test-results', 'checkout-only.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('a page with only <haipay-card-form> and a router in its default (hosted) card mode', () => {
+  test('asks for name and e-mail only, then the card is paid on the sandbox’s card page', async () => {
+    const context = await browser.newContext({ baseURL: url, viewport: { width: 480, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+    try {
+      await page.goto('/hosted');
+      const form = page.locator('haipay-card-form');
+      await form.getByText("You will enter your card on HaiPay's secure payment page.").waitFor();
+      assert.equal(await form.locator('input').count(), 3, 'name, e-mail and phone: no card input');
+      await form.getByLabel('Name on card').fill('John Smith');
+      await form.getByLabel('Email').fill('john@example.com');
+      await form.getByRole('button', { name: 'Pay $25.00' }).click();
+      // The whole window goes to the card page (the sandbox's address, HaiPay's in production).
+      await page.waitForURL(`${sandbox.url}/pay/**`);
+      await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+      await page.getByLabel('Expiry month (MM)').fill('12');
+      await page.getByLabel('Expiry year (YYYY)').fill('2030');
+      await page.getByLabel('Security code (CVV)').fill('123');
+      await page.getByRole('button', { name: 'Pay', exact: true }).click();
+      await page.waitForURL(/\/hosted\?haipay_order=hp_/);
+      await sandbox.idle();
+      const orderId = new URL(page.url()).searchParams.get('haipay_order')!;
+      const order = await hostedRouter.checkout.store.get(orderId);
+      assert.equal(order?.status, 'succeeded');
+      assert.deepEqual(errors, [], 'no console errors, no CSP violations');
     } finally {
       await context.close();
     }
