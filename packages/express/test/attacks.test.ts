@@ -333,6 +333,9 @@ describe('attack: status streams flood', () => {
 
   it('one store poll per order, however many streams watch it', async () => {
     const h = await startHarness({ sandbox, router: { ssePollMs: 50, refreshAfterMs: 60_000 } });
+    // A store that cannot tell whether another process wrote (no changedElsewhere), so the streams
+    // poll it on every tick: the case where one poll per stream would multiply the reads.
+    Object.defineProperty(h.store, 'changedElsewhere', { value: undefined });
     try {
       const p = await promptpay(h);
       let gets = 0;
