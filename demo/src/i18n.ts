@@ -88,9 +88,10 @@ const en = {
   'method.bank.desc': 'Transfer to a virtual account · THB',
   'method.truemoney': 'TrueMoney',
   'method.truemoney.desc': 'TrueMoney Wallet · THB',
-  'method.twd': 'Convenience store / ATM',
-  'method.twd.desc': '7-Eleven ibon, FamilyMart, Hi-Life, OK, or ATM · TWD',
-  'twd.store': 'Pay at',
+  'twd.storeNote':
+    'Next you get a payment code. Pay it at any {store} counter or kiosk before it runs out; we ship as soon as it is paid.',
+  'twd.atmNote':
+    'Next you get a bank account number for this order. Transfer the exact amount from any ATM or banking app before it runs out; we ship as soon as it arrives.',
   'twd.atm': 'ATM transfer',
   'twd.ibon': '7-Eleven ibon',
   'twd.fami': 'FamilyMart',
@@ -233,9 +234,10 @@ const th: Strings = {
   'method.bank.desc': 'โอนเข้าบัญชีเสมือน · บาท',
   'method.truemoney': 'ทรูมันนี่',
   'method.truemoney.desc': 'ทรูมันนี่ วอลเล็ท · บาท',
-  'method.twd': 'ร้านสะดวกซื้อ / ATM',
-  'method.twd.desc': '7-Eleven ibon, FamilyMart, Hi-Life, OK หรือ ATM · TWD',
-  'twd.store': 'ชำระที่',
+  'twd.storeNote':
+    'ขั้นต่อไปคุณจะได้รับรหัสชำระเงิน นำไปชำระที่เคาน์เตอร์หรือตู้บริการของ {store} สาขาใดก็ได้ก่อนรหัสหมดอายุ เราจะจัดส่งทันทีที่ได้รับชำระ',
+  'twd.atmNote':
+    'ขั้นต่อไปคุณจะได้รับเลขบัญชีธนาคารสำหรับคำสั่งซื้อนี้ โอนยอดให้ตรงจากตู้ ATM หรือแอปธนาคารใดก็ได้ก่อนหมดเวลา เราจะจัดส่งทันทีที่ได้รับเงิน',
   'twd.atm': 'โอนผ่าน ATM',
   'twd.ibon': '7-Eleven ibon',
   'twd.fami': 'FamilyMart',
@@ -373,9 +375,10 @@ const zhTW: Strings = {
   'method.bank.desc': '轉帳至虛擬帳號 · 泰銖',
   'method.truemoney': 'TrueMoney',
   'method.truemoney.desc': 'TrueMoney 錢包 · 泰銖',
-  'method.twd': '超商 / ATM',
-  'method.twd.desc': '7-Eleven ibon、全家、萊爾富、OK 或 ATM · 新台幣',
-  'twd.store': '付款地點',
+  'twd.storeNote':
+    '下一步會取得一組繳費代碼，請在期限內到任一{store}門市的櫃檯或多媒體機繳費，付款完成後我們會立即出貨。',
+  'twd.atmNote':
+    '下一步會取得這筆訂單專屬的銀行帳號，請在期限內用任一 ATM 或網路銀行轉入訂單金額，入帳後我們會立即出貨。',
   'twd.atm': 'ATM 轉帳',
   'twd.ibon': '7-Eleven ibon',
   'twd.fami': '全家',

@@ -46,6 +46,30 @@ describe('demo wording and back office in Chromium', () => {
     await context.close();
   });
 
+  test('a Taiwanese store says what comes after the button, for the store chosen', async () => {
+    const { page, errors, context } = await newShopper(h, { cart: CART, locale: 'zh-TW', phone: true });
+    await checkoutWith(page, 'twd');
+    const note = page.getByTestId('pay-later-note');
+    assert.match(await note.innerText(), /繳費代碼.*7-Eleven ibon門市/);
+    await page
+      .locator('haipay-checkout')
+      .getByRole('radio', { name: /^全家便利商店/ })
+      .check();
+    await note.filter({ hasText: '全家門市' }).waitFor();
+    await page
+      .locator('haipay-checkout')
+      .getByRole('radio', { name: /^萊爾富/ })
+      .check();
+    await note.filter({ hasText: '萊爾富門市' }).waitFor();
+    await page
+      .locator('haipay-checkout')
+      .getByRole('radio', { name: /^信用卡/ })
+      .check();
+    await note.waitFor({ state: 'detached' });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('the back office pages through the orders and shows a notification body readably', async () => {
     const { page, errors, context } = await newShopper(h, { cart: CART });
     await page.goto('/');

@@ -209,6 +209,23 @@ function bankAppHint(key: StringKey, query: string): TemplateResult {
   </div>`;
 }
 
+/** The Taiwanese stores by method, for the note on how paying at one works. */
+const STORES: Record<string, StringKey> = {
+  'twd-store-ibon': 'twd.ibon',
+  'twd-store-fami': 'twd.fami',
+  'twd-store-hilife': 'twd.hilife',
+  'twd-store-okgo': 'twd.okgo',
+};
+
+/** Paying later at a store or an ATM: what happens after the button, in the shopper's words. */
+function payLaterNote(method: string | undefined): TemplateResult | typeof nothing {
+  const store = method ? STORES[method] : undefined;
+  if (!store && method !== 'twd-atm') return nothing;
+  return html`<p class="note pay-later" data-testid="pay-later-note">
+    ${store ? t('twd.storeNote', { store: t(store) }) : t('twd.atmNote')}
+  </p>`;
+}
+
 /** Sandbox helpers under the payment: the test cards, or the bank app for the live QR or transfer. */
 function hints(): TemplateResult | typeof nothing {
   const method = s.resumed?.method ?? s.shown?.method;
@@ -294,7 +311,7 @@ function methodPanel(): TemplateResult {
     >
       ${payment}
     </div>
-    ${hints()}`;
+    ${s.resumed ? nothing : payLaterNote(s.shown?.method)} ${hints()}`;
 }
 
 function paidView(): TemplateResult {
