@@ -199,7 +199,7 @@ export class HaiPayCheckout {
     validate: (input: Record<string, unknown>, order: T, cardMode: CardMode) => FieldIssue[],
   ): RequestSite {
     const input = withBuyer(body, order);
-    const cardMode = this.options.cardMode ?? 'direct';
+    const cardMode = this.options.cardMode ?? 'hosted';
     const issues = validate(input, order, cardMode);
     if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
     const { publicBaseUrl } = this.options;

@@ -177,7 +177,7 @@ export interface CheckoutOptions extends TelemetryOptions {
   production?: boolean;
   /** `always`: confirm every success notification by query before crediting. Default `on-mismatch`. */
   confirmByQuery: 'always' | 'on-mismatch';
-  /** How cards are taken (card payments and subscriptions). Default `direct`. */
+  /** How cards are taken (card payments and subscriptions). Default `hosted`, as the router's. */
   cardMode?: CardMode;
   /** The clock (ms since the epoch). Default `Date.now`; tests inject one they can move. */
   now?: () => number;
