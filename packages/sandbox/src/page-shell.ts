@@ -34,7 +34,7 @@ main{max-width:30rem;margin:.75rem auto 2rem;padding:1.25rem;background:var(--su
 @media (max-width:480px){main{margin:.5rem 0 1rem;border-radius:0;border-width:1px 0}}
 h1{font-size:1.375rem;line-height:1.3;margin:0 0 1rem}
 .amount{margin:0;font-size:2rem;font-weight:700;line-height:1.2;font-variant-numeric:tabular-nums}
-.amount small{font-size:1rem;font-weight:600;color:var(--muted);margin-left:.35rem}
+.amount small{font-size:1rem;font-weight:600;color:var(--muted)}
 .subject{margin:.25rem 0 1rem;color:var(--muted)}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem .75rem;margin:0 0 1rem;font-size:.875rem}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}

@@ -23,7 +23,7 @@ function money(cents: number, currency: string): string {
 }
 
 function amountLine(cents: number, currency: string): string {
-  return `<p class="amount">${esc(money(cents, currency))}<small>${esc(currency)}</small></p>`;
+  return `<p class="amount">${esc(money(cents, currency))} <small>${esc(currency)}</small></p>`;
 }
 
 /**

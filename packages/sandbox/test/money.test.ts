@@ -136,7 +136,7 @@ describe('ledger', () => {
       assert.deepEqual([q0.amount, q0.actualAmount, q0.fee, q0.status], ['9.99', '0.00', '0.00', 0]);
 
       const page = await (await fetch(String(d.payUrl))).text();
-      assert.match(page, /9\.99 USD/);
+      assert.match(page, /9\.99 <small>USD<\/small>/);
       assert.match(page, /<dt>To pay<\/dt><dd>320 TWD<\/dd>/, 'the shopper pays in TWD at 32 TWD/USD');
       const paid = await postForm(String(d.payUrl), { action: 'approve' });
       assert.equal(paid.status, 303);
