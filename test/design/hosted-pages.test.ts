@@ -51,10 +51,16 @@ after(async () => {
   await h?.close();
 });
 
+/**
+ * A client of the demo's sandbox. `production: false`: building the demo's storefront (Vite, in this
+ * process) sets NODE_ENV=production, under which the client refuses a plain-http gateway.
+ */
+const haipay = () => new HaiPayClient(clientOptionsFor(h.demo.sandbox, { production: false }));
+
 let seq = 0;
 /** Makes an order on the sandbox as the demo's merchant would and returns its `payUrl` (the demo's origin). */
 async function payUrl(currency: 'THB' | 'TWD' | 'USD', body: Record<string, unknown>): Promise<string> {
-  const client = new HaiPayClient(clientOptionsFor(h.demo.sandbox));
+  const client = haipay();
   const d = await client.collectApply(currency, {
     name: 'Somchai Jaidee',
     phone: '0812345678',
@@ -168,6 +174,35 @@ const SHOTS: Shot[] = [
     phone: true,
     open: () => payUrl('THB', { payType: 'PAYMENT_GATEWAY', inBankCode: 'TM', amount: '690.00' }),
     heading: 'TrueMoney Wallet',
+  },
+  {
+    name: 'subscription-th-light-desktop',
+    lang: 'th',
+    via: 'query',
+    dark: false,
+    phone: false,
+    open: async () => {
+      const client = haipay();
+      const d = await client.subscriptionApply({
+        ...card('4242424242424242'),
+        amount: '12.00',
+        payType: 'SUBSCRIPTION',
+        subscriptionOrderId: `SAENGSUB${++seq}`,
+        subject: 'Monthly roaster pick',
+        callBackUrl: 'https://merchant.example/ok',
+        partnerUserId: 'u-1001',
+        country: 'US',
+        currency: 'USD',
+        website: 'https://merchant.example',
+        recurringInterval: 'M',
+        recurringIntervalCount: 1,
+        recurringMaxNumber: 12,
+        retryTimes: 2,
+      });
+      assert.ok(typeof d.payUrl === 'string' && d.payUrl, 'no payUrl for the subscription');
+      return d.payUrl;
+    },
+    heading: 'อนุญาตการสมัครสมาชิก',
   },
   {
     name: 'bank-app-en-dark-375',
