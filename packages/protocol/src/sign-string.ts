@@ -67,6 +67,7 @@ export function isOmittedFromSign(value: unknown): boolean {
 export function stringToSign(
   params: Readonly<Record<string, unknown>>,
   secretKey: string,
+  // Stryker disable next-line StringLiteral: every style but 'java' renders JSON, so '' is the same default
   nested: NestedStyle = 'json',
 ): string {
   if (typeof secretKey !== 'string' || secretKey === '') {

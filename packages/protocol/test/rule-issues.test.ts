@@ -252,6 +252,10 @@ describe('card rules: issues and edges', () => {
     assert.equal(luhnCheck('0'), true);
     assert.equal(luhnCheck(wrong(4242424242424242)), false);
     assert.equal(luhnCheck('424242424242424a'), false);
+    // Letters count as digit values 50 and 52 in a check that skipped the digits-only test: "b18" and
+    // "18d" would sum to 60. They are not card numbers.
+    assert.equal(luhnCheck('b18'), false);
+    assert.equal(luhnCheck('18d'), false);
   });
   test('detectCardBrand: range edges, prefixes and spaces', () => {
     assert.equal(detectCardBrand(wrong(4242)), null);
@@ -265,6 +269,8 @@ describe('card rules: issues and edges', () => {
     assert.equal(detectCardBrand('272'), null); // 2721–2729 are not Mastercard
     assert.equal(detectCardBrand('222'), null); // 2220 is not
     assert.equal(detectCardBrand('3'), null);
+    assert.equal(detectCardBrand('4x2'), null); // digits only, from first to last
+    assert.equal(detectCardBrand('4-2'), null);
   });
   test('formatCardNumber drops every non-digit first', () => {
     assert.equal(formatCardNumber('a4b2c4d2 4242'), '4242 4242');
@@ -306,18 +312,24 @@ describe('card rules: issues and edges', () => {
       message: 'Expiry month is required',
       params: { part: 'month' },
     });
-    assert.deepEqual(validateExpiry(wrong(6), '2030', now)?.params, { part: 'month' });
+    assert.deepEqual(validateExpiry(wrong(6), '2030', now), {
+      code: 'required',
+      message: 'Expiry month is required',
+      params: { part: 'month' },
+    });
     assert.deepEqual(validateExpiry('06', '', now), {
       code: 'required',
       message: 'Expiry year is required',
       params: { part: 'year' },
     });
     assert.deepEqual(validateExpiry('06', wrong(2030), now)?.code, 'required');
-    assert.deepEqual(validateExpiry('00', '2030', now), {
-      code: 'expiry_invalid',
-      message: 'Expiry month must be 01 to 12',
-      params: { part: 'month' },
-    });
+    for (const month of ['00', '13', '1', '112', '123', '1a', ' 12']) {
+      assert.deepEqual(
+        validateExpiry(month, '2030', now),
+        { code: 'expiry_invalid', message: 'Expiry month must be 01 to 12', params: { part: 'month' } },
+        month,
+      );
+    }
     assert.deepEqual(validateExpiry('06', '20300', now), {
       code: 'expiry_invalid',
       message: 'Expiry year must have four digits',

@@ -3,6 +3,7 @@
 // always `false`, never a throw, never `true` for a signature it did not check.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   LosslessNumber,
@@ -132,7 +133,8 @@ describe('createSigner and createVerifier: options', () => {
     for (const padded of [` ${secretKey}`, `${secretKey}\n`]) {
       assert.throws(
         () => createSigner({ privateKey: fixture.privateKeyPkcs8Base64, secretKey: padded }),
-        (err: unknown) => err instanceof HaiPayKeyError && /leading or trailing whitespace/.test(err.message),
+        (err: unknown) =>
+          err instanceof HaiPayKeyError && /^secretKey: has leading or trailing whitespace/.test(err.message),
       );
     }
   });
@@ -194,6 +196,18 @@ describe('verifier: malformed input is false, never a throw', () => {
     const other = signer.sign({ appId: 1 });
     assert.equal(verifier.verify(v.params, other), false);
     assert.equal(verifier.verify({ ...v.params, list: [{ a: 1 }] }, other), false);
+  });
+  test('the signature length follows the key: a 3072-bit key signs and verifies, a 2048-bit signature does not', () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 3072 });
+    const big = {
+      sign: createSigner({ privateKey: pair.privateKey, secretKey: 's' }),
+      check: createVerifier({ publicKey: pair.publicKey, secretKey: 's' }),
+    };
+    const params = { appId: 1, orderNo: '1' };
+    const signature = big.sign.sign(params);
+    assert.equal(Buffer.from(signature, 'base64').length, 384);
+    assert.equal(big.check.verify(params, signature), true);
+    assert.equal(big.check.verify(params, signer.sign(params)), false);
   });
   test('a signature over the Java rendering of flat params is the same as over JSON', () => {
     const body = parseJsonLossless('{"appId":1,"amount":0.50}') as Record<string, unknown>;
