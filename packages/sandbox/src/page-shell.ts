@@ -4,7 +4,7 @@
  * "HaiPay" with a SANDBOX badge, a note that no real money moves, and links to the same page in the
  * other languages. It is deliberately plain, so no one takes it for the shop's page or for HaiPay's.
  */
-import { PAGE_LANGS, translator, type PageLang } from './page-strings.js';
+import { langFromQuery, PAGE_LANGS, pageLang, translator, type PageLang } from './page-strings.js';
 
 /** Escapes text for HTML element content and attribute values; `undefined` is no text. */
 export function esc(text: string | undefined): string {
@@ -77,6 +77,21 @@ export interface PageContext {
   query?: Record<string, string>;
   /** The language came from `?lang=`: the page's forms and links carry it on. */
   sticky?: boolean;
+}
+
+/** A request's page context: the shopper's language from `?lang=`, else Accept-Language, else English (docs/protocol.md §4). */
+export function pageContext(
+  req: { query: unknown; get(name: string): string | undefined },
+  path?: string,
+  query?: Record<string, string>,
+): PageContext {
+  const asked = (req.query as Record<string, unknown> | undefined)?.lang;
+  return {
+    lang: pageLang(asked, req.get('accept-language')),
+    path,
+    query,
+    sticky: langFromQuery(asked) !== undefined,
+  };
 }
 
 /** A form's action or a link on the page: `path`, with `?lang=` when the page was opened with one. */

@@ -20,8 +20,8 @@ import type { Gateway } from './gateway.js';
 import type { MerchantConfig } from './config.js';
 import { isSandboxCurrency, parseAmount } from './money.js';
 import { createControlRouter } from './control.js';
-import { langFromQuery, pageLang, translator } from './page-strings.js';
-import { pageAction } from './page-shell.js';
+import { translator } from './page-strings.js';
+import { pageAction, pageContext } from './page-shell.js';
 import {
   bankAppPage,
   cardPage,
@@ -263,16 +263,10 @@ export function createApp(ctx: ServerContext): express.Express {
       .set({ 'cache-control': 'no-store', vary: 'Accept-Language' })
       .type('text/html; charset=utf-8')
       .send(body);
-  // The shopper's language: `?lang=`, else Accept-Language, else English (docs/protocol.md §4).
-  const pageCtx = (req: Request, path?: string, query?: Record<string, string>): PageContext => {
-    const asked = (req.query as Record<string, unknown>).lang;
-    const lang = pageLang(asked, req.get('accept-language'));
-    return { lang, path, query, sticky: langFromQuery(asked) !== undefined };
-  };
 
   app.get('/pay/:no', (req, res) => {
     const no = String(req.params.no);
-    const ctx = pageCtx(req, `/pay/${no}`);
+    const ctx = pageContext(req, `/pay/${no}`);
     const sub = state.subscriptions.get(no);
     if (sub) {
       if (sub.status !== '1') return html(res, 200, finishedPage({ subscription: sub.status }, ctx));
@@ -289,7 +283,7 @@ export function createApp(ctx: ServerContext): express.Express {
   app.post('/pay/:no', form, (req, res) => {
     const no = String(req.params.no);
     const approve = (req.body as Record<string, unknown> | undefined)?.action === 'approve';
-    const ctx = pageCtx(req, `/pay/${no}`);
+    const ctx = pageContext(req, `/pay/${no}`);
     const sub = state.subscriptions.get(no);
     if (sub) {
       gw.subscriptions.authorize(sub, approve ? 'success' : 'failure');
@@ -347,7 +341,7 @@ export function createApp(ctx: ServerContext): express.Express {
     const payload = typeof q.payload === 'string' ? q.payload : typeof q.bankNo === 'string' ? q.bankNo : '';
     const amount = typeof q.amount === 'string' ? q.amount : '';
     const kept = Object.fromEntries(Object.entries({ payload, amount }).filter(([, v]) => v));
-    html(res, 200, bankAppPage({ payload, amount }, pageCtx(req, '/bank-app', kept)));
+    html(res, 200, bankAppPage({ payload, amount }, pageContext(req, '/bank-app', kept)));
   });
 
   // Paying in the bank app marks an order paid: beyond loopback it takes the admin token (README).
@@ -355,7 +349,7 @@ export function createApp(ctx: ServerContext): express.Express {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const payload = scalarText(b.payload).trim();
     const amountText = scalarText(b.amount).trim();
-    const ctx = pageCtx(req, '/bank-app');
+    const ctx = pageContext(req, '/bank-app');
     const t = translator(ctx.lang);
     const fail = (msg: string) => html(res, 422, bankAppPage({ payload, amount: amountText }, ctx, msg));
     let order: CollectOrder | undefined;
