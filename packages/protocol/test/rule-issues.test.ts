@@ -470,3 +470,41 @@ describe('decimals and currencies', () => {
     ]);
   });
 });
+
+describe('patterns match the whole value', () => {
+  test('amounts: nothing before or after the format', () => {
+    for (const [currency, amount] of [
+      ['THB', '300.000'],
+      ['THB', '+300.00'],
+      ['USD', '9.999'],
+      ['USD', '+9.99'],
+      ['VND', '0100000'],
+      ['VND', '1000001'],
+    ] as const) {
+      assert.equal(validateAmount(currency, amount)?.code, 'invalid_amount', `${currency} ${amount}`);
+    }
+    assert.equal(validateAmount('TWD', wrong(500))?.code, 'invalid_amount'); // a number, though 500 would pass as text
+  });
+  test('phones: nothing before or after the format', () => {
+    for (const [currency, phone] of [
+      ['THB', 'x0812345678'],
+      ['THB', '08123456789'],
+      ['TWD', '10912345678'],
+      ['TWD', '09123456789'],
+      ['USD', 'x+14155550100'],
+      ['USD', '+14155550100x'],
+      ['VND', '10912345678'],
+      ['VND', '09123456789'],
+    ] as const) {
+      assert.equal(validatePhone(currency, phone)?.code, 'invalid_phone', `${currency} ${phone}`);
+    }
+    assert.equal(validatePhone('USD', wrong(14155550100))?.code, 'invalid_phone'); // a number
+  });
+  test('names: the THB payout pattern covers the whole name; two parts are any two words with a letter', () => {
+    assert.equal(validatePayoutName('THB', '1Somchai')?.code, 'invalid_name');
+    assert.equal(validateName('USD', 'Somchai  Jaidee'), null); // two spaces
+    assert.equal(validateName('USD', 'Anna B'), null); // a one-letter last name
+    assert.equal(validateName('USD', 'Anna- Lee'), null); // the first word ends in "-"
+    assert.equal(validateName('USD', "Anna 'Lee"), null); // the last word starts with "'"
+  });
+});
