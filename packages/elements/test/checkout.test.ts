@@ -183,6 +183,8 @@ describe('<haipay-checkout>', () => {
     const c = await shop({ post: [{ status: 201, body: store }] });
     const el = await checkout(c.endpoint, { method: 'twd-store' });
     expect(checked(el)).to.equal('twd-store-ibon');
+    // The store is where the shopper pays, with a code from HaiPay's page.
+    expect(text(el, '[part~=pay-button]')).to.equal('Pay NT$900.00 at 7-ELEVEN ibon');
     const created = oneEvent(el, 'haipay-created');
     const redirect = oneEvent(el, 'haipay-redirect');
     el.addEventListener('haipay-redirect', (e) => e.preventDefault(), { once: true });
@@ -320,7 +322,7 @@ describe('<haipay-checkout>', () => {
     const zh = await checkout(c.endpoint, { locale: 'zh-TW' });
     expect(text(zh, 'legend')).to.equal('付款方式');
     expect(labelOf(zh, 'twd-store-ibon')).to.contain('7-ELEVEN ibon');
-    expect(text(zh, '[part~=pay-button]')).to.contain('以7-ELEVEN ibon支付');
+    expect(text(zh, '[part~=pay-button]')).to.contain('到7-ELEVEN ibon繳費');
     // The inner element gets the page's language.
     zh.method = 'card';
     await zh.updateComplete;

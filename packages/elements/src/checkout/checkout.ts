@@ -268,7 +268,9 @@ export class HaiPayCheckout extends LitElement {
     if (method == 'card' && !offer.hosted) return html`<haipay-card-form endpoint=${endpoint} order-ref=${orderRef} card-mode="direct" currency=${currency} locale=${lang} theme=${theme} .strings=${strings}></haipay-card-form>`;
     const name = this.label(method);
     if (orderId == null) {
-      const text = t.term('checkout.pay', { amount: t.money(offer.amount, currency), method: name });
+      // A Taiwanese store is where the shopper pays (with a code from HaiPay's page), not a way to pay.
+      const key = method.startsWith('twd-store-') ? 'checkout.payAt' : 'checkout.pay';
+      const text = t.term(key, { amount: t.money(offer.amount, currency), method: name });
       // prettier-ignore
       return html`<button class="primary" part="pay-button" @click=${() => void this.start(offer)}>${text}</button>`;
     }

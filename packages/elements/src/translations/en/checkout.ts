@@ -10,6 +10,7 @@ const checkout = {
   'checkout.error': 'We could not load the payment methods.',
   'checkout.retry': 'Try again',
   'checkout.pay': 'Pay {amount} with {method}',
+  'checkout.payAt': 'Pay {amount} at {method}',
   'checkout.redirecting': 'Opening {method}…',
   'method.card': 'Card',
   'method.promptpay': 'PromptPay',

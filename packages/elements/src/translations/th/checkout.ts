@@ -11,6 +11,7 @@ const checkout = {
   'checkout.error': 'ไม่สามารถโหลดวิธีชำระเงินได้',
   'checkout.retry': 'ลองอีกครั้ง',
   'checkout.pay': 'ชำระ {amount} ด้วย{method}',
+  'checkout.payAt': 'ชำระ {amount} ที่ {method}',
   'checkout.redirecting': 'กำลังเปิด{method}…',
   'method.card': 'บัตรเครดิต/เดบิต',
   'method.promptpay': 'พร้อมเพย์',

@@ -11,6 +11,7 @@ const checkout = {
   'checkout.error': '無法載入付款方式。',
   'checkout.retry': '再試一次',
   'checkout.pay': '以{method}支付 {amount}',
+  'checkout.payAt': '到{method}繳費 {amount}',
   'checkout.redirecting': '正在前往{method}…',
   'method.card': '信用卡',
   'method.promptpay': 'PromptPay',
