@@ -44,6 +44,9 @@ export interface Built {
 /** Builds one virtual entry with Vite; every chunk by file name. */
 export async function viteBuild(code: string): Promise<Built> {
   const { build } = await import('vite');
+  // Vite sets process.env.NODE_ENV to 'production' for a production build and leaves it so; the rest of
+  // the run (the sandbox refuses to start in production) must not inherit it.
+  const nodeEnv = process.env.NODE_ENV;
   const out = await build({
     root,
     configFile: `${root}vite.config.ts`,
@@ -57,6 +60,9 @@ export async function viteBuild(code: string): Promise<Built> {
       },
     ],
     build: { write: false, target: 'es2022', rollupOptions: { input: { entry: 'haipay:entry' } } },
+  }).finally(() => {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   });
   const output = (Array.isArray(out) ? out[0]! : (out as Rollup.RollupOutput)).output;
   const chunks = new Map(

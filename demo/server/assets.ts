@@ -54,10 +54,16 @@ export async function ensureBuilt(dist: string, log: (msg: string) => void): Pro
   log('building the storefront with Vite…');
   const { build } = await import('vite');
   const tmp = `${distDir}.tmp-${process.pid}-${Date.now()}`;
+  // Vite sets process.env.NODE_ENV to 'production' for the build and leaves it so: the rest of this
+  // process (the sandbox, the HaiPay client's http: check) must keep seeing the environment it started in.
+  const nodeEnv = process.env.NODE_ENV;
   await build({
     configFile: join(DEMO_DIR, 'vite.config.ts'),
     logLevel: 'warn',
     build: { outDir: tmp, emptyOutDir: true },
+  }).finally(() => {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   });
   writeFileSync(join(tmp, STAMP), new Date().toISOString());
   mkdirSync(join(distDir, '..'), { recursive: true });
