@@ -25,7 +25,7 @@ import { CHILD_FLAG, serveChild, startChild, usage, type Child } from './childre
 /** What the floor process is started with. */
 export interface FloorInit {
   sandboxUrl: string;
-  appId: string;
+  appId: number;
   privateKey: string;
   secretKey: string;
   platformPublicKey: string;
@@ -92,7 +92,8 @@ if (process.argv.includes(CHILD_FLAG)) {
           subject: 'Bench order',
           partnerUserId: 'u-bench',
         });
-        const answer = parseJsonLossless(await post(JSON.stringify(body))) as LosslessObject;
+        const rawAnswer = await post(JSON.stringify(body));
+        const answer = parseJsonLossless(rawAnswer) as LosslessObject;
         const data = answer.data as LosslessObject | undefined;
         if (scalarText(answer.status) !== '1' || !data || !verifier.verify(data))
           throw new Error('HaiPay refused or the answer did not verify');

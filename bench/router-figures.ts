@@ -378,7 +378,7 @@ export async function routerFigures(
     const thb = config.merchants.find((m) => m.currency === 'THB')!;
     const floor = await startFloorReference({
       sandboxUrl: sandbox.url,
-      appId: String(thb.appId),
+      appId: thb.appId,
       privateKey: thb.privateKey!,
       secretKey: thb.secretKey,
       platformPublicKey: config.platform.publicKey,
