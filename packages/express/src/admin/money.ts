@@ -10,6 +10,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { HaiPayCheckout, PayoutRequest } from '../checkout/index.js';
 import { HaiPayRefundError } from '../errors.js';
+import { PAYOUT_REQUEST_FIELDS } from '../checkout/payouts-create.js';
 import { HttpError } from '../router/http.js';
 import type { PaymentRecord, TransferRecord } from '../store/types.js';
 import { integerField, Issues, textField } from './query.js';
@@ -36,28 +37,6 @@ export interface MoneyDeps {
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 const TRANSFER_ID_RE = /^hp[ro]_[A-Za-z0-9_-]{10,40}$/;
-/** The payout request's fields, all text. */
-const PAYOUT_FIELDS = [
-  'currency',
-  'amount',
-  'accountType',
-  'bankCode',
-  'accountNo',
-  'name',
-  'phone',
-  'email',
-  'partnerUserId',
-  'subject',
-  'body',
-  'identifyType',
-  'country',
-  'address1',
-  'address2',
-  'address3',
-  'postalCode',
-  'bankName',
-  'swiftCode',
-] as const;
 
 /** The `Idempotency-Key` header, checked. */
 function idempotencyKey(req: Request, issues: Issues): string {
@@ -137,7 +116,7 @@ export function moneyRoutes(router: Router, deps: MoneyDeps): void {
     route('payouts.create', async (req, res) => {
       const issues = new Issues();
       const key = idempotencyKey(req, issues);
-      const request = textBody(req, issues, PAYOUT_FIELDS) as unknown as PayoutRequest;
+      const request = textBody(req, issues, PAYOUT_REQUEST_FIELDS) as unknown as PayoutRequest;
       issues.throwIfAny();
       // The checkout applies the protocol's field rules for the currency (per-field 400s).
       const payout = await checkout.payout(request, { idempotencyKey: key });

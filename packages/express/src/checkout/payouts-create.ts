@@ -49,6 +49,32 @@ export interface PayoutRequest {
   swiftCode?: string;
 }
 
+/**
+ * Every field of {@link PayoutRequest}, for code that takes one from outside (the admin API accepts these
+ * and no others). Checked against the interface when compiled: a field added there must be added here.
+ */
+export const PAYOUT_REQUEST_FIELDS = Object.keys({
+  currency: 1,
+  amount: 1,
+  accountType: 1,
+  bankCode: 1,
+  accountNo: 1,
+  name: 1,
+  phone: 1,
+  email: 1,
+  partnerUserId: 1,
+  subject: 1,
+  body: 1,
+  identifyType: 1,
+  country: 1,
+  address1: 1,
+  address2: 1,
+  address3: 1,
+  postalCode: 1,
+  bankName: 1,
+  swiftCode: 1,
+} satisfies Record<keyof PayoutRequest, 1>) as readonly (keyof PayoutRequest)[];
+
 /** The payout driver over the client. */
 export function payoutDriver(client: HaiPayClient): TransferDriver {
   return {
