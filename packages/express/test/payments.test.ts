@@ -69,6 +69,21 @@ describe('payment methods: create → final, hook exactly once', () => {
     assert.deepEqual(hookCalls(p.orderId), [`expired:${p.orderId}`]);
   });
 
+  it('an apply HaiPay refuses fails the order and runs its failed hook at once (no reconciler)', async () => {
+    sandbox.injectFault({ mode: 'error', code: '4012', endpoint: 'thb/collect/apply' });
+    const res = await h.post(
+      '/haipay/payments',
+      { method: 'promptpay', orderRef: 'cart-refused', ...BUYER },
+      idem(),
+    );
+    assert.equal(res.status, 502, JSON.stringify(res.json));
+    const [order] = await h.store.listOrders!({ text: 'cart-refused', limit: 10 });
+    assert.equal(order?.status, 'failed');
+    for (let i = 0; i < 50 && hookCalls(order.orderId).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(hookCalls(order.orderId), [`failed:${order.orderId}`]);
+  });
+
   it('truemoney (THB): redirect, then failed', async () => {
     const p = await pay('truemoney');
     assert.equal(p.next.type, 'redirect');
