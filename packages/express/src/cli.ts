@@ -7,7 +7,7 @@
  *   keygen --out <dir> [--force]                  writes <dir>/haipay-private.pem (0600) and haipay-public.pem
  *                                                 (0644) atomically; prints only the public key and the paths.
  *                                                 Refuses to replace an existing file without --force, and a
- *                                                 symlink at either path always.
+ *                                                 symlink at either path always (cli-keygen.ts).
  *   sign --private-key <key|file> --secret <s>    JSON params on stdin → signature
  *   verify --public-key <key|file> --secret <s>   signed JSON on stdin → exit 0 only if it verifies
  *   notify --url <notifyUrl> --platform-private-key <key|file> --secret <s> [--payload <json>|stdin]
@@ -25,37 +25,16 @@
  * HAIPAY_SECRET, HAIPAY_PRIVATE_KEY, HAIPAY_PUBLIC_KEY, HAIPAY_PLATFORM_PUBLIC_KEY,
  * HAIPAY_PLATFORM_PRIVATE_KEY, HAIPAY_APP_ID, HAIPAY_BASE_URL, HAIPAY_ADMIN_HEADER (orders --url).
  */
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  existsSync,
-  fchmodSync,
-  fsyncSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseJsonLossless, type LosslessObject } from '@haipay-kit/protocol';
-import {
-  createSigner,
-  createVerifier,
-  generateHaiPayKeyPair,
-  parsePrivateKey,
-  parsePublicKey,
-  toPem,
-} from '@haipay-kit/protocol/node';
+import { createSigner, createVerifier } from '@haipay-kit/protocol/node';
 import { HaiPayClient } from './client.js';
 import { HaiPayError } from './errors.js';
 import { generateTestNotification, sendTestNotification } from './testing.js';
+import { runKeygenCommand } from './cli-keygen.js';
 import { runMoneyCommand } from './cli-money.js';
 import { runOrdersCommand } from './cli-orders.js';
 
@@ -117,80 +96,6 @@ function parseJsonObject(text: string, what: string): LosslessObject {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new CliError(`${what} must be a JSON object.`);
   return parsed as LosslessObject;
-}
-
-/**
- * Throws unless `path` may receive a key file: nothing there, or (with `force`) a regular file. A
- * symlink is refused even with `force` (lstat: the link itself, never what it points to), so a link
- * planted at a key path can't redirect the key into another file.
- */
-function checkKeyTarget(path: string, force: boolean): void {
-  let stat;
-  try {
-    stat = lstatSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  if (stat.isSymbolicLink())
-    throw new CliError(
-      `${path} is a symbolic link; refusing to write a key through it (even with --force). Remove it first.`,
-    );
-  if (!stat.isFile()) throw new CliError(`${path} exists and is not a regular file; refusing to replace it.`);
-  if (!force)
-    throw new CliError(`${path} already exists; refusing to overwrite a key. Pass --force to replace it.`);
-}
-
-/**
- * Writes each file whole or not at all: into a new temporary file in the same directory (O_CREAT |
- * O_EXCL | O_NOFOLLOW, so never through an existing path or a symlink) with its final mode, fsynced,
- * then renamed over the target. Every temporary file is removed on failure.
- */
-function writeKeyFiles(files: readonly { path: string; text: string; mode: number }[], force: boolean): void {
-  const written: { tmp: string; path: string }[] = [];
-  try {
-    for (const file of files) {
-      const tmp = join(dirname(file.path), `.${basename(file.path)}.${randomBytes(6).toString('hex')}.tmp`);
-      const fd = openSync(
-        tmp,
-        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
-        file.mode,
-      );
-      written.push({ tmp, path: file.path });
-      try {
-        fchmodSync(fd, file.mode); // the exact mode, whatever the umask
-        const bytes = Buffer.from(file.text, 'utf8');
-        let offset = 0;
-        while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
-    // Checked again just before the renames. A rename replaces a symlink itself, never its target.
-    for (const { path } of written) checkKeyTarget(path, force);
-    for (const file of written) {
-      renameSync(file.tmp, file.path);
-      file.tmp = '';
-    }
-  } finally {
-    for (const { tmp } of written) if (tmp) rmSync(tmp, { force: true });
-  }
-  syncDirectory(dirname(files[0]!.path));
-}
-
-/** Makes the renames durable; best effort (not every platform can fsync a directory). */
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, constants.O_RDONLY);
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* the files themselves are already synced */
-  }
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves with the exit code. */
@@ -265,40 +170,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return command ? 0 : 2;
   }
   switch (command) {
-    case 'keygen': {
-      if (values.out === undefined) {
-        const pair = generateHaiPayKeyPair();
-        io.stderr(
-          'haipay keygen: warning: the JSON on stdout contains the PRIVATE key; pipe it straight into your secret store (or use --out <dir> to write key files instead).\n',
-        );
-        io.stdout(`${JSON.stringify(pair)}\n`);
-        return 0;
-      }
-      if (values.out === '') throw new CliError('--out needs a directory, e.g. --out ./keys');
-      const dir = resolve(values.out);
-      const privateFile = join(dir, 'haipay-private.pem');
-      const publicFile = join(dir, 'haipay-public.pem');
-      const force = values.force === true;
-      // Check both paths before generating or writing anything: a refusal writes nothing.
-      checkKeyTarget(privateFile, force);
-      checkKeyTarget(publicFile, force);
-      const pair = generateHaiPayKeyPair();
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      writeKeyFiles(
-        [
-          { path: privateFile, text: toPem(parsePrivateKey(pair.privateKey)), mode: 0o600 },
-          { path: publicFile, text: toPem(parsePublicKey(pair.publicKey)), mode: 0o644 },
-        ],
-        force,
-      );
-      io.stderr(
-        `wrote ${privateFile} (mode 600: keep it secret) and ${publicFile}; upload the public key in HaiPay's merchant back office\n`,
-      );
-      io.stdout(
-        `${JSON.stringify({ publicKey: pair.publicKey, privateKeyFile: privateFile, publicKeyFile: publicFile })}\n`,
-      );
-      return 0;
-    }
+    case 'keygen':
+      return runKeygenCommand(values, { ...io, usage: (message) => new CliError(message) });
     case 'sign': {
       const signer = createSigner({
         privateKey: readKey(values['private-key'] ?? env.HAIPAY_PRIVATE_KEY, '--private-key'),
