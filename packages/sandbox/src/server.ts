@@ -14,23 +14,12 @@ import {
   type LosslessObject,
 } from '@haipay-kit/protocol';
 import { createVerifier, type Verifier } from '@haipay-kit/protocol/node';
-import { scanQrPayload } from './emv.js';
 import type { Fault } from './faults.js';
 import type { Gateway } from './gateway.js';
 import type { MerchantConfig } from './config.js';
-import { isSandboxCurrency, parseAmount } from './money.js';
+import { isSandboxCurrency } from './money.js';
 import { createControlRouter } from './control.js';
-import { translator } from './page-strings.js';
-import { pageAction, pageContext } from './page-shell.js';
-import {
-  bankAppPage,
-  cardPage,
-  finishedPage,
-  orderPage,
-  subscriptionPage,
-  type PageContext,
-} from './pages.js';
-import { isFinal, type CollectOrder } from './records.js';
+import { createPageRouter } from './page-routes.js';
 import { validateBody, type EndpointId } from './validation.js';
 import type { ApiResult, ErrorCode } from './wire.js';
 
@@ -47,64 +36,43 @@ interface Route {
   ) => ApiResult;
 }
 
+/** One route's entry: its endpoint, the appIds it accepts and what the gateway does with the body. */
+const route = (id: EndpointId, scope: Route['scope'], handle: Route['handle']): Route => ({
+  id,
+  scope,
+  handle,
+});
+
 const CURRENCY_ROUTES: Record<string, Route> = {
-  'collect/apply': {
-    id: 'collectApply',
-    scope: 'currency',
-    handle: (g, m, c, p, b) => g.collections.apply(m, c, p, b, false),
-  },
-  'collect/query': {
-    id: 'collectQuery',
-    scope: 'currency',
-    handle: (g, m, _c, _p, b) => g.collections.query(m, b),
-  },
-  'pay/apply': { id: 'payApply', scope: 'currency', handle: (g, m, c, p, b) => g.payouts.apply(m, c, p, b) },
-  'pay/query': { id: 'payQuery', scope: 'currency', handle: (g, m, _c, _p, b) => g.payouts.query(m, b) },
+  'collect/apply': route('collectApply', 'currency', (g, m, c, p, b) =>
+    g.collections.apply(m, c, p, b, false),
+  ),
+  'collect/query': route('collectQuery', 'currency', (g, m, _c, _p, b) => g.collections.query(m, b)),
+  'pay/apply': route('payApply', 'currency', (g, m, c, p, b) => g.payouts.apply(m, c, p, b)),
+  'pay/query': route('payQuery', 'currency', (g, m, _c, _p, b) => g.payouts.query(m, b)),
   // Every currency path answers like HaiPay: only USD has a refund product (docs/protocol.md "Refund and
   // payout currencies"); the others pass the appId and signature checks, then get 4012 from validation.
-  'refund/apply': {
-    id: 'refundApply',
-    scope: 'currency',
-    handle: (g, m, _c, _p, b) => g.refunds.apply(m, b),
-  },
-  'refund/refundQuery': {
-    id: 'refundQuery',
-    scope: 'currency',
-    handle: (g, m, _c, _p, b) => g.refunds.query(m, b),
-  },
-  'account/ledger': {
-    id: 'accountLedger',
-    scope: 'currency',
-    handle: (g, m, c) => ({ data: g.ledger.balances(m.appId, c) }),
-  },
+  'refund/apply': route('refundApply', 'currency', (g, m, _c, _p, b) => g.refunds.apply(m, b)),
+  'refund/refundQuery': route('refundQuery', 'currency', (g, m, _c, _p, b) => g.refunds.query(m, b)),
+  'account/ledger': route('accountLedger', 'currency', (g, m, c) => ({
+    data: g.ledger.balances(m.appId, c),
+  })),
 };
 
 const FIXED_ROUTES: Record<string, Route> = {
-  '/subscription/apply': {
-    id: 'subscriptionApply',
-    scope: 'any',
-    handle: (g, m, _c, p, b) => g.subscriptions.apply(m, p, b),
-  },
-  '/subscription/query': {
-    id: 'subscriptionQuery',
-    scope: 'any',
-    handle: (g, m, _c, _p, b) => g.subscriptions.query(m, b),
-  },
-  '/subscription/cancel': {
-    id: 'subscriptionCancel',
-    scope: 'any',
-    handle: (g, m, _c, _p, b) => g.subscriptions.cancel(m, b),
-  },
-  '/global/cashier/collect/apply': {
-    id: 'cashierApply',
-    scope: 'cashier',
-    handle: (g, m, _c, p, b) => g.collections.apply(m, String(b.currency), p, b, true),
-  },
-  '/global/cashier/collect/query': {
-    id: 'cashierQuery',
-    scope: 'cashier',
-    handle: (g, m, _c, _p, b) => g.collections.query(m, b),
-  },
+  '/subscription/apply': route('subscriptionApply', 'any', (g, m, _c, p, b) =>
+    g.subscriptions.apply(m, p, b),
+  ),
+  '/subscription/query': route('subscriptionQuery', 'any', (g, m, _c, _p, b) => g.subscriptions.query(m, b)),
+  '/subscription/cancel': route('subscriptionCancel', 'any', (g, m, _c, _p, b) =>
+    g.subscriptions.cancel(m, b),
+  ),
+  '/global/cashier/collect/apply': route('cashierApply', 'cashier', (g, m, _c, p, b) =>
+    g.collections.apply(m, String(b.currency), p, b, true),
+  ),
+  '/global/cashier/collect/query': route('cashierQuery', 'cashier', (g, m, _c, _p, b) =>
+    g.collections.query(m, b),
+  ),
 };
 
 /** `code` is one of the sandbox's refusals or a fault's configured code, which may be any 4 digits. */
@@ -255,130 +223,8 @@ export function createApp(ctx: ServerContext): express.Express {
     });
   });
 
-  // ------------------------------------------------------------------ hosted pages
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
-  const html = (res: Response, status: number, body: string) =>
-    res
-      .status(status)
-      .set({ 'cache-control': 'no-store', vary: 'Accept-Language' })
-      .type('text/html; charset=utf-8')
-      .send(body);
-
-  app.get('/pay/:no', (req, res) => {
-    const no = String(req.params.no);
-    const ctx = pageContext(req, `/pay/${no}`);
-    const sub = state.subscriptions.get(no);
-    if (sub) {
-      if (sub.status !== '1') return html(res, 200, finishedPage({ subscription: sub.status }, ctx));
-      return html(res, 200, subscriptionPage(sub, ctx));
-    }
-    const order = state.orders.get(no);
-    if (!order || order.kind !== 'collect' || !order.payUrl)
-      return html(res, 404, finishedPage('unknown', { lang: ctx.lang }));
-    if (isFinal(order.status)) return html(res, 200, finishedPage({ order: order.status }, ctx));
-    gw.collections.touch(order);
-    return html(res, 200, orderPage(order, ctx));
-  });
-
-  app.post('/pay/:no', form, (req, res) => {
-    const no = String(req.params.no);
-    const approve = (req.body as Record<string, unknown> | undefined)?.action === 'approve';
-    const ctx = pageContext(req, `/pay/${no}`);
-    const sub = state.subscriptions.get(no);
-    if (sub) {
-      gw.subscriptions.authorize(sub, approve ? 'success' : 'failure');
-      const to = sub.status === '2' ? sub.callBackUrl : (sub.cancelUrl ?? sub.callBackUrl);
-      return to ? res.redirect(303, to) : html(res, 200, finishedPage({ subscription: sub.status }, ctx));
-    }
-    const order = state.orders.get(no);
-    if (!order || order.kind !== 'collect' || !order.payUrl)
-      return html(res, 404, finishedPage('unknown', { lang: ctx.lang }));
-    if (order.flow === 'card' && !order.card && approve && !isFinal(order.status)) {
-      // The hosted card page's Pay: charge the typed card (README "Hosted card page").
-      const form = (req.body ?? {}) as Record<string, unknown>;
-      const values = {
-        accountNo: typeof form.accountNo === 'string' ? form.accountNo : '',
-        expiryMonth: typeof form.expiryMonth === 'string' ? form.expiryMonth : '',
-        expiryYear: typeof form.expiryYear === 'string' ? form.expiryYear : '',
-        cvv: typeof form.cvv === 'string' ? form.cvv : '',
-      };
-      const outcome = gw.collections.submitHostedCard(order, values);
-      if ('issues' in outcome) {
-        // The card number and CVV are never echoed back into the page.
-        const { expiryMonth, expiryYear } = values;
-        return html(
-          res,
-          422,
-          cardPage(order, { values: { expiryMonth, expiryYear }, issues: outcome.issues }, ctx),
-        );
-      }
-      // A challenge shows the 3-D Secure page at the same address (with the `?lang=` it came with).
-      if (outcome.result === 'challenge') return res.redirect(303, pageAction(`/pay/${order.orderNo}`, ctx));
-      return redirectAfter(res, order, ctx);
-    }
-    const chosen = (req.body as Record<string, unknown> | undefined)?.inBankCode;
-    gw.collections.complete(
-      order,
-      approve ? 'success' : 'failure',
-      approve
-        ? undefined
-        : order.flow === 'card-3ds'
-          ? '3-D Secure authentication failed'
-          : 'Payment cancelled by the user',
-      typeof chosen === 'string' && approve ? chosen : undefined,
-    );
-    return redirectAfter(res, order, ctx);
-  });
-
-  function redirectAfter(res: Response, order: CollectOrder, ctx: PageContext) {
-    const to = order.status === 2 ? order.callBackUrl : (order.callBackFailUrl ?? order.callBackUrl);
-    if (!to) return html(res, 200, finishedPage({ order: order.status }, ctx));
-    return res.redirect(303, to);
-  }
-
-  app.get('/bank-app', signIn, (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const payload = typeof q.payload === 'string' ? q.payload : typeof q.bankNo === 'string' ? q.bankNo : '';
-    const amount = typeof q.amount === 'string' ? q.amount : '';
-    const kept = Object.fromEntries(Object.entries({ payload, amount }).filter(([, v]) => v));
-    html(res, 200, bankAppPage({ payload, amount }, pageContext(req, '/bank-app', kept)));
-  });
-
-  // Paying in the bank app marks an order paid: beyond loopback it takes the admin token (README).
-  app.post('/bank-app', guard, form, (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    const payload = scalarText(b.payload).trim();
-    const amountText = scalarText(b.amount).trim();
-    const ctx = pageContext(req, '/bank-app');
-    const t = translator(ctx.lang);
-    const fail = (msg: string) => html(res, 422, bankAppPage({ payload, amount: amountText }, ctx, msg));
-    let order: CollectOrder | undefined;
-    if (payload.startsWith('000201')) {
-      let scanned;
-      try {
-        scanned = scanQrPayload(payload);
-      } catch (err) {
-        return fail((err as Error).message);
-      }
-      const o = scanned.reference ? state.orders.get(scanned.reference) : undefined;
-      if (!o || o.kind !== 'collect' || o.qrCode !== payload) return fail(t('bank.notOurs'));
-      order = o;
-    } else {
-      order = state.orderByBankNo(payload.replace(/[\s-]/g, ''));
-      if (!order) return fail(t('bank.noAccount'));
-      if (b.action === 'approve' && parseAmount(amountText) !== order.amount) {
-        return fail(t('bank.amountMismatch'));
-      }
-    }
-    if (isFinal(order.status)) return fail(t('bank.final', { status: t(`status.${order.status}`) }));
-    gw.collections.touch(order);
-    gw.collections.complete(
-      order,
-      b.action === 'approve' ? 'success' : 'failure',
-      'Payment declined in the bank app',
-    );
-    return redirectAfter(res, order, ctx);
-  });
+  // Hosted pages and the bank app (page-routes.ts).
+  app.use(createPageRouter(gw, { signIn, guard }));
 
   app.get('/', (_req, res) =>
     res.type('text/plain').send('HaiPay sandbox. API under /{currency}/..., control API under /_sandbox/.\n'),
