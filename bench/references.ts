@@ -20,12 +20,13 @@ import { CHILD_FLAG, serveChild, startChild, usage, type Child } from './childre
 export async function startWebhookReference(
   dbFile: string,
   straceFile?: string,
-): Promise<{ child: Child; url: string }> {
+): Promise<{ child: Child; url: string; eventsBase: string }> {
   const child = await startChild(fileURLToPath(import.meta.url), {
     init: { dbFile },
     ...(straceFile ? { straceFile } : {}),
   });
-  return { child, url: String(child.ready.url) };
+  const url = String(child.ready.url);
+  return { child, url, eventsBase: url.replace(/\/notify$/, '/events') };
 }
 
 /**
@@ -67,12 +68,28 @@ if (process.argv.includes(CHILD_FLAG)) {
       insert.run(String(body.orderId), new Date().toISOString(), JSON.stringify(body));
       res.type('text/plain').send('SUCCESS');
     });
+    // The bare status stream: the smallest Express route that keeps a server-sent-events response open.
+    const open = new Set<express.Response>();
+    app.get('/events/:id', (req, res) => {
+      res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.flushHeaders();
+      res.write(`event: status\nid: 1\ndata: {"orderId":${JSON.stringify(req.params.id)}}\n\n`);
+      open.add(res);
+      res.on('close', () => open.delete(res));
+    });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     return {
       ready: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify` },
-      handlers: { usage },
+      handlers: {
+        usage,
+        gcHeap: () => {
+          (globalThis as { gc?: () => void }).gc?.();
+          return usage();
+        },
+      },
       async close() {
+        for (const res of open) res.end();
         server.closeAllConnections();
         await new Promise((r) => server.close(r));
         await store.close();

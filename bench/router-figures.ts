@@ -417,7 +417,15 @@ export async function routerFigures(
       figures.push(...(await notificationFigures(run)));
       figures.push(...(await latencyFigures(run)));
       figures.push(
-        ...(await streamFigures({ router, sandbox, created, plan, checkoutTask: run.checkoutTask, log })),
+        ...(await streamFigures({
+          router,
+          sandbox,
+          created,
+          plan,
+          checkoutTask: run.checkoutTask,
+          reference: webhook,
+          log,
+        })),
       );
       await router.child.close();
       figures.push(...(await postgresFigures({ config, init, webhook, plan, log })));

@@ -129,13 +129,13 @@ export interface OpenStream {
 }
 
 /**
- * Opens `GET …/payments/:orderId/events` on a connection of its own and resolves once the first event
- * (the current state) has arrived; rejects when the router refuses the stream or sends nothing within
- * 30 s.
+ * Opens a status stream (the router's `GET …/payments/:orderId/events`, or the bare reference's) on a
+ * connection of its own and resolves once the first event (the current state) has arrived; rejects
+ * when the server refuses the stream or sends nothing within 30 s.
  */
-export function openStream(base: string, orderId: string): Promise<OpenStream> {
+export function openStream(url: string): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}/payments/${orderId}/events`, { agent: false }, (res) => {
+    const req = http.get(url, { agent: false }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
         reject(new Error(`stream refused: ${res.statusCode}`));

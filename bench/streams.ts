@@ -4,9 +4,11 @@
  * has started, then measures over a quiet window the router's CPU time per second, the HaiPay API calls
  * per second the sandbox received, and the router's heap per open stream (after a forced GC, against
  * the heap before the streams were opened). Nothing else happens meanwhile: no shopper pays, no order
- * changes.
+ * changes. Then, the router's streams closed, as many streams are opened on the bare reference (an
+ * Express route that writes one event and holds the response, bench/references.ts) and its heap per
+ * stream is measured the same way: what an open response costs Express itself on this Node.
  */
-import type { Usage } from './children.js';
+import type { Child, Usage } from './children.js';
 import { CONCURRENCY, load, openFileLimit, type Figure } from './lib.js';
 import type { RouterBenchPlan } from './router-figures.js';
 import type { RouterProcess } from './server.js';
@@ -21,7 +23,51 @@ export interface StreamRun {
   created: Order[];
   plan: RouterBenchPlan;
   checkoutTask: () => Promise<boolean>;
+  /** The process serving the bare reference stream at `eventsBase/:id`. */
+  reference: { child: Child; eventsBase: string };
   log: (line: string) => void;
+}
+
+/** Opens a stream at each URL, 64 at a time; the open ones and how many were refused. */
+async function openAll(urls: string[]): Promise<{ open: OpenStream[]; refused: number }> {
+  const open: OpenStream[] = [];
+  let refused = 0;
+  await load(
+    async (i) => {
+      const url = urls[i];
+      if (!url) return true;
+      try {
+        open.push(await openStream(url));
+        return true;
+      } catch {
+        refused++;
+        return false;
+      }
+    },
+    { concurrency: 64, count: urls.length },
+  );
+  return { open, refused };
+}
+
+/** The bare reference's heap per open stream, with `n` streams (KB, after a forced GC). */
+async function referenceHeapPerStream(
+  reference: StreamRun['reference'],
+  n: number,
+): Promise<{ kb: number | null; open: number }> {
+  const before = await reference.child.call<Usage>('gcHeap');
+  const urls = Array.from({ length: n }, (_, i) => `${reference.eventsBase}/hp_reference_${i}`);
+  const { open } = await openAll(urls);
+  try {
+    await sleep(SETTLE_MS);
+    const after = await reference.child.call<Usage>('gcHeap');
+    return {
+      kb: open.length ? (after.heapUsed - before.heapUsed) / 1024 / open.length : null,
+      open: open.length,
+    };
+  } finally {
+    for (const s of open) s.close();
+    await sleep(500);
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,22 +99,8 @@ export async function streamFigures(run: StreamRun): Promise<Figure[]> {
   }
   const before = await router.child.call<Usage>('gcHeap');
   log(`streams: opening ${wanted} idle status streams`);
-  const open: OpenStream[] = [];
-  let refused = 0;
-  const orders = created.slice(0, wanted);
-  await load(
-    async (i) => {
-      const order = orders[i];
-      if (!order) return true;
-      try {
-        open.push(await openStream(router.base, order.orderId));
-        return true;
-      } catch {
-        refused++;
-        return false;
-      }
-    },
-    { concurrency: 64, count: orders.length },
+  const { open, refused } = await openAll(
+    created.slice(0, wanted).map((o) => `${router.base}/payments/${o.orderId}/events`),
   );
   try {
     await sleep(SETTLE_MS);
@@ -89,6 +121,12 @@ export async function streamFigures(run: StreamRun): Promise<Figure[]> {
       .map(([p, c]) => `${p} ${c}`)
       .join(', ');
     const setup = `${n} streams open (one connection and one pending order each; ${refused} refused${limited})`;
+    const heapKb = n ? (after.heapUsed - before.heapUsed) / 1024 / n : null;
+    for (const s of open.splice(0)) s.close();
+    await sleep(500);
+    log(`streams: opening ${n} bare reference streams`);
+    const bare = await referenceHeapPerStream(run.reference, n);
+    const ratio = heapKb !== null && bare.kb ? heapKb / bare.kb : undefined;
     return [
       {
         name: `${name}.cpuMsPerSecond`,
@@ -106,12 +144,23 @@ export async function streamFigures(run: StreamRun): Promise<Figure[]> {
       },
       {
         name: `${name}.heapKbPerStream`,
-        value: n ? (after.heapUsed - before.heapUsed) / 1024 / n : null,
+        value: heapKb,
         unit: 'KB',
+        reference: 'reference.bareStream.heapKbPerStream',
+        ...(ratio === undefined ? {} : { ratio }),
         aim: { op: '<=', bound: 8 },
         note:
           `router heap (after a forced GC) with the streams open minus before they were opened, per stream; ` +
           `RSS grew ${n ? ((after.rss - before.rss) / 1024 / n).toFixed(1) : '?'} KB per stream`,
+      },
+      {
+        name: 'reference.bareStream.heapKbPerStream',
+        value: bare.kb,
+        unit: 'KB',
+        note:
+          `heap per open stream of a bare Express 5 route that writes one event and holds the response ` +
+          `(bench/references.ts), ${bare.open} streams, measured the same way right after the router's: ` +
+          `what an open response costs Express itself, before any kit code`,
       },
     ];
   } finally {

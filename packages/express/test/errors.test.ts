@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as kit from '@haipay-kit/express';
 import { HaiPayError as ProtocolHaiPayError } from '@haipay-kit/protocol';
 import { parsePrivateKey } from '@haipay-kit/protocol/node';
-import { resolveStreamLimits } from '../src/router/streams.js';
+import { resolveStreamLimits } from '../src/router/stream-limits.js';
 
 // Every error class the package root exports, found by walking the exports (a new class that forgets the
 // base or its code fails here without anyone having to list it).

@@ -160,3 +160,50 @@ describe('status streams and the store', () => {
     }
   });
 });
+
+describe('status stream lifetime', () => {
+  it('each stream ends its own lifetime after it opened, the oldest first, and a gone client frees its place', async () => {
+    const h = await startHarness({
+      sandbox,
+      router: { streams: { maxLifetimeMs: 1500, perClient: 2 } },
+    });
+    const ended = new Map<string, number>();
+    /** Opens a stream; records when the server ended it. */
+    const watch = (name: string, orderId: string) =>
+      new Promise<ClientRequest>((resolve, reject) => {
+        const req = request(`${h.url}/haipay/payments/${orderId}/events`, (res) => {
+          assert.equal(res.statusCode, 200);
+          res.resume();
+          res.on('end', () => ended.set(name, performance.now()));
+          resolve(req);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const streams: ClientRequest[] = [];
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+        ids.push((res.json as { orderId: string }).orderId);
+      }
+      // A client that goes away gives its place back (the per-client cap is 2).
+      const gone = await watch('gone', ids[0]!);
+      gone.destroy();
+      await sleep(100);
+      streams.push(await watch('a', ids[0]!));
+      await sleep(1000);
+      streams.push(await watch('b', ids[1]!));
+      // 'a' ends about 1.5 s after it opened; 'b', opened a second later, must still be open then.
+      for (let i = 0; i < 60 && !ended.has('a'); i++) await sleep(50);
+      assert.ok(ended.has('a'), 'the first stream ended after its lifetime');
+      assert.ok(!ended.has('b'), 'the stream opened a second later is still open when the first ends');
+      for (let i = 0; i < 60 && !ended.has('b'); i++) await sleep(50);
+      assert.ok(ended.has('b'), 'the second stream ended after its own lifetime');
+      assert.ok(ended.get('b')! - ended.get('a')! >= 500, 'not in the same sweep as the first');
+    } finally {
+      for (const s of streams) s.destroy();
+      await h.close();
+    }
+  });
+});

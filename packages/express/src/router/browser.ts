@@ -228,7 +228,7 @@ export function browserRouter(
       return;
     }
     const lastEventId = Number(req.get('last-event-id') ?? req.query.lastEventId ?? 0) || 0;
-    streams.open(req, res, client, record, lastEventId);
+    streams.open(res, client, record, lastEventId);
   });
 
   const subs = options.subscriptions;

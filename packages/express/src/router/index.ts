@@ -25,7 +25,7 @@ export {
   type MethodPrice,
 } from './options.js';
 export type { RateLimitOption, RateLimitOptions } from './limits.js';
-export type { StreamLimits } from './streams.js';
+export type { StreamLimits } from './stream-limits.js';
 
 /**
  * Creates the HaiPay router. Options are validated now, with errors that name the fix.

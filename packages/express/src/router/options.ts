@@ -22,7 +22,7 @@ import { SqlitePaymentStore } from '../store/sqlite.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
 import { PAYMENT_METHODS, type PaymentMethod } from '../types.js';
 import { normalizeIp, type RateLimitOption } from './limits.js';
-import { resolveStreamLimits, type StreamLimits } from './streams.js';
+import { resolveStreamLimits, type StreamLimits } from './stream-limits.js';
 
 /**
  * PromptPay QR window of the kit sandbox (packages/sandbox README). HaiPay documents none

@@ -3,8 +3,10 @@
  *
  * Every order watched by at least one browser has ONE watch: one store subscription (PostgreSQL
  * LISTEN/NOTIFY when the store offers it) and one entry in the fan-out of this process's own changes.
- * Streams only hold a socket and the last version they sent. One heartbeat timer serves them all,
- * pinging a share of them each second.
+ * A watch keeps the order's version, status and last check, not the order itself; a stream keeps its
+ * response and the last version it sent, and nothing else: no timer and no closure of its own beyond
+ * the one close listener. One heartbeat timer serves them all, pinging a share of them each second,
+ * and one lifetime timer ends them in the order they were opened (they all live equally long).
  *
  * One poller reads watched orders from the store (to pick up other processes' writes), round-robin:
  * each order about once per `pollMs`, but never more than `streams.maxStorePollsPerSecond` reads in all
@@ -22,35 +24,10 @@
  * `maxLifetimeMs` (the browser's EventSource then reconnects by itself), so one client can no longer
  * exhaust the process's file descriptors and lock real shoppers out.
  */
-import type { Request, Response } from 'express';
-import { HaiPayConfigError } from '../errors.js';
+import type { Response } from 'express';
 import type { Telemetry } from '../metrics.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
-
-/** Limits of the status streams (router option `streams`). */
-export interface StreamLimits {
-  /** Open streams per client (IP; IPv6 by /64). Default 32. Above it: `429 too_many_streams`. */
-  perClient?: number;
-  /** Open streams per order. Default 8. Above it: `429 too_many_streams`. */
-  perOrder?: number;
-  /**
-   * Open streams in this process. Default 2000; keep it under the process's file-descriptor limit
-   * (`ulimit -n`). Above it: `503 server_busy` (the elements fall back to polling).
-   */
-  total?: number;
-  /** A stream is closed after this long; the browser reconnects at once. Default 600000 (10 min). */
-  maxLifetimeMs?: number;
-  /**
-   * At most one stale watched order is re-queried from HaiPay per this interval, the one checked longest
-   * ago first (an order is stale after the router's `refreshAfterMs`). Default 1000.
-   */
-  refreshIntervalMs?: number;
-  /**
-   * Store reads per second for watched orders, at most (each watched order is read about once per the
-   * router's `ssePollMs`, less often when more orders are watched than this allows). Default 250.
-   */
-  maxStorePollsPerSecond?: number;
-}
+import type { StreamLimits } from './stream-limits.js';
 
 /** What the streams need from the router. */
 export interface StreamDeps {
@@ -70,19 +47,31 @@ export interface StreamDeps {
   telemetry: Telemetry;
 }
 
-interface Stream {
-  sent: number;
-  write: (record: PaymentRecord) => void;
-  ping: () => void;
-  end: () => void;
+/** One open stream: its response and the last version it sent. */
+class Stream {
+  closed = false;
+  /** When it was opened (`performance.now()`), for the lifetime. */
+  readonly openedAt = performance.now();
+  constructor(
+    readonly res: Response,
+    readonly orderId: string,
+    readonly client: string,
+    public sent: number,
+  ) {}
 }
 
 interface Watch {
   streams: Set<Stream>;
   unsubscribe?: () => void;
   polling: boolean;
-  /** The newest version seen (from a poll, a broadcast or a refresh); what the refresher looks at. */
-  last: PaymentRecord | undefined;
+  /**
+   * The newest version seen (from a poll, a broadcast or a refresh), whether it is final and when it
+   * was last checked with HaiPay: what the refresher picks by. The order itself is not kept: the
+   * refresher reads it when it picks this one.
+   */
+  version: number;
+  final: boolean;
+  checkedAt: number | null;
   refreshing: boolean;
 }
 
@@ -91,23 +80,6 @@ export interface StreamRefusal {
   status: 429 | 503;
   type: 'too_many_streams' | 'server_busy';
   message: string;
-}
-
-/** The resolved limits. */
-export function resolveStreamLimits(limits: StreamLimits = {}): Required<StreamLimits> {
-  const out = {
-    perClient: limits.perClient ?? 32,
-    perOrder: limits.perOrder ?? 8,
-    total: limits.total ?? 2000,
-    maxLifetimeMs: limits.maxLifetimeMs ?? 600_000,
-    refreshIntervalMs: limits.refreshIntervalMs ?? 1000,
-    maxStorePollsPerSecond: limits.maxStorePollsPerSecond ?? 250,
-  };
-  for (const [k, v] of Object.entries(out)) {
-    if (!Number.isInteger(v) || v < 1)
-      throw new HaiPayConfigError(`streams.${k}: must be a positive integer (got ${String(v)}).`);
-  }
-  return out;
 }
 
 /** The shared status streams of one router. */
@@ -119,6 +91,7 @@ export class StatusStreams {
   readonly #all = new Set<Stream>();
   readonly #unsubscribeLocal: () => void;
   #heartbeat: NodeJS.Timeout | undefined;
+  #lifetime: NodeJS.Timeout | undefined;
   #refresher: NodeJS.Timeout | undefined;
   #poller: NodeJS.Timeout | undefined;
   #cursor: Iterator<string> | undefined;
@@ -162,8 +135,7 @@ export class StatusStreams {
    * has it (`Last-Event-ID`), then every new version, and ends on a final state, on disconnect, or
    * after the maximum lifetime.
    */
-  open(req: Request, res: Response, client: string, record: PaymentRecord, lastEventId: number): void {
-    const deps = this.#deps;
+  open(res: Response, client: string, record: PaymentRecord, lastEventId: number): void {
     const orderId = record.orderId;
     res.status(200);
     res.set({
@@ -174,50 +146,50 @@ export class StatusStreams {
     });
     res.flushHeaders();
     res.write('retry: 3000\n\n');
-    let closed = false;
-    const stream: Stream = {
-      sent: lastEventId,
-      write: (r) => {
-        if (closed || r.version <= stream.sent) return;
-        stream.sent = r.version;
-        res.write(`event: status\nid: ${r.version}\ndata: ${JSON.stringify(deps.view(r))}\n\n`);
-        if (deps.isFinal(r)) stream.end();
-      },
-      ping: () => {
-        if (!closed) res.write(': ping\n\n');
-      },
-      end: () => {
-        if (closed) return;
-        closed = true;
-        this.#deps.telemetry.countOpenStream(-1);
-        clearTimeout(lifetime);
-        this.#all.delete(stream);
-        const n = (this.#perClient.get(client) ?? 1) - 1;
-        if (n > 0) this.#perClient.set(client, n);
-        else this.#perClient.delete(client);
-        this.#leave(orderId, stream);
-        res.end();
-      },
-    };
-    const lifetime = setTimeout(() => stream.end(), this.#limits.maxLifetimeMs);
-    lifetime.unref();
+    const stream = new Stream(res, orderId, client, lastEventId);
     this.#all.add(stream);
     this.#deps.telemetry.countOpenStream(1);
     this.#perClient.set(client, (this.#perClient.get(client) ?? 0) + 1);
     this.#join(orderId, stream, record);
     this.#startTimers();
-    req.on('close', stream.end);
-    res.on('close', stream.end);
+    // A response closes when its socket does (the browser left) as well as when it ends.
+    res.on('close', () => this.#end(stream));
     // The first event is the current state (unless the client already has it).
-    if (record.version <= lastEventId && deps.isFinal(record)) stream.end();
-    else stream.write(record);
+    if (record.version <= lastEventId && this.#deps.isFinal(record)) this.#end(stream);
+    else this.#write(stream, record);
+  }
+
+  #write(stream: Stream, r: PaymentRecord): void {
+    if (stream.closed || r.version <= stream.sent) return;
+    stream.sent = r.version;
+    stream.res.write(`event: status\nid: ${r.version}\ndata: ${JSON.stringify(this.#deps.view(r))}\n\n`);
+    if (this.#deps.isFinal(r)) this.#end(stream);
+  }
+
+  #end(stream: Stream): void {
+    if (stream.closed) return;
+    stream.closed = true;
+    this.#deps.telemetry.countOpenStream(-1);
+    this.#all.delete(stream);
+    const n = (this.#perClient.get(stream.client) ?? 1) - 1;
+    if (n > 0) this.#perClient.set(stream.client, n);
+    else this.#perClient.delete(stream.client);
+    this.#leave(stream.orderId, stream);
+    stream.res.end();
   }
 
   #join(orderId: string, stream: Stream, record: PaymentRecord): void {
     let watch = this.#watches.get(orderId);
     if (!watch) {
       const deps = this.#deps;
-      watch = { streams: new Set(), polling: false, last: record, refreshing: false };
+      watch = {
+        streams: new Set(),
+        polling: false,
+        version: record.version,
+        final: deps.isFinal(record),
+        checkedAt: record.checkedAt,
+        refreshing: false,
+      };
       // Changes committed by other processes, when the store can announce them (PostgreSQL LISTEN/NOTIFY).
       watch.unsubscribe = deps.store.subscribe?.(orderId, () => {
         void deps.store.get(orderId).then(
@@ -257,8 +229,12 @@ export class StatusStreams {
   #broadcast(record: PaymentRecord): void {
     const watch = this.#watches.get(record.orderId);
     if (!watch) return;
-    if (!watch.last || record.version >= watch.last.version) watch.last = record;
-    for (const s of [...watch.streams]) s.write(record);
+    if (record.version >= watch.version) {
+      watch.version = record.version;
+      watch.final = this.#deps.isFinal(record);
+      watch.checkedAt = record.checkedAt;
+    }
+    for (const s of [...watch.streams]) this.#write(s, record);
   }
 
   /**
@@ -307,33 +283,51 @@ export class StatusStreams {
   /** Refreshes the watched, non-final order checked longest ago (never checked: first). */
   async #refreshOne(): Promise<void> {
     let pick: Watch | undefined;
+    let orderId = '';
     let oldest = Infinity;
-    for (const w of this.#watches.values()) {
-      const r = w.last;
-      if (!r || w.refreshing || this.#deps.isFinal(r)) continue;
-      const at = r.checkedAt ?? -Infinity;
+    for (const [id, w] of this.#watches) {
+      if (w.refreshing || w.final) continue;
+      const at = w.checkedAt ?? -Infinity;
       if (at < oldest) {
         oldest = at;
         pick = w;
+        orderId = id;
       }
     }
-    const record = pick?.last;
-    if (!pick || !record) return;
+    if (!pick) return;
     pick.refreshing = true;
     try {
+      const record = await this.#deps.store.get(orderId);
       // `refreshed` queries HaiPay only when the order is stale (`refreshAfterMs`).
-      this.#broadcast(await this.#deps.refreshed(record));
+      if (record) this.#broadcast(this.#deps.isFinal(record) ? record : await this.#deps.refreshed(record));
     } catch (err) {
-      this.#deps.onError('haipay sse refresh failed', {
-        orderId: record.orderId,
-        message: (err as Error).message,
-      });
+      this.#deps.onError('haipay sse refresh failed', { orderId, message: (err as Error).message });
     } finally {
       pick.refreshing = false;
     }
   }
 
+  /**
+   * Ends the streams past their lifetime. Every stream lives equally long and `#all` keeps them in the
+   * order they were opened, so the expired ones are at its front: one timer, set for the oldest.
+   */
+  #expire(): void {
+    this.#lifetime = undefined;
+    const max = this.#limits.maxLifetimeMs;
+    const now = performance.now();
+    for (const s of this.#all) {
+      const left = s.openedAt + max - now;
+      if (left > 0) {
+        this.#lifetime = setTimeout(() => this.#expire(), left);
+        this.#lifetime.unref();
+        return;
+      }
+      this.#end(s);
+    }
+  }
+
   #startTimers(): void {
+    if (!this.#lifetime) this.#expire();
     if (!this.#heartbeat) {
       // Spread over the interval: each tick pings the next share of the streams, round-robin, so each
       // is pinged about once per heartbeatMs and ten thousand pings never land in one tick.
@@ -363,11 +357,13 @@ export class StatusStreams {
         next = this.#pingCursor.next();
         if (next.done) return;
       }
-      next.value.ping();
+      if (!next.value.closed) next.value.res.write(': ping\n\n');
     }
   }
 
   #stopTimers(): void {
+    clearTimeout(this.#lifetime);
+    this.#lifetime = undefined;
     clearInterval(this.#heartbeat);
     clearInterval(this.#refresher);
     clearInterval(this.#poller);
@@ -381,7 +377,7 @@ export class StatusStreams {
 
   /** Ends every stream and stops all timers. */
   close(): void {
-    for (const s of [...this.#all]) s.end();
+    for (const s of [...this.#all]) this.#end(s);
     for (const w of this.#watches.values()) w.unsubscribe?.();
     this.#watches.clear();
     this.#stopTimers();
