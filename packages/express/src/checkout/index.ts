@@ -5,34 +5,26 @@
  *
  * The work lives in small rooms, each with one job: validation.ts (the checks before any gateway call),
  * wire.ts (the requests HaiPay gets), create.ts (creating once), decide.ts (the money decision, pure),
- * settlement.ts (carrying decisions out, queries), hooks.ts (exactly-once hooks), notifications.ts and
- * payouts.ts (what HaiPay tells us), views.ts (what the browser sees). This class wires them together.
+ * orders-create.ts (the payment and subscription create flows), settlement.ts (carrying decisions out,
+ * queries), hooks.ts (exactly-once hooks), notifications.ts and payouts.ts (what HaiPay tells us),
+ * views.ts (what the browser sees). This class wires them together.
  */
 import { EventEmitter } from 'node:events';
-import type { FieldIssue } from '@haipay-kit/protocol';
-import type { HaiPayClient, HaiPayData } from '../client.js';
-import { HaiPayApiError, HaiPayError, HaiPayNotFoundError, HaiPayValidationError } from '../errors.js';
+import type { HaiPayClient } from '../client.js';
+import { HaiPayApiError, HaiPayError, HaiPayNotFoundError } from '../errors.js';
 import { Telemetry } from '../metrics.js';
-import type { NewPaymentRecord, PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
-import {
-  isFinalStatus,
-  PAYMENT_METHODS,
-  type PaymentMethod,
-  type PaymentView,
-  type SubscriptionView,
-} from '../types.js';
+import type { PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
+import { isFinalStatus, type PaymentView, type SubscriptionView } from '../types.js';
 import type { CheckoutContext } from './context.js';
-import { createOnce } from './create.js';
 import { HookRunner, type HookState } from './hooks.js';
 import { Notifications } from './notifications.js';
+import { OrderCreation } from './orders-create.js';
 import { readBalance, type Balance } from './balance.js';
 import { createPayout, payoutDriver, type PayoutRequest } from './payouts-create.js';
 import { settleTransfers, TransferFlow } from './refunds-and-payouts.js';
 import { refundDriver, refundOrder, type RefundOptions } from './refunds.js';
 import { Settlement } from './settlement.js';
-import { str } from './text.js';
 import type {
-  CardMode,
   CheckoutOptions,
   CreateResult,
   NotificationResult,
@@ -41,15 +33,6 @@ import type {
   ResolvedOrder,
   ResolvedPlan,
 } from './types.js';
-import {
-  checkResolved,
-  preflight,
-  validatePaymentBody,
-  validateSubscriptionBody,
-  withBuyer,
-} from './validation.js';
-import { nextFromApply, subscriptionStatusFromCode, toPaymentView, toSubscriptionView } from './views.js';
-import { mintOrderId, paymentRequest, subscriptionRequest, type RequestSite } from './wire.js';
 
 export * from './types.js';
 export { nextFromApply, toPaymentView, toSubscriptionView } from './views.js';
@@ -59,14 +42,6 @@ export type { HookState } from './hooks.js';
 export type { Balance } from './balance.js';
 export type { PayoutRequest } from './payouts-create.js';
 export type { RefundOptions } from './refunds.js';
-
-/** A create span's closing attributes: its outcome, and failed when HaiPay refused it. */
-function createdSpan(result: CreateResult<unknown>) {
-  return {
-    attributes: { 'haipay.create.outcome': result.outcome, 'haipay.create.replayed': result.replayed },
-    failed: result.outcome === 'refused' ? 'refused' : undefined,
-  };
-}
 
 /**
  * The checkout core. Build it through `createHaiPayRouter` (which validates options); use it directly
@@ -78,6 +53,7 @@ export class HaiPayCheckout {
   readonly events = new EventEmitter();
   readonly #ctx: CheckoutContext;
   readonly #hooks: HookRunner;
+  readonly #creation: OrderCreation;
   readonly #settlement: Settlement;
   readonly #notifications: Notifications;
   readonly #transfers: Readonly<Record<TransferRecord['kind'], TransferFlow>>;
@@ -98,6 +74,7 @@ export class HaiPayCheckout {
       telemetry: new Telemetry(options),
     };
     this.#hooks = new HookRunner(ctx);
+    this.#creation = new OrderCreation(ctx, this.#hooks);
     this.#settlement = new Settlement(ctx, options.client, this.#hooks);
     this.#notifications = new Notifications(ctx, options.client, this.#hooks, this.#settlement);
     this.#transfers = {
@@ -115,23 +92,10 @@ export class HaiPayCheckout {
     return this.options.client;
   }
 
-  /** `next` for an apply answer; logs a payment page address the browser must not be sent to. */
-  #next(orderId: string, data: HaiPayData) {
-    const next = nextFromApply(data, !this.options.production);
-    const payUrl = str(data.payUrl);
-    if (payUrl && next.type === 'wait') {
-      this.options.logger.error('haipay payUrl refused: not an address the browser may be sent to', {
-        orderId,
-        scheme: payUrl.split(':', 1)[0]?.slice(0, 20),
-      });
-    }
-    return next;
-  }
-
   /**
    * Creates a payment: validates, stores the order with its idempotency key (`unknown` until HaiPay
    * answers), calls apply once, and stores the outcome. Card fields are used for the one call and never
-   * stored. Throws {@link HaiPayValidationError} (bad fields) or `HaiPayIdempotencyError`.
+   * stored. Throws `HaiPayValidationError` (bad fields) or `HaiPayIdempotencyError`.
    */
   async createPayment(
     body: Record<string, unknown>,
@@ -139,100 +103,7 @@ export class HaiPayCheckout {
     ctx: RequestContext,
     idempotencyKey: string,
   ): Promise<CreateResult<PaymentView>> {
-    // The browser's method only when it is one (the attribute's values stay few and hold no input).
-    const method = (PAYMENT_METHODS as readonly unknown[]).includes(body.method)
-      ? str(body.method)
-      : 'invalid';
-    const attributes = { 'haipay.payment.kind': 'payment', 'haipay.payment.method': method };
-    return this.#ctx.telemetry.inSpan(
-      'haipay create payment',
-      attributes,
-      () => this.#payment(body, resolved, ctx, idempotencyKey, mintOrderId()),
-      createdSpan,
-    );
-  }
-
-  async #payment(
-    body: Record<string, unknown>,
-    resolved: ResolvedOrder,
-    ctx: RequestContext,
-    idempotencyKey: string,
-    orderId: string,
-  ): Promise<CreateResult<PaymentView>> {
-    const order = checkResolved(resolved, 'resolveOrder');
-    const method = body.method as PaymentMethod;
-    const request = paymentRequest(method, order, this.#site(body, order, ctx, orderId, validatePaymentBody));
-    preflight(request, this.#client);
-    const windowMs = this.options.expiresAfterMs[method];
-    return createOnce(this.#ctx, this.#hooks, {
-      scope: 'payments',
-      idempotencyKey,
-      body,
-      record: this.#reserved('payment', orderId, request.merchant, method, order, body.orderRef),
-      view: toPaymentView,
-      apply: () =>
-        method === 'cashier'
-          ? this.#client.cashierApply(request.params)
-          : this.#client.collectApply(request.merchant, request.params),
-      accepted: (data) => ({
-        patch: {
-          orderNo: str(data.orderNo) || null,
-          next: this.#next(orderId, data),
-          ...(windowMs ? { expiresAt: new Date(this.#ctx.now() + windowMs).toISOString() } : {}),
-        },
-        status: 'pending',
-      }),
-      resume: (reserved) => this.#payment(body, resolved, ctx, idempotencyKey, reserved),
-    });
-  }
-
-  /**
-   * Where the wire request is made, after the field checks: the buyer's fields with the resolved
-   * order's `buyer` filled in. The Idempotency-Key stays bound to what the browser sent (`body`);
-   * HaiPay gets `input`.
-   */
-  #site<T extends ResolvedOrder>(
-    body: Record<string, unknown>,
-    order: T,
-    ctx: RequestContext,
-    orderId: string,
-    validate: (input: Record<string, unknown>, order: T, cardMode: CardMode) => FieldIssue[],
-  ): RequestSite {
-    const input = withBuyer(body, order);
-    const cardMode = this.options.cardMode ?? 'hosted';
-    const issues = validate(input, order, cardMode);
-    if (issues.length > 0) throw new HaiPayValidationError('Some fields are invalid.', issues);
-    const { publicBaseUrl } = this.options;
-    return { input, body, ctx, orderId, publicBaseUrl, config: this.#client.config, cardMode };
-  }
-
-  /** The record a create reserves before calling HaiPay: `unknown` until HaiPay answers. */
-  #reserved(
-    kind: NewPaymentRecord['kind'],
-    orderId: string,
-    merchant: NewPaymentRecord['merchant'],
-    method: NewPaymentRecord['method'],
-    order: ResolvedOrder,
-    orderRef: unknown,
-  ): NewPaymentRecord {
-    return {
-      orderId,
-      kind,
-      merchant,
-      method,
-      amount: order.amount,
-      currency: order.currency,
-      subject: order.subject,
-      orderRef: typeof orderRef === 'string' ? orderRef : null,
-      buyerId: order.buyerId,
-      status: 'unknown',
-      orderNo: null,
-      next: null,
-      expiresAt: null,
-      failureReason: null,
-      returnUrl: order.returnUrl ?? this.options.returnUrl,
-      metadata: order.metadata ?? {},
-    };
+    return this.#creation.payment(body, resolved, ctx, idempotencyKey);
   }
 
   /** Creates a USD card subscription (`/subscription/apply`, PCI fields). Same idempotency rules as payments. */
@@ -242,41 +113,7 @@ export class HaiPayCheckout {
     ctx: RequestContext,
     idempotencyKey: string,
   ): Promise<CreateResult<SubscriptionView>> {
-    const attributes = { 'haipay.payment.kind': 'subscription', 'haipay.payment.method': 'card' };
-    return this.#ctx.telemetry.inSpan(
-      'haipay create subscription',
-      attributes,
-      () => this.#subscription(body, resolved, ctx, idempotencyKey, mintOrderId('hps_')),
-      createdSpan,
-    );
-  }
-
-  async #subscription(
-    body: Record<string, unknown>,
-    resolved: ResolvedPlan,
-    ctx: RequestContext,
-    idempotencyKey: string,
-    orderId: string,
-  ): Promise<CreateResult<SubscriptionView>> {
-    const plan = checkResolved(resolved, 'resolvePlan');
-    const request = subscriptionRequest(plan, this.#site(body, plan, ctx, orderId, validateSubscriptionBody));
-    preflight(request, this.#client);
-    return createOnce(this.#ctx, this.#hooks, {
-      scope: 'subscriptions',
-      idempotencyKey,
-      body,
-      record: this.#reserved('subscription', orderId, request.merchant, 'card', plan, body.planRef),
-      view: toSubscriptionView,
-      apply: () => this.#client.subscriptionApply(request.params),
-      accepted: (data) => {
-        const to = subscriptionStatusFromCode(data.status);
-        return {
-          patch: { orderNo: str(data.subscriptionNo) || null, next: this.#next(orderId, data) },
-          status: to === 'unknown' ? 'pending' : to,
-        };
-      },
-      resume: (reserved) => this.#subscription(body, resolved, ctx, idempotencyKey, reserved),
-    });
+    return this.#creation.subscription(body, resolved, ctx, idempotencyKey);
   }
 
   /** Cancels a subscription at HaiPay and records it. Authorization is the router's job. */
