@@ -118,6 +118,16 @@ export class HaiPayIdempotencyError extends HaiPayError {
   override readonly code = 'idempotency_conflict';
 }
 
+/**
+ * Raised when an action needs HaiPay's number for an order or subscription that HaiPay has not confirmed
+ * yet (e.g. `cancelSubscription()` while the subscription's apply is still being settled by query):
+ * nothing was sent to HaiPay; try again once it is confirmed (`409 not_confirmed` on a route).
+ */
+export class HaiPayNotConfirmedError extends HaiPayError {
+  override name = 'HaiPayNotConfirmedError';
+  override readonly code = 'not_confirmed';
+}
+
 /** Why the kit refused a refund before calling HaiPay (see {@link HaiPayRefundError}). */
 export type RefundRefusal = 'not_found' | 'not_paid' | 'already_refunded' | 'not_refundable';
 

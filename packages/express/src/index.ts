@@ -33,6 +33,7 @@ export {
   HaiPayConfigError,
   HaiPayOrderRejectedError,
   HaiPayIdempotencyError,
+  HaiPayNotConfirmedError,
   HaiPayNotFoundError,
   HaiPayRefundError,
   HaiPayKeyError,

@@ -2,6 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { HaiPayNotConfirmedError } from '@haipay-kit/express';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from '@haipay-kit/test-support';
 
@@ -161,5 +162,48 @@ describe('subscriptions', () => {
       h.calls.filter((c) => c.endsWith(sub.subscriptionId)),
       [`subscription-active:${sub.subscriptionId}`, `subscription-cancelled:${sub.subscriptionId}`],
     );
+  });
+
+  it('cancel before HaiPay confirmed the subscription: 409 not_confirmed, nothing sent, nothing changed', async () => {
+    // The apply's answer is lost (1003: HaiPay may have it), so the kit has no subscriptionNo to cancel.
+    sandbox.injectFault({ mode: '1003', endpoint: 'subscription/apply' });
+    const res = await h.post('/haipay/subscriptions', { planRef: 'monthly', ...BUYER, ...CARD }, idem());
+    assert.equal(res.status, 202, JSON.stringify(res.json));
+    const sub = res.json;
+    assert.equal(sub.status, 'unknown');
+    assert.equal(sub.subscriptionNo, null);
+    // A tripwire: a cancel call reaching HaiPay would use it up and answer 502.
+    const tripwire = sandbox.injectFault({ mode: 'error', code: '1002', endpoint: 'subscription/cancel' });
+    try {
+      const cancel = await h.post(
+        `/haipay/subscriptions/${sub.subscriptionId}/cancel`,
+        {},
+        { 'x-test-user': 'u-1001' },
+      );
+      assert.equal(cancel.status, 409, JSON.stringify(cancel.json));
+      assert.deepEqual(cancel.json, {
+        error: {
+          type: 'not_confirmed',
+          message: 'Subscription not confirmed by HaiPay yet; try again shortly.',
+        },
+      });
+      const { faults } = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as {
+        faults: { id: number }[];
+      };
+      assert.ok(
+        faults.some((f) => f.id === tripwire.id),
+        'HaiPay got no cancel call',
+      );
+      const stored = await h.store.get(sub.subscriptionId);
+      assert.equal(stored?.status, 'unknown');
+      assert.equal(stored?.orderNo, null);
+      await assert.rejects(h.router.checkout.cancelSubscription(sub.subscriptionId), (err: unknown) => {
+        assert.ok(err instanceof HaiPayNotConfirmedError);
+        assert.equal(err.code, 'not_confirmed');
+        return true;
+      });
+    } finally {
+      sandbox.clearFaults();
+    }
   });
 });

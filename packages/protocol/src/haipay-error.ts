@@ -24,6 +24,7 @@
  * | `idempotency_conflict` | `HaiPayIdempotencyError` | an Idempotency-Key reused with another request |
  * | `refund_refused` | `HaiPayRefundError` | a refund the kit refuses before any gateway call (its `reason` says why) |
  * | `not_found` | `HaiPayNotFoundError` | the order or subscription named is not in the store |
+ * | `not_confirmed` | `HaiPayNotConfirmedError` | an action needs an order HaiPay has not confirmed yet; try again later |
  * | `haipay_error` | `HaiPayError` | anything else the kit refuses on purpose |
  */
 export type HaiPayErrorCode =
@@ -40,6 +41,7 @@ export type HaiPayErrorCode =
   | 'idempotency_conflict'
   | 'refund_refused'
   | 'not_found'
+  | 'not_confirmed'
   | 'haipay_error';
 
 /** Base class of every error the kit raises on purpose. */

@@ -11,7 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { HaiPayClient } from '../client.js';
-import { HaiPayApiError, HaiPayError, HaiPayNotFoundError } from '../errors.js';
+import { HaiPayApiError, HaiPayNotConfirmedError, HaiPayNotFoundError } from '../errors.js';
 import { Telemetry } from '../metrics.js';
 import type { PaymentRecord, PaymentStore, TransferRecord } from '../store/types.js';
 import { isFinalStatus, type PaymentView, type SubscriptionView } from '../types.js';
@@ -116,13 +116,17 @@ export class HaiPayCheckout {
     return this.#creation.subscription(body, resolved, ctx, idempotencyKey);
   }
 
-  /** Cancels a subscription at HaiPay and records it. Authorization is the router's job. */
+  /**
+   * Cancels a subscription at HaiPay and records it. Authorization is the router's job. Throws
+   * `HaiPayNotFoundError` for an unknown id, and `HaiPayNotConfirmedError` while HaiPay has not yet
+   * confirmed the subscription (no `subscriptionNo` to cancel; nothing is sent).
+   */
   async cancelSubscription(orderId: string): Promise<PaymentRecord> {
     const record = await this.store.get(orderId);
     if (!record || record.kind !== 'subscription') throw new HaiPayNotFoundError('No such subscription.');
     if (isFinalStatus(record.status)) return record;
     if (!record.orderNo)
-      throw new HaiPayError('The subscription is not confirmed by HaiPay yet; try again shortly.');
+      throw new HaiPayNotConfirmedError('Subscription not confirmed by HaiPay yet; try again shortly.');
     try {
       await this.#client.subscriptionCancel({ subscriptionNo: record.orderNo });
     } catch (err) {

@@ -10,6 +10,7 @@ import {
   HaiPayError,
   HaiPayValidationError,
   HaiPayIdempotencyError,
+  HaiPayNotConfirmedError,
   HaiPayNotFoundError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -41,6 +42,9 @@ export function browserErrors(logger: Logger) {
       res.status(400).json(errorBody('validation_error', err.message, { fields: err.issues }));
     } else if (err instanceof HaiPayIdempotencyError) {
       res.status(409).json(errorBody('idempotency_conflict', err.message));
+    } else if (err instanceof HaiPayNotConfirmedError) {
+      // A state the caller may retry later, not a gateway failure.
+      res.status(409).json(errorBody('not_confirmed', err.message));
     } else if (err instanceof HaiPayNotFoundError) {
       res.status(404).json(errorBody('not_found', err.message));
     } else if (err instanceof HttpError) {
