@@ -61,32 +61,35 @@ function create(provider: MeterProvider): Instruments {
       unit: 's',
       advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
     });
+  const counter = (name: string, description: string, unit: string) =>
+    meter.createCounter(name, { description, unit });
   return {
     gatewayDuration: seconds(
       'haipay.gateway.duration',
       'Duration of one HTTP call to HaiPay, answer verified.',
     ),
-    payments: meter.createCounter('haipay.payments', {
-      description: 'Orders that reached a final status (or a subscription that became active), once each.',
-      unit: '{payment}',
-    }),
-    notifications: meter.createCounter('haipay.notifications', {
-      description: 'Notifications received from HaiPay, by what the kit did with them.',
-      unit: '{notification}',
-    }),
-    reconcilerPasses: meter.createCounter('haipay.reconciler.passes', {
-      description: 'Reconciler passes, by result.',
-      unit: '{pass}',
-    }),
-    reconcilerOrders: meter.createCounter('haipay.reconciler.orders', {
-      description: 'Orders the reconciler queried HaiPay for.',
-      unit: '{order}',
-    }),
+    payments: counter(
+      'haipay.payments',
+      'Orders that reached a final status (or a subscription that became active), once each.',
+      '{payment}',
+    ),
+    notifications: counter(
+      'haipay.notifications',
+      'Notifications received from HaiPay, by what the kit did with them.',
+      '{notification}',
+    ),
+    reconcilerPasses: counter('haipay.reconciler.passes', 'Reconciler passes, by result.', '{pass}'),
+    reconcilerOrders: counter(
+      'haipay.reconciler.orders',
+      'Orders the reconciler queried HaiPay for.',
+      '{order}',
+    ),
     hookDuration: seconds('haipay.hook.duration', 'Duration of one merchant hook call.'),
-    hookFailures: meter.createCounter('haipay.hook.failures', {
-      description: 'Merchant hook calls that threw (each is run again later).',
-      unit: '{call}',
-    }),
+    hookFailures: counter(
+      'haipay.hook.failures',
+      'Merchant hook calls that threw (each is run again later).',
+      '{call}',
+    ),
     openStreams: meter.createUpDownCounter('haipay.status_streams.open', {
       description: 'Status streams (server-sent events) open in this process.',
       unit: '{stream}',
