@@ -3,10 +3,16 @@
  * settles it, and re-runs merchant hooks that did not complete (a crash between the state change and
  * the hook). This is what makes a timeout or `1003` on apply safe: the order is never re-created, it is
  * looked up until HaiPay says what happened.
+ *
+ * It also asks again about payments the kit closed itself (a QR past its window, an apply HaiPay never
+ * got): a buyer may still pay one, and if HaiPay's notification is lost, only a query finds that money.
+ * Within `lateMoneyWindowMs` of closing, each is queried less and less often (store/recheck.ts), until
+ * HaiPay reports a final state.
  */
 import { HaiPayConfigError } from './errors.js';
 import type { HaiPayCheckout } from './checkout/index.js';
 import type { Logger } from './logger.js';
+import type { PaymentRecord } from './store/types.js';
 import { Telemetry } from './metrics.js';
 
 /** Options for {@link createReconciler}. */
@@ -17,6 +23,16 @@ export interface ReconcilerOptions {
   batchSize?: number;
   /** Run a pass immediately on start. Default true. */
   runOnStart?: boolean;
+  /**
+   * How long after the kit closes a payment on its own verdict (`expired` past its window, or `failed`)
+   * it asks HaiPay about it again, for late money whose notification was lost. Default 72 hours
+   * (docs/protocol.md §6: HaiPay documents no payment window, nor how late it settles; three days is
+   * the longest window the kit assumes). The gaps between queries double with the order's age, from `intervalMs`
+   * up, so each closed order costs about 13 queries over 72 hours at the default interval; HaiPay's own
+   * final state (its close, or money) ends them sooner. `0` turns this off. Needs a store with
+   * `listRecheckDue` (the bundled ones have it); without it, closed orders are not asked about again.
+   */
+  lateMoneyWindowMs?: number;
   logger?: Logger;
   /**
    * The clock, in milliseconds since the epoch: the reconciler lease is taken and renewed at its time,
@@ -44,6 +60,9 @@ export interface Reconciler {
  */
 const RECONCILER_LEASE_INTERVALS = 2;
 
+/** The default of {@link ReconcilerOptions.lateMoneyWindowMs}: 72 hours. */
+const DEFAULT_LATE_MONEY_WINDOW_MS = 72 * 60 * 60_000;
+
 /** What a store may tell about itself for the pass log (the PostgreSQL store does); all optional. */
 interface LeaseIntrospection {
   /** This instance's id in the lease rows. */
@@ -56,8 +75,11 @@ interface LeaseIntrospection {
 export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOptions = {}): Reconciler {
   const intervalMs = options.intervalMs ?? 60_000;
   const batchSize = options.batchSize ?? 100;
+  const windowMs = options.lateMoneyWindowMs ?? DEFAULT_LATE_MONEY_WINDOW_MS;
   if (!Number.isFinite(intervalMs) || intervalMs < 10)
     throw new HaiPayConfigError('reconcile.intervalMs: must be ≥ 10 ms.');
+  if (!Number.isFinite(windowMs) || windowMs < 0)
+    throw new HaiPayConfigError('reconcile.lateMoneyWindowMs: must be ≥ 0 ms (0 turns it off).');
   const logger = options.logger ?? checkout.options.logger;
   const telemetry = new Telemetry(checkout.options);
   const leaseMs = intervalMs * RECONCILER_LEASE_INTERVALS;
@@ -103,20 +125,28 @@ export function createReconciler(checkout: HaiPayCheckout, options: ReconcilerOp
       renewer.unref();
     }
     let checked = 0;
-    try {
-      // Least recently checked first, so a large backlog is worked through across passes.
-      const due = await checkout.store.listUnsettled({ limit: batchSize });
-      for (const record of due) {
+    /** Queries HaiPay for each record in turn (`closed`: a payment the kit closed), until the lease is lost. */
+    const settle = async (records: readonly PaymentRecord[], closed: boolean) => {
+      for (const record of records) {
         if (lost) break;
         checked++;
         try {
-          await checkout.refresh(record.orderId, { force: true });
+          await checkout.refresh(record.orderId, closed ? { closed } : { force: true });
         } catch (err) {
           logger.warn('haipay reconcile failed for an order', {
             orderId: record.orderId,
             message: (err as Error).message,
           });
         }
+      }
+    };
+    try {
+      // Least recently checked first, so a large backlog is worked through across passes.
+      await settle(await store.listUnsettled({ limit: batchSize }), false);
+      // Late money whose notification was lost: closed payments still in their window, when due.
+      if (!lost && windowMs > 0 && store.listRecheckDue) {
+        const query = { now: now(), windowMs, minGapMs: intervalMs, limit: batchSize };
+        await settle(await store.listRecheckDue(query), true);
       }
       // Refunds and payouts: HaiPay sends no refund notification, and a payout's may be lost.
       if (!lost) checked += await checkout.reconcileTransfers(batchSize);

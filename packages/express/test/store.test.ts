@@ -27,7 +27,7 @@ describe('SqlitePaymentStore', () => {
     const b = new SqlitePaymentStore({ filename });
     assert.equal((await b.get(rec.orderId))?.status, 'succeeded');
     const migrations = b.db.prepare('SELECT version FROM haipay_migrations').all();
-    assert.deepEqual(migrations, [{ version: 1 }, { version: 2 }, { version: 3 }]);
+    assert.deepEqual(migrations, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     assert.equal(b.db.pragma('journal_mode', { simple: true }), 'wal');
     await b.close();
   });

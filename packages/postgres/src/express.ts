@@ -14,6 +14,8 @@ export {
   idempotencyRecordFromRow,
   notificationFromRow,
   orderQuerySql,
+  marksRecheck,
+  recheckSql,
   patchColumnValue,
   recordFromRow,
   transferFromRow,

@@ -140,6 +140,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX haipay_transfers_created ON ${s}.haipay_transfers (created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'closed orders asked about again',
+    // recheck_since: when the kit closed a payment (ms), while it is still to be asked about again for
+    // late money (@haipay-kit/express's store/recheck.ts). Payments closed before this version are
+    // marked at their last update: each is asked once more.
+    sql: (s) => `
+      ALTER TABLE ${s}.haipay_payments ADD COLUMN recheck_since BIGINT;
+      UPDATE ${s}.haipay_payments SET recheck_since = (extract(epoch FROM updated_at) * 1000)::bigint
+        WHERE kind = 'payment' AND status IN ('expired', 'failed');
+      CREATE INDEX haipay_payments_recheck ON ${s}.haipay_payments (recheck_since)
+        WHERE recheck_since IS NOT NULL;
+    `,
+  },
 ];
 
 /** A key for `pg_advisory_xact_lock` so that two instances starting together migrate one after the other. */

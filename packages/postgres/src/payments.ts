@@ -7,14 +7,16 @@
 import {
   STATUS_RANK,
   isFinalStatus,
+  marksRecheck,
   orderQuerySql,
+  recheckSql,
   recordFromRow,
   type PaymentRow,
   type RecordStatus,
 } from './express.js';
 import type * as Store from './express.js';
 import type { PaymentChange } from './change-feed.js';
-import { Table, patchSets, rankOf, stampOf, type Clock, type Query, type Run } from './sql.js';
+import { DB_NOW_MS, Table, patchSets, rankOf, stampOf, type Clock, type Query, type Run } from './sql.js';
 
 const FINAL_STATUSES = (Object.keys(STATUS_RANK) as RecordStatus[]).filter(isFinalStatus);
 
@@ -94,6 +96,15 @@ export class PaymentTable extends Table {
   ): Promise<Store.TransitionResult> {
     const params: unknown[] = [orderId, to, rankOf(to), stampOf(this.clock())];
     const sets = patchSets(patch, params);
+    // A payment closed as expired or failed is marked, in the same write, to be asked about again.
+    if (marksRecheck('payment', to)) {
+      params.push(this.clock());
+      const closedAt = `COALESCE($${params.length}::bigint, ${DB_NOW_MS})`;
+      sets.push({
+        col: 'recheck_since',
+        ref: `CASE WHEN kind = 'payment' THEN ${closedAt} ELSE recheck_since END`,
+      });
+    }
     // The forward-only rule is the WHERE clause: of two racing writers the database lets one through;
     // the other's row no longer matches after the first commits (READ COMMITTED re-checks it).
     const { rows } = await this.query<PaymentRow>(
@@ -129,6 +140,16 @@ export class PaymentTable extends Table {
       [FINAL_STATUSES, checkedBefore ?? null, limit],
     );
     return rows.map(recordFromRow);
+  }
+
+  /** Closed payments due to be asked about again (`PaymentStore.listRecheckDue`). */
+  async listRecheckDue(query: Store.RecheckQuery): Promise<Store.PaymentRecord[]> {
+    const { text, params } = recheckSql(this.table, query, 'postgres');
+    return (await this.query<PaymentRow>(text, params)).rows.map(recordFromRow);
+  }
+
+  async endRecheck(orderId: string): Promise<void> {
+    await this.query(`UPDATE ${this.table} SET recheck_since = NULL WHERE order_id = $1`, [orderId]);
   }
 
   async list(query: Store.OrderQuery): Promise<Store.PaymentRecord[]> {

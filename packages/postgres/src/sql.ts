@@ -21,7 +21,7 @@ export type Run = (text: string, params: unknown[]) => Promise<pg.QueryResult>;
 export type Clock = () => number | null;
 
 /** Milliseconds since the epoch on the database clock, so every instance measures leases on one clock. */
-const DB_NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
+export const DB_NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
 /** A clock reading as a `timestamptz` parameter: ISO text, or null for the database's `now()`. */
 export function stampOf(ms: number | null): string | null {

@@ -146,6 +146,14 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.#payments.listUnsettled(options.limit ?? 100, options.checkedBefore);
   }
 
+  listRecheckDue(query: Store.RecheckQuery): Promise<Store.PaymentRecord[]> {
+    return this.#payments.listRecheckDue(query);
+  }
+
+  endRecheck(orderId: string): Promise<void> {
+    return this.#payments.endRecheck(orderId);
+  }
+
   listOrders(query: Store.OrderQuery): Promise<Store.PaymentRecord[]> {
     return this.#payments.list(query);
   }

@@ -7,6 +7,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NewPaymentRecord, PaymentStore } from '@haipay-kit/express/store';
 import { orderQueryContract } from './order-query-contract.js';
+import { recheckContract } from './recheck-contract.js';
 import { transferContract } from './transfer-contract.js';
 
 /** A record as the router would create it. */
@@ -58,6 +59,11 @@ export function runPaymentStoreContract(
 
     transferContract(() => store, advance);
     orderQueryContract(() => store);
+    recheckContract(
+      () => store,
+      () => time,
+      advance,
+    );
 
     it('creates and reads back a record, with version 1 and no hook done', async () => {
       const input = sampleRecord({ next: { type: 'qr', payload: '000201' } });

@@ -184,11 +184,15 @@ export class HaiPayCheckout {
   }
 
   /**
-   * Queries HaiPay for a non-final order and applies the answer. Concurrent calls for one order share
-   * one query; without `force`, an order checked within `refreshAfterMs` is not queried again. Merchant
-   * hooks the refresh makes due are started but not waited for.
+   * Queries HaiPay for a non-final order — with `closed`, a payment the kit closed, for late money — and
+   * applies the answer. Concurrent calls for one order share one query; without `force`, an order checked
+   * within `refreshAfterMs` is not queried again. Hooks the refresh makes due are started, not awaited.
    */
-  refresh(orderId: string, options: { force?: boolean } = {}): Promise<PaymentRecord | null> {
+  refresh(
+    orderId: string,
+    options: { force?: boolean; closed?: boolean } = {},
+  ): Promise<PaymentRecord | null> {
+    if (options.closed) return this.#settlement.recheck(orderId);
     return this.#settlement.refresh(orderId, options.force ?? false);
   }
 

@@ -76,6 +76,8 @@ export class Settlement {
       case 'move': {
         const t = await store.transition(record.orderId, decision.to, decision.patch);
         if (t.changed) {
+          // HaiPay's own final word (status 3) closed it: nothing to ask again later (listRecheckDue).
+          if (Number(str(reported.status)) === 3) await store.endRecheck?.(record.orderId);
           this.#ctx.emit(t.record);
           this.#ctx.options.logger.info('haipay payment status', {
             orderId: record.orderId,
@@ -169,6 +171,48 @@ export class Settlement {
     const p = this.#refresh(orderId, force).finally(() => this.#refreshing.delete(orderId));
     this.#refreshing.set(orderId, p);
     return p;
+  }
+
+  /**
+   * Asks HaiPay again about a payment the kit closed (`expired`/`failed`), for late money whose
+   * notification was lost: the answer is applied as any query's ({@link apply}), so money moves the order
+   * to `review` and `onLatePayment` runs once. Once HaiPay reports a final state, or has no such order,
+   * the store stops listing it for this (`endRecheck`). Shares in-flight calls with {@link refresh}.
+   */
+  recheck(orderId: string): Promise<PaymentRecord | null> {
+    const inflight = this.#refreshing.get(orderId);
+    if (inflight) return inflight;
+    const p = this.#recheck(orderId).finally(() => this.#refreshing.delete(orderId));
+    this.#refreshing.set(orderId, p);
+    return p;
+  }
+
+  async #recheck(orderId: string): Promise<PaymentRecord | null> {
+    const { store, options } = this.#ctx;
+    const record = await store.get(orderId);
+    if (!record) return null;
+    if (record.kind !== 'payment' || (record.status !== 'expired' && record.status !== 'failed')) {
+      await store.endRecheck?.(orderId); // settled meanwhile (`review`)
+      return record;
+    }
+    await store.markChecked(orderId, this.#ctx.now());
+    try {
+      const data = await this.query(record);
+      await this.apply(record, data, 'query');
+      // 2 to 5 are HaiPay's final states (docs/protocol.md §6); 0, 1 and -1 may still turn into money.
+      if ([2, 3, 4, 5].includes(Number(str(data.status)))) await store.endRecheck?.(orderId);
+    } catch (err) {
+      if (err instanceof HaiPayApiError && err.gatewayCode === '4013') await store.endRecheck?.(orderId);
+      else
+        options.logger.warn('haipay recheck of a closed order failed', {
+          orderId,
+          error: (err as Error).name,
+          message: (err as Error).message,
+        });
+    }
+    const fresh = await store.get(orderId);
+    if (fresh && hookDue(fresh)) void this.#hooks.forRecord(orderId);
+    return fresh;
   }
 
   async #refresh(orderId: string, force: boolean): Promise<PaymentRecord | null> {

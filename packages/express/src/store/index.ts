@@ -11,6 +11,7 @@ export type {
   NewPaymentRecord,
   PaymentPatch,
   TransitionResult,
+  RecheckQuery,
   IdempotencyRecord,
   IdempotencyReservation,
   IdempotencyKeyInput,
@@ -51,3 +52,4 @@ export {
   type NotificationRow,
 } from './row.js';
 export { orderQuerySql, type OrderQuery } from './order-query.js';
+export { marksRecheck, recheckSql } from './recheck.js';

@@ -1,6 +1,7 @@
 /** In-memory {@link PaymentStore}: for tests and demos. State is lost when the process ends. */
 import { isFinalStatus, STATUS_RANK, type RecordStatus } from '../types.js';
 import { filterOrders, type OrderQuery } from './order-query.js';
+import { marksRecheck, recheckDue } from './recheck.js';
 import { MemoryTransfers } from './transfer-row.js';
 import type { PaymentStore } from './types.js';
 // The contract's record types, as `Store.PaymentRecord` and so on.
@@ -37,6 +38,8 @@ export class MemoryPaymentStore implements PaymentStore {
   readonly #now: () => number;
   readonly #records = new Map<string, Store.PaymentRecord>();
   readonly #hookClaims = new Map<string, number>();
+  /** When the kit closed each payment still to be asked about again (`listRecheckDue`), ms. */
+  readonly #recheckSince = new Map<string, number>();
   readonly #keys = new Map<string, Store.IdempotencyRecord>();
   readonly #notifications: Store.NotificationLogEntry[] = [];
   readonly #events = new Map<string, Store.HookEvent & { claimAt: number | null }>();
@@ -102,6 +105,7 @@ export class MemoryPaymentStore implements PaymentStore {
     applyPatch(r, patch);
     r.version += 1;
     r.updatedAt = this.#stamp();
+    if (marksRecheck(r.kind, to)) this.#recheckSince.set(orderId, this.#now());
     return { changed: true, record: structuredClone(r) };
   }
 
@@ -120,6 +124,28 @@ export class MemoryPaymentStore implements PaymentStore {
       .sort((a, b) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0) || a.createdAt.localeCompare(b.createdAt))
       .slice(0, limit)
       .map((r) => structuredClone(r));
+  }
+
+  async listRecheckDue(query: Store.RecheckQuery): Promise<Store.PaymentRecord[]> {
+    const due: Store.PaymentRecord[] = [];
+    for (const [orderId, closedAt] of this.#recheckSince) {
+      const r = this.#records.get(orderId)!;
+      if (recheckDue(r.status, closedAt, r.checkedAt, query)) due.push(r);
+    }
+    const closedAt = (r: Store.PaymentRecord) => this.#recheckSince.get(r.orderId)!;
+    return due
+      .sort(
+        (a, b) =>
+          (a.checkedAt ?? 0) - (b.checkedAt ?? 0) ||
+          closedAt(a) - closedAt(b) ||
+          a.orderId.localeCompare(b.orderId),
+      )
+      .slice(0, query.limit ?? 100)
+      .map((r) => structuredClone(r));
+  }
+
+  async endRecheck(orderId: string): Promise<void> {
+    this.#recheckSince.delete(orderId);
   }
 
   async listOrders(query: OrderQuery): Promise<Store.PaymentRecord[]> {

@@ -95,6 +95,18 @@ const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX haipay_transfers_created ON haipay_transfers (created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'closed orders asked about again',
+    // recheck_since: when the kit closed a payment (ms), while it is still to be asked about (recheck.ts).
+    // Payments closed before this version are marked at their last update: each is asked once more.
+    sql: `
+      ALTER TABLE haipay_payments ADD COLUMN recheck_since INTEGER;
+      UPDATE haipay_payments SET recheck_since = CAST((julianday(updated_at) - 2440587.5) * 86400000 AS INTEGER)
+        WHERE kind = 'payment' AND status IN ('expired', 'failed');
+      CREATE INDEX haipay_payments_recheck ON haipay_payments (recheck_since) WHERE recheck_since IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -12,22 +12,18 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { HaiPayConfigError } from '../errors.js';
-import { statusesBefore, type RecordStatus } from '../types.js';
-import { applyPatch } from './memory.js';
-import { orderQuerySql, type OrderQuery } from './order-query.js';
+import type { RecordStatus } from '../types.js';
+import type { OrderQuery } from './order-query.js';
 import { createPrivateFile } from './private-file.js';
 import {
-  PATCH_COLUMNS,
   idempotencyRecordFromRow,
   notificationFromRow,
-  patchColumnValue,
-  recordFromRow,
   type IdempotencyKeyRow,
   type NotificationRow,
-  type PaymentRow,
 } from './row.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteHooks } from './sqlite-hooks.js';
+import { SqliteOrders } from './sqlite-orders.js';
 import { WalSync } from './wal-sync.js';
 import { SqliteTransfers } from './sqlite-transfers.js';
 import type * as Store from './types.js';
@@ -58,8 +54,6 @@ export interface SqlitePaymentStoreOptions {
    */
   now?: () => number;
 }
-
-const FINAL: readonly RecordStatus[] = ['succeeded', 'failed', 'expired', 'cancelled', 'review'];
 
 /**
  * better-sqlite3, loaded when the first SQLite store is made rather than when this module is imported:
@@ -96,6 +90,7 @@ export class SqlitePaymentStore implements PaymentStore {
   readonly #statements = new Map<string, Database.Statement>();
   readonly #transfers: SqliteTransfers;
   readonly #hooks: SqliteHooks;
+  readonly #orders: SqliteOrders;
 
   constructor(options: SqlitePaymentStoreOptions) {
     if (!options || typeof options.filename !== 'string' || options.filename === '') {
@@ -115,6 +110,12 @@ export class SqlitePaymentStore implements PaymentStore {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
     migrateSqlite(this.db, () => this.#stamp());
+    this.#orders = new SqliteOrders({
+      db: this.db,
+      stmt: (sql) => this.#stmt(sql),
+      now: () => this.#now(),
+      stamp: () => this.#stamp(),
+    });
     this.#hooks = new SqliteHooks({
       stmt: (sql) => this.#stmt(sql),
       now: () => this.#now(),
@@ -184,96 +185,40 @@ export class SqlitePaymentStore implements PaymentStore {
     return statement;
   }
 
-  #getRow(orderId: string): PaymentRow | undefined {
-    return this.#stmt('SELECT * FROM haipay_payments WHERE order_id = ?').get(orderId) as
-      PaymentRow | undefined;
-  }
-
-  #insert(input: NewPaymentRecord): PaymentRecord {
-    const now = input.createdAt ?? this.#stamp();
-    const row = this.#stmt(
-      `INSERT INTO haipay_payments (order_id, kind, merchant, method, amount, currency, subject, order_ref, buyer_id,
-           status, order_no, next_json, expires_at, failure_reason, return_url, metadata_json, created_at, updated_at)
-         VALUES (@orderId, @kind, @merchant, @method, @amount, @currency, @subject, @orderRef, @buyerId,
-           @status, @orderNo, @next, @expiresAt, @failureReason, @returnUrl, @metadata, @now, @now)
-       RETURNING *`,
-    ).get({
-      ...input,
-      next: input.next ? JSON.stringify(input.next) : null,
-      metadata: JSON.stringify(input.metadata ?? {}),
-      now,
-    }) as PaymentRow;
-    return recordFromRow(row);
-  }
-
   async create(input: NewPaymentRecord): Promise<PaymentRecord> {
-    return this.#insert(input);
+    return this.#orders.insert(input);
   }
 
   async get(orderId: string): Promise<PaymentRecord | null> {
-    const row = this.#getRow(orderId);
-    return row ? recordFromRow(row) : null;
-  }
-
-  #patchColumns(patch: PaymentPatch): { sets: string[]; params: Record<string, unknown> } {
-    const sets: string[] = [];
-    const params: Record<string, unknown> = {};
-    for (const [key, col] of Object.entries(PATCH_COLUMNS) as [keyof PaymentPatch, string][]) {
-      if (!(key in patch) || patch[key] === undefined) continue;
-      sets.push(`${col} = @p_${key}`);
-      params[`p_${key}`] = patchColumnValue(key, patch[key]);
-    }
-    return { sets, params };
+    return this.#orders.get(orderId);
   }
 
   async patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null> {
-    const tx = this.db.transaction(() => {
-      const row = this.#getRow(orderId);
-      if (!row) return null;
-      const record = recordFromRow(row);
-      if (!applyPatch(record, patch)) return record;
-      const { sets, params } = this.#patchColumns(patch);
-      const updated = this.#stmt(
-        `UPDATE haipay_payments SET ${sets.join(', ')}, version = version + 1, updated_at = @now
-         WHERE order_id = @orderId RETURNING *`,
-      ).get({ ...params, now: this.#stamp(), orderId }) as PaymentRow;
-      return recordFromRow(updated);
-    });
-    return tx.immediate();
+    return this.#orders.patch(orderId, patch);
   }
 
   async transition(orderId: string, to: RecordStatus, patch: PaymentPatch = {}): Promise<TransitionResult> {
-    const from = statusesBefore(to);
-    const { sets, params } = this.#patchColumns(patch);
-    const placeholders = from.map((_, i) => `@from${i}`).join(', ');
-    const fromParams = Object.fromEntries(from.map((s, i) => [`from${i}`, s]));
-    // RETURNING gives the moved record in the same statement; only a refused move reads it back.
-    const moved = this.#stmt(
-      `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}version = version + 1, updated_at = @now
-       WHERE order_id = @orderId AND status IN (${placeholders}) RETURNING *`,
-    ).get({ ...params, ...fromParams, to, now: this.#stamp(), orderId }) as PaymentRow | undefined;
-    if (moved) return { changed: true, record: recordFromRow(moved) };
-    return { changed: false, record: await this.get(orderId) };
+    return this.#orders.transition(orderId, to, patch);
   }
 
   async markChecked(orderId: string, at: number): Promise<void> {
-    this.#stmt('UPDATE haipay_payments SET checked_at = ? WHERE order_id = ?').run(at, orderId);
+    this.#orders.markChecked(orderId, at);
   }
 
   async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
-    const { limit = 100, checkedBefore } = options;
-    const rows = this.#stmt(
-      `SELECT * FROM haipay_payments WHERE status NOT IN (${FINAL.map(() => '?').join(', ')})
-           AND (? IS NULL OR checked_at IS NULL OR checked_at < ?)
-         ORDER BY COALESCE(checked_at, 0), created_at LIMIT ?`,
-    ).all(...FINAL, checkedBefore ?? null, checkedBefore ?? null, limit) as PaymentRow[];
-    return rows.map(recordFromRow);
+    return this.#orders.listUnsettled(options);
+  }
+
+  async listRecheckDue(query: Store.RecheckQuery): Promise<PaymentRecord[]> {
+    return this.#orders.listRecheckDue(query);
+  }
+
+  async endRecheck(orderId: string): Promise<void> {
+    this.#orders.endRecheck(orderId);
   }
 
   async listOrders(query: OrderQuery): Promise<PaymentRecord[]> {
-    // Not kept in the statement map: its text varies with the filters given, and a back office is rare.
-    const { text, params } = orderQuerySql('haipay_payments', query, 'sqlite');
-    return (this.db.prepare(text).all(...params) as PaymentRow[]).map(recordFromRow);
+    return this.#orders.list(query);
   }
 
   async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
@@ -341,7 +286,7 @@ export class SqlitePaymentStore implements PaymentStore {
         `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
            VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
       ).run(key.scope, key.key, key.requestHash, record.orderId, this.#stamp());
-      if (info.changes === 1) return { outcome: 'created', record: this.#insert(record) };
+      if (info.changes === 1) return { outcome: 'created', record: this.#orders.insert(record) };
       const existing = this.#readKey(key.scope, key.key);
       return existing.requestHash === key.requestHash
         ? { outcome: 'replay', key: existing }

@@ -63,6 +63,17 @@ export interface PaymentPatch {
   failureReason?: string | null;
 }
 
+/** What {@link PaymentStore.listRecheckDue} is asked for: times in milliseconds since the epoch. */
+export interface RecheckQuery {
+  /** The reconciler's time. */
+  now: number;
+  /** How long after closing an order is asked about again. */
+  windowMs: number;
+  /** The shortest gap between two checks of one order. */
+  minGapMs: number;
+  limit?: number;
+}
+
 /** Result of {@link PaymentStore.transition}. */
 export interface TransitionResult {
   /** True only for the one caller whose update moved the status. */
@@ -232,6 +243,22 @@ export interface PaymentStore {
   markChecked(orderId: string, at: number): Promise<void>;
   /** Non-final records, least recently checked first. */
   listUnsettled(options?: { limit?: number; checkedBefore?: number }): Promise<PaymentRecord[]>;
+  /**
+   * Optional (the bundled stores have it): closed payments to ask HaiPay about again, for late money
+   * whose notification was lost. A store that has it records, in every {@link transition} of a
+   * `payment` to `expired` or `failed`, the time it closed (its own clock); {@link endRecheck} clears
+   * that mark. Listed: `payment` records in `expired` or `failed` whose mark is set and at most
+   * `windowMs` old at `now`, and that are due — never checked, or checked at least `minGapMs` ago *and*
+   * at least as long ago as they had been closed when last checked (so the gaps double with age).
+   * Least recently checked first (`checkedAt`, then the close time), at most `limit` (default 100).
+   * Without it (and {@link endRecheck}) the reconciler does not ask about closed orders again.
+   */
+  listRecheckDue?(options: RecheckQuery): Promise<PaymentRecord[]>;
+  /**
+   * Optional, with {@link listRecheckDue}: HaiPay reported a final state for this closed order (its own
+   * close, or money), or has no such order; {@link listRecheckDue} never lists it again.
+   */
+  endRecheck?(orderId: string): Promise<void>;
   /**
    * Optional (the bundled stores have it; the admin router needs it): orders matching every filter of
    * `query`, newest first (`createdAt`, then `orderId`), at most `query.limit`.

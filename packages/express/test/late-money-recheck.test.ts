@@ -1,0 +1,281 @@
+/**
+ * Late money whose notification is lost. The kit closes an order on its own clock (a PromptPay QR past
+ * its window), the buyer pays it late at HaiPay anyway, and HaiPay's notification never arrives (lost,
+ * or the merchant's server was down for every retry). The reconciler must still find the money by
+ * asking HaiPay again about the orders it closed: recorded as a late notification would record it
+ * (`review`, `onLatePayment` once, visible in the admin API), exactly once when two reconcilers race,
+ * at a cost that shrinks with the order's age, and never past its window or HaiPay's own final word.
+ * Real sandbox over loopback, real SQLite files, a kit clock the tests move.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { startHarness, idem, sampleRecord, BUYER, type Harness } from '@haipay-kit/test-support';
+import { createHaiPayAdminRouter } from '../src/admin/index.js';
+import { createReconciler, type Reconciler } from '../src/reconciler.js';
+import { MemoryPaymentStore } from '../src/store/memory.js';
+import { SqlitePaymentStore } from '../src/store/sqlite.js';
+import type { PaymentStore } from '../src/store/types.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const THB = { amount: '100.00', currency: 'THB', subject: 'Order #1', buyerId: 'u-1001' };
+
+let sandbox: Sandbox;
+let dir: string;
+before(async () => {
+  sandbox = await createSandbox();
+  dir = mkdtempSync(join(tmpdir(), 'haipay-late-money-'));
+});
+after(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The kit's clock (the sandbox keeps its own, which these tests leave alone unless they say so). */
+function kitClock() {
+  let time = Date.now();
+  return { now: () => time, advance: (ms: number) => void (time += ms) };
+}
+type KitClock = ReturnType<typeof kitClock>;
+
+let files = 0;
+const sqliteFile = () => join(dir, `shop-${++files}.db`);
+
+/** A shop: the router on `store`, its hooks recorded (`late:` too), the admin API at /admin, a reconciler. */
+async function shop(store: PaymentStore, clock: KitClock): Promise<Harness & { reconciler: Reconciler }> {
+  const h = await startHarness({ sandbox, store, router: { now: clock.now } });
+  h.order = THB;
+  h.router.checkout.options.hooks.onLatePayment = (p) => void h.calls.push(`late:${p.orderId}`);
+  h.app.use('/admin', createHaiPayAdminRouter({ checkout: h.router, authorize: () => ({ id: 'staff-1' }) }));
+  return Object.assign(h, { reconciler: createReconciler(h.router.checkout, { intervalMs: MINUTE }) });
+}
+
+/**
+ * A PromptPay order that the kit closes on its own clock: HaiPay still says "not started" when the
+ * reconciler asks past the window, so the kit records `expired`. Every later notification about it is
+ * held back for a week (HaiPay's delivery lost, as far as the kit can tell).
+ */
+async function expiredInTheKit(h: Harness & { reconciler: Reconciler }, clock: KitClock) {
+  const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+  assert.equal(res.status, 201, JSON.stringify(res.json));
+  const { orderId, orderNo } = res.json as { orderId: string; orderNo: string };
+  const record = await h.store.get(orderId);
+  clock.advance(Date.parse(record!.expiresAt!) - clock.now() + 10_000);
+  await h.reconciler.runOnce();
+  assert.equal((await h.store.get(orderId))?.status, 'expired', 'the kit closed it on its own clock');
+  sandbox.injectFault({ mode: 'delayedNotification', endpoint: 'thb/collect/apply', ms: 7 * 24 * HOUR });
+  return { orderId, orderNo };
+}
+
+/** The buyer pays the QR late; HaiPay's notification is made but not delivered. */
+async function paysLate(orderNo: string) {
+  sandbox.complete(orderNo, 'success');
+  await sandbox.idle();
+  const sent = sandbox.notifications(orderNo);
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0]!.attempts, [], 'HaiPay never reached the shop');
+}
+
+describe('late money whose notification is lost', () => {
+  it('the reconciler asks HaiPay again about an order it closed and records the late money', async () => {
+    const clock = kitClock();
+    const h = await shop(new SqlitePaymentStore({ filename: sqliteFile(), now: clock.now }), clock);
+    try {
+      const { orderId, orderNo } = await expiredInTheKit(h, clock);
+      await paysLate(orderNo);
+
+      clock.advance(MINUTE);
+      await h.reconciler.runOnce();
+      const record = await h.store.get(orderId);
+      assert.equal(record?.status, 'review', 'the money HaiPay took is found');
+      assert.match(record?.failureReason ?? '', /^late payment: paid after the order was expired/);
+      assert.match(record?.failureReason ?? '', /reported 100\.00 THB/);
+      assert.deepEqual(
+        h.calls,
+        [`expired:${orderId}`, `late:${orderId}`],
+        'onLatePayment once, never onPaymentSucceeded',
+      );
+      // What the shopper and the back office see, as for a late notification.
+      assert.equal((await h.get(`/haipay/payments/${orderId}`)).json.status, 'review');
+      const listed = await h.get('/admin/orders?status=review');
+      assert.deepEqual(
+        (listed.json.data as { orderId: string }[]).map((o) => o.orderId),
+        [orderId],
+      );
+      const detail = (await h.get(`/admin/orders/${orderId}`)).json;
+      assert.equal(detail.order.status, 'review');
+      assert.match(detail.order.failureReason, /^late payment/);
+
+      // Passes go on; the order is settled for good and never asked about again.
+      for (let i = 0; i < 5; i++) {
+        clock.advance(HOUR);
+        assert.equal(await h.reconciler.runOnce(), 0);
+      }
+      // HaiPay's notification finally gets through: a duplicate, no second hook.
+      await sandbox.clock.advance(7 * 24 * HOUR);
+      const attempts = sandbox.notifications(orderNo)[0]!.attempts;
+      assert.equal(attempts.at(-1)?.delivered, true);
+      assert.equal((await h.store.get(orderId))?.status, 'review');
+      assert.deepEqual(h.calls, [`expired:${orderId}`, `late:${orderId}`]);
+    } finally {
+      sandbox.clearFaults();
+      await h.close();
+    }
+  });
+
+  it('two reconcilers racing on one database record it once, with one onLatePayment', async () => {
+    const clock = kitClock();
+    const filename = sqliteFile();
+    const a = await shop(new SqlitePaymentStore({ filename, now: clock.now }), clock);
+    const b = await shop(new SqlitePaymentStore({ filename, now: clock.now }), clock);
+    try {
+      const first = await expiredInTheKit(a, clock);
+      await paysLate(first.orderNo);
+      clock.advance(MINUTE);
+      await Promise.all([a.reconciler.runOnce(), b.reconciler.runOnce()]);
+      await Promise.all([
+        a.router.checkout.runHooks(first.orderId, Infinity),
+        b.router.checkout.runHooks(first.orderId, Infinity),
+      ]);
+      assert.equal((await a.store.get(first.orderId))?.status, 'review');
+
+      // Both ask HaiPay at once and both hear "paid": the database lets one of them record it.
+      const second = await expiredInTheKit(a, clock);
+      await paysLate(second.orderNo);
+      const [ra, rb] = await Promise.all([
+        a.router.checkout.refresh(second.orderId, { closed: true }),
+        b.router.checkout.refresh(second.orderId, { closed: true }),
+      ]);
+      assert.equal(ra?.status, 'review');
+      assert.equal(rb?.status, 'review');
+      await Promise.all([
+        a.router.checkout.runHooks(second.orderId, Infinity),
+        b.router.checkout.runHooks(second.orderId, Infinity),
+      ]);
+
+      const late = [...a.calls, ...b.calls].filter((c) => c.startsWith('late:'));
+      assert.deepEqual(late.sort(), [`late:${first.orderId}`, `late:${second.orderId}`].sort());
+      assert.ok(![...a.calls, ...b.calls].some((c) => c.startsWith('succeeded:')));
+    } finally {
+      sandbox.clearFaults();
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('an unpaid closed order is asked about less and less often, and not at all after its window', async () => {
+    const clock = kitClock();
+    const h = await shop(new SqlitePaymentStore({ filename: sqliteFile(), now: clock.now }), clock);
+    try {
+      await expiredInTheKit(h, clock);
+      await expiredInTheKit(h, clock);
+      // A pass a minute for 80 hours: the default window is 72 hours.
+      let asked = 0;
+      let askedAfterWindow = 0;
+      const start = clock.now();
+      while (clock.now() - start < 80 * HOUR) {
+        clock.advance(MINUTE);
+        const n = await h.reconciler.runOnce();
+        asked += n;
+        if (clock.now() - start > 72 * HOUR) askedAfterWindow += n;
+      }
+      // Each order: at ages of about 1, 2, 4, … minutes, doubling up to 72 hours.
+      assert.ok(asked >= 2 * 10 && asked <= 2 * 14, `asked HaiPay ${asked} times for two orders`);
+      assert.equal(askedAfterWindow, 0);
+    } finally {
+      sandbox.clearFaults();
+      await h.close();
+    }
+  });
+
+  it("HaiPay's own close ends the re-queries", async () => {
+    const clock = kitClock();
+    const h = await shop(new SqlitePaymentStore({ filename: sqliteFile(), now: clock.now }), clock);
+    try {
+      const { orderId, orderNo } = await expiredInTheKit(h, clock);
+      // HaiPay's window runs out too: it fails the QR ("Order expired"); its notification is held back.
+      await sandbox.clock.advance(60 * MINUTE);
+      assert.equal(sandbox.orders().find((o) => o.orderNo === orderNo)?.status, 3);
+      clock.advance(MINUTE);
+      assert.equal(await h.reconciler.runOnce(), 1, 'asked once more');
+      for (let i = 0; i < 100; i++) {
+        clock.advance(HOUR / 2);
+        assert.equal(await h.reconciler.runOnce(), 0, 'never again');
+      }
+      assert.equal((await h.store.get(orderId))?.status, 'expired');
+      assert.deepEqual(h.calls, [`expired:${orderId}`]);
+    } finally {
+      sandbox.clearFaults();
+      await h.close();
+    }
+  });
+
+  it('an order HaiPay itself failed is never asked about again', async () => {
+    const clock = kitClock();
+    const h = await shop(new SqlitePaymentStore({ filename: sqliteFile(), now: clock.now }), clock);
+    try {
+      const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+      const { orderId, orderNo } = res.json as { orderId: string; orderNo: string };
+      sandbox.complete(orderNo, 'failure', 'declined by the bank');
+      await sandbox.idle();
+      assert.equal((await h.store.get(orderId))?.status, 'failed', 'closed by its notification');
+      for (let i = 0; i < 20; i++) {
+        clock.advance(HOUR);
+        assert.equal(await h.reconciler.runOnce(), 0);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a store without the optional re-query methods keeps working (the gap stays, nothing breaks)', async () => {
+    const clock = kitClock();
+    const store = new MemoryPaymentStore({ now: clock.now });
+    // A third-party store written before the methods existed.
+    Object.defineProperty(store, 'listRecheckDue', { value: undefined });
+    Object.defineProperty(store, 'endRecheck', { value: undefined });
+    const h = await shop(store, clock);
+    try {
+      const { orderId, orderNo } = await expiredInTheKit(h, clock);
+      await paysLate(orderNo);
+      clock.advance(MINUTE);
+      assert.equal(await h.reconciler.runOnce(), 0);
+      assert.equal((await h.store.get(orderId))?.status, 'expired');
+    } finally {
+      sandbox.clearFaults();
+      await h.close();
+    }
+  });
+});
+
+describe('upgrading a SQLite file made before re-queries existed', () => {
+  it('marks the payments it had already closed, so each is asked about once more', async () => {
+    const filename = sqliteFile();
+    const old = new SqlitePaymentStore({ filename });
+    const expired = await old.create(sampleRecord({ status: 'pending' }));
+    await old.transition(expired.orderId, 'expired', { failureReason: 'expired' });
+    const paid = await old.create(sampleRecord({ status: 'pending' }));
+    await old.transition(paid.orderId, 'succeeded');
+    // Back to the schema before version 4.
+    old.db.exec(`DROP INDEX haipay_payments_recheck;
+      ALTER TABLE haipay_payments DROP COLUMN recheck_since;
+      DELETE FROM haipay_migrations WHERE version = 4;`);
+    await old.close();
+
+    const store = new SqlitePaymentStore({ filename });
+    try {
+      const now = Date.parse((await store.get(expired.orderId))!.updatedAt);
+      const due = await store.listRecheckDue({ now, windowMs: 72 * HOUR, minGapMs: MINUTE });
+      assert.deepEqual(
+        due.map((r) => r.orderId),
+        [expired.orderId],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
