@@ -54,6 +54,7 @@ import { backOffice, metricsEndpoint } from './backoffice.js';
 import { adminGate, adminTokenFor } from './admin-auth.js';
 import { designCompanion } from './design.js';
 import { haipayTimeToIso } from './times.js';
+import { shopOrderNumber } from '../src/order-number.js';
 import { compressedAssets } from './compressed.js';
 
 export interface DemoServerOptions {
@@ -244,9 +245,6 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
     // Carts live in memory, keyed by the orderRef the browser holds; prices come from server/catalog.ts.
     const carts = new Map<string, Cart>();
-    /** The order number the shop tells its shopper (and HaiPay's subject names): six characters of the cart's ref. */
-    const shopOrderNumber = (ref: string) => ref.slice(5, 11).toUpperCase();
-
     const resolveOrder = (_req: Request, body: Record<string, unknown>): ResolvedOrder => {
       const ref = typeof body.orderRef === 'string' ? body.orderRef : '';
       const cart = carts.get(ref);

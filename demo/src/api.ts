@@ -46,7 +46,8 @@ export interface Buyer {
   phone: string;
 }
 
-class ApiError extends Error {
+/** A refused call: `body` is the server's JSON answer (`{ error: { type, message, fields? } }`). */
+export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
@@ -105,10 +106,15 @@ export const api = {
   sandboxInfo: () => call<SandboxInfo>('/api/sandbox'),
   /** The demo back office: the kit's admin API (`createHaiPayAdminRouter`) at `/api/admin`. */
   admin: {
-    /** One page of orders, newest first; `cursor` is the previous page's `nextCursor` (keyset paging). */
-    orders: (limit: number, cursor?: string) =>
+    /**
+     * One page of orders, newest first; `cursor` is the previous page's `nextCursor` (keyset paging),
+     * `status` a comma-separated list of the statuses to show (all when absent).
+     */
+    orders: (limit: number, cursor?: string, status?: string) =>
       call<{ data: AdminOrder[]; nextCursor: string | null }>(
-        `/api/admin/orders?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        `/api/admin/orders?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${
+          status ? `&status=${encodeURIComponent(status)}` : ''
+        }`,
       ),
     order: (orderId: string) => call<AdminOrderDetail>(`/api/admin/orders/${encodeURIComponent(orderId)}`),
     /** A refund or payout, asking HaiPay first while it is not final. */
@@ -153,6 +159,8 @@ export interface SandboxInfo {
 export interface AdminOrder {
   orderId: string;
   orderNo: string | null;
+  /** The shop's own reference the payment was made for (a cart's `orderRef`, a plan's id). */
+  orderRef: string | null;
   kind: string;
   method: string;
   amount: string;

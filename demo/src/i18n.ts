@@ -1,8 +1,11 @@
 /**
- * The storefront's own strings in English, Thai and Traditional Chinese. The payment elements carry
- * their own translations; the shop only passes them its `locale`.
+ * The storefront's own strings in English, Thai and Traditional Chinese, with the back office's
+ * (i18n-admin.ts). The payment elements carry their own translations; the shop only passes them its
+ * `locale`.
  */
-const en = {
+import { adminEn, adminTh, adminZhTW } from './i18n-admin.js';
+
+const shopEn = {
   'shop.name': 'Saeng Coffee Roasters',
   'shop.tagline': 'Small-batch coffee from the hills of Northern Thailand, roasted in Bangkok.',
   'shop.ships': 'Shipping to Thailand, Taiwan and the United States',
@@ -147,10 +150,13 @@ const en = {
   'lang.zh-TW': '繁體中文',
 } as const;
 
+const en = { ...shopEn, ...adminEn };
+
 export type StringKey = keyof typeof en;
 type Strings = Record<StringKey, string>;
 
 const th: Strings = {
+  ...adminTh,
   'shop.name': 'แสง คอฟฟี่ โรสเตอร์ส',
   'shop.tagline': 'กาแฟล็อตเล็กจากดอยทางภาคเหนือ คั่วสดที่กรุงเทพฯ',
   'shop.ships': 'จัดส่งทั่วไทย ไต้หวัน และสหรัฐอเมริกา',
@@ -292,6 +298,7 @@ const th: Strings = {
 };
 
 const zhTW: Strings = {
+  ...adminZhTW,
   'shop.name': '光咖啡烘焙所',
   'shop.tagline': '來自泰北山區的小批次咖啡，在曼谷烘焙。',
   'shop.ships': '寄送至泰國、台灣與美國',

@@ -4,7 +4,8 @@
  * downloaded one). A missing Chromium fails loudly: these journeys are the proof the kit works in a
  * real browser, so they must not quietly skip.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -183,4 +184,48 @@ export async function elementOrderId(page: Page, tag: 'haipay-qr' | 'haipay-bank
   const id = await page.locator(tag).getAttribute('order-id');
   if (!id) throw new Error(`${tag} has no order-id`);
   return id;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations inside `selector` (empty when there are none). */
+export async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async (sel) => {
+    interface AxeResults {
+      violations: { id: string; nodes: { target: string[] }[] }[];
+    }
+    const axe = (window as unknown as { axe: { run: (c: unknown) => Promise<AxeResults> } }).axe;
+    const r = await axe.run({ include: [[sel]] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, selector);
+}
+
+/**
+ * Every ASCII colon that ends a label in Chinese on the page (`金額: `), where Traditional Chinese
+ * takes the full-width `：`. Reads the rendered text of the page and of every shadow root in it (the
+ * elements' too), and the labels of its controls; a colon inside a time (`05:32`) or an address
+ * (`https://`) is not a label's. Each find is the text around it.
+ */
+export async function asciiColonsAfterChinese(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const texts: string[] = [document.body.innerText];
+    const hosts = [...document.querySelectorAll('*')];
+    for (let i = 0; i < hosts.length; i++) {
+      const el = hosts[i]!;
+      for (const name of ['aria-label', 'placeholder', 'title']) {
+        const value = el.getAttribute(name);
+        if (value) texts.push(value);
+      }
+      if (!el.shadowRoot) continue;
+      hosts.push(...el.shadowRoot.querySelectorAll('*'));
+      for (const child of el.shadowRoot.children)
+        if (!['STYLE', 'SCRIPT', 'SLOT'].includes(child.tagName))
+          texts.push((child as HTMLElement).innerText);
+    }
+    const label = /[\u2E80-\u9FFF\uF900-\uFAFF\uFF01-\uFF19\uFF1B-\uFFEF][^\n:：]{0,8}?:(?=\s|$)/g;
+    return texts.flatMap((text) =>
+      [...text.matchAll(label)].map((m) => text.slice(Math.max(0, m.index - 12), m.index + m[0].length + 12)),
+    );
+  });
 }

@@ -99,7 +99,7 @@ describe('demo wording and back office in Chromium', () => {
     const failedId = new URL(page.url()).searchParams.get('haipay_order');
 
     await page.goto('/admin');
-    const rows = page.locator('[data-testid=orders] tbody tr');
+    const rows = page.locator('[data-testid=orders] tr.attempt');
     await rows.first().waitFor();
     assert.equal(await rows.count(), 20);
     await page.getByText('Page 1').waitFor();
@@ -118,6 +118,12 @@ describe('demo wording and back office in Chromium', () => {
     );
     await page.getByTestId('newer').click();
     await page.getByText('Page 1').waitFor();
+    // The paging follows the language switch.
+    await page.locator('[data-testid=locale]').selectOption('zh-TW');
+    assert.equal(await page.getByTestId('page').innerText(), '第 1 頁');
+    assert.equal(await page.getByTestId('older').innerText(), '較舊 →');
+    assert.equal(await page.getByRole('navigation', { name: '訂單分頁' }).count(), 1);
+    await page.locator('[data-testid=locale]').selectOption('en');
 
     // Newest first: the cancelled TrueMoney order is on page 1, with its notification.
     const row = page.locator(`tr[data-order="${failedId}"]`);

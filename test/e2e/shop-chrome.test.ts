@@ -6,14 +6,11 @@
  * hosted pages with their own icon, and times with their zone.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { haipayTimeToIso } from '../../demo/server/times.js';
-import { newShopper, startHarness, type Harness } from './harness.js';
+import { axeViolations, newShopper, startHarness, type Harness } from './harness.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const CART = [{ id: 'doi-chang', qty: 2 }];
 
 let h: Harness;
@@ -23,19 +20,6 @@ before(async () => {
 after(async () => {
   await h?.close();
 });
-
-/** axe-core's violations inside `selector` (empty when there are none). */
-async function axeViolations(page: Page, selector: string): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async (sel) => {
-    interface AxeResults {
-      violations: { id: string; nodes: { target: string[] }[] }[];
-    }
-    const axe = (window as unknown as { axe: { run: (c: unknown) => Promise<AxeResults> } }).axe;
-    const r = await axe.run({ include: [[sel]] });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, selector);
-}
 
 /**
  * Whether focus is in the open cart dialog, or out of the page altogether (after the dialog's last

@@ -235,7 +235,7 @@ describe('demo storefront in Chromium: bank transfer, redirects, subscriptions, 
 
     await page.goto('/admin');
     const row = page.locator(`tr[data-order="${orderId}"]`);
-    await row.locator('.pill', { hasText: 'succeeded' }).waitFor();
+    await row.locator('.pill[data-status=succeeded]', { hasText: 'Paid' }).waitFor();
     await row.getByRole('button', { name: 'Refund' }).click();
     // Nothing moves before the question is answered; "Keep" takes it back.
     const confirm = row.locator('[data-testid=refund-confirm]');
@@ -250,7 +250,7 @@ describe('demo storefront in Chromium: bank transfer, redirects, subscriptions, 
     await h.demo.sandbox.clock.advance(2 * 60_000);
     await h.demo.sandbox.idle();
     await row
-      .locator('[data-testid=refund-status]', { hasText: 'refund succeeded' })
+      .locator('[data-testid=refund-status][data-refund=succeeded]', { hasText: 'Refunded' })
       .waitFor({ timeout: 15_000 });
     await row.getByText('1 notification').waitFor();
     await screenshot(page, 'backoffice-refund');

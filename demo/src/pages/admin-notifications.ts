@@ -1,17 +1,25 @@
 /** How the back office shows a HaiPay notification: a one-line summary and the body, readable. */
+import type { StringKey } from '../i18n.js';
 
-/** A notification's body in one line (HaiPay masks card numbers; the kit drops the signature). */
-export function summarise(body: unknown): string {
+type Translate = (key: StringKey, params?: Record<string, string | number>) => string;
+
+/**
+ * A notification's body in one line, in the reviewer's language: HaiPay's type, its status code with
+ * what the code means, the amount and any error message (HaiPay masks card numbers; the kit drops the
+ * signature). HaiPay's own tokens (`COLLECT`, the codes) stay as sent.
+ */
+export function summarise(body: unknown, t: Translate): string {
   if (!body || typeof body !== 'object') return String(body);
   const b = body as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   const code = text(b.status);
-  const status = { '0': 'not started', '1': 'processing', '2': 'success', '3': 'failed', '4': 'cancelled' }[
-    code
-  ];
   const parts = [
     text(b.type) || 'COLLECT',
-    status ? `status ${code} (${status})` : `status ${code || 'missing'}`,
+    /^[0-4]$/.test(code)
+      ? t('admin.notif.status', { code, words: t(`admin.hp.${code}` as StringKey) })
+      : code
+        ? t('admin.notif.status', { code, words: '?' })
+        : t('admin.notif.noStatus'),
   ];
   if (b.amount !== undefined) parts.push(`${text(b.amount)} ${text(b.currency)}`.trim());
   if (typeof b.errorMsg === 'string' && b.errorMsg) parts.push(`“${b.errorMsg}”`);
