@@ -164,7 +164,10 @@ describe('HaiPayClient', () => {
     ])
       assert.throws(() => client.verifyNotification(body!), {
         name: 'HaiPaySignatureError',
-        message: new RegExp(`^Notification body is JSON ${kind}, not the JSON object HaiPay posts`),
+        // The fix is named: a merchant who passes a parsed body (re-serialised) is told to pass the raw text.
+        message: new RegExp(
+          `^Notification body is JSON ${kind}, not the JSON object HaiPay posts; refusing it \\(pass the raw request body text, as received\\)\\.$`,
+        ),
       });
     assert.throws(() => client.verifyNotification('{"appId":'), {
       name: 'HaiPaySignatureError',
