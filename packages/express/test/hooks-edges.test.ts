@@ -1,0 +1,233 @@
+/**
+ * The hook runner's edges that hooks.test.ts does not reach: refund events (the stored refund decides
+ * which hook runs), events stored by another process or an earlier version of the kit (they are found
+ * by their stored kind name), and what each hook call reports to the merchant's metrics (its name, a
+ * failure only when the hook itself threw, a payment counted once when its hook completed). No gateway
+ * is involved: a memory store and a clock the test moves.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
+import type { CheckoutHooks } from '../src/checkout/index.js';
+import { HookRunner } from '../src/checkout/hooks.js';
+import type { CheckoutContext } from '../src/checkout/context.js';
+import type { CheckoutOptions } from '../src/checkout/types.js';
+import type { Logger } from '../src/logger.js';
+import { Telemetry } from '../src/metrics.js';
+import { MemoryPaymentStore } from '../src/testing.js';
+import type { NewTransferRecord, TransferStatus } from '../src/store/types.js';
+import type { RecordStatus } from '../src/types.js';
+import { sampleRecord } from '@haipay-kit/test-support';
+
+class InMemoryReader extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+/** A hook runner over a memory store, with its own metrics reader and a log the test reads. */
+function setup(hooks: CheckoutHooks = {}) {
+  let clock = Date.UTC(2026, 0, 1);
+  const store = new MemoryPaymentStore({ now: () => clock });
+  const lines: { msg: string; fields: Record<string, unknown> }[] = [];
+  const log = (msg: string, fields: Record<string, unknown> = {}) => void lines.push({ msg, fields });
+  const logger: Logger = { debug: log, info: log, warn: log, error: log };
+  const reader = new InMemoryReader();
+  const options = {
+    store,
+    logger,
+    hooks,
+    hookLeaseMs: 60_000,
+    hookWaitMs: 5_000,
+  } as unknown as CheckoutOptions;
+  const ctx: CheckoutContext = {
+    options,
+    store,
+    now: () => clock,
+    leaseNow: () => clock,
+    emit: () => undefined,
+    telemetry: new Telemetry({ meterProvider: new MeterProvider({ readers: [reader] }) }),
+  };
+  /** Points of one metric whose attributes include `attrs`: their sum, or a histogram's count. */
+  const metric = async (name: string, attrs: Record<string, unknown> = {}) => {
+    const { resourceMetrics } = await reader.collect();
+    return resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .filter((m) => m.descriptor.name === name)
+      .flatMap((m) => m.dataPoints as DataPoint<number | Histogram>[])
+      .filter((p) => Object.entries(attrs).every(([k, v]) => p.attributes[k] === v))
+      .reduce((sum, p) => sum + (typeof p.value === 'number' ? p.value : p.value.count), 0);
+  };
+  /** A stored order moved to `status`, as the kit moves it. */
+  const order = async (status: RecordStatus, kind: 'payment' | 'subscription' = 'payment') => {
+    const r = await store.create(sampleRecord({ kind, status: 'pending' }));
+    if (status !== 'pending') await store.transition(r.orderId, status);
+    return r.orderId;
+  };
+  return {
+    store,
+    lines,
+    metric,
+    order,
+    runner: new HookRunner(ctx),
+    tick: (ms: number) => void (clock += ms),
+  };
+}
+
+/** A stored refund of `paymentOrderId`, moved to `status`. */
+async function refund(store: MemoryPaymentStore, paymentOrderId: string, status: TransferStatus) {
+  const record: NewTransferRecord = {
+    transferId: `hpr_${Math.random().toString(36).slice(2)}`,
+    kind: 'refund',
+    merchant: 'USD',
+    currency: 'USD',
+    amount: '25.00',
+    paymentOrderId,
+    gatewayNo: null,
+    status: 'pending',
+    reason: 'damaged',
+    failureReason: null,
+    fee: null,
+    details: {},
+    idempotencyKey: `key-${Math.random()}`,
+    requestHash: 'h',
+  };
+  const created = await store.createTransfer(record);
+  assert.equal(created.outcome, 'created');
+  await store.transitionTransfer(
+    record.transferId,
+    status,
+    status === 'failed' ? { failureReason: 'no' } : {},
+  );
+  return record.transferId;
+}
+
+describe('refund events', () => {
+  it('run onRefundSucceeded or onRefundFailed by the stored refund’s status, once; a refund that is gone runs none', async () => {
+    const got: string[] = [];
+    const t = setup({
+      onRefundSucceeded: (r) => void got.push(`succeeded:${r.transferId}:${r.status}`),
+      onRefundFailed: (r) => void got.push(`failed:${r.transferId}:${r.failureReason}`),
+    });
+    const ok = await refund(t.store, await t.order('succeeded'), 'succeeded');
+    const no = await refund(t.store, await t.order('succeeded'), 'failed');
+    for (const [transferId, status] of [
+      [ok, 'succeeded'],
+      [no, 'failed'],
+      ['hpr_gone', 'succeeded'],
+    ])
+      assert.deepEqual(
+        await t.runner.event(
+          { orderId: transferId!, key: `refund:${status}`, kind: 'refund', payload: {} },
+          Infinity,
+        ),
+        { added: true, state: 'done' },
+      );
+    assert.deepEqual(got, [`succeeded:${ok}:succeeded`, `failed:${no}:no`]);
+    await t.runner.runPending(100);
+    assert.equal(got.length, 2, 'each ran once');
+    assert.deepEqual(await t.store.listPendingHookEvents(), []);
+  });
+});
+
+describe('events stored by another process or an earlier version', () => {
+  it('are found by their stored kind name: each runs its own hook from runPending', async () => {
+    const got: string[] = [];
+    const t = setup({
+      onSubscriptionDeduction: (s, d) =>
+        void got.push(`deduction:${s.orderId}:${JSON.stringify(d.deductNo)}`),
+      onPaymentMismatch: (p, d) => void got.push(`payment_mismatch:${p.orderId}:${d.reason}`),
+      onPayoutSucceeded: (p) => void got.push(`payout:${p.orderId}`),
+      onPayoutMismatch: (p, d) => void got.push(`payout_mismatch:${p.orderId}:${d.reason}`),
+      onRefundSucceeded: (r) => void got.push(`refund:${r.transferId}`),
+    });
+    const subscription = await t.order('active', 'subscription');
+    const payment = await t.order('processing');
+    const refunded = await refund(t.store, await t.order('succeeded'), 'succeeded');
+    const payout = { orderId: 'hpo_1', status: 'succeeded' };
+    // The kind names are stored in the database: a pending event written before an upgrade (or by
+    // another instance) must still reach its hook, so the names are a stored format, not a detail.
+    const stored = [
+      [subscription, 'd', 'subscription_deduction', { deductNo: 'D1' }],
+      [payment, 'm', 'payment_mismatch', { notified: {}, reason: 'amount' }],
+      ['hpo_1', 'p', 'payout', payout],
+      ['hpo_1', 'pm', 'payout_mismatch', { payout, notified: {}, reason: 'status' }],
+      [refunded, 'r', 'refund', {}],
+    ] as const;
+    for (const [orderId, key, kind, payload] of stored)
+      assert.equal(await t.store.addHookEvent({ orderId, key, kind, payload: { ...payload } }), true);
+    await t.runner.runPending(100);
+    assert.deepEqual(got, [
+      `deduction:${subscription}:"D1"`,
+      `payment_mismatch:${payment}:amount`,
+      'payout:hpo_1',
+      'payout_mismatch:hpo_1:status',
+      `refund:${refunded}`,
+    ]);
+  });
+});
+
+describe('hook metrics', () => {
+  it('name each hook by kind and status or event kind; a failure only when the hook threw; a payment counted once, when its hook completed', async () => {
+    let throws = true;
+    const t = setup({
+      onPaymentSucceeded: () => {
+        if (throws) throw new Error('ledger down');
+      },
+      onSubscriptionChange: () => undefined,
+    });
+    const paid = await t.order('succeeded');
+    assert.equal(await t.runner.forRecord(paid, Infinity), 'failed');
+    assert.equal(await t.metric('haipay.hook.failures', { 'haipay.hook': 'payment.succeeded' }), 1);
+    assert.equal(
+      await t.metric('haipay.hook.duration', {
+        'haipay.hook': 'payment.succeeded',
+        'haipay.outcome': 'failure',
+      }),
+      1,
+    );
+    assert.equal(await t.metric('haipay.payments'), 0, 'not counted before its hook completed');
+    throws = false;
+    assert.equal(await t.runner.forRecord(paid, Infinity), 'done');
+    assert.equal(await t.runner.forRecord(paid, Infinity), 'done');
+    assert.equal(
+      await t.metric('haipay.hook.duration', {
+        'haipay.hook': 'payment.succeeded',
+        'haipay.outcome': 'success',
+      }),
+      1,
+    );
+    assert.equal(await t.metric('haipay.hook.failures'), 1);
+    assert.equal(
+      await t.metric('haipay.payments', {
+        'haipay.payment.kind': 'payment',
+        'haipay.payment.status': 'succeeded',
+        'haipay.payment.method': 'promptpay',
+      }),
+      1,
+    );
+
+    const active = await t.order('active', 'subscription');
+    assert.equal(await t.runner.forRecord(active, Infinity), 'done');
+    assert.equal(await t.metric('haipay.hook.duration', { 'haipay.hook': 'subscription.active' }), 1);
+    await t.runner.event(
+      { orderId: active, key: 'deduction:D1:2', kind: 'subscription_deduction', payload: {} },
+      Infinity,
+    );
+    assert.equal(await t.metric('haipay.hook.duration', { 'haipay.hook': 'subscription_deduction' }), 1);
+    assert.equal(await t.metric('haipay.payments'), 2);
+  });
+
+  it('a failure to mark a completed hook done is not a hook failure: it is released and runs again', async () => {
+    let runs = 0;
+    const t = setup({ onPaymentSucceeded: () => void runs++ });
+    const paid = await t.order('succeeded');
+    const complete = t.store.completeHook.bind(t.store);
+    t.store.completeHook = () => Promise.reject(new Error('database went away'));
+    assert.equal(await t.runner.forRecord(paid, Infinity), 'failed');
+    assert.equal(await t.metric('haipay.hook.failures'), 0, 'the hook itself did not throw');
+    assert.equal(await t.metric('haipay.hook.duration', { 'haipay.outcome': 'success' }), 1);
+    t.store.completeHook = complete;
+    assert.equal(await t.runner.forRecord(paid, Infinity), 'done', 'released, so claimable again at once');
+    assert.equal(runs, 2);
+  });
+});
