@@ -80,6 +80,19 @@ async function paysLate(orderNo: string) {
   assert.deepEqual(sent[0]!.attempts, [], 'HaiPay never reached the shop');
 }
 
+/** Counts the collect queries the sandbox answers from now on (a latency fault of 0 ms, counted down). */
+function collectQueries(): () => number {
+  const total = 1_000_000;
+  const counter = sandbox.injectFault({ mode: 'latency', ms: 0, endpoint: 'collect/query', count: total });
+  return () => total - counter.remaining;
+}
+
+/** Resolves once `predicate` holds (a hook started in the background has run); fails after 5 s. */
+async function eventually(predicate: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 5000; !predicate(); await new Promise((r) => setTimeout(r, 10)))
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
+
 describe('late money whose notification is lost', () => {
   it('the reconciler asks HaiPay again about an order it closed and records the late money', async () => {
     const clock = kitClock();
@@ -111,6 +124,9 @@ describe('late money whose notification is lost', () => {
       assert.match(detail.order.failureReason, /^late payment/);
 
       // Passes go on; the order is settled for good and never asked about again.
+      const queries = collectQueries();
+      assert.equal((await h.router.checkout.refresh(orderId, { closed: true }))?.status, 'review');
+      assert.equal(queries(), 0, 'an order in review is not asked about');
       for (let i = 0; i < 5; i++) {
         clock.advance(HOUR);
         assert.equal(await h.reconciler.runOnce(), 0);
@@ -152,6 +168,8 @@ describe('late money whose notification is lost', () => {
       ]);
       assert.equal(ra?.status, 'review');
       assert.equal(rb?.status, 'review');
+      // The re-query starts the hook itself, as a notification would (no reconciler pass here).
+      await eventually(() => [...a.calls, ...b.calls].includes(`late:${second.orderId}`), 'onLatePayment');
       await Promise.all([
         a.router.checkout.runHooks(second.orderId, Infinity),
         b.router.checkout.runHooks(second.orderId, Infinity),
@@ -173,19 +191,90 @@ describe('late money whose notification is lost', () => {
     try {
       await expiredInTheKit(h, clock);
       await expiredInTheKit(h, clock);
+      const queries = collectQueries();
       // A pass a minute for 80 hours: the default window is 72 hours.
-      let asked = 0;
       let askedAfterWindow = 0;
       const start = clock.now();
       while (clock.now() - start < 80 * HOUR) {
         clock.advance(MINUTE);
-        const n = await h.reconciler.runOnce();
-        asked += n;
-        if (clock.now() - start > 72 * HOUR) askedAfterWindow += n;
+        const before = queries();
+        await h.reconciler.runOnce();
+        if (clock.now() - start > 72 * HOUR) askedAfterWindow += queries() - before;
       }
+      const asked = queries();
       // Each order: at ages of about 1, 2, 4, … minutes, doubling up to 72 hours.
       assert.ok(asked >= 2 * 10 && asked <= 2 * 14, `asked HaiPay ${asked} times for two orders`);
       assert.equal(askedAfterWindow, 0);
+    } finally {
+      sandbox.clearFaults();
+      await h.close();
+    }
+  });
+
+  it('one checkout asked twice at once asks HaiPay once; an order not closed is not asked about', async () => {
+    const clock = kitClock();
+    const h = await shop(new SqlitePaymentStore({ filename: sqliteFile(), now: clock.now }), clock);
+    try {
+      const { orderId } = await expiredInTheKit(h, clock);
+      sandbox.clearFaults(); // this test's notifications are delivered
+      const queries = collectQueries();
+      await Promise.all([
+        h.router.checkout.refresh(orderId, { closed: true }),
+        h.router.checkout.refresh(orderId, { closed: true }),
+      ]);
+      assert.equal(queries(), 1);
+      const paid = (await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
+      sandbox.complete(paid.orderNo, 'success');
+      await sandbox.idle();
+      assert.equal((await h.store.get(paid.orderId))?.status, 'succeeded');
+      const open = (await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
+      for (const id of [paid.orderId, open.orderId]) await h.router.checkout.refresh(id, { closed: true });
+      assert.equal(queries(), 1, 'a paid or open order is left to the usual paths');
+    } finally {
+      sandbox.clearFaults();
+      await h.close();
+    }
+  });
+
+  it('a re-query that fails is logged, and the order is asked about again when next due', async () => {
+    const clock = kitClock();
+    const h = await shop(new SqlitePaymentStore({ filename: sqliteFile(), now: clock.now }), clock);
+    try {
+      const { orderId, orderNo } = await expiredInTheKit(h, clock);
+      await paysLate(orderNo);
+      sandbox.injectFault({ mode: 'http500', endpoint: 'thb/collect/query', count: 10 });
+      clock.advance(MINUTE);
+      await h.reconciler.runOnce();
+      assert.ok(h.logger.lines.some((l) => l.includes('haipay recheck of a closed order failed')));
+      assert.equal((await h.store.get(orderId))?.status, 'expired');
+      sandbox.clearFaults();
+      clock.advance(MINUTE);
+      await h.reconciler.runOnce();
+      assert.equal((await h.store.get(orderId))?.status, 'review');
+    } finally {
+      sandbox.clearFaults();
+      await h.close();
+    }
+  });
+
+  it('an apply HaiPay never got, failed by the kit, is asked about once more (4013), then never', async () => {
+    const clock = kitClock();
+    const store = new SqlitePaymentStore({ filename: sqliteFile(), now: clock.now });
+    const h = await shop(store, clock);
+    h.router.checkout.options.unknownGraceMs = 0;
+    try {
+      sandbox.injectFault({ mode: 'http500', endpoint: 'thb/collect/apply' });
+      const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+      assert.equal(res.status, 202);
+      clock.advance(1000);
+      await h.reconciler.runOnce();
+      assert.match((await h.store.get(res.json.orderId))?.failureReason ?? '', /^not_created/);
+      const queries = collectQueries();
+      for (let i = 0; i < 50; i++) {
+        clock.advance(HOUR);
+        await h.reconciler.runOnce();
+      }
+      assert.equal(queries(), 1);
     } finally {
       sandbox.clearFaults();
       await h.close();

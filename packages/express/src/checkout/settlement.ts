@@ -190,17 +190,15 @@ export class Settlement {
   async #recheck(orderId: string): Promise<PaymentRecord | null> {
     const { store, options } = this.#ctx;
     const record = await store.get(orderId);
-    if (!record) return null;
-    if (record.kind !== 'payment' || (record.status !== 'expired' && record.status !== 'failed')) {
-      await store.endRecheck?.(orderId); // settled meanwhile (`review`)
-      return record;
-    }
+    // Only a closed order: one in `review` is settled, and `listRecheckDue` never lists it again.
+    if (!record || (record.status !== 'expired' && record.status !== 'failed')) return record;
     await store.markChecked(orderId, this.#ctx.now());
     try {
       const data = await this.query(record);
       await this.apply(record, data, 'query');
-      // 2 to 5 are HaiPay's final states (docs/protocol.md §6); 0, 1 and -1 may still turn into money.
-      if ([2, 3, 4, 5].includes(Number(str(data.status)))) await store.endRecheck?.(orderId);
+      // Money (2, 4, 5) has moved it to `review`; HaiPay's own failure or expiry (3) ends the asking
+      // here. 0, 1 and -1 may still turn into money (docs/protocol.md §6).
+      if (Number(str(data.status)) === 3) await store.endRecheck?.(orderId);
     } catch (err) {
       if (err instanceof HaiPayApiError && err.gatewayCode === '4013') await store.endRecheck?.(orderId);
       else
