@@ -141,7 +141,7 @@ export async function createOnce<V>(
   if (!latest) throw new HaiPayError('The order was removed while it was being created.');
   // A payment may already be final, its hook due (the shopper does not wait for it). One that gets
   // there later is moved by a notification or a query, and whoever moves it runs the hook.
-  if (hookDue(latest)) void hooks.forRecord(orderId);
+  if (hookDue(latest)) void hooks.forRecord(orderId, 0, latest);
   return { outcome, replayed: false, view: spec.view(latest), ...(gatewayError ? { gatewayError } : {}) };
 }
 

@@ -64,11 +64,14 @@ export class HookRunner {
 
   /**
    * Runs the hook for the record's current status unless it completed already, waiting for it at most
-   * `waitMs` (a hook still running then finishes in the background).
+   * `waitMs` (a hook still running then finishes in the background). `known` is the order as the caller
+   * just wrote or read it, to save reading it again: the claim is conditional on the status it names
+   * and on that status's hook not being complete, so a record that is already out of date claims
+   * nothing — whoever moved the order on runs the hook of the new status.
    */
-  async forRecord(orderId: string, waitMs = 0): Promise<HookState> {
+  async forRecord(orderId: string, waitMs = 0, known?: PaymentRecord | null): Promise<HookState> {
     const { store, options } = this.#ctx;
-    const record = await store.get(orderId);
+    const record = known ?? (await store.get(orderId));
     if (!record || !hookDue(record)) return 'done';
     if (!(await store.claimHook(orderId, record.status, options.hookLeaseMs, this.#ctx.leaseNow())))
       return 'running';

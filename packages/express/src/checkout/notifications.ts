@@ -120,6 +120,8 @@ export class Notifications {
     const wait = options.hookWaitMs;
     let outcome: string;
     let hooked: HookState = 'done';
+    // The order as this delivery's own write left it, when it changed it (the hook need not read it again).
+    let written: PaymentRecord | null = null;
     if (type !== '' && record.orderNo && str(data.subscriptionNo) !== record.orderNo) {
       outcome = 'identity_mismatch';
     } else if (type === 'SUBSCRIPTIONS_DEDUCT') {
@@ -136,9 +138,11 @@ export class Notifications {
     } else if (type === 'SUBSCRIPTION') {
       outcome = await this.#subscriptionStatus(record, data);
     } else {
-      outcome = (await this.#settlement.apply(record, data, 'notification')).outcome;
+      const applied = await this.#settlement.apply(record, data, 'notification');
+      outcome = applied.outcome;
+      if (outcome === 'applied') written = applied.record;
     }
-    if (hooked !== 'failed' && (await this.#hooks.forRecord(record.orderId, wait)) === 'failed')
+    if (hooked !== 'failed' && (await this.#hooks.forRecord(record.orderId, wait, written)) === 'failed')
       hooked = 'failed';
     await log(record.orderId, hooked === 'failed' ? `${outcome} (hook failed)` : outcome);
     return hooked === 'failed'
