@@ -23,18 +23,18 @@ export function header(route: Route): TemplateResult {
     html`<a href=${href} @click=${onClick} aria-current=${route === r ? 'page' : 'false'}>${label}</a>`;
   return html`
     <a class="skip-link" href="#main">${t('nav.skip')}</a>
-    <div class="sandbox-ribbon" role="note">${t('footer.sandbox')}</div>
+    <aside class="sandbox-ribbon" aria-label=${t('nav.sandboxNote')}>${t('footer.sandbox')}</aside>
     <header class="site-header">
       <div class="inner">
         <a class="brand" href="/" @click=${link}>${logoMark()}<span class="name">${t('shop.name')}</span></a>
-        <nav class="site-nav" aria-label="Main">
+        <nav class="site-nav" aria-label=${t('nav.main')}>
           ${nav('/', 'shop', t('nav.shop'))} ${nav('/subscribe', 'subscribe', t('nav.subscribe'))}
           ${nav('/admin', 'admin', t('nav.admin'))}
         </nav>
         <!-- Under 900 px the links above are hidden; the same links behind a Menu button instead. -->
         <details class="nav-menu" data-testid="nav-menu">
           <summary>${t('nav.menu')}</summary>
-          <nav aria-label="Menu">
+          <nav aria-label=${t('nav.menu')}>
             ${nav('/', 'shop', t('nav.shop'), menuLink)}
             ${nav('/subscribe', 'subscribe', t('nav.subscribe'), menuLink)}
             ${nav('/admin', 'admin', t('nav.admin'), menuLink)}
