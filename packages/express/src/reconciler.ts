@@ -27,10 +27,10 @@ export interface ReconcilerOptions {
    * How long after the kit closes a payment on its own verdict (`expired` past its window, or `failed`)
    * it asks HaiPay about it again, for late money whose notification was lost. Default 72 hours
    * (docs/protocol.md §6: HaiPay documents no payment window, nor how late it settles; three days is
-   * the longest window the kit assumes). The gaps between queries double with the order's age, from `intervalMs`
-   * up, so each closed order costs about 13 queries over 72 hours at the default interval; HaiPay's own
-   * final state (its close, or money) ends them sooner. `0` turns this off. Needs a store with
-   * `listRecheckDue` (the bundled ones have it); without it, closed orders are not asked about again.
+   * the longest window the kit assumes). The gaps between queries double with the order's age, from
+   * `intervalMs` up, so each closed order costs about 13 queries over 72 hours at the default interval;
+   * HaiPay's own final state (its close, or money) ends them sooner. `0` turns this off. Needs a store
+   * with `listRecheckDue` (the bundled ones have it); without it, closed orders are not asked again.
    */
   lateMoneyWindowMs?: number;
   logger?: Logger;

@@ -321,6 +321,27 @@ describe('late money whose notification is lost', () => {
     }
   });
 
+  it('lateMoneyWindowMs: 0 turns the re-queries off; a negative or non-number window is refused', async () => {
+    const clock = kitClock();
+    const h = await shop(new SqlitePaymentStore({ filename: sqliteFile(), now: clock.now }), clock);
+    try {
+      for (const lateMoneyWindowMs of [-1, Number.NaN])
+        assert.throws(() => createReconciler(h.router.checkout, { lateMoneyWindowMs }), {
+          name: 'HaiPayConfigError',
+          message: /reconcile\.lateMoneyWindowMs/,
+        });
+      const off = createReconciler(h.router.checkout, { intervalMs: MINUTE, lateMoneyWindowMs: 0 });
+      const { orderId, orderNo } = await expiredInTheKit(h, clock);
+      await paysLate(orderNo);
+      clock.advance(MINUTE);
+      assert.equal(await off.runOnce(), 0);
+      assert.equal((await h.store.get(orderId))?.status, 'expired');
+    } finally {
+      sandbox.clearFaults();
+      await h.close();
+    }
+  });
+
   it('a store without the optional re-query methods keeps working (the gap stays, nothing breaks)', async () => {
     const clock = kitClock();
     const store = new MemoryPaymentStore({ now: clock.now });
