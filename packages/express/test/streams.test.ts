@@ -207,3 +207,80 @@ describe('status stream lifetime', () => {
     }
   });
 });
+
+describe('status stream heartbeats', () => {
+  it('every open stream is pinged about once per heartbeatMs, a share of them each second: none starved, a late one too', async (t) => {
+    // A third of the streams each second. The heartbeat is an interval the test ticks (mocked), so the
+    // counts below are ticks, not time a busy machine stretches.
+    const heartbeatMs = 3000;
+    const perTick = (open: number) => Math.ceil(open / 3);
+    const h = await startHarness({ sandbox, router: { heartbeatMs, refreshAfterMs: 3_600_000 } });
+    /** Pings each stream has received, by the order the streams were opened in. */
+    const pings: number[] = [];
+    const ended: Promise<unknown>[] = [];
+    const streams: ClientRequest[] = [];
+    const watch = (orderId: string) =>
+      new Promise<ClientRequest>((resolve, reject) => {
+        const i = pings.push(0) - 1;
+        const req = request(`${h.url}/haipay/payments/${orderId}/events`, (res) => {
+          assert.equal(res.statusCode, 200);
+          res.setEncoding('utf8');
+          let rest = '';
+          res.on('data', (chunk: string) => {
+            const lines = (rest + chunk).split('\n');
+            rest = lines.pop()!;
+            pings[i]! += lines.filter((l) => l === ': ping').length;
+          });
+          ended.push(new Promise((r) => res.on('end', r)));
+          resolve(req);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const total = () => pings.reduce((a, b) => a + b, 0);
+    /** What each stream had received before the first tick and after each one. */
+    const seen: number[][] = [];
+    let sent = 0;
+    /** One second of the heartbeat; waits (up to 10 s) until the pings it sends have arrived. */
+    const tick = async () => {
+      sent += perTick(pings.length);
+      t.mock.timers.tick(1000);
+      for (const end = Date.now() + 10_000; total() < sent; await sleep(5))
+        assert.ok(Date.now() < end, `pings arrived: ${total()} of ${sent}`);
+      seen.push([...pings]);
+    };
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+        assert.equal(res.status, 201);
+        ids.push((res.json as { orderId: string }).orderId);
+      }
+      t.mock.timers.enable({ apis: ['setInterval'] });
+      for (const id of ids.slice(0, 5)) streams.push(await watch(id));
+      seen.push([...pings]);
+      for (let i = 0; i < 7; i++) await tick();
+      // A stream opened while the round-robin is part-way through the others.
+      streams.push(await watch(ids[5]!));
+      const lateFrom = seen.length;
+      seen.at(-1)!.push(0);
+      for (let i = 0; i < 7; i++) await tick();
+      // The server ends every stream; each one's end arrives after all it was sent.
+      await h.router.close();
+      await Promise.all(ended);
+      assert.equal(total(), sent, 'a share of the streams each second, not every stream every second');
+      assert.deepEqual(seen.at(-1), pings);
+      for (let s = 0; s < pings.length; s++) {
+        const from = s === 5 ? lateFrom - 1 : 0;
+        for (let k = from; k + 3 < seen.length; k++)
+          assert.ok(
+            seen[k + 3]![s]! > seen[k]![s]!,
+            `stream ${s} got no ping in the heartbeat interval after second ${k}: ${seen.map((c) => c[s]).join()}`,
+          );
+      }
+    } finally {
+      for (const s of streams) s.destroy();
+      await h.close();
+    }
+  });
+});
