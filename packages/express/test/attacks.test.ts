@@ -303,13 +303,19 @@ describe('attack: status streams flood', () => {
     }
   });
 
-  it('caps per client, per order and in total, with a clear 429 / 503, and a maximum lifetime', async () => {
+  it('caps per client, per order and in total, with a clear 429 / 503, and a maximum lifetime', async (t) => {
     const h = await startHarness({
       sandbox,
       router: { streams: { perClient: 3, perOrder: 2, total: 4, maxLifetimeMs: 300 } },
     });
     try {
       const [a, b, c] = [await promptpay(h), await promptpay(h), await promptpay(h)];
+      // The lifetime runs on a clock the test moves (performance.now and the lifetime timer), so
+      // opening the streams may take as long as a busy machine makes it: none ends before the caps are
+      // checked.
+      let time = performance.now();
+      t.mock.method(performance, 'now', () => time);
+      t.mock.timers.enable({ apis: ['setTimeout'] });
       const ev = (o: { orderId: string }) => `${h.url}/haipay/payments/${o.orderId}/events`;
       const a1 = await openStream(ev(a));
       const a2 = await openStream(ev(a));
@@ -323,16 +329,31 @@ describe('attack: status streams flood', () => {
       const c2 = await openStream(ev(c), '127.0.0.4');
       assert.deepEqual([c1.status, c2.status], [200, 503], 'in total (4)');
       // Every stream ends by itself after its lifetime (the browser reconnects); capacity comes back.
-      await Promise.all([a1.ended, a2.ended, b1.ended, c1.ended]);
+      time += 299;
+      t.mock.timers.tick(299);
       const again = await openStream(ev(c), '127.0.0.4');
-      assert.equal(again.status, 200);
-      again.close();
+      assert.equal(again.status, 503, 'still full 1 ms before the lifetime ends');
+      time += 1;
+      t.mock.timers.tick(1);
+      t.mock.timers.reset(); // the streams were ended in that tick; what is left is I/O
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([a1.ended, a2.ended, b1.ended, c1.ended]),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the streams did not end at their lifetime')), 10_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      const after = await openStream(ev(c), '127.0.0.4');
+      assert.equal(after.status, 200);
+      after.close();
     } finally {
+      t.mock.timers.reset();
       await h.close();
     }
   });
 
-  it('one store poll per order, however many streams watch it', async () => {
+  it('one store poll per order, however many streams watch it', async (t) => {
     const h = await startHarness({ sandbox, router: { ssePollMs: 50, refreshAfterMs: 60_000 } });
     // A store that cannot tell whether another process wrote (no changedElsewhere), so the streams
     // poll it on every tick: the case where one poll per stream would multiply the reads.
@@ -345,16 +366,22 @@ describe('attack: status streams flood', () => {
         if (id === p.orderId) gets++;
         return get(id);
       };
+      // The poller's ticks are counted, not timed: its interval is mocked and moved by the test.
+      t.mock.timers.enable({ apis: ['setInterval'] });
       const streams = await Promise.all(
         Array.from({ length: 8 }, () => openStream(`${h.url}/haipay/payments/${p.orderId}/events`)),
       );
       const opening = gets; // one read per stream to open it
-      await new Promise((r) => setTimeout(r, 520));
+      for (let tick = 0; tick < 10; tick++) {
+        t.mock.timers.tick(50);
+        await new Promise((r) => setImmediate(r)); // that tick's read
+      }
       const polls = gets - opening;
       for (const s of streams) s.close();
-      // ≈ 10 ticks of one shared poll; one poll per stream would be ≈ 80.
-      assert.ok(polls >= 3 && polls <= 20, `store reads while 8 streams watched one order: ${polls}`);
+      // One shared poll per tick; one poll per stream would be 80.
+      assert.equal(polls, 10, 'store reads in 10 poll intervals while 8 streams watched one order');
     } finally {
+      t.mock.timers.reset();
       await h.close();
     }
   });
