@@ -268,7 +268,7 @@ describe('a page with only <haipay-checkout> and the companion router', () => {
       await methods.first().waitFor();
       // Priced by the shop's resolveOrder per method; methods the shop cannot take are not listed.
       assert.deepEqual(await checkout.locator('[part~=method]').allInnerTexts(), [
-        'Card\n$25.00',
+        'Card\nUS$25.00',
         'PromptPay\n฿1,730.00',
         'TrueMoney Wallet\n฿1,730.00',
         'Bank transfer\n฿1,730.00',
@@ -336,7 +336,7 @@ describe('a page with only <haipay-card-form> and a router in its default (hoste
       assert.equal(await form.locator('input').count(), 3, 'name, e-mail and phone: no card input');
       await form.getByLabel('Name on card').fill('John Smith');
       await form.getByLabel('Email').fill('john@example.com');
-      await form.getByRole('button', { name: 'Pay $25.00' }).click();
+      await form.getByRole('button', { name: 'Pay US$25.00' }).click();
       // The whole window goes to the card page (the sandbox's address, HaiPay's in production).
       await page.waitForURL(`${sandbox.url}/pay/**`);
       await page.getByLabel('Card number').fill('4242 4242 4242 4242');

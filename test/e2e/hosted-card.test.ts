@@ -53,7 +53,7 @@ describe('hosted card mode in Chromium (demo with cardMode hosted)', () => {
     // No card form on the shop's page: one button that names the amount and the card.
     assert.equal(await checkout.locator('haipay-card-form').count(), 0);
     const pay = checkout.locator('[part~=pay-button]');
-    assert.match(await pay.innerText(), /^Pay \$\d+\.\d\d with Card$/);
+    assert.match(await pay.innerText(), /^Pay US\$\d+\.\d\d with Card$/);
     await pay.click();
     await payOnCardPage(page, '4242 4242 4242 4242');
     await page.waitForURL(/\/return\?haipay_order=hp_/);

@@ -11,7 +11,12 @@ export { HaiPayQr } from './qr/qr.register.js';
 export { HaiPayBankTransfer } from './bank-transfer/bank-transfer.register.js';
 export { PaymentStatusController } from './controllers/payment-status-controller.js';
 export { CountdownController } from './controllers/countdown-controller.js';
-export { LocalizeController, LOCALES, resolveLocale } from './controllers/localize-controller.js';
+export {
+  LocalizeController,
+  LOCALES,
+  resolveLocale,
+  formatMoney,
+} from './controllers/localize-controller.js';
 export type { Locale, Translation, TranslationKey } from './controllers/localize-controller.js';
 export { BANKS, bankInfo, groupAccount } from './bank-transfer/banks.js';
 // `<haipay-checkout>` is registered by `@haipay-kit/elements/checkout` only: it loads the three tags

@@ -87,7 +87,7 @@ describe('<haipay-card-form> in hosted card mode', () => {
         ),
       ).to.equal(null);
       expect(text(el, '[part~="hosted-note"]')).to.equal(en['card.hosted']);
-      expect(text(el, '[part~="submit-button"]')).to.equal('Pay $27.00');
+      expect(text(el, '[part~="submit-button"]')).to.equal('Pay US$27.00');
       // The pay button names where the card will be typed.
       expect($(el, '[part~="submit-button"]').getAttribute('aria-describedby')).to.equal('hosted');
       const asked = (await c.requests()).map((r) => `${r.method} ${r.path}?${r.query ?? ''}`);

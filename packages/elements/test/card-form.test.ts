@@ -516,7 +516,7 @@ describe('<haipay-card-form>', () => {
         expect(text(el, '#result')).to.equal(zhTW[`status.${status}`]);
         expect(el.shadowRoot!.activeElement?.id).to.equal('result'); // the result took focus
         // The amount is labelled, in the page's locale.
-        expect(el.shadowRoot!.textContent).to.contain(zhTW['amount.paid'].replace('{amount}', '$20.00'));
+        expect(el.shadowRoot!.textContent).to.contain(zhTW['amount.paid'].replace('{amount}', 'US$20.00'));
       } finally {
         history.replaceState(null, '', url);
       }
@@ -635,8 +635,8 @@ describe('<haipay-card-form>', () => {
     const cases: [string, string, string, string][] = [
       ['en', 'THB', '970.00', 'Pay ฿970.00'],
       ['th', 'THB', '970.00', `${th['action.pay']} ฿970.00`],
-      ['zh-TW', 'USD', '29.00', `${zhTW['action.pay']} $29.00`],
-      ['en', 'USD', '29.00', 'Pay $29.00'],
+      ['zh-TW', 'USD', '29.00', `${zhTW['action.pay']} US$29.00`],
+      ['en', 'USD', '29.00', 'Pay US$29.00'],
     ];
     for (const [locale, currency, amount, label] of cases) {
       const el = await fixture<HaiPayCardForm>(

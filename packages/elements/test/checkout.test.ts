@@ -80,8 +80,8 @@ describe('<haipay-checkout>', () => {
     const c = await shop();
     const el = await checkout(c.endpoint);
     const labels = [...el.shadowRoot!.querySelectorAll('[part~=method]')].map((l) => l.textContent);
-    expect(labels.slice(0, 3)).to.deep.equal(['Card$27.00', 'PromptPay฿970.00', 'Bank transfer฿970.00']);
-    expect(labels[3]).to.match(/^7-ELEVEN ibonNT\$900/);
+    expect(labels.slice(0, 3)).to.deep.equal(['CardUS$27.00', 'PromptPay฿970.00', 'Bank transfer฿970.00']);
+    expect(labels[3]).to.match(/^7-ELEVEN ibonNT\$900$/);
     const [req] = await c.requests();
     expect(req).to.include({ method: 'GET', path: '/methods', query: 'orderRef=cart-1' });
     // English: card by default; its form is here, the QR and bank-transfer code is not downloaded.
@@ -184,7 +184,7 @@ describe('<haipay-checkout>', () => {
     const el = await checkout(c.endpoint, { method: 'twd-store' });
     expect(checked(el)).to.equal('twd-store-ibon');
     // The store is where the shopper pays, with a code from HaiPay's page.
-    expect(text(el, '[part~=pay-button]')).to.equal('Pay NT$900.00 at 7-ELEVEN ibon');
+    expect(text(el, '[part~=pay-button]')).to.equal('Pay NT$900 at 7-ELEVEN ibon');
     const created = oneEvent(el, 'haipay-created');
     const redirect = oneEvent(el, 'haipay-redirect');
     el.addEventListener('haipay-redirect', (e) => e.preventDefault(), { once: true });
@@ -210,7 +210,7 @@ describe('<haipay-checkout>', () => {
     });
     const el = await checkout(c.endpoint);
     expect(panel(el)!.localName).to.equal('button');
-    expect(text(el, '[part~=pay-button]')).to.equal('Pay $27.00 with Card');
+    expect(text(el, '[part~=pay-button]')).to.equal('Pay US$27.00 with Card');
     const redirect = oneEvent(el, 'haipay-redirect');
     el.addEventListener('haipay-redirect', (e) => e.preventDefault(), { once: true });
     $(el, '[part~=pay-button]').click();
@@ -312,6 +312,15 @@ describe('<haipay-checkout>', () => {
     await c.set({ methods: { body: { methods: OFFERS } } });
     el.shadowRoot!.querySelector('button')!.click();
     await waitUntil(() => radios(el).length === 4, 'retried', WAIT);
+  });
+
+  it('prices the card’s US dollars and the store’s Taiwan dollars apart, in every language', async () => {
+    const c = await shop();
+    for (const locale of ['en', 'th', 'zh-TW']) {
+      const el = await checkout(c.endpoint, { locale });
+      const prices = [...el.shadowRoot!.querySelectorAll('[part~=method-amount]')].map((p) => p.textContent);
+      expect(prices, locale).to.deep.equal(['US$27.00', '฿970.00', '฿970.00', 'NT$900']);
+    }
   });
 
   it('speaks Thai and Traditional Chinese', async () => {

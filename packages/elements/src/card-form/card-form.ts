@@ -140,7 +140,7 @@ export class HaiPayCardForm extends HaiPayPaymentElement {
   /** Currency whose name/phone rules apply before submit, and of `amount` (card payments settle in USD). */
   currency: Currency = 'USD';
   /**
-   * The amount the pay button shows, as a decimal string in `currency` (e.g. `29.00` → "Pay $29.00" in the
+   * The amount the pay button shows, as a decimal string in `currency` (e.g. `29.00` → "Pay US$29.00" in the
    * page's locale). Display only: the companion prices the order itself. Without it the button says "Pay".
    */
   amount = '';

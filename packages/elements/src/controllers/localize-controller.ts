@@ -117,32 +117,56 @@ export class LocalizeController implements ReactiveController {
     return key in this.strings.en;
   }
 
-  /**
-   * `amount` is the companion's decimal string; shown in the page's locale with the currency's narrow
-   * symbol, as a shop formats its own prices (`฿690.00` in English, Thai and Chinese alike; the plain
-   * symbol would read `THB 690.00` in English). Taiwan dollars keep `NT$` where the locale writes it:
-   * their narrow symbol `$` would read as US dollars.
-   */
+  /** `amount` in `currency`, as {@link formatMoney} shows it in this element's locale. */
   money(amount: string | number, currency: string): string {
-    const n = Number(amount);
-    try {
-      if (Number.isFinite(n))
-        return new Intl.NumberFormat(this.intlTag, {
-          style: 'currency',
-          currency,
-          currencyDisplay: currency == 'TWD' ? 'symbol' : 'narrowSymbol',
-        }).format(n);
-    } catch {
-      // an unknown currency code: shown as given
-    }
-    return `${amount} ${currency}`;
+    return formatMoney(amount, currency, this.tag);
   }
 
   time(at: number): string {
-    return new Intl.DateTimeFormat(this.intlTag, { hour: '2-digit', minute: '2-digit' }).format(at);
+    return new Intl.DateTimeFormat(intlTag(this.tag), { hour: '2-digit', minute: '2-digit' }).format(at);
   }
+}
 
-  private get intlTag(): string {
-    return this.lang === 'en' ? this.tag : this.lang === 'th' ? 'th-TH' : 'zh-TW';
+/** The `Intl` tag for a page's tag: Thai and Chinese as shipped, English with the page's region. */
+function intlTag(tag: string): string {
+  const lang = resolveLocale(tag);
+  return lang == 'en' ? tag : lang == 'th' ? 'th-TH' : 'zh-TW';
+}
+
+/**
+ * An amount as the elements show it, so a page can print its own totals the same way: `amount` is a
+ * decimal string (or number) in `currency`, `locale` a BCP 47 tag (`th-TH` → Thai, `zh-Hant` → Chinese,
+ * anything else English with its region). Digits, grouping and the symbol's place come from
+ * `Intl.NumberFormat` in that locale; the symbol is one a shopper cannot mistake for another currency's,
+ * the same in every language:
+ *
+ * | currency | en, th, zh-TW | why |
+ * |---|---|---|
+ * | THB | `฿1,250.50` | the narrow symbol (the plain one is `THB 1,250.50` in English) |
+ * | TWD | `NT$900` | `Intl` writes Taiwan's dollar as a bare `$` in zh-TW; HaiPay's TWD amounts are whole (`^[1-9]\d*$`), so no `.00` |
+ * | USD | `US$24.50` | a bare `$` reads as Taiwan's dollar in zh-TW, and as any dollar to a Thai or Taiwanese shopper reading English |
+ * | VND | `₫150,000` | the narrow symbol, whole dong |
+ *
+ * A dollar is always named, English included. A TWD amount written with cents (the global cashier's
+ * `900.00`) shows them only when they are not zero (`NT$900`, `NT$900.5`). Another currency gets its
+ * narrow symbol (or its code: `XYZ 12.00`); a code `Intl` refuses shows as given (`12 U$D`).
+ */
+export function formatMoney(amount: string | number, currency: string, locale: string): string {
+  try {
+    return (
+      new Intl.NumberFormat(intlTag(locale), {
+        style: 'currency',
+        currency,
+        currencyDisplay: 'narrowSymbol',
+        // ICU gives TWD two digits; HaiPay's are whole (docs/protocol.md "Amounts").
+        minimumFractionDigits: currency == 'TWD' ? 0 : undefined,
+      })
+        // A decimal string is formatted exactly (no float); older engines read it as a number.
+        .format(amount as `${number}`)
+        // Both dollars' narrow symbol is `$` (any letters before it are kept for other currencies).
+        .replace(/[A-Z]*\$/, currency == 'TWD' ? 'NT$' : currency == 'USD' ? 'US$' : '$&')
+    );
+  } catch {
+    return `${amount} ${currency}`; // a code Intl refuses
   }
 }
