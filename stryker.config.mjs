@@ -26,6 +26,7 @@ const testFiles = [
   'packages/express/test/durability.test.ts',
   'packages/express/test/payout-notify.test.ts',
   'packages/express/test/reconcile.test.ts',
+  'packages/express/test/late-money-recheck.test.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -245,7 +245,12 @@ describe('late money whose notification is lost', () => {
       sandbox.injectFault({ mode: 'http500', endpoint: 'thb/collect/query', count: 10 });
       clock.advance(MINUTE);
       await h.reconciler.runOnce();
-      assert.ok(h.logger.lines.some((l) => l.includes('haipay recheck of a closed order failed')));
+      assert.ok(
+        h.logger.lines.some(
+          (l) => l.includes('haipay recheck of a closed order failed') && l.includes(orderId),
+        ),
+        'logged with the order',
+      );
       assert.equal((await h.store.get(orderId))?.status, 'expired');
       sandbox.clearFaults();
       clock.advance(MINUTE);
@@ -355,6 +360,26 @@ describe('late money whose notification is lost', () => {
       clock.advance(MINUTE);
       assert.equal(await h.reconciler.runOnce(), 0);
       assert.equal((await h.store.get(orderId))?.status, 'expired');
+
+      // Every path that would end the asking on such a store still works.
+      const failedBy = (reason: RegExp) => h.logger.lines.filter((l) => reason.test(l));
+      const unpaid = await expiredInTheKit(h, clock);
+      await sandbox.clock.advance(60 * MINUTE); // HaiPay's own expiry: status 3 to a re-query
+      await h.router.checkout.refresh(unpaid.orderId, { closed: true });
+      sandbox.clearFaults();
+      const declined = (await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
+      sandbox.complete(declined.orderNo, 'failure', 'declined'); // status 3 in a notification
+      await sandbox.idle();
+      assert.equal(sandbox.notifications(declined.orderNo)[0]!.attempts.at(-1)?.delivered, true);
+      assert.equal((await h.store.get(declined.orderId))?.status, 'failed');
+      h.router.checkout.options.unknownGraceMs = 0;
+      sandbox.injectFault({ mode: 'http500', endpoint: 'thb/collect/apply' });
+      const lost = (await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json;
+      clock.advance(1000);
+      await h.router.checkout.refresh(lost.orderId, { force: true });
+      assert.equal((await h.store.get(lost.orderId))?.status, 'failed');
+      await h.router.checkout.refresh(lost.orderId, { closed: true }); // 4013
+      assert.deepEqual(failedBy(/haipay recheck of a closed order failed/), []);
     } finally {
       sandbox.clearFaults();
       await h.close();
