@@ -16,18 +16,24 @@ before(async () => {
 after(async () => sandbox.close());
 
 /** A transport that records the order id of every collect query the kit sends to the gateway. */
-function queryCounter(): HttpTransport & { queried: string[] } {
+function queryCounter(): HttpTransport & { queried: string[]; answered: number } {
   const inner = createFetchTransport();
   const queried: string[] = [];
-  return {
+  const counter = {
     queried,
-    async request(req) {
-      if (req.url.includes('/collect/query') && req.body) {
-        queried.push(String((JSON.parse(req.body) as { orderId?: unknown }).orderId));
+    /** Queries answered (or failed). */
+    answered: 0,
+    async request(req: Parameters<HttpTransport['request']>[0]) {
+      if (!req.url.includes('/collect/query') || !req.body) return inner.request(req);
+      queried.push(String((JSON.parse(req.body) as { orderId?: unknown }).orderId));
+      try {
+        return await inner.request(req);
+      } finally {
+        counter.answered++;
       }
-      return inner.request(req);
     },
   };
+  return counter;
 }
 
 /** Opens a status stream and resolves once its headers arrived; the caller destroys it. */
@@ -45,8 +51,16 @@ function openStream(url: string): Promise<ClientRequest> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until `done()` (checking every 5 ms, after `step` if given), failing after 10 s of wall time. */
+async function until(done: () => boolean, what: string, step?: () => Promise<unknown>): Promise<void> {
+  for (const end = Date.now() + 10_000; !done(); await sleep(5)) {
+    assert.ok(Date.now() < end, `not within 10 s: ${what}`);
+    await step?.();
+  }
+}
+
 describe('status streams and the gateway', () => {
-  it('re-query HaiPay for stale watched orders on a router-wide budget, longest-unchecked first', async () => {
+  it('re-query HaiPay for stale watched orders on a router-wide budget, longest-unchecked first', async (t) => {
     const transport = queryCounter();
     const h = await startHarness({
       sandbox,
@@ -65,21 +79,19 @@ describe('status streams and the gateway', () => {
         ids.push((res.json as { orderId: string }).orderId);
       }
       transport.queried.length = 0;
-      const started = performance.now();
+      // The streams' intervals are mocked and ticked: the budget is counted in intervals, which a busy
+      // machine cannot stretch or squeeze (each tick waits, up to 10 s, for the query it started).
+      t.mock.timers.enable({ apis: ['setInterval'] });
       for (const id of ids) streams.push(await openStream(`${h.url}/haipay/payments/${id}/events`));
-      await sleep(1500);
-      const calls = transport.queried.length;
-      const elapsedMs = performance.now() - started;
-      // At most one query per 100 ms interval of the time that really passed (a loaded machine
-      // stretches the sleep), plus the one in flight at each end; never one call per poll (≈ 20 × 12 a
-      // second) — and the budget is used, not starved.
-      const budget = Math.floor(elapsedMs / 100) + 2;
-      assert.ok(
-        calls >= 5 && calls <= budget,
-        `gateway queries in ${Math.round(elapsedMs)} ms with 12 watched orders: ${calls} (budget ${budget})`,
-      );
+      for (let interval = 1; interval <= 15; interval++) {
+        t.mock.timers.tick(100);
+        await until(() => transport.answered >= interval, `query ${interval} answered`);
+      }
+      // One query per refresh interval (the poll ticked twice in each), never one per poll — and the
+      // budget is used, not starved.
+      assert.equal(transport.queried.length, 15, 'gateway queries in 15 refresh intervals');
       // The longest-unchecked order goes first, so every watched order had its turn.
-      assert.ok(new Set(transport.queried).size >= Math.min(12, calls - 1), transport.queried.join());
+      assert.equal(new Set(transport.queried.slice(0, 12)).size, 12, transport.queried.join());
     } finally {
       for (const s of streams) s.destroy();
       await h.close();
@@ -88,7 +100,7 @@ describe('status streams and the gateway', () => {
 });
 
 describe('status streams and the store', () => {
-  it('read watched orders only while another process writes, round-robin within a router-wide budget', async () => {
+  it('read watched orders only while another process writes, round-robin within a router-wide budget', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'haipay-streams-'));
     const file = join(dir, 'shop.db');
     // Another instance of the shop: a second connection to the same SQLite file.
@@ -96,8 +108,8 @@ describe('status streams and the store', () => {
     const h = await startHarness({
       sandbox,
       store: new SqlitePaymentStore({ filename: file }),
-      // 30 watched orders polled every 50 ms would be 600 store reads a second; the budget allows 40.
-      // No refresher (it reads the order it re-queries from HaiPay): only the poller reads here.
+      // 30 watched orders polled every 50 ms would be 600 store reads a second; the budget allows 40,
+      // two a tick. No refresher (it reads the order it re-queries from HaiPay): only the poller reads.
       router: {
         ssePollMs: 50,
         refreshAfterMs: 3_600_000,
@@ -105,7 +117,6 @@ describe('status streams and the store', () => {
       },
     });
     const streams: ClientRequest[] = [];
-    let writer: NodeJS.Timeout | undefined;
     try {
       const ids: string[] = [];
       for (let i = 0; i < 30; i++) {
@@ -120,39 +131,54 @@ describe('status streams and the store', () => {
         read.push(id);
         return get(id);
       };
+      // The poller's interval is mocked: reads are counted per tick, not per stretch of wall time.
+      t.mock.timers.enable({ apis: ['setInterval'] });
+      /** `n` ticks of the poller (50 ms each), each after `before` (another instance's write). */
+      const ticks = async (n: number, before?: () => Promise<unknown>) => {
+        for (let i = 0; i < n; i++) {
+          await before?.();
+          t.mock.timers.tick(50);
+          await new Promise((r) => setImmediate(r)); // that tick's reads
+        }
+      };
       for (const id of ids) streams.push(await openStream(`${h.url}/haipay/payments/${id}/events`));
-      // The first look at the store counts as a change (one pass, under a second at 40 a second).
-      await sleep(1200);
+      read.length = 0; // each stream's own first read
+      // The first look at the store counts as a change: one pass, 15 ticks at two reads a tick.
+      await ticks(20);
+      assert.deepEqual([...read].sort(), [...ids].sort(), 'one pass over the watched orders');
       read.length = 0;
-      await sleep(1000);
+      await ticks(20);
       assert.deepEqual(read, [], 'nobody else wrote: no watched order is read');
 
-      // The other instance writes every 100 ms: reads resume, on the budget, round-robin.
+      // The other instance writes before every tick: reads resume, on the budget, round-robin.
       let n = 0;
-      writer = setInterval(() => void elsewhere.markChecked(ids[n++ % ids.length]!, Date.now()), 100);
-      await sleep(1500);
-      // ≈ 60 reads in 1.5 s at 40 a second; allow for timer slack, never the 900 of one read per poll.
-      assert.ok(read.length >= 20 && read.length <= 80, `store reads in 1.5 s: ${read.length}`);
+      await ticks(30, () => elsewhere.markChecked(ids[n++ % ids.length]!, Date.now()));
+      // Two reads a tick (40 a second), never the 30 of one read per watched order per poll.
+      assert.equal(read.length, 60, 'store reads in 30 ticks');
       // Round-robin: the reads went around all watched orders, not to the first few again and again.
-      assert.ok(new Set(read).size >= 20, `orders read: ${new Set(read).size} of 30`);
+      assert.equal(new Set(read).size, 30, 'every watched order read');
 
       // A payment the other instance settles reaches its stream through those reads.
-      clearInterval(writer);
-      writer = undefined;
       const target = ids[7]!;
       const events: string[] = [];
-      const watcher = request(`${h.url}/haipay/payments/${target}/events`, (res) => {
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => events.push(chunk));
+      await new Promise<void>((resolve, reject) => {
+        const watcher = request(`${h.url}/haipay/payments/${target}/events`, (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => events.push(chunk));
+          resolve();
+        });
+        watcher.on('error', reject);
+        watcher.end();
+        streams.push(watcher);
       });
-      watcher.end();
-      streams.push(watcher);
-      await sleep(200);
       assert.equal((await elsewhere.transition(target, 'succeeded')).changed, true);
-      for (let i = 0; i < 40 && !events.join('').includes('"succeeded"'); i++) await sleep(50);
+      await until(
+        () => events.join('').includes('"succeeded"'),
+        'the settled payment on its stream',
+        () => ticks(1),
+      );
       assert.match(events.join(''), /"status":"succeeded"/);
     } finally {
-      clearInterval(writer);
       for (const s of streams) s.destroy();
       await h.close();
       await elsewhere.close();
