@@ -188,46 +188,77 @@ describe('status streams and the store', () => {
 });
 
 describe('status stream lifetime', () => {
-  it('each stream ends its own lifetime after it opened, the oldest first, and a gone client frees its place', async () => {
+  it('each stream ends its own lifetime after it opened, the oldest first, and a gone client frees its place', async (t) => {
     const h = await startHarness({
       sandbox,
-      router: { streams: { maxLifetimeMs: 1500, perClient: 2 } },
+      router: { streams: { maxLifetimeMs: 1500, perClient: 1 } },
     });
-    const ended = new Map<string, number>();
-    /** Opens a stream; records when the server ended it. */
-    const watch = (name: string, orderId: string) =>
-      new Promise<ClientRequest>((resolve, reject) => {
-        const req = request(`${h.url}/haipay/payments/${orderId}/events`, (res) => {
-          assert.equal(res.statusCode, 200);
+    const ended = new Set<string>();
+    const streams: ClientRequest[] = [];
+    /** Opens a stream from `client` (a loopback address); records when the server ended an accepted one. */
+    const watch = (name: string, orderId: string, client = '127.0.0.1') =>
+      new Promise<{ status: number; req: ClientRequest }>((resolve, reject) => {
+        const url = `${h.url}/haipay/payments/${orderId}/events`;
+        const req = request(url, { localAddress: client }, (res) => {
           res.resume();
-          res.on('end', () => ended.set(name, performance.now()));
-          resolve(req);
+          if (res.statusCode === 200) res.on('end', () => ended.add(name));
+          resolve({ status: res.statusCode ?? 0, req });
         });
+        streams.push(req);
         req.on('error', reject);
         req.end();
       });
-    const streams: ClientRequest[] = [];
+    /** Whether `client` may open another stream now (each client may hold one): its last one ended. */
+    const placeFree = async (client: string, orderId: string) => {
+      const probe = await watch('probe', orderId, client);
+      probe.req.destroy();
+      return probe.status === 200;
+    };
     try {
       const ids: string[] = [];
       for (let i = 0; i < 2; i++) {
         const res = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
         ids.push((res.json as { orderId: string }).orderId);
       }
-      // A client that goes away gives its place back (the per-client cap is 2).
+      // The lifetime runs on a clock the test moves (performance.now and the lifetime timer), so the
+      // streams end at the moments the test names, however slow the machine is. The waits below are for
+      // I/O only and spin the event loop (setTimeout is mocked), up to 10 s of wall time.
+      let time = performance.now();
+      t.mock.method(performance, 'now', () => time);
+      t.mock.timers.enable({ apis: ['setTimeout'] });
+      const advance = (ms: number) => {
+        time += ms;
+        t.mock.timers.tick(ms);
+      };
+      const spinUntil = async (done: () => boolean | Promise<boolean>, what: string) => {
+        for (const end = Date.now() + 10_000; !(await done()); await new Promise((r) => setImmediate(r)))
+          assert.ok(Date.now() < end, `not within 10 s: ${what}`);
+      };
+
+      // A client that goes away gives its place back: 'a', from the same client, is let in once the
+      // server has seen it leave (refused with 429 until then).
       const gone = await watch('gone', ids[0]!);
-      gone.destroy();
-      await sleep(100);
-      streams.push(await watch('a', ids[0]!));
-      await sleep(1000);
-      streams.push(await watch('b', ids[1]!));
-      // 'a' ends about 1.5 s after it opened; 'b', opened a second later, must still be open then.
-      for (let i = 0; i < 60 && !ended.has('a'); i++) await sleep(50);
-      assert.ok(ended.has('a'), 'the first stream ended after its lifetime');
-      assert.ok(!ended.has('b'), 'the stream opened a second later is still open when the first ends');
-      for (let i = 0; i < 60 && !ended.has('b'); i++) await sleep(50);
-      assert.ok(ended.has('b'), 'the second stream ended after its own lifetime');
-      assert.ok(ended.get('b')! - ended.get('a')! >= 500, 'not in the same sweep as the first');
+      assert.equal(gone.status, 200);
+      gone.req.destroy();
+      await spinUntil(async () => (await watch('a', ids[0]!)).status === 200, "the gone client's place");
+      advance(1000);
+      assert.equal((await watch('b', ids[1]!, '127.0.0.2')).status, 200);
+
+      // 'a' ends 1.5 s after it opened, not before; 'b', opened a second later, is still open then.
+      advance(499);
+      assert.equal(await placeFree('127.0.0.1', ids[0]!), false, "'a' open 1 ms before its lifetime");
+      advance(1);
+      await spinUntil(() => ended.has('a'), "'a' ended after its lifetime");
+      assert.equal(await placeFree('127.0.0.2', ids[1]!), false, "'b' still open when 'a' ended");
+      assert.equal(ended.has('b'), false);
+
+      // 'b' ends at its own lifetime, a second later: not in the same sweep as 'a'.
+      advance(999);
+      assert.equal(await placeFree('127.0.0.2', ids[1]!), false, "'b' open 1 ms before its lifetime");
+      advance(1);
+      await spinUntil(() => ended.has('b'), "'b' ended after its own lifetime");
     } finally {
+      t.mock.timers.reset();
       for (const s of streams) s.destroy();
       await h.close();
     }
