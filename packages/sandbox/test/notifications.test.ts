@@ -179,7 +179,7 @@ describe('notifications', () => {
       assert.equal(rx.received[0]!.json.orderNo, b.orderNo);
       assert.equal(hung.held.length, 1, 'A is still unanswered');
       assert.equal(sb2.notifications(String(a.orderNo))[0]!.state, 'sending');
-      await eventually(() => sb2.notifications(String(b.orderNo))[0]!.state === 'delivered', 1000);
+      await eventually(() => sb2.notifications(String(b.orderNo))[0]!.state === 'delivered', 5000);
       assert.equal(sb2.notifications(String(b.orderNo))[0]!.state, 'delivered');
       const clock = (await (await fetch(`${sb2.url}/_sandbox/clock`)).json()) as { inFlight: number };
       assert.equal(clock.inFlight, 1, 'the control API shows the delivery in flight');
