@@ -402,6 +402,15 @@ describe('subscription plans: issues', () => {
     }
     assert.deepEqual(validateSubscriptionDuration('M', '37', '1')?.params, { max: 36, unit: 'M' });
   });
+  test('only a number or a whole digit string counts: digit-like text and arrays are left to the field rules', () => {
+    // Each would be 37 months (or more) if read loosely with Number(): '37 ', '1e3', [37], ['37'].
+    for (const cycles of ['37 ', '1e3', '37.0', [37], ['37']])
+      assert.equal(validateSubscriptionDuration('M', 1, cycles), null, JSON.stringify(cycles));
+    for (const count of ['37 ', '1e3', [37]])
+      assert.equal(validateSubscriptionDuration('M', count, 1), null, JSON.stringify(count));
+    assert.equal(validateCouponPeriod([5], 12), null);
+    assert.equal(validateCouponPeriod('5 ', 12), null);
+  });
   test('couponPeriod: 1 or recurringMaxNumber; the issue gives the number when there is one', () => {
     assert.equal(validateCouponPeriod(1, 12), null);
     assert.equal(validateCouponPeriod('1', 'x'), null);
@@ -432,6 +441,11 @@ describe('decimals and currencies', () => {
     assert.equal(compareDecimal('0', '0.00'), 0);
     assert.equal(compareDecimal('000', '0'), 0);
     assert.equal(compareDecimal('1.1', '1.10000000000000000001'), -1);
+    // Leading zeros of either side, however many, do not count.
+    assert.equal(compareDecimal('5', '005'), 0);
+    assert.equal(compareDecimal('005', '5'), 0);
+    assert.equal(compareDecimal('10', '009.99'), 1);
+    assert.equal(compareDecimal('009.99', '10'), -1);
   });
   test('compareDecimal names the argument that is not a decimal', () => {
     for (const [a, b] of [
