@@ -167,7 +167,7 @@ export const adminTh: AdminStrings = {
   'admin.refund': 'คืนเงิน',
   'admin.refund.confirm': 'คืนเงินเต็มจำนวน {amount} ใช่ไหม',
   'admin.refund.yes': 'ใช่ คืนเงิน',
-  'admin.refund.keep': 'ไม่คืน',
+  'admin.refund.keep': 'ไม่คืนเงิน',
   'admin.refund.group': 'ยืนยันการคืนเงิน',
   'admin.refund.requested': 'ส่งคำขอคืนเงินของคำสั่งซื้อ {order} แล้ว',
   'admin.refund.succeeded': 'คืนเงินแล้ว',

@@ -298,7 +298,7 @@ describe('the back office in Thai and Chinese', () => {
     const yes = row.getByRole('button', { name: 'ใช่ คืนเงิน' });
     const box = (await yes.boundingBox())!;
     assert.ok(box.x + box.width <= 375, 'the confirmation fits too');
-    await row.getByRole('button', { name: 'ไม่คืน' }).click();
+    await row.getByRole('button', { name: 'ไม่คืนเงิน' }).click();
     assert.deepEqual(await axeViolations(page, 'body'), []);
     assert.deepEqual(errors, []);
     await context.close();

@@ -22,12 +22,12 @@ const SHOP_ACCOUNT = {
   subject: 'Payout to the shop account',
 };
 
-/** The form's fields, in the order they are shown, with their labels. */
+/** The form's fields, in the order they are shown, with their labels and keyboards. */
 const FIELDS = [
-  { name: 'name', label: 'admin.payout.name', autocomplete: 'name' },
-  { name: 'accountNo', label: 'admin.payout.accountNo', autocomplete: 'off' },
-  { name: 'amount', label: 'admin.payout.amount', autocomplete: 'off' },
-] as const satisfies readonly { name: string; label: StringKey; autocomplete: string }[];
+  { name: 'name', label: 'admin.payout.name', inputmode: 'text' },
+  { name: 'accountNo', label: 'admin.payout.accountNo', inputmode: 'numeric' },
+  { name: 'amount', label: 'admin.payout.amount', inputmode: 'decimal' },
+] as const satisfies readonly { name: string; label: StringKey; inputmode: string }[];
 type Field = (typeof FIELDS)[number]['name'];
 
 const form = {
@@ -137,8 +137,8 @@ function field(f: (typeof FIELDS)[number]): TemplateResult {
     <input
       id=${id}
       name=${f.name}
-      autocomplete=${f.autocomplete}
-      inputmode=${f.name === 'name' ? 'text' : f.name === 'amount' ? 'decimal' : 'numeric'}
+      autocomplete="off"
+      inputmode=${f.inputmode}
       .value=${form.values[f.name]}
       aria-invalid=${error ? 'true' : 'false'}
       aria-describedby=${error ? `${id}-error` : nothing}

@@ -88,14 +88,9 @@ export async function load(): Promise<void> {
 
 /**
  * Runs one action of the page (`key` marks it busy meanwhile), then reads everything again. `done` is
- * the message shown when it worked; a failure shows the server's reason through `failed`.
+ * the message shown when it worked; a failure shows the server's reason.
  */
-export async function act(
-  key: string,
-  fn: () => Promise<unknown>,
-  done: string,
-  failed: (message: string) => string = (m) => m,
-): Promise<void> {
+export async function act(key: string, fn: () => Promise<unknown>, done: string): Promise<void> {
   s.busy.add(key);
   s.message = '';
   app.rerender();
@@ -103,7 +98,7 @@ export async function act(
     await fn();
     s.message = done;
   } catch (err) {
-    s.message = failed((err as Error).message);
+    s.message = (err as Error).message;
   }
   s.busy.delete(key);
   // A refund changes no order field (it is a record of its own): read this order's detail again.
