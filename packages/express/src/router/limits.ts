@@ -1,15 +1,16 @@
 /**
- * Rate limiting of the router's routes through express-rate-limit: the create routes per client, and
- * refused notifications on `/notify`. IPv6 clients are keyed by their /64 (one household or phone gets
- * a whole /64, so keying single addresses lets one client rotate through billions of keys). A shared
- * `store` (e.g. `rate-limit-redis`, `@acpr/rate-limit-postgresql`) makes the limit hold across several
- * instances; a merchant may also pass their own middleware instead.
+ * Rate limiting of the router's routes: the create routes per client through express-rate-limit, and
+ * refused notifications on `/notify` counted in the same kind of store, only when refused. IPv6 clients
+ * are keyed by their /64 (one household or phone gets a whole /64, so keying single addresses lets one
+ * client rotate through billions of keys). A shared `store` (e.g. `rate-limit-redis`,
+ * `@acpr/rate-limit-postgresql`) makes a limit hold across several instances; a merchant may also pass
+ * their own middleware instead.
  *
  * Behind a proxy, the client is `req.ip`, i.e. whatever Express's `trust proxy` setting makes of
  * `X-Forwarded-For`: set it to your proxy's address, never to `true` (docs/guide.md "Behind a proxy").
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { MemoryStore, ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { HaiPayConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -43,11 +44,7 @@ export function clientKey(ip: string | undefined): string {
  */
 export function createLimiter(
   option: RateLimitOption | undefined,
-  defaults: Required<Pick<RateLimitOptions, 'windowMs' | 'max'>> & {
-    /** Counts only the requests for which this is true once answered (default: every request). */
-    counts?: (req: Request, res: Response) => boolean;
-    name: string;
-  },
+  defaults: Required<Pick<RateLimitOptions, 'windowMs' | 'max'>> & { name: string },
   answer: (res: Response, retryAfterSeconds: number) => void,
   logger: Logger,
 ): RequestHandler {
@@ -67,12 +64,6 @@ export function createLimiter(
     ...(o.store ? { store: o.store } : {}),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    ...(defaults.counts
-      ? {
-          skipSuccessfulRequests: true,
-          requestWasSuccessful: (req: Request, res: Response) => !defaults.counts!(req, res),
-        }
-      : {}),
     keyGenerator: (req) => clientKey(req.ip),
     handler: (req, res) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
@@ -86,4 +77,71 @@ export function createLimiter(
       warn: (msg: unknown) => logger.warn('haipay rate limit', { message: String(msg) }),
     },
   });
+}
+
+/** A limit that counts refusals only: see {@link createRefusalLimiter}. */
+export interface RefusalLimiter {
+  /** Refuses (with `answer`) a client refused `max` times in the window; lets every other request on. */
+  check: RequestHandler;
+  /** Counts one refusal against the request's client. */
+  refused(req: Request): void;
+}
+
+/**
+ * A limit on refusals only (`/notify`): a client refused `max` times within `windowMs` is turned away
+ * before its body is read, and a request answered well costs one look-up, not a count taken and given
+ * back. Counts live in the option's `store` (shared by your instances; it must have `get`, as
+ * express-rate-limit's MemoryStore and rate-limit-redis 4 do) or this process's
+ * memory. A store that fails lets requests through (logged): HaiPay's deliveries are never refused
+ * because the counter is down.
+ */
+export function createRefusalLimiter(
+  option: RateLimitOption | undefined,
+  defaults: Required<Pick<RateLimitOptions, 'windowMs' | 'max'>> & { name: string },
+  answer: (res: Response, retryAfterSeconds: number) => void,
+  logger: Logger,
+): RefusalLimiter {
+  const none = { refused: () => undefined };
+  if (option === false) return { ...none, check: (_req, _res, next) => next() };
+  if (typeof option === 'function') return { ...none, check: option };
+  const o = option ?? {};
+  const windowMs = o.windowMs ?? defaults.windowMs;
+  const max = o.max ?? defaults.max;
+  if (!(Number.isFinite(windowMs) && windowMs > 0 && Number.isInteger(max) && max > 0)) {
+    throw new HaiPayConfigError(
+      `createHaiPayRouter: \`${defaults.name}\` needs a positive \`windowMs\` and an integer \`max\` ≥ 1 (or false, or your own middleware).`,
+    );
+  }
+  const store: Store = o.store ?? new MemoryStore();
+  if (typeof store.get !== 'function') {
+    throw new HaiPayConfigError(
+      `createHaiPayRouter: \`${defaults.name}.store\` must implement get(key) (it counts refusals and looks them up).`,
+    );
+  }
+  const get = store.get.bind(store);
+  void Promise.resolve(store.init?.({ windowMs, limit: max } as Parameters<NonNullable<Store['init']>>[0]));
+  const failed = (err: unknown) =>
+    logger.error('haipay rate limit store failed', { message: String((err as Error)?.message ?? err) });
+  return {
+    check: (req, res, next) => {
+      Promise.resolve(get(clientKey(req.ip))).then(
+        (info) => {
+          if (info && info.totalHits >= max) {
+            const reset = info.resetTime?.getTime();
+            answer(
+              res,
+              reset ? Math.max(1, Math.ceil((reset - Date.now()) / 1000)) : Math.ceil(windowMs / 1000),
+            );
+          } else next();
+        },
+        (err: unknown) => {
+          failed(err);
+          next();
+        },
+      );
+    },
+    refused: (req) => {
+      Promise.resolve(store.increment(clientKey(req.ip))).catch(failed);
+    },
+  };
 }

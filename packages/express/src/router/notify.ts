@@ -8,7 +8,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { HaiPayCheckout } from '../checkout/index.js';
 import { notificationStatus } from './http.js';
-import { createLimiter, normalizeIp } from './limits.js';
+import { createRefusalLimiter, normalizeIp } from './limits.js';
 import type { RouterConfig } from './options.js';
 import { parserErrorAnswer } from './request-guard.js';
 
@@ -42,14 +42,10 @@ function rawNotificationBody(req: Request): string | null {
 export function notifyRouter(config: RouterConfig, checkout: HaiPayCheckout): Router {
   const { logger, notifyAllowIps } = config;
   const router = express.Router();
-  const limited = createLimiter(
+  // Refused bodies only: HaiPay's verified deliveries never count, whatever they answer.
+  const limiter = createRefusalLimiter(
     config.options.notify?.rateLimit,
-    {
-      windowMs: 60_000,
-      max: 60,
-      name: 'notify.rateLimit',
-      counts: (_req, res) => res.statusCode >= 400 && res.locals.haipayVerified !== true,
-    },
+    { windowMs: 60_000, max: 60, name: 'notify.rateLimit' },
     (res, retryAfter) => {
       res.set('Retry-After', String(retryAfter));
       res.status(429).type('text/plain').send('FAIL: too many refused notifications');
@@ -66,7 +62,7 @@ export function notifyRouter(config: RouterConfig, checkout: HaiPayCheckout): Ro
       }
       next();
     },
-    limited,
+    limiter.check,
     express.raw({ type: () => true, limit: '64kb' }),
     async (req: Request, res: Response) => {
       try {
@@ -79,23 +75,27 @@ export function notifyRouter(config: RouterConfig, checkout: HaiPayCheckout): Ro
               'express.json({ verify: (req, _res, buf) => { req.rawBody = buf; } }).',
             { path: req.originalUrl },
           );
+          limiter.refused(req);
           res.status(500).type('text/plain').send('FAIL: body already parsed');
           return;
         }
         const result = await checkout.handleNotification(raw);
-        res.locals.haipayVerified = !UNVERIFIED.has(result.outcome);
+        if (UNVERIFIED.has(result.outcome)) limiter.refused(req);
+        // `end`, not `send`: an answer to HaiPay's POST needs no ETag (Express hashes every body it sends).
         res
           .status(result.ack ? 200 : notificationStatus(result.outcome))
           .type('text/plain')
-          .send(result.ack ? 'SUCCESS' : 'FAIL');
+          .end(result.ack ? 'SUCCESS' : 'FAIL');
       } catch (err) {
         logger.error('haipay notification failed', { message: (err as Error).message });
+        limiter.refused(req);
         // Not SUCCESS: HaiPay retries (docs/protocol.md §2.6).
         if (!res.headersSent) res.status(500).type('text/plain').send('FAIL');
       }
     },
-    (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    (err: unknown, req: Request, res: Response, next: NextFunction) => {
       if (res.headersSent) return next(err);
+      limiter.refused(req);
       const answer = parserErrorAnswer(err);
       res
         .status(answer?.status ?? 400)
