@@ -255,13 +255,13 @@ pgSuite('PostgresPaymentStore', (url) => {
     }
     /** Waits until `store` listens and its catch-up poll has reported the record's current version. */
     async function synced(store: PostgresPaymentStore, seen: PaymentChange[], version = 1) {
-      await waitFor(() => store.changeFeedState === 'listening', 2000, 'the listener');
-      await waitFor(() => seen.some((c) => c.version >= version), 2000, 'the catch-up poll');
+      await waitFor(() => store.changeFeedState === 'listening', 10_000, 'the listener');
+      await waitFor(() => seen.some((c) => c.version >= version), 10_000, 'the catch-up poll');
     }
     /** Collects a store's change events for one order. */
     function collect(store: PostgresPaymentStore, orderId: string) {
-      const seen: (PaymentChange & { at: number })[] = [];
-      const stop = store.subscribe(orderId, (c) => seen.push({ ...c, at: Date.now() }));
+      const seen: PaymentChange[] = [];
+      const stop = store.subscribe(orderId, (c) => seen.push({ ...c }));
       return { seen, stop };
     }
 
@@ -276,7 +276,7 @@ pgSuite('PostgresPaymentStore', (url) => {
       );
     });
 
-    it('delivers a change committed on instance A to a subscriber on instance B within a second, by NOTIFY', async () => {
+    it('delivers a change committed on instance A to a subscriber on instance B by NOTIFY, not the poll', async () => {
       const schema = nextSchema();
       const [a, b] = await Promise.all([
         instance(schema),
@@ -285,12 +285,11 @@ pgSuite('PostgresPaymentStore', (url) => {
       const { orderId } = await a.create(sampleRecord({ status: 'pending' }));
       const { seen } = collect(b, orderId);
       await synced(b, seen);
-      const started = Date.now();
       await a.patch(orderId, { next: { type: 'qr', payload: '000201' } });
       await a.transition(orderId, 'succeeded');
-      // Polling is set to once a minute here, so only NOTIFY can deliver in time.
-      await waitFor(() => seen.some((c) => c.version === 3), 1000, 'version 3 on B');
-      assert.ok(seen.at(-1)!.at - started < 1000);
+      // Polling is set to once a minute here, so only NOTIFY can deliver within the wait (how fast it
+      // is belongs in the bench, not here: a loaded machine stretches it).
+      await waitFor(() => seen.some((c) => c.version === 3), 10_000, 'version 3 on B');
       assert.deepEqual(
         seen.map((c) => c.version),
         [1, 2, 3],
@@ -310,7 +309,7 @@ pgSuite('PostgresPaymentStore', (url) => {
       await a.claimHook(orderId, 'succeeded', 1000);
       await a.completeHook(orderId, 'succeeded');
       await a.patch(orderId, { failureReason: 'marker' }); // a real change, to know the others arrived first
-      await waitFor(() => seen.some((c) => c.version === 2), 1000, 'the marker change');
+      await waitFor(() => seen.some((c) => c.version === 2), 10_000, 'the marker change');
       assert.deepEqual(
         seen.map((c) => c.version),
         [1, 2],
@@ -329,7 +328,7 @@ pgSuite('PostgresPaymentStore', (url) => {
         `UPDATE ${pg.escapeIdentifier(schema)}.haipay_payments SET status = 'expired', status_rank = 3, version = version + 1 WHERE order_id = $1`,
         [orderId],
       );
-      await waitFor(() => seen.some((c) => c.version === 2), 1000, 'the manual change');
+      await waitFor(() => seen.some((c) => c.version === 2), 10_000, 'the manual change');
     });
 
     it('does not hear another schema (channels are per schema)', async () => {
@@ -351,7 +350,7 @@ pgSuite('PostgresPaymentStore', (url) => {
         `UPDATE ${pg.escapeIdentifier(schemaB)}.haipay_payments SET version = version + 2 WHERE order_id = $1`,
         [orderId],
       );
-      await waitFor(() => seen.some((c) => c.version === 3), 1000, 'the marker');
+      await waitFor(() => seen.some((c) => c.version === 3), 10_000, 'the marker');
       assert.deepEqual(
         seen.map((c) => c.version),
         [1, 3],
@@ -365,7 +364,7 @@ pgSuite('PostgresPaymentStore', (url) => {
       const { orderId } = await a.create(sampleRecord({ status: 'pending' }));
       const { seen } = collect(b, orderId);
       await a.transition(orderId, 'succeeded'); // likely before B's listener is connected
-      await waitFor(() => seen.some((c) => c.version === 2), 1000, 'version 2 on B');
+      await waitFor(() => seen.some((c) => c.version === 2), 10_000, 'version 2 on B');
     });
 
     it('polls while the listener connection is down, and listens again after reconnecting', async () => {
@@ -373,7 +372,8 @@ pgSuite('PostgresPaymentStore', (url) => {
       const errors: string[] = [];
       const a = await instance(schema);
       const b = await instance(schema, {
-        changeFeed: { pollIntervalMs: 200, minReconnectDelayMs: 2500, maxReconnectDelayMs: 2500 },
+        // The reconnection waits 8 s: the poll (every 200 ms) has that long to deliver while it is down.
+        changeFeed: { pollIntervalMs: 200, minReconnectDelayMs: 8000, maxReconnectDelayMs: 8000 },
         onError: (message) => errors.push(message),
       });
       const { orderId } = await a.create(sampleRecord({ status: 'unknown' }));
@@ -383,17 +383,19 @@ pgSuite('PostgresPaymentStore', (url) => {
       assert.ok(pid);
       // Kill B's LISTEN connection from the server side, as a failover or an idle-connection reaper would.
       await adminQuery(url, 'SELECT pg_terminate_backend($1)', [pid]);
-      await waitFor(() => b.changeFeedState !== 'listening', 2000, 'B to notice the dropped listener');
+      await waitFor(() => b.changeFeedState !== 'listening', 10_000, 'B to notice the dropped listener');
       assert.ok(errors.some((m) => /listener connection lost/.test(m)));
-      const started = Date.now();
       await a.transition(orderId, 'pending');
-      await waitFor(() => seen.some((c) => c.version === 2), 1000, 'version 2 by polling');
+      await waitFor(() => seen.some((c) => c.version === 2), 8000, 'version 2 by polling');
       assert.notEqual(b.changeFeedState, 'listening', 'delivered by the polling fallback');
-      assert.ok(Date.now() - started < 1000);
-      await waitFor(() => b.changeFeedState === 'listening', 4000, 'B to reconnect');
+      await waitFor(() => b.changeFeedState === 'listening', 20_000, 'B to reconnect');
       assert.notEqual(b.listenerPid, pid);
       await a.transition(orderId, 'succeeded');
-      await waitFor(() => seen.some((c) => c.version === 3), 1000, 'version 3 by NOTIFY after reconnecting');
+      await waitFor(
+        () => seen.some((c) => c.version === 3),
+        10_000,
+        'version 3 by NOTIFY after reconnecting',
+      );
       assertIncreasing(seen);
       assert.deepEqual(
         seen.map((c) => c.version).filter((v) => v > 1),
@@ -419,7 +421,7 @@ pgSuite('PostgresPaymentStore', (url) => {
         `UPDATE ${pg.escapeIdentifier(schema)}.haipay_payments SET version = version + 1 WHERE order_id = $1`,
         [other.orderId],
       );
-      await waitFor(() => marker.seen.some((c) => c.version === 2), 1000, 'the marker');
+      await waitFor(() => marker.seen.some((c) => c.version === 2), 10_000, 'the marker');
       assert.deepEqual(
         seen.map((c) => c.version),
         [1, 2],
