@@ -1,6 +1,7 @@
 /** Shared plumbing of the storefront: translation shortcut, re-render, navigation, catalog, toasts. */
+import { formatMoney } from '@haipay-kit/elements';
 import { api, type Catalog, type Currency } from './api.js';
-import { formatMoney, translate, type StringKey } from './i18n.js';
+import { translate, type StringKey } from './i18n.js';
 import { prefs } from './state.js';
 
 let renderer: () => void = () => {};
@@ -47,8 +48,9 @@ export const app = {
 export const t = (key: StringKey, params?: Record<string, string | number>): string =>
   translate(prefs.locale, key, params);
 
+/** Money exactly as the checkout's elements show it (their own function): `NT$900`, `US$24.50`, `฿970.00`. */
 export const money = (amount: string | number, currency: string): string =>
-  formatMoney(prefs.locale, amount, currency);
+  formatMoney(amount, currency, prefs.locale);
 
 /** The currency prices are shown in on the shop floor: the shopper's language decides. */
 export function displayCurrency(): Currency {

@@ -464,20 +464,6 @@ export function translate(
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
-/** Money in the shopper's language, with the currency's own digits (TWD has none, THB and USD two). */
-export function formatMoney(locale: Locale, amount: string | number, currency: string): string {
-  const n = typeof amount === 'number' ? amount : Number(amount);
-  const tag = locale === 'th' ? 'th-TH' : locale === 'zh-TW' ? 'zh-TW' : 'en-US';
-  // "$" alone would be ambiguous in a shop that sells in US and Taiwan dollars (zh-TW writes TWD as
-  // "$"): Taiwan dollars always show as "NT$", without minor units.
-  if (currency === 'TWD') {
-    return `NT$${new Intl.NumberFormat(tag, { maximumFractionDigits: 0 }).format(n)}`;
-  }
-  return new Intl.NumberFormat(tag, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(
-    n,
-  );
-}
-
 /** A date and time in the shopper's language and time zone, the zone named (`12 Feb 2026, 09:00 GMT+7`). */
 export function formatDateTime(locale: Locale, iso: string): string {
   const tag = locale === 'th' ? 'th-TH' : locale === 'zh-TW' ? 'zh-TW' : 'en-GB';

@@ -201,7 +201,7 @@ describe('demo storefront in Chromium: bank transfer, redirects, subscriptions, 
       undefined,
       { timeout: 15_000 },
     );
-    assert.match(await panel.locator('[data-testid=deductions]').innerText(), /\$18\.00/);
+    assert.match(await panel.locator('[data-testid=deductions]').innerText(), /US\$18\.00/);
     await screenshot(page, 'subscription-deductions');
 
     // Payment times carry their zone and are right: HaiPay's zone-less UTC+8 text used to be read as the
@@ -297,6 +297,17 @@ describe('demo storefront in Chromium: language and theme', () => {
     await screenshot(page, 'shop-phone-zh-TW-brand');
 
     await page.goto('/checkout');
+    // The shop's total and the drop-in's prices come from one formatter: the store's price is the
+    // total in NT$, and the card's US dollars read apart.
+    const total = page.locator('[data-testid=total]').filter({ hasText: /^NT\$[\d,]+$/ });
+    await total.waitFor({ state: 'attached' });
+    await page.locator('haipay-checkout [part~=method-amount]').first().waitFor();
+    const prices = await page.locator('haipay-checkout [part~=method-amount]').allInnerTexts();
+    assert.ok(prices.includes((await total.textContent())!), prices.join(' | '));
+    assert.ok(
+      prices.some((p) => /^US\$\d+\.\d\d$/.test(p)),
+      prices.join(' | '),
+    );
     // A Chinese page starts on a Taiwanese store; the shopper picks the card.
     await page
       .locator('haipay-checkout')
