@@ -12,6 +12,7 @@ import { shopOrderNumber } from '../order-number.js';
 import { prefs } from '../state.js';
 import { rawBody, summarise } from './admin-notifications.js';
 import { act, FILTERS, goToPage, s, type Filter, type Order } from './admin-state.js';
+import { PLAN_ID } from './subscribe.js';
 
 /** One shop order (or one subscription) with the attempts to pay it that this page lists. */
 interface OrderGroup {
@@ -109,6 +110,7 @@ function refundControl(o: Order, number: string): TemplateResult {
           o.orderId,
           () => api.admin.refund(o.orderId, asking.key),
           t('admin.refund.requested', { order: number }),
+          'admin.refund.notMade',
         );
       }}
     >
@@ -219,7 +221,9 @@ function groupBody(g: OrderGroup): TemplateResult {
   // An order paid (or left) at the first try needs no count; a subscription names its plan.
   const note =
     first.kind === 'subscription'
-      ? first.subject
+      ? first.orderRef === PLAN_ID
+        ? t('sub.title')
+        : first.subject
       : g.attempts.length > 1
         ? t('admin.attempts.many', { count: g.attempts.length })
         : '';

@@ -4,7 +4,8 @@
  * the page is open.
  */
 import { api, type AdminOrder, type AdminOrderDetail, type AdminTransfer, type Balance } from '../api.js';
-import { app } from '../app.js';
+import { app, t } from '../app.js';
+import type { StringKey } from '../i18n.js';
 
 export type Order = AdminOrder & { detail?: AdminOrderDetail };
 
@@ -88,9 +89,14 @@ export async function load(): Promise<void> {
 
 /**
  * Runs one action of the page (`key` marks it busy meanwhile), then reads everything again. `done` is
- * the message shown when it worked; a failure shows the server's reason.
+ * the message shown when it worked; a failure shows `failed` with the server's reason as `{message}`.
  */
-export async function act(key: string, fn: () => Promise<unknown>, done: string): Promise<void> {
+export async function act(
+  key: string,
+  fn: () => Promise<unknown>,
+  done: string,
+  failed: StringKey,
+): Promise<void> {
   s.busy.add(key);
   s.message = '';
   app.rerender();
@@ -98,7 +104,7 @@ export async function act(key: string, fn: () => Promise<unknown>, done: string)
     await fn();
     s.message = done;
   } catch (err) {
-    s.message = (err as Error).message;
+    s.message = t(failed, { message: (err as Error).message });
   }
   s.busy.delete(key);
   // A refund changes no order field (it is a record of its own): read this order's detail again.

@@ -66,7 +66,13 @@ function timeMachine(): TemplateResult {
           type="button"
           data-testid="clock-${ms}"
           ?disabled=${s.busy.has('clock')}
-          @click=${() => void act('clock', () => api.admin.advanceClock(ms), t('admin.clock.moved', { step }))}
+          @click=${() =>
+            void act(
+              'clock',
+              () => api.admin.advanceClock(ms),
+              t('admin.clock.moved', { step }),
+              'admin.clock.failed',
+            )}
         >
           ${step}
         </button>`;

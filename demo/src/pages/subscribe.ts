@@ -12,7 +12,8 @@ import { formatDateTime } from '../i18n.js';
 import { prefs } from '../state.js';
 import { flaskIcon } from './checkout.js';
 
-const PLAN_ID = 'roasters-choice-monthly';
+/** The shop's one plan (demo/server/catalog.ts); the back office names its subscriptions by it. */
+export const PLAN_ID = 'roasters-choice-monthly';
 const KEY = 'saeng-subscription';
 
 const s = {
