@@ -270,42 +270,47 @@ async function notificationFigures(run: Run): Promise<Figure[]> {
 /** Added latency from pairs, back to back, alternating order; fsync samples between blocks. */
 async function latencyFigures(run: Run): Promise<Figure[]> {
   const { plan, router, dir } = run;
-  run.log(`router: added latency (${plan.pairs} pairs) ↔ direct sandbox call, disk fsync`);
+  run.log(`router: added latency (${plan.pairs} pairs) ↔ direct sandbox call, floor route, disk fsync`);
   const direct = directClient(run.config, run.sandbox.url, `${router.base}/notify`);
   const viaRouter = run.checkoutTask;
+  const viaFloor = checkoutInto(run.floor.base, []);
   const time = async (f: () => Promise<boolean>) => {
     const t0 = performance.now();
     const ok = await f().catch(() => false);
     return ok ? performance.now() - t0 : NaN;
   };
-  for (let i = 0; i < 20; i++) await time(i % 2 ? direct : viaRouter);
+  for (let i = 0; i < 30; i++) await time([direct, viaRouter, viaFloor][i % 3]!);
   const added: number[] = [];
+  const floorAdded: number[] = [];
   const directs: number[] = [];
   const fsyncs: number[] = [];
   let failedPairs = 0;
   const perBlock = Math.ceil(plan.pairs / plan.pairBlocks);
   for (let b = 0; b < plan.pairBlocks; b++) {
     for (let i = 0; i < perBlock; i++) {
-      let d: number;
-      let v: number;
-      if ((b * perBlock + i) % 2 === 0) {
-        d = await time(direct);
-        v = await time(viaRouter);
-      } else {
-        v = await time(viaRouter);
-        d = await time(direct);
+      // Each sample times the three back to back, which goes first rotating: the direct call, the
+      // router and the floor route (bench/floor.ts) see the same moment of the machine.
+      const legs = [direct, viaRouter, viaFloor];
+      const took = [NaN, NaN, NaN];
+      const first = (b * perBlock + i) % 3;
+      for (let k = 0; k < 3; k++) {
+        const leg = (first + k) % 3;
+        took[leg] = await time(legs[leg]!);
       }
+      const [d, v, f] = took as [number, number, number];
       if (Number.isNaN(d) || Number.isNaN(v)) failedPairs++;
       else {
         added.push(v - d);
         directs.push(d);
       }
+      if (!Number.isNaN(d) && !Number.isNaN(f)) floorAdded.push(f - d);
     }
     fsyncs.push(...fsyncLatencies(`${dir}/fsync-probe`, plan.fsyncSamples));
   }
   rmSync(`${dir}/fsync-probe`, { force: true });
   const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
   sorted(added);
+  sorted(floorAdded);
   sorted(directs);
   sorted(fsyncs);
   const fsyncP99 = percentile(fsyncs, 99);
@@ -317,7 +322,9 @@ async function latencyFigures(run: Run): Promise<Figure[]> {
       aim: { op: '<=', bound: 1 },
       note:
         `p50 over pairs of (through the router − direct): ${added.length} pairs of a direct signed ` +
-        `collect apply and a POST /payments, back to back, which goes first alternating, one pair at a time`,
+        `collect apply and a POST /payments, back to back with a checkout through the floor route, ` +
+        `which goes first rotating, one at a time`,
+      reference: 'reference.floorCheckout.addedLatency.p50Ms',
     },
     {
       name: 'router.addedLatency.p99Ms',
@@ -325,6 +332,21 @@ async function latencyFigures(run: Run): Promise<Figure[]> {
       unit: 'ms',
       aim: { op: '<=', bound: fsyncP99 + 2, from: 'disk.fsync.p99Ms + 2' },
       note: 'p99 over the same pairs',
+      reference: 'reference.floorCheckout.addedLatency.p99Ms',
+    },
+    {
+      name: 'reference.floorCheckout.addedLatency.p50Ms',
+      value: percentile(floorAdded, 50),
+      unit: 'ms',
+      note:
+        `p50 of (through the floor route − direct) over the same samples (${floorAdded.length}): what a ` +
+        `hand-written checkout that only reserves the order durably, calls HaiPay and stores the answer adds`,
+    },
+    {
+      name: 'reference.floorCheckout.addedLatency.p99Ms',
+      value: percentile(floorAdded, 99),
+      unit: 'ms',
+      note: 'p99 over the same samples',
     },
     {
       name: 'router.addedLatency.failedPairs',
