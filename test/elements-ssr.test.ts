@@ -218,6 +218,7 @@ describe('@haipay-kit/elements imported in plain Node (server rendering)', () =>
       'LocalizeController',
       'PaymentStatusController',
       'bankInfo',
+      'formatMoney',
       'groupAccount',
       'resolveLocale',
     ]);
