@@ -38,6 +38,22 @@ export function clientKey(ip: string | undefined): string {
   return ipKeyGenerator(normalizeIp(ip), 64);
 }
 
+/** The window, maximum and store of a rate-limit option given as settings, checked. */
+function resolveLimit(
+  option: RateLimitOptions | undefined,
+  defaults: Required<Pick<RateLimitOptions, 'windowMs' | 'max'>> & { name: string },
+): { windowMs: number; max: number; store: Store | undefined } {
+  const o = option ?? {};
+  const windowMs = o.windowMs ?? defaults.windowMs;
+  const max = o.max ?? defaults.max;
+  if (!(Number.isFinite(windowMs) && windowMs > 0 && Number.isInteger(max) && max > 0)) {
+    throw new HaiPayConfigError(
+      `createHaiPayRouter: \`${defaults.name}\` needs a positive \`windowMs\` and an integer \`max\` ≥ 1 (or false, or your own middleware).`,
+    );
+  }
+  return { windowMs, max, store: o.store };
+}
+
 /**
  * Builds the middleware for a rate-limit option. `answer` writes the refusal (JSON for the browser
  * routes, plain text for `/notify`).
@@ -50,18 +66,11 @@ export function createLimiter(
 ): RequestHandler {
   if (option === false) return (_req: Request, _res: Response, next: NextFunction) => next();
   if (typeof option === 'function') return option;
-  const o = option ?? {};
-  const windowMs = o.windowMs ?? defaults.windowMs;
-  const max = o.max ?? defaults.max;
-  if (!(Number.isFinite(windowMs) && windowMs > 0 && Number.isInteger(max) && max > 0)) {
-    throw new HaiPayConfigError(
-      `createHaiPayRouter: \`${defaults.name}\` needs a positive \`windowMs\` and an integer \`max\` ≥ 1 (or false, or your own middleware).`,
-    );
-  }
+  const { windowMs, max, store } = resolveLimit(option, defaults);
   return rateLimit({
     windowMs,
     limit: max,
-    ...(o.store ? { store: o.store } : {}),
+    ...(store ? { store } : {}),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: (req) => clientKey(req.ip),
@@ -104,22 +113,15 @@ export function createRefusalLimiter(
   const none = { refused: () => undefined };
   if (option === false) return { ...none, check: (_req, _res, next) => next() };
   if (typeof option === 'function') return { ...none, check: option };
-  const o = option ?? {};
-  const windowMs = o.windowMs ?? defaults.windowMs;
-  const max = o.max ?? defaults.max;
-  if (!(Number.isFinite(windowMs) && windowMs > 0 && Number.isInteger(max) && max > 0)) {
-    throw new HaiPayConfigError(
-      `createHaiPayRouter: \`${defaults.name}\` needs a positive \`windowMs\` and an integer \`max\` ≥ 1 (or false, or your own middleware).`,
-    );
-  }
-  const store: Store = o.store ?? new MemoryStore();
-  if (typeof store.get !== 'function') {
+  const { windowMs, max, store } = resolveLimit(option, defaults);
+  const counter: Store = store ?? new MemoryStore();
+  if (typeof counter.get !== 'function') {
     throw new HaiPayConfigError(
       `createHaiPayRouter: \`${defaults.name}.store\` must implement get(key) (it counts refusals and looks them up).`,
     );
   }
-  const get = store.get.bind(store);
-  void Promise.resolve(store.init?.({ windowMs, limit: max } as Parameters<NonNullable<Store['init']>>[0]));
+  const get = counter.get.bind(counter);
+  void Promise.resolve(counter.init?.({ windowMs, limit: max } as Parameters<NonNullable<Store['init']>>[0]));
   const failed = (err: unknown) =>
     logger.error('haipay rate limit store failed', { message: String((err as Error)?.message ?? err) });
   return {
@@ -141,7 +143,7 @@ export function createRefusalLimiter(
       );
     },
     refused: (req) => {
-      Promise.resolve(store.increment(clientKey(req.ip))).catch(failed);
+      Promise.resolve(counter.increment(clientKey(req.ip))).catch(failed);
     },
   };
 }
