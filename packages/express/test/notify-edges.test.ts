@@ -1,0 +1,63 @@
+/**
+ * POST /notify at its edges: what a refused notification may not cost (a forged body cannot make the
+ * store sync to disk, so it cannot be used to load the database), and that an acknowledged one is
+ * synced once before its answer. notify.test.ts covers the decisions; durability.test.ts the ordering.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { MemoryPaymentStore } from '../src/store/memory.js';
+import { startHarness, idem, paidNotification, BUYER, type Harness } from '@haipay-kit/test-support';
+
+/** A memory store that counts its sync barriers. */
+class CountingStore extends MemoryPaymentStore {
+  syncs = 0;
+  override sync(): Promise<void> {
+    this.syncs++;
+    return Promise.resolve();
+  }
+}
+
+let sandbox: Sandbox;
+let store: CountingStore;
+let h: Harness;
+before(async () => {
+  sandbox = await createSandbox();
+  store = new CountingStore();
+  h = await startHarness({ sandbox, store });
+});
+after(async () => {
+  await h.close();
+  await sandbox.close();
+});
+
+const notify = async (body: string) => {
+  const res = await fetch(`${h.url}/haipay/notify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+};
+
+describe('POST /notify: the sync barrier', () => {
+  it('a refused notification never makes the store sync; an acknowledged one syncs before SUCCESS', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #1', buyerId: 'u-1001' };
+    const created = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const p = created.json as { orderId: string; orderNo: string };
+    const genuine = paidNotification(sandbox, p);
+    const before = store.syncs;
+    // Forged (a changed amount under the genuine signature), not JSON, and a verified body for an
+    // order this shop does not have: none is acknowledged, none costs a sync.
+    for (const body of [
+      genuine.replace('"100.00"', '"1.00"'),
+      '{"orderId":',
+      paidNotification(sandbox, { orderId: 'hp_notours0000000000000', orderNo: '6000000000000000' }),
+    ])
+      assert.notEqual((await notify(body)).text, 'SUCCESS');
+    assert.equal(store.syncs, before, 'refusals do not sync');
+    assert.deepEqual(await notify(genuine), { status: 200, text: 'SUCCESS' });
+    assert.equal(store.syncs, before + 1);
+  });
+});
