@@ -188,7 +188,7 @@ export class Settlement {
   }
 
   async #recheck(orderId: string): Promise<PaymentRecord | null> {
-    const { store, options } = this.#ctx;
+    const { store } = this.#ctx;
     const record = await store.get(orderId);
     // Only a closed order: one in `review` is settled, and `listRecheckDue` never lists it again.
     if (!record || (record.status !== 'expired' && record.status !== 'failed')) return record;
@@ -202,17 +202,26 @@ export class Settlement {
       if (Number(str(data.status)) === 3) await store.endRecheck?.(orderId);
     } catch (err) {
       if (err instanceof HaiPayApiError && err.gatewayCode === '4013') await store.endRecheck?.(orderId);
-      else
-        options.logger.warn('haipay recheck of a closed order failed', {
-          orderId,
-          error: (err as Error).name,
-          message: (err as Error).message,
-        });
+      else this.#failed('haipay recheck of a closed order failed', orderId, err);
     }
-    const fresh = await store.get(orderId);
+    return this.#stored(orderId);
+  }
+
+  /** The order as stored now, its hook started when one is due (the shopper does not wait for it). */
+  async #stored(orderId: string): Promise<PaymentRecord | null> {
+    const fresh = await this.#ctx.store.get(orderId);
     // Stryker disable next-line ConditionalExpression,LogicalOperator: forRecord claims the hook first, which a record with none due refuses
-    if (fresh && hookDue(fresh)) void this.#hooks.forRecord(orderId);
+    if (fresh && hookDue(fresh)) void this.#hooks.forRecord(orderId, 0, fresh);
     return fresh;
+  }
+
+  /** Logs a query that failed (the order stays as it was; the next refresh or pass asks again). */
+  #failed(message: string, orderId: string, err: unknown): void {
+    this.#ctx.options.logger.warn(message, {
+      orderId,
+      error: (err as Error).name,
+      message: (err as Error).message,
+    });
   }
 
   async #refresh(orderId: string, force: boolean): Promise<PaymentRecord | null> {
@@ -244,15 +253,9 @@ export class Settlement {
           this.#ctx.emit((await store.transition(orderId, 'failed', { failureReason })).record);
         }
       } else {
-        options.logger.warn('haipay refresh failed', {
-          orderId,
-          error: (err as Error).name,
-          message: (err as Error).message,
-        });
+        this.#failed('haipay refresh failed', orderId, err);
       }
     }
-    const fresh = await store.get(orderId);
-    if (fresh && hookDue(fresh)) void this.#hooks.forRecord(orderId);
-    return fresh;
+    return this.#stored(orderId);
   }
 }
