@@ -14,14 +14,20 @@ const node = ['--conditions=@haipay-kit/source', '--import', 'tsx', '--test-repo
 const only = (process.env.HAIPAY_MUTATION_TESTS ?? '').split(',').filter(Boolean);
 // The fast, focused files first, the ones over a real sandbox after them.
 const testFiles = [
+  'packages/protocol/test/signing-edges.test.ts',
   'packages/protocol/test/signing.test.ts',
   'packages/protocol/test/sign-safety.test.ts',
+  'packages/protocol/test/method-tables.test.ts',
   'packages/protocol/test/rules.test.ts',
+  'packages/protocol/test/rule-issues.test.ts',
+  'packages/protocol/test/seed-rules.test.ts',
   'packages/protocol/test/keys.test.ts',
   'packages/express/test/decide.test.ts',
   'packages/express/test/store.test.ts',
+  'packages/express/test/hooks-edges.test.ts',
   'packages/express/test/hooks.test.ts',
   'packages/express/test/client.test.ts',
+  'packages/express/test/notify-edges.test.ts',
   'packages/express/test/notify.test.ts',
   'packages/express/test/durability.test.ts',
   'packages/express/test/payout-notify.test.ts',
@@ -41,7 +47,7 @@ export default {
     'packages/express/src/checkout/notifications.ts',
     'packages/express/src/checkout/hooks.ts',
     // HaiPayClient.merchantForNotification and verifyNotification: whose notification it is, and its signature.
-    'packages/express/src/client.ts:136-172',
+    'packages/express/src/client.ts:139-189',
     // STATUS_RANK, isFinalStatus, statusesBefore: the order the stores' forward-only guard enforces.
     'packages/express/src/types.ts:24-45',
     'packages/protocol/src/node/index.ts',
@@ -49,6 +55,14 @@ export default {
     'packages/protocol/src/rules/safety.ts',
     'packages/protocol/src/rules/fields.ts',
     'packages/protocol/src/rules/card.ts',
+    // The method tables and their limits, the subscription plan rules, exact decimal comparison, the
+    // currency list, issue building and the browser contract's lists. rules/index.ts only re-exports.
+    'packages/protocol/src/rules/methods.ts',
+    'packages/protocol/src/rules/subscription.ts',
+    'packages/protocol/src/rules/decimal.ts',
+    'packages/protocol/src/rules/currency.ts',
+    'packages/protocol/src/rules/issues.ts',
+    'packages/protocol/src/rules/checkout.ts',
   ],
   tap: {
     // Each mutant runs only the files that reach it (coverage per file), in this order, and stops at
