@@ -100,8 +100,9 @@ describe('order lifecycles and hosted pages', () => {
     assert.equal(parseTlv(top.get('30')!).get('00'), 'A000000677010112');
     assert.equal(parseTlv(top.get('30')!).get('02'), d.orderNo);
     assert.equal(parseTlv(top.get('62')!).get('05'), d.orderNo);
-    // A corrupted payload is refused by the bank app.
-    const bad = await postForm(`${sb.url}/bank-app`, { payload: `${qr.slice(0, -1)}0`, action: 'approve' });
+    // A corrupted payload is refused by the bank app (its last CRC digit changed, whatever it was).
+    const corrupted = `${qr.slice(0, -1)}${qr.endsWith('0') ? '1' : '0'}`;
+    const bad = await postForm(`${sb.url}/bank-app`, { payload: corrupted, action: 'approve' });
     assert.equal(bad.status, 422);
     assert.match(await bad.text(), /role="alert"/);
     const page = await fetch(`${sb.url}/bank-app?payload=${encodeURIComponent(qr)}`);
