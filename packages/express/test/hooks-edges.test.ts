@@ -129,6 +129,34 @@ describe('refund events', () => {
   });
 });
 
+describe('waiting', () => {
+  it('refund events with no refund hook configured complete without one', async () => {
+    const t = setup();
+    const ok = await refund(t.store, await t.order('succeeded'), 'succeeded');
+    const no = await refund(t.store, await t.order('succeeded'), 'failed');
+    for (const transferId of [ok, no])
+      assert.deepEqual(
+        await t.runner.event({ orderId: transferId, key: 'refund', kind: 'refund', payload: {} }, Infinity),
+        { added: true, state: 'done' },
+      );
+  });
+
+  it('an infinite wait waits for a hook that outlasts a timer tick; settle() gives up on one that never ends', async () => {
+    let release!: () => void;
+    const t = setup({ onPaymentSucceeded: () => new Promise<void>((r) => (release = r)) });
+    const paid = await t.order('succeeded');
+    const state = t.runner.forRecord(paid, Infinity);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    assert.equal(await state, 'done');
+    t.store.completeHook = () => new Promise<void>(() => undefined); // marking it done never ends
+    await t.store.transition(paid, 'review');
+    t.tick(1);
+    assert.equal(await t.runner.forRecord(paid, 0), 'running');
+    await t.runner.settle(10); // returns although the hook never settles
+  });
+});
+
 describe('events stored by another process or an earlier version', () => {
   it('are found by their stored kind name: each runs its own hook from runPending', async () => {
     const got: string[] = [];
