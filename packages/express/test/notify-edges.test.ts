@@ -60,4 +60,25 @@ describe('POST /notify: the sync barrier', () => {
     assert.deepEqual(await notify(genuine), { status: 200, text: 'SUCCESS' });
     assert.equal(store.syncs, before + 1);
   });
+
+  it('a store without a sync barrier (it is optional) still acknowledges', async () => {
+    const bare = new MemoryPaymentStore();
+    Object.defineProperty(bare, 'sync', { value: undefined });
+    const g = await startHarness({ sandbox, store: bare });
+    try {
+      g.order = { amount: '100.00', currency: 'THB', subject: 'Order #2', buyerId: 'u-1001' };
+      const p = (await g.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json as {
+        orderId: string;
+        orderNo: string;
+      };
+      const res = await fetch(`${g.url}/haipay/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: paidNotification(sandbox, p),
+      });
+      assert.equal(await res.text(), 'SUCCESS');
+    } finally {
+      await g.close();
+    }
+  });
 });
