@@ -103,7 +103,13 @@ describe('collection methods', () => {
 
   test('each has a label of its own for logs and the demo; only the THB bank transfer is the sandbox’s extension', () => {
     const labels = COLLECT_METHODS.map((m) => m.label);
-    assert.ok(labels.every((l) => l.trim().length > 0));
+    // With a message: without one, a failing assert.ok re-reads its own (TypeScript) source to quote the
+    // expression, which under tsx took longer than the mutation run's 20 s timeout.
+    assert.deepEqual(
+      labels.filter((l) => l.trim().length === 0),
+      [],
+      'every method has a non-empty label',
+    );
     assert.equal(new Set(labels).size, labels.length);
     assert.deepEqual(
       COLLECT_METHODS.filter((m) => m.extension === true).map((m) => `${m.currency}/${m.inBankCode}`),
