@@ -27,6 +27,7 @@ import {
   isSignSafe,
   type IssueCode,
 } from '@haipay-kit/protocol/rules';
+import { cashierApplyIssues } from '@haipay-kit/protocol';
 
 const code = (issue: { code: IssueCode } | null): IssueCode | null => (issue === null ? null : issue.code);
 
@@ -296,6 +297,17 @@ describe('cashier regions and THB payout codes', () => {
     assert.equal(isCashierCurrencyAllowed('TW', 'TWD'), true);
     assert.equal(isCashierCurrencyAllowed('US', 'THB'), false);
     assert.equal(isCashierCurrencyAllowed('VN', 'VND'), false);
+  });
+  test("a region named after an object's own members is refused as a field error, never thrown", () => {
+    for (const region of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      assert.equal(isCashierCurrencyAllowed(region, 'THB'), false, region);
+      const issues = cashierApplyIssues({ region, currency: 'THB', amount: '100.00' });
+      assert.deepEqual(
+        issues.filter((i) => i.field === 'region').map((i) => i.code),
+        ['not_allowed'],
+        region,
+      );
+    }
   });
   test('THB payout codes contain both spellings of Land & Houses and the e-wallets', () => {
     assert.ok((THB_PAYOUT_BANK_CODES as readonly string[]).includes('LHB'));

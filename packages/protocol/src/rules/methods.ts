@@ -310,8 +310,9 @@ export type CashierRegion = keyof typeof CASHIER_REGIONS;
 
 /** True when `currency` may be used with the global cashier `region`. */
 export function isCashierCurrencyAllowed(region: string, currency: string): boolean {
-  const allowed = (CASHIER_REGIONS as Record<string, readonly string[] | undefined>)[region];
-  return allowed !== undefined && allowed.includes(currency);
+  // Own keys only: `toString` or `__proto__` is not a region (and has no `includes`).
+  if (!Object.hasOwn(CASHIER_REGIONS, region)) return false;
+  return (CASHIER_REGIONS as Record<string, readonly string[]>)[region]!.includes(currency);
 }
 
 /**

@@ -44,7 +44,7 @@ export function cashierApplyIssues(body: Record<string, unknown>): FieldIssue[] 
   const issues: FieldIssue[] = [];
   const region = scalarText(body.region);
   const currency = scalarText(body.currency);
-  if (!(region in CASHIER_REGIONS)) {
+  if (!Object.hasOwn(CASHIER_REGIONS, region)) {
     issues.push({
       field: 'region',
       code: 'not_allowed',
