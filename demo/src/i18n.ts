@@ -157,6 +157,19 @@ const en = { ...shopEn, ...adminEn };
 export type StringKey = keyof typeof en;
 type Strings = Record<StringKey, string>;
 
+/** The words for each payment method the kit reports (`PaymentView.method`), shop and back office alike. */
+export const METHOD_NAMES: Record<string, StringKey> = {
+  card: 'method.card',
+  promptpay: 'method.promptpay',
+  'bank-transfer': 'method.bank',
+  truemoney: 'method.truemoney',
+  'twd-atm': 'twd.atm',
+  'twd-store-ibon': 'twd.ibon',
+  'twd-store-fami': 'twd.fami',
+  'twd-store-hilife': 'twd.hilife',
+  'twd-store-okgo': 'twd.okgo',
+};
+
 const th: Strings = {
   ...adminTh,
   'shop.name': 'แสง คอฟฟี่ โรสเตอร์ส',

@@ -7,7 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { api, newIdempotencyKey } from '../api.js';
 import { app, money, t } from '../app.js';
-import { formatDateTime, type StringKey } from '../i18n.js';
+import { METHOD_NAMES, formatDateTime, type StringKey } from '../i18n.js';
 import { shopOrderNumber } from '../order-number.js';
 import { prefs } from '../state.js';
 import { rawBody, summarise } from './admin-notifications.js';
@@ -36,18 +36,6 @@ function groupAttempts(orders: readonly Order[]): OrderGroup[] {
   }
   return [...groups.values()];
 }
-
-const METHOD: Record<string, StringKey> = {
-  card: 'method.card',
-  promptpay: 'method.promptpay',
-  'bank-transfer': 'method.bank',
-  truemoney: 'method.truemoney',
-  'twd-atm': 'twd.atm',
-  'twd-store-ibon': 'twd.ibon',
-  'twd-store-fami': 'twd.fami',
-  'twd-store-hilife': 'twd.hilife',
-  'twd-store-okgo': 'twd.okgo',
-};
 
 const STATUSES = [
   'pending',
@@ -175,7 +163,7 @@ function attemptRow(o: Order, number: string): TemplateResult {
     o.method === 'card' &&
     o.status === 'succeeded' &&
     (!refund || refund.status === 'failed');
-  const methodKey = METHOD[o.method];
+  const methodKey = METHOD_NAMES[o.method];
   const method = o.kind === 'subscription' ? t('admin.subscription') : methodKey ? t(methodKey) : o.method;
   return html`<tr class="attempt" data-order=${o.orderId} data-status=${o.status}>
     <td>

@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { HAIPAY_ENDPOINT, api, type DemoOrder, type PaymentView } from '../api.js';
 import { app, money, t } from '../app.js';
-import type { StringKey } from '../i18n.js';
+import { METHOD_NAMES, type StringKey } from '../i18n.js';
 import { link } from '../layout.js';
 import { productDisplay } from '../products.js';
 import { cart, prefs, session } from '../state.js';
@@ -18,18 +18,6 @@ const s = {
   order: null as DemoOrder | null,
   error: '',
   stream: null as EventSource | null,
-};
-
-const METHOD_NAMES: Record<string, StringKey> = {
-  card: 'method.card',
-  promptpay: 'method.promptpay',
-  'bank-transfer': 'method.bank',
-  truemoney: 'method.truemoney',
-  'twd-atm': 'twd.atm',
-  'twd-store-ibon': 'twd.ibon',
-  'twd-store-fami': 'twd.fami',
-  'twd-store-hilife': 'twd.hilife',
-  'twd-store-okgo': 'twd.okgo',
 };
 
 function apply(view: PaymentView): void {
