@@ -22,22 +22,16 @@ export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
   if (!ma || !mb) {
     throw new TypeError(`compareDecimal: not a non-negative decimal string: ${JSON.stringify(ma ? b : a)}`);
   }
-  const ia = (ma[1] ?? '').replace(/^0+/, '');
-  const ib = (mb[1] ?? '').replace(/^0+/, '');
+  // Group 1 (`\d+`) always matches.
+  const ia = ma[1]!.replace(/^0+/, '');
+  const ib = mb[1]!.replace(/^0+/, '');
   if (ia.length !== ib.length) return ia.length < ib.length ? -1 : 1;
   if (ia !== ib) return ia < ib ? -1 : 1;
   const fa = (ma[2] ?? '').replace(/0+$/, '');
   const fb = (mb[2] ?? '').replace(/0+$/, '');
-  // Without trailing zeros, comparing the digit strings unpadded orders them the same way (a prefix is
-  // smaller), so the padding's length and fill cannot change an answer: those mutants are equivalent.
-  // Stryker disable next-line MethodExpression: see above
-  const len = Math.max(fa.length, fb.length);
-  // Stryker disable next-line StringLiteral: see above
-  const pa = fa.padEnd(len, '0');
-  // Stryker disable next-line StringLiteral: see above
-  const pb = fb.padEnd(len, '0');
-  if (pa === pb) return 0;
-  return pa < pb ? -1 : 1;
+  // Without trailing zeros, the fraction digits compare as strings: a prefix is the smaller ("5" < "51").
+  if (fa === fb) return 0;
+  return fa < fb ? -1 : 1;
 }
 
 /** True when `value` is a plain non-negative decimal string that {@link compareDecimal} accepts. */
