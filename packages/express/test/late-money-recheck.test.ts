@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { startHarness, idem, sampleRecord, BUYER, type Harness } from '@haipay-kit/test-support';
 import { createHaiPayAdminRouter } from '../src/admin/index.js';
+import { createHaiPayRouter } from '../src/index.js';
 import { createReconciler, type Reconciler } from '../src/reconciler.js';
 import { MemoryPaymentStore } from '../src/store/memory.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
@@ -335,6 +336,20 @@ describe('late money whose notification is lost', () => {
           name: 'HaiPayConfigError',
           message: /reconcile\.lateMoneyWindowMs/,
         });
+      // The router option as the README shows it reaches the reconciler and is checked there.
+      assert.throws(
+        () =>
+          createHaiPayRouter({
+            client: h.client,
+            store: h.store,
+            publicBaseUrl: `${h.url}/haipay`,
+            returnUrl: 'https://shop.example/thanks',
+            allowedOrigins: ['https://shop.example'],
+            resolveOrder: () => h.order,
+            reconcile: { lateMoneyWindowMs: -1 },
+          }),
+        { name: 'HaiPayConfigError', message: /reconcile\.lateMoneyWindowMs/ },
+      );
       const off = createReconciler(h.router.checkout, { intervalMs: MINUTE, lateMoneyWindowMs: 0 });
       const { orderId, orderNo } = await expiredInTheKit(h, clock);
       await paysLate(orderNo);
