@@ -1,7 +1,9 @@
 /**
  * POST /notify at its edges: what a refused notification may not cost (a forged body cannot make the
  * store sync to disk, so it cannot be used to load the database), and that an acknowledged one is
- * synced once before its answer. notify.test.ts covers the decisions; durability.test.ts the ordering.
+ * synced once before its answer; and that a notification disagreeing with its order is settled on
+ * HaiPay's query, not held on its own word. notify.test.ts covers the decisions; notify-unknown.test.ts
+ * orders the store does not have; durability.test.ts the ordering.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,6 +81,38 @@ describe('POST /notify: the sync barrier', () => {
       assert.equal(await res.text(), 'SUCCESS');
     } finally {
       await g.close();
+    }
+  });
+});
+
+describe('POST /notify: a disagreeing notification is settled on HaiPay’s word', () => {
+  it('a wrong amount for an order HaiPay reports paid is credited as HaiPay’s query says, once', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #3', buyerId: 'u-1001' };
+    const created = await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const p = created.json as { orderId: string; orderNo: string };
+    // Paid at HaiPay, whose own notification is held back: only the forged-amount body arrives.
+    sandbox.injectFault({ mode: 'delayedNotification', endpoint: 'thb/collect/apply', ms: 3_600_000 });
+    try {
+      sandbox.complete(p.orderNo, 'success');
+      await sandbox.idle();
+      const res = await notify(paidNotification(sandbox, p, { amount: '1.00' }));
+      assert.deepEqual(res, { status: 200, text: 'SUCCESS' }, 'acknowledged: HaiPay confirmed the payment');
+      const record = await store.get(p.orderId);
+      assert.equal(record?.status, 'succeeded', 'the query, not the notification, decided: paid');
+      assert.equal(record?.failureReason ?? null, null, 'not held for review');
+      assert.deepEqual(
+        (await store.listNotifications(p.orderId)).map((n) => n.outcome),
+        ['applied'],
+        'recorded as applied',
+      );
+      assert.deepEqual(
+        h.calls.filter((c) => c.endsWith(p.orderId)),
+        [`succeeded:${p.orderId}`],
+        'onPaymentSucceeded once, no mismatch hook',
+      );
+    } finally {
+      sandbox.clearFaults();
     }
   });
 });
