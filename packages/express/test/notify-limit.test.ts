@@ -107,6 +107,39 @@ describe('/notify refusal limit', () => {
     }
   });
 
+  it('a concurrent forged flood gets at most its own concurrency past the limit, then nothing', async () => {
+    const max = 5;
+    const inFlight = 20;
+    const h = await startHarness({ sandbox, router: { notify: { rateLimit: { max } } } });
+    try {
+      const statuses: number[] = [];
+      // Ten waves of 20 at once: a wave's requests are all looked up before any of them is refused.
+      for (let wave = 0; wave < 10; wave++) {
+        const answers = await Promise.all(
+          Array.from({ length: inFlight }, () => notify(h, forged, '127.0.0.11')),
+        );
+        statuses.push(...answers.map((a) => a.status));
+      }
+      const read = statuses.filter((s) => s === 400).length;
+      const turnedAway = statuses.filter((s) => s === 429).length;
+      assert.equal(read + turnedAway, statuses.length, `only 400 and 429: ${statuses.join(',')}`);
+      assert.ok(read >= max, `the first ${max} are read and refused (${read})`);
+      assert.ok(read <= max + inFlight, `at most max + in flight read: ${read} of ${statuses.length}`);
+      assert.deepEqual(
+        statuses.slice(-inFlight),
+        Array(inFlight).fill(429),
+        'the last wave is turned away whole',
+      );
+      assert.equal(
+        (await notify(h, await paidBody(h), '127.0.0.12')).text,
+        'SUCCESS',
+        'HaiPay still gets through',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
   it('verified deliveries never count, whatever they answer', async () => {
     const h = await startHarness({ sandbox, router: { notify: { rateLimit: { max: 2 } } } });
     try {
