@@ -522,6 +522,7 @@ describe("HaiPay's own final word", () => {
         const r = await s.order();
         sandbox.complete(r.orderNo!, 'failure', 'card declined');
         assert.equal((await s.settlement.refresh(r.orderId, true))?.status, 'failed');
+        assert.deepEqual(s.logs('haipay refresh failed'), [], 'without an error');
         // The re-query of a closed order too: HaiPay's failure, and an order HaiPay never got (4013).
         const declined = await s.close(await s.order(), 'expired');
         sandbox.complete(declined.orderNo!, 'failure', 'card declined');

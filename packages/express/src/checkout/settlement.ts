@@ -52,10 +52,12 @@ export class Settlement {
     let decision: Decision = decide(record, reported, opts);
     if (decision.action === 'confirm') {
       // ARCHITECTURE.md "Status truth": a notification that disagrees is confirmed by a query, never believed.
+      // Stryker disable next-line ArrowFunction: undefined, like null, is no confirmation
       const confirmed = await this.query(record).catch(() => null);
       // Confirmed money is decided on the query's answer (it may be late money); an unconfirmed
       // report is only held for review — a closed order is not moved to `review` on its word alone.
       if (confirmed && Number(confirmed.status) === 2) {
+        // Stryker disable next-line ObjectLiteral,StringLiteral: a status-2 answer is decided alike from any source but 'notification' (`now` is read for status 0 only)
         decision = decide(record, confirmed, { ...opts, source: 'query' });
         reported = confirmed;
       } else {
@@ -93,6 +95,7 @@ export class Settlement {
         return { outcome: 'duplicate', record: t.record };
       }
     }
+    // Stryker disable next-line ObjectLiteral,StringLiteral: unreachable, every action left after the confirming query is a case above
     return { outcome: 'ignored_status', record };
   }
 
