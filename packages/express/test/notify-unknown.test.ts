@@ -219,6 +219,19 @@ describe('a verified notification for an order this shop does not have', () => {
   });
 });
 
+describe('a body that names no order', () => {
+  it('is refused as rejected_signature with no order named, and kept in the in-memory sample', async () => {
+    const res = await notify('not a notification');
+    assert.equal(res.status, 400, 'refused');
+    const sample = h.router.checkout.rejectedNotifications.at(-1);
+    assert.deepEqual(
+      { reason: sample?.reason, orderId: sample?.orderId, sample: sample?.sample },
+      { reason: 'rejected_signature', orderId: null, sample: 'not a notification' },
+      'refused before it is believed, naming no order',
+    );
+  });
+});
+
 describe('a verified notification outside the documented shape', () => {
   it('is stored as rejected_schema under the order it names, logged with what is wrong, not acknowledged, and changes nothing', async () => {
     const p = await promptpay();
@@ -313,6 +326,20 @@ describe('a payout this checkout made', () => {
       'duplicate',
     ]);
     assert.deepEqual(callsFor(payout.transferId), [`payout-succeeded:${payout.transferId}`], 'hooked once');
+  });
+
+  it('its id in a subscription notification is not that payout: nothing to ask, never settled', async () => {
+    const { payout } = await settledPayout();
+    const res = await notify(
+      signed('THB', {
+        type: 'SUBSCRIPTION',
+        subscriptionOrderId: payout.transferId,
+        subscriptionNo: payout.gatewayNo,
+        status: '2',
+      }),
+    );
+    await assertUnknown(payout.transferId, 'THB', 'not_queried', res);
+    assert.equal((await h.store.getTransfer(payout.transferId))?.status, 'pending');
   });
 
   it('its id notified under another appId (USD) is not that payout: asked as that business’s, never settled', async () => {
