@@ -155,6 +155,29 @@ describe('waiting', () => {
     assert.equal(await t.runner.forRecord(paid, 0), 'running');
     await t.runner.settle(10); // returns although the hook never settles
   });
+
+  it('settle() waits for a hook started while its claim (or its event) is still being written', async () => {
+    const got: string[] = [];
+    const t = setup({
+      onPaymentSucceeded: (p) => void got.push(`paid:${p.orderId}`),
+      onRefundSucceeded: (r) => void got.push(`refund:${r.transferId}`),
+    });
+    const paid = await t.order('succeeded');
+    const refunded = await refund(t.store, await t.order('succeeded'), 'succeeded');
+    // A store that answers on a later turn of the event loop, as the SQLite store's group commit does.
+    const later =
+      <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        await new Promise((r) => setImmediate(r));
+        return write(...args);
+      };
+    t.store.claimHook = later(t.store.claimHook.bind(t.store));
+    t.store.addHookEvent = later(t.store.addHookEvent.bind(t.store));
+    void t.runner.forRecord(paid, 0);
+    void t.runner.event({ orderId: refunded, key: 'refund:succeeded', kind: 'refund', payload: {} }, 0);
+    await t.runner.settle(5_000);
+    assert.deepEqual(got.sort(), [`paid:${paid}`, `refund:${refunded}`]);
+  });
 });
 
 describe('events stored by another process or an earlier version', () => {

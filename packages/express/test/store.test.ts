@@ -128,6 +128,51 @@ describe('SqlitePaymentStore', () => {
     await store.close();
   });
 
+  it('commits the writes of one event-loop turn together: each settles once committed, a failing one alone', async () => {
+    const filename = join(dir, 'group-commit.db');
+    const a = new SqlitePaymentStore({ filename });
+    const b = new SqlitePaymentStore({ filename });
+    const rec = await a.create(sampleRecord({ status: 'pending' }));
+    const frames = async (write: () => Promise<void>) => {
+      a.db.pragma('wal_checkpoint(TRUNCATE)');
+      await write();
+      // A WAL file is a 32-byte header, then one 24-byte header and one page per frame written.
+      return (statSync(`${filename}-wal`).size - 32) / (24 + 4096);
+    };
+    const alone = await frames(async () => {
+      for (let i = 1; i <= 20; i++) await a.markChecked(rec.orderId, i);
+    });
+    assert.ok(alone >= 20, `20 writes awaited one by one are 20 commits (${alone} frames)`);
+
+    const seen: (number | null | undefined)[] = [];
+    let duplicate: unknown;
+    let moved: boolean | undefined;
+    const together = await frames(async () => {
+      const writes = Array.from({ length: 20 }, (_, i) =>
+        a.markChecked(rec.orderId, 100 + i).then(async () => {
+          // Settled: another connection already reads it (it is committed).
+          seen.push((await b.get(rec.orderId))?.checkedAt);
+        }),
+      );
+      const again = a.create(sampleRecord({ orderId: rec.orderId })).catch((err: unknown) => {
+        duplicate = err;
+      });
+      const move = a.transition(rec.orderId, 'succeeded').then((t) => void (moved = t.changed));
+      await Promise.all([...writes, again, move]);
+    });
+    assert.ok(together < 5, `22 writes in one turn are one commit (${together} frames)`);
+    assert.deepEqual(
+      seen,
+      Array(20).fill(119),
+      'every write settled after the commit that holds all of them',
+    );
+    assert.match(String(duplicate), /UNIQUE/, 'the duplicate create failed alone');
+    assert.equal(moved, true, 'and the writes around it committed');
+    assert.equal((await b.get(rec.orderId))?.status, 'succeeded');
+    await a.close();
+    await b.close();
+  });
+
   it('names the fix when the filename is missing', () => {
     assert.throws(() => new SqlitePaymentStore({} as never), /filename.*required/);
   });

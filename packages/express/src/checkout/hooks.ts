@@ -69,7 +69,11 @@ export class HookRunner {
    * and on that status's hook not being complete, so a record that is already out of date claims
    * nothing — whoever moved the order on runs the hook of the new status.
    */
-  async forRecord(orderId: string, waitMs = 0, known?: PaymentRecord | null): Promise<HookState> {
+  forRecord(orderId: string, waitMs = 0, known?: PaymentRecord | null): Promise<HookState> {
+    return this.#tracked(this.#forRecord(orderId, waitMs, known));
+  }
+
+  async #forRecord(orderId: string, waitMs: number, known?: PaymentRecord | null): Promise<HookState> {
     const { store, options } = this.#ctx;
     const record = known ?? (await store.get(orderId));
     if (!record || !hookDue(record)) return 'done';
@@ -88,13 +92,29 @@ export class HookRunner {
   }
 
   /** Stores a hook event (unless it exists) and runs it; `added` is false for a duplicate. */
-  async event(
+  event(
     event: Omit<HookEvent, 'createdAt' | 'done'>,
     waitMs: number,
   ): Promise<{ added: boolean; state: HookState }> {
-    const added = await this.#ctx.store.addHookEvent(event);
-    const state = await this.#runEvent({ ...event, createdAt: '', done: false }, waitMs);
-    return { added, state };
+    return this.#tracked(
+      (async () => {
+        const added = await this.#ctx.store.addHookEvent(event);
+        const state = await this.#runEvent({ ...event, createdAt: '', done: false }, waitMs);
+        return { added, state };
+      })(),
+    );
+  }
+
+  /**
+   * Counts a hook start as running from the call on, while its claim is still being written, not
+   * only once it is claimed: {@link settle} then waits for a hook started just before it too, however
+   * long the store takes to answer.
+   */
+  #tracked<T>(started: Promise<T>): Promise<T> {
+    this.#running.add(started);
+    const done = () => void this.#running.delete(started);
+    started.then(done, done);
+    return started;
   }
 
   /** Hooks whose state changed (or event arrived) but did not complete (crash, throw): run them now. */

@@ -3,7 +3,10 @@
  *
  * WAL mode with `synchronous = NORMAL`: a commit is in the WAL when it returns, so a process crash loses
  * nothing; {@link SqlitePaymentStore.sync} flushes the WAL once for all commits so far (group commit),
- * and the checkout awaits it before promising anything, so a power cut loses only unpromised writes. Schema changes are numbered migrations recorded in `haipay_migrations`.
+ * and the checkout awaits it before promising anything, so a power cut loses only unpromised writes.
+ * Writes made in one turn of the event loop commit together (group commit, store/sqlite-batch.ts); each
+ * call settles only once its commit is done. Schema changes are numbered migrations recorded in
+ * `haipay_migrations`.
  * Forward-only transitions are one conditional `UPDATE … WHERE status IN (<lower ranks>)`: the database,
  * not the process, decides which of two racing writers wins.
  */
@@ -22,6 +25,7 @@ import {
   type NotificationRow,
 } from './row.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { SqliteWriteBatch } from './sqlite-batch.js';
 import { SqliteHooks } from './sqlite-hooks.js';
 import { SqliteOrders } from './sqlite-orders.js';
 import { WalSync } from './wal-sync.js';
@@ -91,6 +95,8 @@ export class SqlitePaymentStore implements PaymentStore {
   readonly #transfers: SqliteTransfers;
   readonly #hooks: SqliteHooks;
   readonly #orders: SqliteOrders;
+  /** Group commit: the writes of one event-loop turn share one transaction. */
+  readonly #batch: SqliteWriteBatch;
 
   constructor(options: SqlitePaymentStoreOptions) {
     if (!options || typeof options.filename !== 'string' || options.filename === '') {
@@ -140,6 +146,7 @@ export class SqlitePaymentStore implements PaymentStore {
       }
     }
     this.#wal = new WalSync(walPath);
+    this.#batch = new SqliteWriteBatch(this.db);
   }
 
   /**
@@ -186,7 +193,7 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async create(input: NewPaymentRecord): Promise<PaymentRecord> {
-    return this.#orders.insert(input);
+    return this.#batch.run(() => this.#orders.insert(input));
   }
 
   async get(orderId: string): Promise<PaymentRecord | null> {
@@ -194,15 +201,15 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null> {
-    return this.#orders.patch(orderId, patch);
+    return this.#batch.run(() => this.#orders.patch(orderId, patch));
   }
 
   async transition(orderId: string, to: RecordStatus, patch: PaymentPatch = {}): Promise<TransitionResult> {
-    return this.#orders.transition(orderId, to, patch);
+    return this.#batch.run(() => this.#orders.transition(orderId, to, patch));
   }
 
   async markChecked(orderId: string, at: number): Promise<void> {
-    this.#orders.markChecked(orderId, at);
+    return this.#batch.run(() => this.#orders.markChecked(orderId, at));
   }
 
   async listUnsettled(options: { limit?: number; checkedBefore?: number } = {}): Promise<PaymentRecord[]> {
@@ -214,7 +221,7 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async endRecheck(orderId: string): Promise<void> {
-    this.#orders.endRecheck(orderId);
+    return this.#batch.run(() => this.#orders.endRecheck(orderId));
   }
 
   async listOrders(query: OrderQuery): Promise<PaymentRecord[]> {
@@ -222,39 +229,39 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean> {
-    return this.#hooks.claimHook(orderId, status, leaseMs, now);
+    return this.#batch.run(() => this.#hooks.claimHook(orderId, status, leaseMs, now));
   }
 
   async completeHook(orderId: string, status: RecordStatus): Promise<void> {
-    this.#hooks.completeHook(orderId, status);
+    return this.#batch.run(() => this.#hooks.completeHook(orderId, status));
   }
 
   async releaseHook(orderId: string): Promise<void> {
-    this.#hooks.releaseHook(orderId);
+    return this.#batch.run(() => this.#hooks.releaseHook(orderId));
   }
 
   async renewHookClaim(orderId: string, status: RecordStatus, now?: number): Promise<void> {
-    this.#hooks.renewHookClaim(orderId, status, now);
+    return this.#batch.run(() => this.#hooks.renewHookClaim(orderId, status, now));
   }
 
   async addHookEvent(event: Omit<HookEvent, 'createdAt' | 'done'>): Promise<boolean> {
-    return this.#hooks.addHookEvent(event);
+    return this.#batch.run(() => this.#hooks.addHookEvent(event));
   }
 
   async claimHookEvent(orderId: string, key: string, leaseMs: number, now?: number): Promise<boolean> {
-    return this.#hooks.claimHookEvent(orderId, key, leaseMs, now);
+    return this.#batch.run(() => this.#hooks.claimHookEvent(orderId, key, leaseMs, now));
   }
 
   async renewHookEventClaim(orderId: string, key: string, now?: number): Promise<void> {
-    this.#hooks.renewHookEventClaim(orderId, key, now);
+    return this.#batch.run(() => this.#hooks.renewHookEventClaim(orderId, key, now));
   }
 
   async completeHookEvent(orderId: string, key: string): Promise<void> {
-    this.#hooks.completeHookEvent(orderId, key);
+    return this.#batch.run(() => this.#hooks.completeHookEvent(orderId, key));
   }
 
   async releaseHookEvent(orderId: string, key: string): Promise<void> {
-    this.#hooks.releaseHookEvent(orderId, key);
+    return this.#batch.run(() => this.#hooks.releaseHookEvent(orderId, key));
   }
 
   async listPendingHookEvents(limit = 100): Promise<HookEvent[]> {
@@ -268,14 +275,16 @@ export class SqlitePaymentStore implements PaymentStore {
   async reserveIdempotencyKey(
     input: Omit<IdempotencyRecord, 'responseStatus' | 'createdAt'>,
   ): Promise<IdempotencyReservation> {
-    // The (scope, key) primary key makes the insert the arbiter between two racing requests.
-    const info = this.#stmt(
-      `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
-    ).run(input.scope, input.key, input.requestHash, input.orderId, this.#stamp());
-    if (info.changes === 1) return { outcome: 'reserved' };
-    const record = this.#readKey(input.scope, input.key);
-    return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
+    return this.#batch.run((): IdempotencyReservation => {
+      // The (scope, key) primary key makes the insert the arbiter between two racing requests.
+      const info = this.#stmt(
+        `INSERT INTO haipay_idempotency_keys (scope, key, request_hash, order_id, created_at)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+      ).run(input.scope, input.key, input.requestHash, input.orderId, this.#stamp());
+      if (info.changes === 1) return { outcome: 'reserved' };
+      const record = this.#readKey(input.scope, input.key);
+      return { outcome: record.requestHash === input.requestHash ? 'replay' : 'conflict', record };
+    });
   }
 
   async createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate> {
@@ -292,7 +301,7 @@ export class SqlitePaymentStore implements PaymentStore {
         ? { outcome: 'replay', key: existing }
         : { outcome: 'conflict', key: existing };
     });
-    return tx.immediate();
+    return this.#batch.run(() => tx.immediate());
   }
 
   #readKey(scope: string, key: string): IdempotencyRecord {
@@ -304,15 +313,19 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
-    this.#stmt(
-      'UPDATE haipay_idempotency_keys SET response_status = ? WHERE scope = ? AND key = ? AND response_status IS NULL',
-    ).run(responseStatus, scope, key);
+    await this.#batch.run(() =>
+      this.#stmt(
+        'UPDATE haipay_idempotency_keys SET response_status = ? WHERE scope = ? AND key = ? AND response_status IS NULL',
+      ).run(responseStatus, scope, key),
+    );
   }
 
   async appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void> {
-    this.#stmt(
-      'INSERT INTO haipay_notifications (order_id, received_at, verified, outcome, body) VALUES (?, ?, ?, ?, ?)',
-    ).run(entry.orderId, entry.receivedAt, entry.verified ? 1 : 0, entry.outcome, entry.body);
+    await this.#batch.run(() =>
+      this.#stmt(
+        'INSERT INTO haipay_notifications (order_id, received_at, verified, outcome, body) VALUES (?, ?, ?, ?, ?)',
+      ).run(entry.orderId, entry.receivedAt, entry.verified ? 1 : 0, entry.outcome, entry.body),
+    );
   }
 
   async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
@@ -323,7 +336,7 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async createTransfer(input: Store.NewTransferRecord): Promise<Store.TransferCreate> {
-    return this.#transfers.create(input);
+    return this.#batch.run(() => this.#transfers.create(input));
   }
 
   async getTransfer(transferId: string): Promise<Store.TransferRecord | null> {
@@ -336,11 +349,11 @@ export class SqlitePaymentStore implements PaymentStore {
     patch: Store.TransferPatch = {},
     event?: Omit<HookEvent, 'createdAt' | 'done'>,
   ): Promise<Store.TransferTransition> {
-    return this.#transfers.transition(transferId, to, patch, event);
+    return this.#batch.run(() => this.#transfers.transition(transferId, to, patch, event));
   }
 
   async markTransferChecked(transferId: string, at: number): Promise<void> {
-    this.#transfers.markChecked(transferId, at);
+    return this.#batch.run(() => this.#transfers.markChecked(transferId, at));
   }
 
   async listUnsettledTransfers(options: { limit?: number } = {}): Promise<Store.TransferRecord[]> {
@@ -354,6 +367,8 @@ export class SqlitePaymentStore implements PaymentStore {
   }
 
   async close(): Promise<void> {
+    // Writes still queued for this turn's commit are committed first.
+    if (this.db.open) this.#batch.flush();
     // The WAL's descriptor goes first (after any flush still running): SQLite may delete the file.
     await this.#wal.close();
     if (this.db.open) this.db.close();
