@@ -180,6 +180,34 @@ describe('waiting', () => {
   });
 });
 
+describe('a status change while the old status’s hook still runs', () => {
+  it('late money on an expired order whose hook outlasts its lease: onLatePayment runs exactly once', async () => {
+    let releaseExpired!: () => void;
+    let late = 0;
+    const t = setup({
+      onPaymentExpired: () => new Promise<void>((r) => (releaseExpired = r)),
+      onLatePayment: () => void late++,
+    });
+    const orderId = await t.order('expired');
+    const expiredHook = t.runner.forRecord(orderId, 0);
+    await new Promise((r) => setImmediate(r));
+    // Late money moves it to review while onPaymentExpired is still running (and no longer renewed).
+    await t.store.transition(orderId, 'review', { failureReason: 'late payment: test' });
+    assert.equal(await t.runner.forRecord(orderId, Infinity), 'done', 'the review hook is claimed at once');
+    assert.equal(late, 1);
+    t.tick(61_000); // past the old claim's lease
+    releaseExpired();
+    await expiredHook;
+    await t.runner.settle(5_000);
+    // The old hook ending late marks nothing: review stays done, and nothing runs it again.
+    assert.equal((await t.store.get(orderId))?.hookStatus, 'review', 'review is still the completed hook');
+    assert.equal(await t.runner.forRecord(orderId, Infinity), 'done');
+    await t.runner.runPending(100);
+    await t.runner.settle(5_000);
+    assert.equal(late, 1, 'onLatePayment ran once');
+  });
+});
+
 describe('events stored by another process or an earlier version', () => {
   it('are found by their stored kind name: each runs its own hook from runPending', async () => {
     const got: string[] = [];

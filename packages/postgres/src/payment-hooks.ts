@@ -20,15 +20,24 @@ export class PaymentHookTable extends Table {
     return this.renewClaim('hook_claim_at', HOOK_DUE, [orderId, status], now);
   }
 
+  /** Marks `status`'s hook done, while the order is still in `status` (a late end of an old hook is nothing). */
   async complete(orderId: string, status: RecordStatus): Promise<void> {
-    await this.query(`UPDATE ${this.table} SET hook_status = $2, hook_claim_at = NULL WHERE order_id = $1`, [
-      orderId,
-      status,
-    ]);
+    await this.query(
+      `UPDATE ${this.table} SET hook_status = $2, hook_claim_at = NULL WHERE order_id = $1 AND status = $2`,
+      [orderId, status],
+    );
   }
 
-  async release(orderId: string): Promise<void> {
-    await this.query(`UPDATE ${this.table} SET hook_claim_at = NULL WHERE order_id = $1`, [orderId]);
+  /** Frees the claim; with `status`, only while the order is still in it (not a newer status's claim). */
+  async release(orderId: string, status?: RecordStatus): Promise<void> {
+    if (status === undefined) {
+      await this.query(`UPDATE ${this.table} SET hook_claim_at = NULL WHERE order_id = $1`, [orderId]);
+    } else {
+      await this.query(`UPDATE ${this.table} SET hook_claim_at = NULL WHERE order_id = $1 AND status = $2`, [
+        orderId,
+        status,
+      ]);
+    }
   }
 
   /** Records in one of `statuses` whose hook for it has not completed, least recently updated first. */

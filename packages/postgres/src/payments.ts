@@ -110,7 +110,7 @@ export class PaymentTable extends Table {
     const { rows } = await this.query<PaymentRow>(
       `UPDATE ${this.table}
           SET status = $2, status_rank = $3, ${sets.map((s) => `${s.col} = ${s.ref}, `).join('')}
-              version = version + 1, updated_at = COALESCE($4::timestamptz, now())
+              hook_claim_at = NULL, version = version + 1, updated_at = COALESCE($4::timestamptz, now())
         WHERE order_id = $1 AND status_rank < $3
         RETURNING *`,
       params,

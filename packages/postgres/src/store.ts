@@ -166,8 +166,8 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.#hooks.complete(orderId, status);
   }
 
-  releaseHook(orderId: string): Promise<void> {
-    return this.#hooks.release(orderId);
+  releaseHook(orderId: string, status?: RecordStatus): Promise<void> {
+    return this.#hooks.release(orderId, status);
   }
 
   renewHookClaim(orderId: string, status: RecordStatus, now?: number): Promise<void> {

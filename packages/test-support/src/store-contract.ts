@@ -308,6 +308,52 @@ export function runPaymentStoreContract(
       );
     });
 
+    it("a status change frees the claim, and the old status's hook ending late touches nothing of the new one", async () => {
+      // The expired order's hook is still running (in this process or another) when late money moves
+      // the order to review: the review hook is claimed at once, and whatever the expired hook's runner
+      // does when it ends — complete or release — neither marks review done nor frees review's claim.
+      const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
+      await store.transition(orderId, 'expired');
+      assert.equal(await store.claimHook(orderId, 'expired', 60_000, 10_000), true);
+      await store.transition(orderId, 'review');
+      assert.equal(
+        await store.claimHook(orderId, 'review', 60_000, 10_100),
+        true,
+        "the new status's hook is claimable while the old one still runs",
+      );
+      await store.completeHook(orderId, 'expired');
+      assert.equal(
+        (await store.get(orderId))?.hookStatus ?? null,
+        null,
+        'the old hook ending marks nothing done',
+      );
+      assert.equal(
+        await store.claimHook(orderId, 'review', 60_000, 10_200),
+        false,
+        "the old hook ending leaves the review hook's claim held",
+      );
+      await store.releaseHook(orderId, 'expired');
+      assert.equal(
+        await store.claimHook(orderId, 'review', 60_000, 10_300),
+        false,
+        "the old hook's release leaves the review hook's claim held",
+      );
+      await store.completeHook(orderId, 'review');
+      assert.equal((await store.get(orderId))?.hookStatus, 'review');
+      await store.completeHook(orderId, 'expired');
+      assert.equal(
+        (await store.get(orderId))?.hookStatus,
+        'review',
+        'a late completion does not undo review',
+      );
+      assert.equal(
+        await store.claimHook(orderId, 'review', 60_000, 99_000),
+        false,
+        'review done: never again',
+      );
+      assert.deepEqual(await store.listHookPending(['review']), []);
+    });
+
     it('renewHookClaim extends a held claim, and does nothing once released or completed', async () => {
       const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
       await store.transition(orderId, 'succeeded');

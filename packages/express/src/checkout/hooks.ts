@@ -84,7 +84,7 @@ export class HookRunner {
       () => hook?.(record),
       (now) => store.renewHookClaim(orderId, record.status, now),
       () => store.completeHook(orderId, record.status).then(() => this.#ctx.telemetry.countPayment(record)),
-      () => store.releaseHook(orderId),
+      () => store.releaseHook(orderId, record.status),
       { orderId, status: record.status },
       waitMs,
       `${record.kind}.${record.status}`,

@@ -102,6 +102,8 @@ export class MemoryPaymentStore implements PaymentStore {
     if (!r) return { changed: false, record: null };
     if (STATUS_RANK[r.status] >= STATUS_RANK[to]) return { changed: false, record: structuredClone(r) };
     r.status = to;
+    // A claim is for one status's hook: the new status's hook may be claimed at once.
+    this.#hookClaims.delete(orderId);
     applyPatch(r, patch);
     r.version += 1;
     r.updatedAt = this.#stamp();
@@ -164,11 +166,13 @@ export class MemoryPaymentStore implements PaymentStore {
 
   async completeHook(orderId: string, status: RecordStatus): Promise<void> {
     const r = this.#records.get(orderId);
-    if (r) r.hookStatus = status;
+    if (!r || r.status !== status) return;
+    r.hookStatus = status;
     this.#hookClaims.delete(orderId);
   }
 
-  async releaseHook(orderId: string): Promise<void> {
+  async releaseHook(orderId: string, status?: RecordStatus): Promise<void> {
+    if (status !== undefined && this.#records.get(orderId)?.status !== status) return;
     this.#hookClaims.delete(orderId);
   }
 

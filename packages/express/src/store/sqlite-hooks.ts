@@ -39,12 +39,20 @@ export class SqliteHooks {
 
   completeHook(orderId: string, status: RecordStatus): void {
     this.#h
-      .stmt('UPDATE haipay_payments SET hook_status = ?, hook_claim_at = NULL WHERE order_id = ?')
-      .run(status, orderId);
+      .stmt(
+        'UPDATE haipay_payments SET hook_status = @status, hook_claim_at = NULL WHERE order_id = @orderId AND status = @status',
+      )
+      .run({ status, orderId });
   }
 
-  releaseHook(orderId: string): void {
-    this.#h.stmt('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ?').run(orderId);
+  releaseHook(orderId: string, status?: RecordStatus): void {
+    if (status === undefined) {
+      this.#h.stmt('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ?').run(orderId);
+    } else {
+      this.#h
+        .stmt('UPDATE haipay_payments SET hook_claim_at = NULL WHERE order_id = ? AND status = ?')
+        .run(orderId, status);
+    }
   }
 
   renewHookClaim(orderId: string, status: RecordStatus, now = this.#h.now()): void {

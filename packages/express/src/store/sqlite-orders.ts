@@ -108,7 +108,7 @@ export class SqliteOrders {
     // RETURNING gives the moved record in the same statement; only a refused move reads it back.
     const moved = this.#h
       .stmt(
-        `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}version = version + 1, updated_at = @now
+        `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}hook_claim_at = NULL, version = version + 1, updated_at = @now
        WHERE order_id = @orderId AND status IN (${placeholders}) RETURNING *`,
       )
       .get({ ...params, ...fromParams, to, now: this.#h.stamp(), orderId }) as PaymentRow | undefined;

@@ -236,8 +236,8 @@ export class SqlitePaymentStore implements PaymentStore {
     return this.#batch.run(() => this.#hooks.completeHook(orderId, status));
   }
 
-  async releaseHook(orderId: string): Promise<void> {
-    return this.#batch.run(() => this.#hooks.releaseHook(orderId));
+  async releaseHook(orderId: string, status?: RecordStatus): Promise<void> {
+    return this.#batch.run(() => this.#hooks.releaseHook(orderId, status));
   }
 
   async renewHookClaim(orderId: string, status: RecordStatus, now?: number): Promise<void> {

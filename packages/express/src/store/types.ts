@@ -236,7 +236,8 @@ export interface PaymentStore {
   patch(orderId: string, patch: PaymentPatch): Promise<PaymentRecord | null>;
   /**
    * Moves the status to `to` only if the current status ranks strictly below it (`STATUS_RANK`), in
-   * one conditional update, applying `patch` in the same write. `changed` is true for exactly one caller.
+   * one conditional update, applying `patch` in the same write, and frees a hook claim of the old
+   * status ({@link claimHook}). `changed` is true for exactly one caller.
    */
   transition(orderId: string, to: RecordStatus, patch?: PaymentPatch): Promise<TransitionResult>;
   /** Records that the gateway was just queried for this order. */
@@ -268,13 +269,20 @@ export interface PaymentStore {
    * Claims the right to run the merchant hook for the record's current `status`. True for one caller
    * until {@link completeHook} (then never again for that status) or until the lease expires. `now` (ms
    * since the epoch) is the caller's clock when one was injected; without it the store times the lease on
-   * its own clock (its `now` option; the PostgreSQL store's default is the database's clock).
+   * its own clock (its `now` option; the PostgreSQL store's default is the database's clock). A claim is
+   * for one status: {@link transition} frees it, so the new status's hook can be claimed at once.
    */
   claimHook(orderId: string, status: RecordStatus, leaseMs: number, now?: number): Promise<boolean>;
-  /** Marks the hook for `status` as done. */
+  /**
+   * Marks the hook for `status` as done and frees the claim, only while the order is still in `status`:
+   * a hook of an earlier status that ends late must not mark the new status done or free its claim.
+   */
   completeHook(orderId: string, status: RecordStatus): Promise<void>;
-  /** Gives a claim back (the hook threw), so a retry can run it. */
-  releaseHook(orderId: string): Promise<void>;
+  /**
+   * Gives a claim back (the hook threw), so a retry can run it. With `status` (the kit always passes it),
+   * only while the order is still in `status`, for the same reason as {@link completeHook}.
+   */
+  releaseHook(orderId: string, status?: RecordStatus): Promise<void>;
   /**
    * Renews a hook claim that is still held (its hook is still running), so the lease does not expire
    * under a hook that is merely slow. Does nothing when the hook completed or was released.
