@@ -64,19 +64,12 @@ export const groups = [
   {
     name: 'notifications',
     mutate: ['packages/express/src/checkout/notifications.ts'],
-    testFiles: files(E, ['notify-edges', 'notify', 'durability', 'payout-notify']),
+    testFiles: files(E, ['notify-unknown', 'notify-edges', 'notify', 'payout-notify']),
   },
   {
     name: 'settlement',
     mutate: ['packages/express/src/checkout/settlement.ts'],
-    testFiles: files(E, [
-      'notify-edges',
-      'notify',
-      'late-money-recheck',
-      'payments',
-      'reconcile',
-      'durability',
-    ]),
+    testFiles: files(E, ['settlement-edges']),
   },
 ];
 // HAIPAY_MUTATION_GROUP=<name> (scripts/mutation.mjs sets it) scores one group, its report in
