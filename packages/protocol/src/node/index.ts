@@ -62,6 +62,7 @@ export interface Signer {
  */
 export function createSigner(options: SignerOptions): Signer {
   const key: KeyObject = parsePrivateKey(options?.privateKey, 'privateKey');
+  // Stryker disable next-line OptionalChaining: without options, parsePrivateKey above has thrown already
   const secretKey = checkSecret(options?.secretKey);
   const sign = (params: Readonly<Record<string, unknown>>): string =>
     cryptoSign('sha256', Buffer.from(stringToSign(params, secretKey), 'utf8'), key).toString('base64');
