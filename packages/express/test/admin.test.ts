@@ -18,6 +18,7 @@ import {
   sampleRecord,
   type Harness,
   type WireJson,
+  THB_PAYOUT,
 } from '@haipay-kit/test-support';
 import { ADMIN_ACTIONS, createHaiPayAdminRouter, type AdminAction } from '../src/admin/index.js';
 import { HaiPayConfigError, HaiPayNotFoundError } from '../src/errors.js';
@@ -78,17 +79,7 @@ async function paidCardOrder(): Promise<string> {
 }
 
 /** A THB payout to a bank account, as the admin API takes it. */
-const PAYOUT = {
-  currency: 'THB',
-  amount: '250.00',
-  accountType: 'BANK_ACCOUNT',
-  bankCode: 'KBANK',
-  accountNo: '0123456789',
-  name: 'Saeng Coffee Co Ltd',
-  phone: '0812345678',
-  email: 'finance@saeng.example',
-  partnerUserId: 'merchant',
-};
+const PAYOUT = THB_PAYOUT;
 
 /** An active card subscription through the router and the sandbox. */
 async function activeSubscription(): Promise<string> {

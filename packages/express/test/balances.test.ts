@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/sandbox';
-import { startHarness, type Harness } from '@haipay-kit/test-support';
+import { startHarness, type Harness, THB_PAYOUT } from '@haipay-kit/test-support';
 import { HaiPayConfigError, HaiPayProtocolError } from '../src/errors.js';
 
 let sandbox: Sandbox;
@@ -41,20 +41,7 @@ describe('balance(currency)', () => {
   });
 
   it('shows a payout’s money frozen while it is in progress, as HaiPay reports it', async () => {
-    await h.router.checkout.payout(
-      {
-        currency: 'THB',
-        amount: '250.00',
-        accountType: 'BANK_ACCOUNT',
-        bankCode: 'KBANK',
-        accountNo: '0123456789',
-        name: 'Saeng Coffee Co Ltd',
-        phone: '0812345678',
-        email: 'finance@saeng.example',
-        partnerUserId: 'merchant',
-      },
-      { idempotencyKey: `balance-${process.pid}` },
-    );
+    await h.router.checkout.payout(THB_PAYOUT, { idempotencyKey: `balance-${process.pid}` });
     const thb = await h.router.checkout.balance('THB');
     assert.equal(thb.frozen, '260.00', 'amount + the 10.00 fee');
     assert.equal(thb.available, '1234567889863.45');

@@ -16,7 +16,7 @@ import {
   type MerchantCurrency,
   type Sandbox,
 } from '@haipay-kit/sandbox';
-import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness } from '@haipay-kit/test-support';
+import { startHarness, idem, BUYER, CARD, ORIGIN, type Harness, THB_PAYOUT } from '@haipay-kit/test-support';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -146,17 +146,7 @@ describe('haipay refund / payout / balance (processes, real sandbox)', () => {
   });
 
   it('payout asks first, pays out once per key, and the router’s /notify settles it', async () => {
-    const payout = JSON.stringify({
-      currency: 'THB',
-      amount: '250.00',
-      accountType: 'BANK_ACCOUNT',
-      bankCode: 'KBANK',
-      accountNo: '0123456789',
-      name: 'Saeng Coffee Co Ltd',
-      phone: '0812345678',
-      email: 'finance@saeng.example',
-      partnerUserId: 'supplier-17',
-    });
+    const payout = JSON.stringify({ ...THB_PAYOUT, partnerUserId: 'supplier-17' });
     const args = [
       'payout',
       '--store',

@@ -15,7 +15,15 @@ import type { MerchantCurrency } from '@haipay-kit/sandbox';
 import { generateTestNotification } from '../src/testing.js';
 import type { CheckoutHooks } from '../src/checkout/index.js';
 import type { PaymentRecord } from '../src/store/types.js';
-import { startHarness, idem, paidFields, BUYER, CARD, type Harness } from '@haipay-kit/test-support';
+import {
+  startHarness,
+  idem,
+  paidFields,
+  BUYER,
+  CARD,
+  type Harness,
+  THB_PAYOUT,
+} from '@haipay-kit/test-support';
 
 let sandbox: Sandbox;
 let h: Harness;
@@ -272,18 +280,7 @@ describe('a payout this checkout made', () => {
   async function settledPayout() {
     sandbox.injectFault({ mode: 'delayedNotification', endpoint: 'pay/apply', ms: 24 * 3_600_000 });
     const payout = await h.router.checkout.payout(
-      {
-        currency: 'THB',
-        amount: '250.00',
-        accountType: 'BANK_ACCOUNT',
-        bankCode: 'KBANK',
-        accountNo: '0123456789',
-        name: 'Saeng Coffee Co Ltd',
-        phone: '0812345678',
-        email: 'finance@saeng.example',
-        partnerUserId: 'merchant',
-        subject: 'Weekly settlement',
-      },
+      { ...THB_PAYOUT, subject: 'Weekly settlement' },
       { idempotencyKey: `notify-unknown-${process.pid}-${seq++}` },
     );
     await sandbox.clock.advance(60_000);

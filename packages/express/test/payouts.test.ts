@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/sandbox';
-import { startHarness, clientOptionsFor, type Harness } from '@haipay-kit/test-support';
+import { startHarness, clientOptionsFor, type Harness, THB_PAYOUT } from '@haipay-kit/test-support';
 import { HaiPayConfigError, HaiPayIdempotencyError, HaiPayValidationError } from '../src/errors.js';
 import type { CheckoutHooks, PayoutEvent, PayoutRequest } from '../src/checkout/index.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
@@ -50,15 +50,7 @@ after(async () => {
 beforeEach(() => sandbox.clearFaults());
 
 const request = (overrides: Partial<PayoutRequest> = {}): PayoutRequest => ({
-  currency: 'THB',
-  amount: '250.00',
-  accountType: 'BANK_ACCOUNT',
-  bankCode: 'KBANK',
-  accountNo: '0123456789',
-  name: 'Saeng Coffee Co Ltd',
-  phone: '0812345678',
-  email: 'finance@saeng.example',
-  partnerUserId: 'merchant',
+  ...THB_PAYOUT,
   subject: 'Weekly settlement',
   ...overrides,
 });

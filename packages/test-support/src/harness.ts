@@ -206,3 +206,15 @@ export function idem(): Record<string, string> {
 export const BUYER = { name: 'Somchai Jaidee', email: 's@example.com', phone: '0812345678' };
 /** A card number the sandbox pays (4242…). */
 export const CARD = { cardNumber: '4242424242424242', expiryMonth: '12', expiryYear: '2030', cvv: '123' };
+/** A THB payout to a Thai bank account, as `checkout.payout()` and the admin API take it. */
+export const THB_PAYOUT = {
+  currency: 'THB',
+  amount: '250.00',
+  accountType: 'BANK_ACCOUNT',
+  bankCode: 'KBANK',
+  accountNo: '0123456789',
+  name: 'Saeng Coffee Co Ltd',
+  phone: '0812345678',
+  email: 'finance@saeng.example',
+  partnerUserId: 'merchant',
+} as const;

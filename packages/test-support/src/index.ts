@@ -10,6 +10,7 @@ export {
   ORIGIN,
   BUYER,
   CARD,
+  THB_PAYOUT,
   type Harness,
   type HarnessOptions,
   type WireJson,
