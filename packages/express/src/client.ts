@@ -79,6 +79,20 @@ export interface SubscriptionData extends HaiPayData {
   subscriptionNo: string;
 }
 
+/** Options of one {@link HaiPayClient.call}. */
+export interface CallOptions {
+  /**
+   * Sign now, send once this settles. The request is signed at once (the CPU-heavy part of a call)
+   * while, for example, your store makes the order it names durable, and it goes out only after
+   * `sendAfter` resolves; if `sendAfter` rejects, nothing is sent and the call rejects with its reason.
+   *
+   * @example
+   * const durable = store.sync();
+   * const answer = client.collectApply('THB', params, { sendAfter: durable });
+   */
+  sendAfter?: PromiseLike<unknown>;
+}
+
 /** A verified notification: which merchant it is for and its fields as plain values. */
 export interface VerifiedNotification {
   merchant: string;
@@ -192,11 +206,13 @@ export class HaiPayClient {
    * Calls one endpoint of the protocol's registry (`ENDPOINTS`) with `params` (without `appId`/`sign`,
    * which the client adds), verifies the answer and returns its `data`. The low-level form of the
    * per-endpoint methods. An endpoint with a currency in its path uses the merchant's currency.
+   * `options.sendAfter` signs the request at once and sends it once that promise resolves.
    */
   async call<T extends HaiPayData = HaiPayData>(
     endpointId: EndpointId,
     merchantKey: string,
     params: Record<string, unknown>,
+    options: CallOptions = {},
   ): Promise<T> {
     const endpoint: EndpointDefinition = ENDPOINTS[endpointId];
     const merchant = this.#merchant(merchantKey);
@@ -223,6 +239,8 @@ export class HaiPayClient {
     }
     const signed = merchant.signer.signParams(body);
     const text = JSON.stringify(signed);
+    // Signed above, synchronously: a caller's barrier (e.g. the store's fsync) runs meanwhile.
+    if (options.sendAfter) await options.sendAfter;
     const url = `${this.config.baseUrl}${path}`;
     const attempts = endpoint.creates ? 1 : this.config.queryRetries + 1;
     const orderId = endpoint.orderIdField ? scalarText(body[endpoint.orderIdField]) : '';
@@ -301,8 +319,12 @@ export class HaiPayClient {
   }
 
   /** `POST /{currency}/collect/apply` — create a collection order. Never retried; see {@link HaiPayOutcomeUnknownError}. */
-  collectApply(currency: string, params: Record<string, unknown>): Promise<CollectApplyData> {
-    return this.call<CollectApplyData>('collectApply', currency, params);
+  collectApply(
+    currency: string,
+    params: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<CollectApplyData> {
+    return this.call<CollectApplyData>('collectApply', currency, params, options);
   }
 
   /** `POST /{currency}/collect/query` — a collection order's status. Retried with backoff. */
@@ -314,8 +336,8 @@ export class HaiPayClient {
   }
 
   /** `POST /global/cashier/collect/apply` — a global cashier order (the `CASHIER` appId). */
-  cashierApply(params: Record<string, unknown>): Promise<CollectApplyData> {
-    return this.call<CollectApplyData>('cashierApply', this.config.cashierMerchant, params);
+  cashierApply(params: Record<string, unknown>, options?: CallOptions): Promise<CollectApplyData> {
+    return this.call<CollectApplyData>('cashierApply', this.config.cashierMerchant, params, options);
   }
 
   /** `POST /global/cashier/collect/query` — needs `orderId` and `orderNo`. */
@@ -324,8 +346,8 @@ export class HaiPayClient {
   }
 
   /** `POST /usd/refund/apply` — full refund of a card order (`orderId` is a NEW refund id, `orderNo` the original). */
-  refundApply(params: { orderId: string; orderNo: string }): Promise<HaiPayData> {
-    return this.call('refundApply', 'USD', params);
+  refundApply(params: { orderId: string; orderNo: string }, options?: CallOptions): Promise<HaiPayData> {
+    return this.call('refundApply', 'USD', params, options);
   }
 
   /** `POST /usd/refund/refundQuery` — a refund's status. */
@@ -334,8 +356,8 @@ export class HaiPayClient {
   }
 
   /** `POST /{currency}/pay/apply` — a payout. Never retried. */
-  payApply(currency: string, params: Record<string, unknown>): Promise<HaiPayData> {
-    return this.call('payApply', currency, params);
+  payApply(currency: string, params: Record<string, unknown>, options?: CallOptions): Promise<HaiPayData> {
+    return this.call('payApply', currency, params, options);
   }
 
   /** `POST /{currency}/pay/query` — a payout's status. */
@@ -349,8 +371,13 @@ export class HaiPayClient {
   }
 
   /** `POST /subscription/apply` — create a USD card subscription. Never retried. */
-  subscriptionApply(params: Record<string, unknown>): Promise<SubscriptionData> {
-    return this.call<SubscriptionData>('subscriptionApply', this.config.subscriptionMerchant, params);
+  subscriptionApply(params: Record<string, unknown>, options?: CallOptions): Promise<SubscriptionData> {
+    return this.call<SubscriptionData>(
+      'subscriptionApply',
+      this.config.subscriptionMerchant,
+      params,
+      options,
+    );
   }
 
   /** `POST /subscription/query` — a subscription and its deductions. */

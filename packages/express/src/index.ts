@@ -20,6 +20,7 @@ export {
   type CollectQueryData,
   type SubscriptionData,
   type VerifiedNotification,
+  type CallOptions,
 } from './client.js';
 export {
   HaiPayError,

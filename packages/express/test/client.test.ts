@@ -21,20 +21,20 @@ before(async () => {
 });
 after(() => sandbox.close());
 
-const apply = (orderId: string) =>
-  client.collectApply('THB', {
-    orderId,
-    name: 'Somchai Jaidee',
-    phone: '0812345678',
-    email: 's@example.com',
-    amount: '100.00',
-    payType: 'QR',
-    inBankCode: 'QR',
-    callBackUrl: 'https://shop.example/ok',
-    callBackFailUrl: 'https://shop.example/fail',
-    subject: 'Top-up',
-    partnerUserId: 'u-1',
-  });
+const params = (orderId: string) => ({
+  orderId,
+  name: 'Somchai Jaidee',
+  phone: '0812345678',
+  email: 's@example.com',
+  amount: '100.00',
+  payType: 'QR',
+  inBankCode: 'QR',
+  callBackUrl: 'https://shop.example/ok',
+  callBackFailUrl: 'https://shop.example/fail',
+  subject: 'Top-up',
+  partnerUserId: 'u-1',
+});
+const apply = (orderId: string) => client.collectApply('THB', params(orderId));
 
 describe('HaiPayClient', () => {
   it('signs requests and verifies answers (apply, query, ledger)', async () => {
@@ -46,6 +46,36 @@ describe('HaiPayClient', () => {
     assert.equal(q.status, 0);
     const ledger = await client.accountLedger('THB');
     assert.equal(typeof ledger.availableBal, 'string');
+  });
+
+  it('sendAfter: the apply goes out only once it resolves; a rejected one sends nothing', async () => {
+    const turn = () => new Promise((r) => setImmediate(r));
+    const count = (id: string) => sandbox.orders().filter((o) => o.orderId === id).length;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const call = client.collectApply('THB', { ...params('M-client-gate') }, { sendAfter: gate });
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(count('M-client-gate'), 0, 'held until sendAfter resolves');
+    release();
+    assert.equal((await call).orderId, 'M-client-gate');
+    assert.equal(count('M-client-gate'), 1);
+
+    const failed = new Error('fsync failed');
+    await assert.rejects(
+      client.collectApply('THB', params('M-client-gate-2'), { sendAfter: Promise.reject(failed) }),
+      (err: unknown) => err === failed,
+    );
+    await turn();
+    assert.equal(count('M-client-gate-2'), 0, 'nothing sent when sendAfter rejects');
+    // Checked and signed at once: a value unsafe to sign is refused without waiting for the gate.
+    await assert.rejects(
+      client.collectApply(
+        'THB',
+        { ...params('M-client-gate-3'), subject: 'a&b' },
+        { sendAfter: new Promise(() => {}) },
+      ),
+      { name: 'HaiPayValidationError' },
+    );
   });
 
   it('maps status "0" to HaiPayApiError with code and msg', async () => {

@@ -13,23 +13,28 @@ import { MemoryPaymentStore } from '../src/store/memory.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
 import { startHarness, idem, paidNotification, BUYER, type Harness } from '@haipay-kit/test-support';
 
-/** A memory store whose sync() resolves only when the test releases it. */
+/** A memory store whose sync() settles only when the test releases it (or fails it). */
 class HeldSyncStore extends MemoryPaymentStore {
-  readonly #held: (() => void)[] = [];
+  readonly #held: { resolve: () => void; reject: (err: Error) => void }[] = [];
   #arrived: (() => void) | null = null;
 
   override sync(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#held.push(resolve);
+    return new Promise((resolve, reject) => {
+      this.#held.push({ resolve, reject });
       this.#arrived?.();
     });
   }
 
-  /** Resolves with the release of the next sync call (one already waiting, or the next to come). */
-  async nextSync(): Promise<() => void> {
+  /** The next sync call (one already waiting, or the next to come): release it, or fail it. */
+  async heldSync(): Promise<{ resolve: () => void; reject: (err: Error) => void }> {
     while (this.#held.length === 0) await new Promise<void>((r) => (this.#arrived = r));
     this.#arrived = null;
     return this.#held.shift()!;
+  }
+
+  /** Resolves with the release of the next sync call. */
+  async nextSync(): Promise<() => void> {
+    return (await this.heldSync()).resolve;
   }
 }
 
@@ -67,6 +72,18 @@ describe('sync barrier', { timeout: 30_000 }, () => {
     const { status, json } = await res;
     assert.equal(status, 201, JSON.stringify(json));
     assert.equal(sandbox.orders().length, before + 1, 'applied once the reserved order was synced');
+  });
+
+  it('a payment whose reserved order cannot be synced: HaiPay hears nothing, the browser gets an error', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #3', buyerId: 'u-1001' };
+    const before = sandbox.orders().length;
+    const res = h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+    // The apply is already signed while this sync runs; failing it must still keep it unsent.
+    (await store.heldSync()).reject(new Error('EIO: fsync failed'));
+    const { status } = await res;
+    assert.equal(status, 500);
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(sandbox.orders().length, before, 'no apply reached HaiPay');
   });
 
   it('a notification: SUCCESS only after the store synced the applied state', async () => {

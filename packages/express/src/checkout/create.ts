@@ -44,8 +44,8 @@ export interface CreateSpec<V> {
   /** The new order, `unknown` until HaiPay answers. */
   record: NewPaymentRecord;
   view: (record: PaymentRecord) => V;
-  /** Sends the apply (once). */
-  apply: () => Promise<HaiPayData>;
+  /** Sends the apply (once): signed at once, sent once `sendAfter` resolves (nothing sent if it rejects). */
+  apply: (sendAfter: Promise<void>) => Promise<HaiPayData>;
   /** What an accepted apply writes: HaiPay's number, `next`, expiry, and the status it moves to. */
   accepted: (data: HaiPayData) => { patch: PaymentPatch; status: RecordStatus };
   /** Creates again under an orphaned key's reserved order id (see {@link createOnce}). */
@@ -89,8 +89,13 @@ export async function createOnce<V>(
   // The reserved order must be durable before HaiPay hears of it, so a retry after a crash or a power
   // cut finds it and never applies twice. What is written after the apply needs no sync of its own
   // before the browser's answer: a power cut that loses it leaves the reserved order `unknown`, the
-  // state a crash during the apply leaves too, and the reconciler re-learns it from HaiPay.
-  await store.sync?.();
+  // state a crash during the apply leaves too, and the reconciler re-learns it from HaiPay. The apply
+  // is signed while the sync runs (the two costliest steps overlap) and sent only once it is done.
+  const durable = store.sync?.() ?? Promise.resolve();
+  const applying = spec.apply(durable);
+  // Read below; a sync that fails rejects it too, and is thrown here: HaiPay heard nothing.
+  applying.catch(() => undefined);
+  await durable;
 
   const orderId = record.orderId;
   let outcome: CreateResult<V>['outcome'];
@@ -98,7 +103,7 @@ export async function createOnce<V>(
   // The order as this request last wrote or read it: the answer's view, and whether a hook may be due.
   let latest: PaymentRecord | null;
   try {
-    const { patch, status } = spec.accepted(await spec.apply());
+    const { patch, status } = spec.accepted(await applying);
     // One write: the status and what HaiPay answered. Only when the order has already moved on (a
     // notification or a query got there first) is the answer's data written on its own.
     const t = await store.transition(orderId, status, patch);

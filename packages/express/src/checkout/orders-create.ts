@@ -114,10 +114,10 @@ export class OrderCreation {
       body,
       record: this.#reserved('payment', orderId, request.merchant, method, order, body.orderRef),
       view: toPaymentView,
-      apply: () =>
+      apply: (sendAfter) =>
         method === 'cashier'
-          ? this.#client.cashierApply(request.params)
-          : this.#client.collectApply(request.merchant, request.params),
+          ? this.#client.cashierApply(request.params, { sendAfter })
+          : this.#client.collectApply(request.merchant, request.params, { sendAfter }),
       accepted: (data) => ({
         patch: {
           orderNo: str(data.orderNo) || null,
@@ -146,7 +146,7 @@ export class OrderCreation {
       body,
       record: this.#reserved('subscription', orderId, request.merchant, 'card', plan, body.planRef),
       view: toSubscriptionView,
-      apply: () => this.#client.subscriptionApply(request.params),
+      apply: (sendAfter) => this.#client.subscriptionApply(request.params, { sendAfter }),
       accepted: (data) => {
         const to = subscriptionStatusFromCode(data.status);
         return {

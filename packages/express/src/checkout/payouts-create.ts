@@ -168,6 +168,6 @@ export async function createPayout(
       idempotencyKey: key,
       requestHash: requestHash('payouts', { ...request, currency }),
     },
-    () => client.payApply(currency, params),
+    (sendAfter) => client.payApply(currency, params, { sendAfter }),
   );
 }

@@ -62,7 +62,10 @@ export class TransferFlow {
    * {@link HaiPayIdempotencyError}; a second live refund of one order is {@link HaiPayRefundError}.
    * HaiPay refusing it makes it `failed`; an unknown outcome leaves it `unknown` for the reconciler.
    */
-  async create(record: NewTransferRecord, apply: () => Promise<HaiPayData>): Promise<TransferRecord> {
+  async create(
+    record: NewTransferRecord,
+    apply: (sendAfter: Promise<void>) => Promise<HaiPayData>,
+  ): Promise<TransferRecord> {
     const { store, options } = this.#ctx;
     const res = await store.createTransfer(record);
     if (res.outcome === 'conflict')
@@ -75,10 +78,14 @@ export class TransferFlow {
       );
     if (res.outcome === 'replay') return this.settleQuietly(res.record);
     // Durable before HaiPay hears of it: a retry after a crash or power cut finds it and never re-applies.
-    await store.sync?.();
+    // The apply is signed while the sync runs, and sent only once it is done.
+    const durable = store.sync?.() ?? Promise.resolve();
+    const applying = apply(durable);
+    applying.catch(() => undefined);
+    await durable;
     const id = record.transferId;
     try {
-      const data = await apply();
+      const data = await applying;
       const verdict = this.#driver.read(data) ?? { status: 'pending', patch: {} };
       return await this.move(res.record, verdict.status, verdict.patch, data);
     } catch (err) {

@@ -131,7 +131,7 @@ export async function refundOrder(
         deductNo: options.deductNo ?? null,
       }),
     },
-    () => client.refundApply({ orderId: transferId, orderNo }),
+    (sendAfter) => client.refundApply({ orderId: transferId, orderNo }, { sendAfter }),
   );
 }
 
