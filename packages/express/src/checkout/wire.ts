@@ -3,7 +3,7 @@
  * merchant decided (`resolveOrder`/`resolvePlan`), what the buyer typed, and the request's context —
  * plus the ids and hashes that go with them. Nothing here talks to the network or the store.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { isCashierCurrencyAllowed } from '@haipay-kit/protocol/rules';
 import type { EndpointId } from '@haipay-kit/protocol';
 import type { HaiPayClientConfig } from '../client.js';
@@ -13,9 +13,24 @@ import type { PaymentMethod } from '../types.js';
 import { str } from './text.js';
 import type { CardMode, RequestContext, ResolvedOrder, ResolvedPlan } from './types.js';
 
-/** Mints a merchant order id: `hp_` + 22 url-safe characters (HaiPay allows 48). Unguessable, so it doubles as a capability. */
+/** Random bytes for ids, drawn from the CSPRNG 4 KB at a time (one call per 256 ids). */
+const idEntropy = Buffer.alloc(4096);
+let idEntropyUsed = idEntropy.length;
+
+/**
+ * Mints a merchant order id: `hp_` + the time in milliseconds (8 base-36 characters, so ids sort by
+ * when they were made) + 22 url-safe random characters (128 bits): 33 characters, HaiPay allows 48.
+ * Unguessable, so it doubles as a capability. Made in time order, new ids land next to each other in
+ * the store's index instead of on a random page each, so an insert dirties fewer pages.
+ */
 export function mintOrderId(prefix = 'hp_'): string {
-  return prefix + randomBytes(16).toString('base64url');
+  if (idEntropyUsed + 16 > idEntropy.length) {
+    randomFillSync(idEntropy);
+    idEntropyUsed = 0;
+  }
+  const random = idEntropy.toString('base64url', idEntropyUsed, idEntropyUsed + 16);
+  idEntropyUsed += 16;
+  return prefix + Date.now().toString(36).padStart(8, '0') + random;
 }
 
 /**
