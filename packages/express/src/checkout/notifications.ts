@@ -121,8 +121,8 @@ export class Notifications {
     let outcome: string;
     // Stryker disable next-line StringLiteral: the state is only ever compared with 'failed'
     let hooked: HookState = 'done';
-    // The order as this delivery's own write left it, when it changed it (the hook need not read it again).
-    let written: PaymentRecord | null = null;
+    // The order as this delivery last wrote or read it (the hook runner need not read it again).
+    let known: PaymentRecord | null = null;
     if (type !== '' && record.orderNo && str(data.subscriptionNo) !== record.orderNo) {
       outcome = 'identity_mismatch';
     } else if (type === 'SUBSCRIPTIONS_DEDUCT') {
@@ -141,10 +141,11 @@ export class Notifications {
     } else {
       const applied = await this.#settlement.apply(record, data, 'notification');
       outcome = applied.outcome;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: the record handed over only saves the hook runner a read of the same row; its claim is conditional on the status the record names
-      if (outcome === 'applied') written = applied.record;
+      // Saves the hook runner a read of the same row. Its claim is conditional on the status the record
+      // names, so a record another writer has since moved on claims nothing.
+      known = applied.record;
     }
-    if (hooked !== 'failed' && (await this.#hooks.forRecord(record.orderId, wait, written)) === 'failed')
+    if (hooked !== 'failed' && (await this.#hooks.forRecord(record.orderId, wait, known)) === 'failed')
       hooked = 'failed';
     await log(record.orderId, hooked === 'failed' ? `${outcome} (hook failed)` : outcome);
     return hooked === 'failed'
