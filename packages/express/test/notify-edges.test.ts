@@ -11,12 +11,17 @@ import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
 import { MemoryPaymentStore } from '../src/store/memory.js';
 import { startHarness, idem, paidNotification, BUYER, type Harness } from '@haipay-kit/test-support';
 
-/** A memory store that counts its sync barriers. */
+/** A memory store that counts its sync barriers and its order reads. */
 class CountingStore extends MemoryPaymentStore {
   syncs = 0;
+  reads = 0;
   override sync(): Promise<void> {
     this.syncs++;
     return Promise.resolve();
+  }
+  override get(orderId: string) {
+    this.reads++;
+    return super.get(orderId);
   }
 }
 
@@ -61,6 +66,20 @@ describe('POST /notify: the sync barrier', () => {
     assert.equal(store.syncs, before, 'refusals do not sync');
     assert.deepEqual(await notify(genuine), { status: 200, text: 'SUCCESS' });
     assert.equal(store.syncs, before + 1);
+  });
+
+  it('a first delivery and a duplicate each read the order once', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #1b', buyerId: 'u-1001' };
+    const p = (await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json as {
+      orderId: string;
+      orderNo: string;
+    };
+    const body = paidNotification(sandbox, p);
+    for (const delivery of ['first', 'duplicate']) {
+      const before = store.reads;
+      assert.deepEqual(await notify(body), { status: 200, text: 'SUCCESS' }, delivery);
+      assert.equal(store.reads - before, 1, `${delivery}: reads of the order`);
+    }
   });
 
   it('a store without a sync barrier (it is optional) still acknowledges', async () => {
