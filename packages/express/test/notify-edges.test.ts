@@ -23,6 +23,11 @@ class CountingStore extends MemoryPaymentStore {
     this.reads++;
     return super.get(orderId);
   }
+  claims = 0;
+  override claimHook(...args: Parameters<MemoryPaymentStore['claimHook']>) {
+    this.claims++;
+    return super.claimHook(...args);
+  }
 }
 
 let sandbox: Sandbox;
@@ -75,11 +80,15 @@ describe('POST /notify: the sync barrier', () => {
       orderNo: string;
     };
     const body = paidNotification(sandbox, p);
+    const hooked = h.calls.length;
     for (const delivery of ['first', 'duplicate']) {
-      const before = store.reads;
+      const before = { reads: store.reads, claims: store.claims };
       assert.deepEqual(await notify(body), { status: 200, text: 'SUCCESS' }, delivery);
-      assert.equal(store.reads - before, 1, `${delivery}: reads of the order`);
+      assert.equal(store.reads - before.reads, 1, `${delivery}: reads of the order`);
+      // The first delivery's move claims onPaymentSucceeded in the same write; a duplicate claims nothing.
+      assert.equal(store.claims - before.claims, 0, `${delivery}: separate hook claims`);
     }
+    assert.deepEqual(h.calls.slice(hooked), [`succeeded:${p.orderId}`], 'the hook ran once');
   });
 
   it('a store without a sync barrier (it is optional) still acknowledges', async () => {

@@ -93,6 +93,7 @@ export class PaymentTable extends Table {
     orderId: string,
     to: RecordStatus,
     patch: Store.PaymentPatch,
+    options: Store.TransitionOptions = {},
   ): Promise<Store.TransitionResult> {
     const params: unknown[] = [orderId, to, rankOf(to), stampOf(this.clock())];
     const sets = patchSets(patch, params);
@@ -105,17 +106,27 @@ export class PaymentTable extends Table {
         ref: `CASE WHEN kind = 'payment' THEN ${closedAt} ELSE recheck_since END`,
       });
     }
+    // A claim is for one status's hook: the move frees the old one, and claims the new one if asked
+    // (at the caller's time, else the database clock, as claimHook does).
+    let claim = 'NULL';
+    if (options.claimHook) {
+      params.push(options.claimHook.now ?? this.clock());
+      claim = `CASE WHEN hook_status IS NOT DISTINCT FROM $2 THEN NULL ELSE COALESCE($${params.length}::bigint, ${DB_NOW_MS}) END`;
+    }
     // The forward-only rule is the WHERE clause: of two racing writers the database lets one through;
     // the other's row no longer matches after the first commits (READ COMMITTED re-checks it).
     const { rows } = await this.query<PaymentRow>(
       `UPDATE ${this.table}
           SET status = $2, status_rank = $3, ${sets.map((s) => `${s.col} = ${s.ref}, `).join('')}
-              hook_claim_at = NULL, version = version + 1, updated_at = COALESCE($4::timestamptz, now())
+              hook_claim_at = ${claim}, version = version + 1, updated_at = COALESCE($4::timestamptz, now())
         WHERE order_id = $1 AND status_rank < $3
         RETURNING *`,
       params,
     );
-    if (rows[0]) return { changed: true, record: this.#moved(rows[0]) };
+    if (rows[0]) {
+      const record = this.#moved(rows[0]);
+      return { changed: true, record, hookClaimed: !!options.claimHook && record.hookStatus !== to };
+    }
     return { changed: false, record: await this.get(orderId) };
   }
 

@@ -134,8 +134,9 @@ export class PostgresPaymentStore implements PaymentStore {
     orderId: string,
     to: RecordStatus,
     patch: Store.PaymentPatch = {},
+    options: Store.TransitionOptions = {},
   ): Promise<Store.TransitionResult> {
-    return this.#payments.transition(orderId, to, patch);
+    return this.#payments.transition(orderId, to, patch, options);
   }
 
   markChecked(orderId: string, at: number): Promise<void> {

@@ -345,7 +345,9 @@ pgSuite('two router instances sharing one PostgreSQL database', (url) => {
       const client = h.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
       const original = client[method]!.bind(h.client);
       client[method] = (...args: unknown[]) => {
-        const id = String((args.at(-1) as Record<string, unknown>)[idField]);
+        // The request's params: the argument that names the id (options such as `sendAfter` may follow).
+        const params = args.find((a) => typeof a === 'object' && a !== null && idField in a);
+        const id = String((params as Record<string, unknown>)[idField]);
         counts.set(id, (counts.get(id) ?? 0) + 1);
         return original(...args);
       };

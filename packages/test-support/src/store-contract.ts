@@ -354,6 +354,44 @@ export function runPaymentStoreContract(
       assert.deepEqual(await store.listHookPending(['review']), []);
     });
 
+    it("a transition asked to claim the new status's hook in the same write, only when it moves", async () => {
+      const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
+      const t = await store.transition(orderId, 'succeeded', {}, { claimHook: { now: 10_000 } });
+      assert.equal(t.changed, true);
+      assert.equal(t.hookClaimed, true);
+      assert.equal(await store.claimHook(orderId, 'succeeded', 60_000, 69_999), false, 'held for the lease');
+      assert.equal(await store.claimHook(orderId, 'succeeded', 60_000, 70_001), true, 'timed from 10 000');
+      await store.completeHook(orderId, 'succeeded');
+      assert.equal((await store.get(orderId))?.hookStatus, 'succeeded');
+
+      const again = await store.transition(orderId, 'succeeded', {}, { claimHook: { now: 80_000 } });
+      assert.equal(again.changed, false);
+      assert.ok(!again.hookClaimed, 'a transition that does not move claims nothing');
+
+      const plain = await store.create(sampleRecord({ status: 'pending' }));
+      const moved = await store.transition(plain.orderId, 'failed');
+      assert.ok(!moved.hookClaimed, 'not asked: nothing claimed');
+      assert.equal(await store.claimHook(plain.orderId, 'failed', 60_000, 10_000), true);
+
+      // No time given: the store's clock, as claimHook.
+      const clocked = await store.create(sampleRecord({ status: 'pending' }));
+      assert.equal(
+        (await store.transition(clocked.orderId, 'expired', {}, { claimHook: {} })).hookClaimed,
+        true,
+      );
+      assert.equal(
+        await store.claimHook(clocked.orderId, 'expired', 1_000),
+        false,
+        'held on the store clock',
+      );
+      advance(1_100);
+      assert.equal(
+        await store.claimHook(clocked.orderId, 'expired', 1_000),
+        true,
+        'ran out on the store clock',
+      );
+    });
+
     it('renewHookClaim extends a held claim, and does nothing once released or completed', async () => {
       const { orderId } = await store.create(sampleRecord({ status: 'pending' }));
       await store.transition(orderId, 'succeeded');

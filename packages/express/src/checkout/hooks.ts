@@ -25,9 +25,14 @@ const FINAL_HOOK_STATUSES: readonly RecordStatus[] = [
   'cancelled',
 ];
 
+/** Whether `status` has a merchant hook. */
+export function hasHook(status: RecordStatus): boolean {
+  return FINAL_HOOK_STATUSES.includes(status);
+}
+
 /** Whether `record` is in a status with a merchant hook that has not completed yet. */
 export function hookDue(record: PaymentRecord): boolean {
-  return FINAL_HOOK_STATUSES.includes(record.status) && record.hookStatus !== record.status;
+  return hasHook(record.status) && record.hookStatus !== record.status;
 }
 
 /** Hook event kinds. */
@@ -67,17 +72,26 @@ export class HookRunner {
    * `waitMs` (a hook still running then finishes in the background). `known` is the order as the caller
    * just wrote or read it, to save reading it again: the claim is conditional on the status it names
    * and on that status's hook not being complete, so a record that is already out of date claims
-   * nothing — whoever moved the order on runs the hook of the new status.
+   * nothing — whoever moved the order on runs the hook of the new status. `claimed`: the caller's
+   * transition to `known` already claimed its hook in the same write (`TransitionOptions.claimHook`).
    */
-  forRecord(orderId: string, waitMs = 0, known?: PaymentRecord | null): Promise<HookState> {
-    return this.#tracked(this.#forRecord(orderId, waitMs, known));
+  forRecord(orderId: string, waitMs = 0, known?: PaymentRecord | null, claimed = false): Promise<HookState> {
+    return this.#tracked(this.#forRecord(orderId, waitMs, known, claimed));
   }
 
-  async #forRecord(orderId: string, waitMs: number, known?: PaymentRecord | null): Promise<HookState> {
+  async #forRecord(
+    orderId: string,
+    waitMs: number,
+    known: PaymentRecord | null | undefined,
+    claimed: boolean,
+  ): Promise<HookState> {
     const { store, options } = this.#ctx;
     const record = known ?? (await store.get(orderId));
     if (!record || !hookDue(record)) return 'done';
-    if (!(await store.claimHook(orderId, record.status, options.hookLeaseMs, this.#ctx.leaseNow())))
+    if (
+      !(claimed && known) &&
+      !(await store.claimHook(orderId, record.status, options.hookLeaseMs, this.#ctx.leaseNow()))
+    )
       return 'running';
     const hook = this.#hookFor(record);
     return this.#runClaimed(

@@ -123,6 +123,8 @@ export class Notifications {
     let hooked: HookState = 'done';
     // The order as this delivery last wrote or read it (the hook runner need not read it again).
     let known: PaymentRecord | null = null;
+    // Whether this delivery's own move already claimed the hook of the status it moved to.
+    let claimed = false;
     if (type !== '' && record.orderNo && str(data.subscriptionNo) !== record.orderNo) {
       outcome = 'identity_mismatch';
     } else if (type === 'SUBSCRIPTIONS_DEDUCT') {
@@ -144,8 +146,12 @@ export class Notifications {
       // Saves the hook runner a read of the same row. Its claim is conditional on the status the record
       // names, so a record another writer has since moved on claims nothing.
       known = applied.record;
+      claimed = applied.hookClaimed === true;
     }
-    if (hooked !== 'failed' && (await this.#hooks.forRecord(record.orderId, wait, known)) === 'failed')
+    if (
+      hooked !== 'failed' &&
+      (await this.#hooks.forRecord(record.orderId, wait, known, claimed)) === 'failed'
+    )
       hooked = 'failed';
     await log(record.orderId, hooked === 'failed' ? `${outcome} (hook failed)` : outcome);
     return hooked === 'failed'

@@ -10,7 +10,7 @@ import type { PaymentRecord } from '../store/types.js';
 import { isFinalStatus } from '../types.js';
 import type { CheckoutContext } from './context.js';
 import { decide, type Decision } from './decide.js';
-import { HOOK_EVENT, hookDue, type HookRunner } from './hooks.js';
+import { HOOK_EVENT, hasHook, hookDue, type HookRunner } from './hooks.js';
 import { str } from './text.js';
 import { subscriptionStatusFromCode } from './views.js';
 
@@ -18,6 +18,8 @@ import { subscriptionStatusFromCode } from './views.js';
 export interface Applied {
   outcome: string;
   record: PaymentRecord | null;
+  /** The move also claimed the new status's hook (a notification's: its caller runs the hook next). */
+  hookClaimed?: boolean;
 }
 
 /** The settlement room of one checkout. */
@@ -76,7 +78,14 @@ export class Settlement {
       case 'late':
         return this.#lateMoney(record, reported, decision.reason);
       case 'move': {
-        const t = await store.transition(record.orderId, decision.to, decision.patch);
+        // A notification runs the new status's hook right after: its claim rides on the same write.
+        const claim = source === 'notification' && hasHook(decision.to);
+        const t = await store.transition(
+          record.orderId,
+          decision.to,
+          decision.patch,
+          claim ? { claimHook: { now: this.#ctx.leaseNow() } } : undefined,
+        );
         if (t.changed) {
           // HaiPay's own final word (status 3) closed it: nothing to ask again later (listRecheckDue).
           if (Number(str(reported.status)) === 3) await store.endRecheck?.(record.orderId);
@@ -86,7 +95,7 @@ export class Settlement {
             status: decision.to,
             source,
           });
-          return { outcome: 'applied', record: t.record };
+          return { outcome: 'applied', record: t.record, hookClaimed: t.hookClaimed === true };
         }
         // Another writer moved the order first (e.g. the reconciler expired it while this success was
         // on its way): decide again on what is stored now, so late money is never dropped as "stale".

@@ -10,6 +10,7 @@ export type {
   PaymentRecord,
   NewPaymentRecord,
   PaymentPatch,
+  TransitionOptions,
   TransitionResult,
   RecheckQuery,
   IdempotencyRecord,

@@ -97,18 +97,21 @@ export class MemoryPaymentStore implements PaymentStore {
     orderId: string,
     to: RecordStatus,
     patch: Store.PaymentPatch = {},
+    options: Store.TransitionOptions = {},
   ): Promise<Store.TransitionResult> {
     const r = this.#records.get(orderId);
     if (!r) return { changed: false, record: null };
     if (STATUS_RANK[r.status] >= STATUS_RANK[to]) return { changed: false, record: structuredClone(r) };
     r.status = to;
-    // A claim is for one status's hook: the new status's hook may be claimed at once.
-    this.#hookClaims.delete(orderId);
+    // A claim is for one status's hook: the new status's hook may be claimed at once (here, if asked).
+    const claim = options.claimHook !== undefined && r.hookStatus !== to;
+    if (claim) this.#hookClaims.set(orderId, options.claimHook!.now ?? this.#now());
+    else this.#hookClaims.delete(orderId);
     applyPatch(r, patch);
     r.version += 1;
     r.updatedAt = this.#stamp();
     if (marksRecheck(r.kind, to)) this.#recheckSince.set(orderId, this.#now());
-    return { changed: true, record: structuredClone(r) };
+    return { changed: true, record: structuredClone(r), hookClaimed: claim };
   }
 
   async markChecked(orderId: string, at: number): Promise<void> {

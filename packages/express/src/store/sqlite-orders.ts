@@ -14,6 +14,7 @@ import type {
   PaymentPatch,
   PaymentRecord,
   RecheckQuery,
+  TransitionOptions,
   TransitionResult,
 } from './types.js';
 
@@ -95,7 +96,12 @@ export class SqliteOrders {
     return tx.immediate();
   }
 
-  transition(orderId: string, to: RecordStatus, patch: PaymentPatch): TransitionResult {
+  transition(
+    orderId: string,
+    to: RecordStatus,
+    patch: PaymentPatch,
+    options: TransitionOptions,
+  ): TransitionResult {
     const from = statusesBefore(to);
     const { sets, params } = this.#patchColumns(patch);
     // A payment closed as expired or failed is marked, in the same write, to be asked about again.
@@ -105,14 +111,21 @@ export class SqliteOrders {
     }
     const placeholders = from.map((_, i) => `@from${i}`).join(', ');
     const fromParams = Object.fromEntries(from.map((s, i) => [`from${i}`, s]));
+    // A claim is for one status's hook: the move frees the old one, and claims the new one if asked.
+    const claimAt = options.claimHook ? (options.claimHook.now ?? this.#h.now()) : null;
     // RETURNING gives the moved record in the same statement; only a refused move reads it back.
     const moved = this.#h
       .stmt(
-        `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}hook_claim_at = NULL, version = version + 1, updated_at = @now
+        `UPDATE haipay_payments SET status = @to, ${[...sets, ''].join(', ')}version = version + 1, updated_at = @now,
+           hook_claim_at = CASE WHEN hook_status IS @to THEN NULL ELSE @claimAt END
        WHERE order_id = @orderId AND status IN (${placeholders}) RETURNING *`,
       )
-      .get({ ...params, ...fromParams, to, now: this.#h.stamp(), orderId }) as PaymentRow | undefined;
-    if (moved) return { changed: true, record: recordFromRow(moved) };
+      .get({ ...params, ...fromParams, to, now: this.#h.stamp(), orderId, claimAt }) as
+      PaymentRow | undefined;
+    if (moved) {
+      const record = recordFromRow(moved);
+      return { changed: true, record, hookClaimed: claimAt !== null && record.hookStatus !== to };
+    }
     return { changed: false, record: this.get(orderId) };
   }
 

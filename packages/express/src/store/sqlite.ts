@@ -42,6 +42,7 @@ import type {
   PaymentPatch,
   PaymentRecord,
   PaymentStore,
+  TransitionOptions,
   TransitionResult,
 } from './types.js';
 
@@ -204,8 +205,13 @@ export class SqlitePaymentStore implements PaymentStore {
     return this.#batch.run(() => this.#orders.patch(orderId, patch));
   }
 
-  async transition(orderId: string, to: RecordStatus, patch: PaymentPatch = {}): Promise<TransitionResult> {
-    return this.#batch.run(() => this.#orders.transition(orderId, to, patch));
+  async transition(
+    orderId: string,
+    to: RecordStatus,
+    patch: PaymentPatch = {},
+    options: TransitionOptions = {},
+  ): Promise<TransitionResult> {
+    return this.#batch.run(() => this.#orders.transition(orderId, to, patch, options));
   }
 
   async markChecked(orderId: string, at: number): Promise<void> {

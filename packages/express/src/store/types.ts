@@ -74,12 +74,25 @@ export interface RecheckQuery {
   limit?: number;
 }
 
+/** Options of {@link PaymentStore.transition}. */
+export interface TransitionOptions {
+  /**
+   * Also claim the new status's merchant hook, in the same write, as {@link PaymentStore.claimHook}
+   * would (at `now`, ms, else the store's own clock): only when this call moves the order and that
+   * status's hook has not completed. `hookClaimed` reports it. Saves the write of a separate claim. A
+   * store that does not implement it leaves `hookClaimed` unset and the caller claims with `claimHook`.
+   */
+  claimHook?: { now?: number };
+}
+
 /** Result of {@link PaymentStore.transition}. */
 export interface TransitionResult {
   /** True only for the one caller whose update moved the status. */
   changed: boolean;
   /** The record after the attempt (null when no such order). */
   record: PaymentRecord | null;
+  /** True when the same write claimed the new status's hook (`options.claimHook`). */
+  hookClaimed?: boolean;
 }
 
 /** A stored idempotency key. Holds a hash of the request body — never the body. */
@@ -237,9 +250,15 @@ export interface PaymentStore {
   /**
    * Moves the status to `to` only if the current status ranks strictly below it (`STATUS_RANK`), in
    * one conditional update, applying `patch` in the same write, and frees a hook claim of the old
-   * status ({@link claimHook}). `changed` is true for exactly one caller.
+   * status ({@link claimHook}) — or, with `options.claimHook`, claims the new status's hook in that
+   * same write. `changed` is true for exactly one caller.
    */
-  transition(orderId: string, to: RecordStatus, patch?: PaymentPatch): Promise<TransitionResult>;
+  transition(
+    orderId: string,
+    to: RecordStatus,
+    patch?: PaymentPatch,
+    options?: TransitionOptions,
+  ): Promise<TransitionResult>;
   /** Records that the gateway was just queried for this order. */
   markChecked(orderId: string, at: number): Promise<void>;
   /** Non-final records, least recently checked first. */
