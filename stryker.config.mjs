@@ -53,7 +53,7 @@ export const groups = [
   {
     name: 'client',
     // HaiPayClient.merchantForNotification and verifyNotification: whose notification it is, and its signature.
-    mutate: ['packages/express/src/client.ts:139-189'],
+    mutate: ['packages/express/src/client.ts:153-203'],
     testFiles: files(E, ['client']),
   },
   {
