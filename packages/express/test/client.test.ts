@@ -12,6 +12,7 @@ import {
 } from '../src/errors.js';
 import { generateTestNotification } from '../src/testing.js';
 import { clientOptionsFor } from '@haipay-kit/test-support';
+import { thbQrApply } from './fixtures/collect-apply.js';
 
 let sandbox: Sandbox;
 let client: HaiPayClient;
@@ -21,20 +22,7 @@ before(async () => {
 });
 after(() => sandbox.close());
 
-const params = (orderId: string) => ({
-  orderId,
-  name: 'Somchai Jaidee',
-  phone: '0812345678',
-  email: 's@example.com',
-  amount: '100.00',
-  payType: 'QR',
-  inBankCode: 'QR',
-  callBackUrl: 'https://shop.example/ok',
-  callBackFailUrl: 'https://shop.example/fail',
-  subject: 'Top-up',
-  partnerUserId: 'u-1',
-});
-const apply = (orderId: string) => client.collectApply('THB', params(orderId));
+const apply = (orderId: string) => client.collectApply('THB', thbQrApply(orderId));
 
 describe('HaiPayClient', () => {
   it('signs requests and verifies answers (apply, query, ledger)', async () => {
@@ -53,7 +41,7 @@ describe('HaiPayClient', () => {
     const count = (id: string) => sandbox.orders().filter((o) => o.orderId === id).length;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const call = client.collectApply('THB', { ...params('M-client-gate') }, { sendAfter: gate });
+    const call = client.collectApply('THB', thbQrApply('M-client-gate'), { sendAfter: gate });
     for (let i = 0; i < 5; i++) await turn();
     assert.equal(count('M-client-gate'), 0, 'held until sendAfter resolves');
     release();
@@ -62,7 +50,7 @@ describe('HaiPayClient', () => {
 
     const failed = new Error('fsync failed');
     await assert.rejects(
-      client.collectApply('THB', params('M-client-gate-2'), { sendAfter: Promise.reject(failed) }),
+      client.collectApply('THB', thbQrApply('M-client-gate-2'), { sendAfter: Promise.reject(failed) }),
       (err: unknown) => err === failed,
     );
     await turn();
@@ -71,7 +59,7 @@ describe('HaiPayClient', () => {
     await assert.rejects(
       client.collectApply(
         'THB',
-        { ...params('M-client-gate-3'), subject: 'a&b' },
+        { ...thbQrApply('M-client-gate-3'), subject: 'a&b' },
         { sendAfter: new Promise(() => {}) },
       ),
       { name: 'HaiPayValidationError' },

@@ -22,6 +22,7 @@ import {
   type NodeHttpTransportOptions,
   type TransportRequest,
 } from '../src/transport.js';
+import { thbQrApply } from './fixtures/collect-apply.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -322,19 +323,7 @@ describe('HaiPayClient on its default transport', () => {
 
   it('applies and queries against the sandbox', async () => {
     const client = new HaiPayClient(options);
-    const applied = await client.collectApply('THB', {
-      orderId: 'M-transport-1',
-      name: 'Somchai Jaidee',
-      phone: '0812345678',
-      email: 's@example.com',
-      amount: '100.00',
-      payType: 'QR',
-      inBankCode: 'QR',
-      callBackUrl: 'https://shop.example/ok',
-      callBackFailUrl: 'https://shop.example/fail',
-      subject: 'Top-up',
-      partnerUserId: 'u-1',
-    });
+    const applied = await client.collectApply('THB', thbQrApply('M-transport-1'));
     const queried = await client.collectQuery('THB', { orderId: 'M-transport-1' });
     assert.equal(queried.orderNo, applied.orderNo);
     assert.equal(queried.status, 0);
