@@ -208,6 +208,30 @@ describe('a status change while the old status’s hook still runs', () => {
   });
 });
 
+describe('a claim the caller already holds', () => {
+  it('runs the hook without claiming again only when told the transition claimed it; a record alone still claims', async () => {
+    let ran = 0;
+    const t = setup({ onPaymentSucceeded: () => void ran++ });
+    // Another instance holds the hook of this order: a caller handing over the record it read (no claim
+    // of its own) must not run it.
+    const held = await t.order('pending');
+    const moved = await t.store.transition(held, 'succeeded');
+    assert.equal(await t.store.claimHook(held, 'succeeded', 60_000), true, 'held elsewhere');
+    assert.equal(await t.runner.forRecord(held, Infinity, moved.record), 'running');
+    assert.equal(ran, 0, 'not run while another holds it');
+
+    // The caller's own transition claimed it in the same write: the runner runs it as is, once.
+    const mine = await t.order('pending');
+    const t2 = await t.store.transition(mine, 'succeeded', {}, { claimHook: {} });
+    assert.equal(t2.hookClaimed, true);
+    assert.equal(await t.runner.forRecord(mine, Infinity, t2.record, true), 'done');
+    assert.equal(ran, 1);
+    assert.equal((await t.store.get(mine))?.hookStatus, 'succeeded', 'marked done');
+    assert.equal(await t.runner.forRecord(mine, Infinity), 'done');
+    assert.equal(ran, 1, 'never again');
+  });
+});
+
 describe('events stored by another process or an earlier version', () => {
   it('are found by their stored kind name: each runs its own hook from runPending', async () => {
     const got: string[] = [];
