@@ -25,7 +25,7 @@ import { HookRunner } from '../src/checkout/hooks.js';
 import { Settlement } from '../src/checkout/settlement.js';
 import { Telemetry } from '../src/metrics.js';
 import { MemoryPaymentStore } from '../src/store/memory.js';
-import type { PaymentPatch, PaymentRecord, TransitionResult } from '../src/store/types.js';
+import type { PaymentPatch, PaymentRecord, TransitionOptions, TransitionResult } from '../src/store/types.js';
 import type { RecordStatus } from '../src/types.js';
 
 const MINUTE = 60_000;
@@ -81,6 +81,7 @@ class WatchedStore extends MemoryPaymentStore {
     orderId: string,
     to: RecordStatus,
     patch?: PaymentPatch,
+    options?: TransitionOptions,
   ): Promise<TransitionResult> {
     this.writes++;
     this.transitions++;
@@ -90,7 +91,7 @@ class WatchedStore extends MemoryPaymentStore {
     const other = this.before;
     this.before = undefined;
     await other?.();
-    return super.transition(orderId, to, patch);
+    return super.transition(orderId, to, patch, options);
   }
 }
 
@@ -350,6 +351,37 @@ describe('confirmByQuery', () => {
       assert.equal(applied.outcome, 'applied');
       assert.equal(applied.record?.status, 'succeeded');
       assert.equal(s.client.queries, 0, 'not queried');
+    }));
+});
+
+describe('the hook of the status a report moves to', () => {
+  it("a notification's move claims it in the same write; a query's move, or a status with no hook, claims nothing", () =>
+    withShop(async (s) => {
+      const lease = s.checkout.hookLeaseMs;
+      const notified = await s.order();
+      const applied = await s.settlement.apply(notified, notifiedFor(notified), 'notification');
+      assert.equal(applied.outcome, 'applied');
+      assert.equal(applied.hookClaimed, true, 'claimed with the move');
+      assert.equal(
+        await s.store.claimHook(notified.orderId, 'succeeded', lease, s.clock.now()),
+        false,
+        'held for the notification that moved it',
+      );
+
+      const queried = await s.order();
+      const byQuery = await s.settlement.apply(queried, notifiedFor(queried), 'query');
+      assert.equal(byQuery.outcome, 'applied');
+      assert.equal(byQuery.hookClaimed, false);
+      assert.equal(
+        await s.store.claimHook(queried.orderId, 'succeeded', lease, s.clock.now()),
+        true,
+        'free for whoever runs it',
+      );
+
+      const paying = await s.order();
+      const moved = await s.settlement.apply(paying, notifiedFor(paying, { status: 1 }), 'notification');
+      assert.equal(moved.record?.status, 'processing');
+      assert.equal(moved.hookClaimed, false, 'processing has no hook to claim');
     }));
 });
 
