@@ -91,6 +91,38 @@ describe('POST /notify: the sync barrier', () => {
     assert.deepEqual(h.calls.slice(hooked), [`succeeded:${p.orderId}`], 'the hook ran once');
   });
 
+  it('a duplicate that arrives while the first delivery’s hook still runs does not run it again', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #1c', buyerId: 'u-1001' };
+    const p = (await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json as {
+      orderId: string;
+      orderNo: string;
+    };
+    const hooks = h.router.checkout.options.hooks;
+    const original = hooks.onPaymentSucceeded;
+    let runs = 0;
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    let release!: () => void;
+    hooks.onPaymentSucceeded = () => {
+      runs++;
+      started();
+      return new Promise<void>((r) => (release = r));
+    };
+    try {
+      const body = paidNotification(sandbox, p);
+      const first = notify(body);
+      await running;
+      // HaiPay's retry while onPaymentSucceeded is still running: the order is succeeded, its hook
+      // claimed by the first delivery and not yet done.
+      assert.deepEqual(await notify(body), { status: 200, text: 'SUCCESS' });
+      release();
+      assert.deepEqual(await first, { status: 200, text: 'SUCCESS' });
+      assert.equal(runs, 1, 'the hook ran once');
+    } finally {
+      hooks.onPaymentSucceeded = original;
+    }
+  });
+
   it('a store without a sync barrier (it is optional) still acknowledges', async () => {
     const bare = new MemoryPaymentStore();
     Object.defineProperty(bare, 'sync', { value: undefined });

@@ -18,7 +18,7 @@ import type { PaymentRecord } from '../store/types.js';
 import type { CheckoutContext } from './context.js';
 import { HOOK_EVENT, type HookRunner, type HookState } from './hooks.js';
 import { payoutNotification, servesPayQuery } from './payouts.js';
-import type { Settlement } from './settlement.js';
+import type { Applied, Settlement } from './settlement.js';
 import { schemaDetail, str } from './text.js';
 import type { NotificationResult, RejectedNotification } from './types.js';
 import { subscriptionStatusFromCode } from './views.js';
@@ -121,10 +121,9 @@ export class Notifications {
     let outcome: string;
     // Stryker disable next-line StringLiteral: the state is only ever compared with 'failed'
     let hooked: HookState = 'done';
-    // The order as this delivery last wrote or read it (the hook runner need not read it again).
-    let known: PaymentRecord | null = null;
-    // Whether this delivery's own move already claimed the hook of the status it moved to.
-    let claimed = false;
+    // What the settlement of a collection did: the order as this delivery last wrote or read it (the
+    // hook runner need not read it again), and whether its own move already claimed that status's hook.
+    let applied: Applied | null = null;
     if (type !== '' && record.orderNo && str(data.subscriptionNo) !== record.orderNo) {
       outcome = 'identity_mismatch';
     } else if (type === 'SUBSCRIPTIONS_DEDUCT') {
@@ -141,13 +140,14 @@ export class Notifications {
     } else if (type === 'SUBSCRIPTION') {
       outcome = await this.#subscriptionStatus(record, data);
     } else {
-      const applied = await this.#settlement.apply(record, data, 'notification');
+      applied = await this.#settlement.apply(record, data, 'notification');
       outcome = applied.outcome;
-      // Saves the hook runner a read of the same row. Its claim is conditional on the status the record
-      // names, so a record another writer has since moved on claims nothing.
-      known = applied.record;
-      claimed = applied.hookClaimed === true;
     }
+    // The record handed over saves the hook runner a read of the same row. Unless this delivery's move
+    // claimed the hook, the runner claims it, conditional on the status the record names: a record
+    // another writer has since moved on claims nothing.
+    const known = applied?.record ?? null;
+    const claimed = applied?.hookClaimed === true;
     if (
       hooked !== 'failed' &&
       (await this.#hooks.forRecord(record.orderId, wait, known, claimed)) === 'failed'
