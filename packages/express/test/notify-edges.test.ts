@@ -98,7 +98,7 @@ describe('POST /notify: the sync barrier', () => {
       orderNo: string;
     };
     const hooks = h.router.checkout.options.hooks;
-    const original = hooks.onPaymentSucceeded;
+    const original = { ...hooks };
     let runs = 0;
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
@@ -119,7 +119,7 @@ describe('POST /notify: the sync barrier', () => {
       assert.deepEqual(await first, { status: 200, text: 'SUCCESS' });
       assert.equal(runs, 1, 'the hook ran once');
     } finally {
-      hooks.onPaymentSucceeded = original;
+      Object.assign(hooks, original);
     }
   });
 
