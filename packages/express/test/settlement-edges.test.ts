@@ -73,6 +73,8 @@ class WatchedStore extends MemoryPaymentStore {
   before?: () => Promise<unknown>;
   lies: RecordStatus[] = [];
   gone = new Set<string>();
+  /** The options of the last transition asked for. */
+  lastOptions?: TransitionOptions;
   override patch(orderId: string, patch: PaymentPatch) {
     this.writes++;
     return super.patch(orderId, patch);
@@ -85,6 +87,7 @@ class WatchedStore extends MemoryPaymentStore {
   ): Promise<TransitionResult> {
     this.writes++;
     this.transitions++;
+    this.lastOptions = options;
     if (this.gone.has(orderId)) return { changed: false, record: null };
     const lie = this.lies.shift();
     if (lie) return { changed: false, record: { ...(await this.get(orderId))!, status: lie } };
@@ -362,6 +365,11 @@ describe('the hook of the status a report moves to', () => {
       const applied = await s.settlement.apply(notified, notifiedFor(notified), 'notification');
       assert.equal(applied.outcome, 'applied');
       assert.equal(applied.hookClaimed, true, 'claimed with the move');
+      assert.deepEqual(
+        s.store.lastOptions,
+        { claimHook: { now: s.clock.now() } },
+        'on the kit’s lease clock',
+      );
       assert.equal(
         await s.store.claimHook(notified.orderId, 'succeeded', lease, s.clock.now()),
         false,
