@@ -223,7 +223,9 @@ describe('status stream lifetime', () => {
       // The lifetime runs on a clock the test moves (performance.now and the lifetime timer), so the
       // streams end at the moments the test names, however slow the machine is. The waits below are for
       // I/O only and spin the event loop (setTimeout is mocked), up to 10 s of wall time.
-      let time = performance.now();
+      // Whole milliseconds: `opened + 1500` and `opened + 1000 + 499 + 1` must be the same number,
+      // which a fractional start (performance.now()'s) does not always give in floating point.
+      let time = Math.round(performance.now());
       t.mock.method(performance, 'now', () => time);
       t.mock.timers.enable({ apis: ['setTimeout'] });
       const advance = (ms: number) => {
