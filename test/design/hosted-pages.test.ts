@@ -231,6 +231,9 @@ describe('the sandbox’s hosted pages', () => {
         colorScheme: shot.dark ? 'dark' : 'light',
         reducedMotion: 'reduce',
       });
+      // Navigation waits for the page's load event (its bundle and fonts); with other suites sharing the
+      // machine's cores that can pass Playwright's 30 s default, which is not what these tests measure.
+      context.setDefaultNavigationTimeout(120_000);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (err) => errors.push(err.message));
