@@ -23,6 +23,15 @@ class CountingStore extends MemoryPaymentStore {
     this.reads++;
     return super.get(orderId);
   }
+  /** endRecheck calls left to fail (a database error after the move). */
+  failEndRecheck = 0;
+  override async endRecheck(orderId: string) {
+    if (this.failEndRecheck > 0) {
+      this.failEndRecheck--;
+      throw new Error('SQLITE_BUSY: database is locked');
+    }
+    return super.endRecheck(orderId);
+  }
   claims = 0;
   override claimHook(...args: Parameters<MemoryPaymentStore['claimHook']>) {
     this.claims++;
@@ -121,6 +130,23 @@ describe('POST /notify: the sync barrier', () => {
     } finally {
       Object.assign(hooks, original);
     }
+  });
+
+  it('a delivery that fails after its move claimed the hook gives the claim back: the retry runs the hook', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #1d', buyerId: 'u-1001' };
+    const p = (await h.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem())).json as {
+      orderId: string;
+      orderNo: string;
+    };
+    // HaiPay's final "failed" (status 3): the move to failed claims onPaymentFailed, then ending the
+    // re-asking fails, so this delivery is not acknowledged and HaiPay sends it again.
+    const body = paidNotification(sandbox, p, { status: 3 });
+    const hooked = h.calls.length;
+    store.failEndRecheck = 1;
+    assert.notEqual((await notify(body)).text, 'SUCCESS');
+    assert.equal((await store.get(p.orderId))?.status, 'failed', 'the move itself is stored');
+    assert.deepEqual(await notify(body), { status: 200, text: 'SUCCESS' });
+    assert.deepEqual(h.calls.slice(hooked), [`failed:${p.orderId}`], 'the retry ran the hook, once');
   });
 
   it('a store without a sync barrier (it is optional) still acknowledges', async () => {

@@ -87,14 +87,21 @@ export class Settlement {
           claim ? { claimHook: { now: this.#ctx.leaseNow() } } : undefined,
         );
         if (t.changed) {
-          // HaiPay's own final word (status 3) closed it: nothing to ask again later (listRecheckDue).
-          if (Number(str(reported.status)) === 3) await store.endRecheck?.(record.orderId);
-          this.#ctx.emit(t.record);
-          this.#ctx.options.logger.info('haipay payment status', {
-            orderId: record.orderId,
-            status: decision.to,
-            source,
-          });
+          try {
+            // HaiPay's own final word (status 3) closed it: nothing to ask again later (listRecheckDue).
+            if (Number(str(reported.status)) === 3) await store.endRecheck?.(record.orderId);
+            this.#ctx.emit(t.record);
+            this.#ctx.options.logger.info('haipay payment status', {
+              orderId: record.orderId,
+              status: decision.to,
+              source,
+            });
+          } catch (err) {
+            // The claim was taken for the hook the caller runs next, which it now never reaches: give it
+            // back, so HaiPay's retry of this unacknowledged delivery runs the hook, not waits out a lease.
+            if (t.hookClaimed) await store.releaseHook(record.orderId, decision.to).catch(() => undefined);
+            throw err;
+          }
           return { outcome: 'applied', record: t.record, hookClaimed: t.hookClaimed === true };
         }
         // Another writer moved the order first (e.g. the reconciler expired it while this success was
