@@ -14,7 +14,7 @@ import {
   HaiPaySignatureError,
   HaiPayIdempotencyError,
 } from '../errors.js';
-import type { NewPaymentRecord, PaymentPatch, PaymentRecord } from '../store/types.js';
+import type { NewPaymentRecord, PaymentPatch, PaymentRecord, PaymentStore } from '../store/types.js';
 import type { RecordStatus } from '../types.js';
 import type { CheckoutContext } from './context.js';
 import { hookDue, type HookRunner } from './hooks.js';
@@ -50,6 +50,24 @@ export interface CreateSpec<V> {
   accepted: (data: HaiPayData) => { patch: PaymentPatch; status: RecordStatus };
   /** Creates again under an orphaned key's reserved order id (see {@link createOnce}). */
   resume: (orderId: string) => Promise<CreateResult<V>>;
+}
+
+/**
+ * Sends an apply only once what names it is durable, without waiting for the disk before signing:
+ * starts the store's sync, calls `apply` with it as the gate (the request is signed at once and sent
+ * once the sync resolves), and waits for the sync. A sync that fails throws here, and HaiPay heard
+ * nothing. The apply's answer is in `answer`, to be awaited next.
+ */
+export async function applyWhenDurable(
+  store: PaymentStore,
+  apply: (sendAfter: Promise<void>) => Promise<HaiPayData>,
+): Promise<{ answer: Promise<HaiPayData> }> {
+  const durable = store.sync?.() ?? Promise.resolve();
+  const answer = apply(durable);
+  // Awaited by the caller; a sync that fails rejects it too, and is thrown below instead.
+  answer.catch(() => undefined);
+  await durable;
+  return { answer };
 }
 
 /**
@@ -91,11 +109,7 @@ export async function createOnce<V>(
   // before the browser's answer: a power cut that loses it leaves the reserved order `unknown`, the
   // state a crash during the apply leaves too, and the reconciler re-learns it from HaiPay. The apply
   // is signed while the sync runs (the two costliest steps overlap) and sent only once it is done.
-  const durable = store.sync?.() ?? Promise.resolve();
-  const applying = spec.apply(durable);
-  // Read below; a sync that fails rejects it too, and is thrown here: HaiPay heard nothing.
-  applying.catch(() => undefined);
-  await durable;
+  const { answer } = await applyWhenDurable(store, spec.apply);
 
   const orderId = record.orderId;
   let outcome: CreateResult<V>['outcome'];
@@ -103,7 +117,7 @@ export async function createOnce<V>(
   // The order as this request last wrote or read it: the answer's view, and whether a hook may be due.
   let latest: PaymentRecord | null;
   try {
-    const { patch, status } = spec.accepted(await applying);
+    const { patch, status } = spec.accepted(await answer);
     // One write: the status and what HaiPay answered. Only when the order has already moved on (a
     // notification or a query got there first) is the answer's data written on its own.
     const t = await store.transition(orderId, status, patch);

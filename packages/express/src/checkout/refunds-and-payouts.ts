@@ -22,6 +22,7 @@ import type {
   TransferStatus,
 } from '../store/types.js';
 import type { CheckoutContext } from './context.js';
+import { applyWhenDurable } from './create.js';
 import type { HookRunner } from './hooks.js';
 import { str } from './text.js';
 
@@ -78,14 +79,10 @@ export class TransferFlow {
       );
     if (res.outcome === 'replay') return this.settleQuietly(res.record);
     // Durable before HaiPay hears of it: a retry after a crash or power cut finds it and never re-applies.
-    // The apply is signed while the sync runs, and sent only once it is done.
-    const durable = store.sync?.() ?? Promise.resolve();
-    const applying = apply(durable);
-    applying.catch(() => undefined);
-    await durable;
+    const { answer } = await applyWhenDurable(store, apply);
     const id = record.transferId;
     try {
-      const data = await applying;
+      const data = await answer;
       const verdict = this.#driver.read(data) ?? { status: 'pending', patch: {} };
       return await this.move(res.record, verdict.status, verdict.patch, data);
     } catch (err) {
