@@ -13,6 +13,10 @@ import {
 import { generateTestNotification } from '../src/testing.js';
 import { clientOptionsFor } from '@haipay-kit/test-support';
 import { thbQrApply } from './fixtures/collect-apply.js';
+import { SqlitePaymentStore } from '../src/store/sqlite.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let sandbox: Sandbox;
 let client: HaiPayClient;
@@ -55,6 +59,19 @@ describe('HaiPayClient', () => {
     );
     await turn();
     assert.equal(count('M-client-gate-2'), 0, 'nothing sent when sendAfter rejects');
+    // As the README shows it: the store's sync as the gate.
+    const store = new SqlitePaymentStore({
+      filename: join(mkdtempSync(join(tmpdir(), 'haipay-gate-')), 'h.db'),
+    });
+    try {
+      const params = thbQrApply('M-client-gate-4');
+      assert.equal(
+        (await client.collectApply('THB', params, { sendAfter: store.sync() })).orderId,
+        params.orderId,
+      );
+    } finally {
+      await store.close();
+    }
     // Checked and signed at once: a value unsafe to sign is refused without waiting for the gate.
     await assert.rejects(
       client.collectApply(
