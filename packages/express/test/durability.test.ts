@@ -8,10 +8,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox } from '@haipay-kit/sandbox';
+import { createSandbox, generateSandboxConfig, type Sandbox } from '@haipay-kit/sandbox';
 import { MemoryPaymentStore } from '../src/store/memory.js';
 import { SqlitePaymentStore } from '../src/store/sqlite.js';
-import { startHarness, idem, paidNotification, BUYER, type Harness } from '@haipay-kit/test-support';
+import {
+  startHarness,
+  idem,
+  paidNotification,
+  BUYER,
+  CARD,
+  ORIGIN,
+  THB_PAYOUT,
+  type Harness,
+} from '@haipay-kit/test-support';
 
 /** A memory store whose sync() settles only when the test releases it (or fails it). */
 class HeldSyncStore extends MemoryPaymentStore {
@@ -45,7 +54,11 @@ let sandbox: Sandbox;
 let store: HeldSyncStore;
 let h: Harness;
 before(async () => {
-  sandbox = await createSandbox();
+  // Balances to refund and pay out from.
+  const config = generateSandboxConfig();
+  for (const m of config.merchants)
+    if (m.currency === 'USD' || m.currency === 'THB') m.openingBalance = '10000.00';
+  sandbox = await createSandbox({ config });
   store = new HeldSyncStore();
   h = await startHarness({ sandbox, store });
 });
@@ -64,7 +77,11 @@ describe('sync barrier', { timeout: 30_000 }, () => {
       return r;
     });
     const reserved = await store.nextSync();
-    await turn();
+    for (let i = 0; i < 5; i++) await turn();
+    const held = (await store.listUnsettled()).find((r) => r.subject === 'Order #1');
+    assert.ok(held, 'the order is reserved before the sync');
+    // A query's round trip: an apply sent without waiting would be at HaiPay by its end.
+    await assert.rejects(h.client.collectQuery('THB', { orderId: held.orderId }), { gatewayCode: '4013' });
     assert.equal(sandbox.orders().length, before, 'the apply waits for the reserved order to be synced');
     assert.equal(answered, false);
     reserved();
@@ -107,6 +124,155 @@ describe('sync barrier', { timeout: 30_000 }, () => {
     assert.equal(answered, false, 'SUCCESS waits for the sync');
     release();
     assert.equal(await res, 'SUCCESS');
+  });
+});
+
+describe('sync barrier: refunds and payouts', { timeout: 30_000 }, () => {
+  const key = () => `transfer-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+  /** A USD card payment, paid: each sync on the way (the reserved order, the paid notification) released. */
+  async function paidCardOrder(): Promise<{ orderId: string; orderNo: string }> {
+    h.order = { amount: '25.00', currency: 'USD', subject: 'Order #R', buyerId: 'u-1001' };
+    const res = h.post(
+      '/haipay/payments',
+      { method: 'card', ...BUYER, phone: '', ...CARD },
+      { ...idem(), 'user-agent': 'test-agent', referer: `${ORIGIN}/checkout` },
+    );
+    (await store.nextSync())();
+    const { status, json } = await res;
+    assert.equal(status, 201, JSON.stringify(json));
+    // The sandbox notifies the card payment: its SUCCESS waits for a sync too.
+    const delivered = sandbox.idle();
+    (await store.nextSync())();
+    await delivered;
+    const order = await store.get(String(json.orderId));
+    assert.ok(order?.orderNo);
+    assert.equal(order.status, 'succeeded');
+    return { orderId: order.orderId, orderNo: order.orderNo };
+  }
+
+  /** The refunds of a payment the store holds. */
+  const refundsOf = (orderId: string) => store.listTransfers({ kind: 'refund', paymentOrderId: orderId });
+  /** The ids of every payout the store holds. */
+  const payoutIds = async () =>
+    new Set((await store.listTransfers({ kind: 'payout' })).map((t) => t.transferId));
+  /** The one payout the store holds that was not among `known`. */
+  async function newPayout(known: Set<string>) {
+    const fresh = (await store.listTransfers({ kind: 'payout' })).filter((t) => !known.has(t.transferId));
+    assert.equal(fresh.length, 1, 'one payout reserved');
+    return fresh[0]!;
+  }
+
+  /** HaiPay's answer to a query for a transfer: `4013` (no such order) when it never heard of it. */
+  async function queryCode(kind: 'refund' | 'payout', transferId: string): Promise<string> {
+    try {
+      if (kind === 'refund') await h.client.refundQuery({ orderId: transferId });
+      else await h.client.payQuery('THB', { orderId: transferId });
+      return 'found';
+    } catch (err) {
+      // HaiPayApiError's code (read by name: the harness's client may come from the built package).
+      const code = (err as { gatewayCode?: unknown }).gatewayCode;
+      if (typeof code === 'string') return code;
+      throw err;
+    }
+  }
+
+  /** The refund HaiPay (the sandbox) holds against a paid order: its `refundNo`, if any. */
+  function refundAtHaiPay(orderNo: string): string | undefined {
+    const order = sandbox.order(orderNo);
+    assert.ok(order?.kind === 'collect');
+    return order.refundNo;
+  }
+
+  /** The sandbox's payouts made under `transferId`. */
+  const payoutsAtHaiPay = (transferId: string) =>
+    sandbox.orders().filter((o) => o.kind === 'payout' && o.orderId === transferId);
+
+  it('a refund: HaiPay sees no refund apply before the store synced the reserved refund', async () => {
+    const paid = await paidCardOrder();
+    let answered = false;
+    const res = h.router.checkout.refund(paid.orderId, { idempotencyKey: key() }).then((r) => {
+      answered = true;
+      return r;
+    });
+    const release = await store.nextSync();
+    const [held] = await refundsOf(paid.orderId);
+    assert.ok(held, 'the refund is reserved before the sync');
+    assert.equal(held.status, 'unknown', 'the sync covers the reserved refund');
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(await queryCode('refund', held.transferId), '4013', 'HaiPay has no refund by its id');
+    assert.equal(refundAtHaiPay(paid.orderNo), undefined, 'the apply waits for the sync');
+    assert.equal(answered, false);
+    release();
+    const refund = await res;
+    assert.equal(refund.transferId, held.transferId);
+    assert.equal(refund.status, 'pending');
+    assert.ok(refund.gatewayNo);
+    assert.equal(refundAtHaiPay(paid.orderNo), refund.gatewayNo, 'applied once synced');
+    assert.equal(sandbox.refund(refund.gatewayNo)?.orderId, refund.transferId);
+    assert.equal((await refundsOf(paid.orderId)).length, 1, 'one refund');
+  });
+
+  it('a refund whose reserved refund cannot be synced: HaiPay hears nothing, refund() rejects', async () => {
+    const paid = await paidCardOrder();
+    const k = key();
+    const res = h.router.checkout.refund(paid.orderId, { idempotencyKey: k });
+    // The apply is already signed while this sync runs; failing it must still keep it unsent.
+    (await store.heldSync()).reject(new Error('EIO: fsync failed'));
+    await assert.rejects(res, /EIO: fsync failed/);
+    for (let i = 0; i < 5; i++) await turn();
+    // The reserved refund is kept, as after a crash; HaiPay does not know it.
+    const [left] = await refundsOf(paid.orderId);
+    assert.ok(left, 'the reserved refund is kept');
+    assert.equal(left.status, 'unknown');
+    assert.equal(await queryCode('refund', left.transferId), '4013', 'HaiPay has no refund by its id');
+    assert.equal(refundAtHaiPay(paid.orderNo), undefined, 'no refund apply reached HaiPay');
+    // The same key again finds the reserved refund and asks HaiPay: it never applies it.
+    const retry = await h.router.checkout.refund(paid.orderId, { idempotencyKey: k });
+    assert.equal(retry.transferId, left.transferId);
+    assert.equal((await refundsOf(paid.orderId)).length, 1);
+    assert.equal(refundAtHaiPay(paid.orderNo), undefined, 'the retry applied nothing');
+  });
+
+  it('a payout: HaiPay sees no payout apply before the store synced the reserved payout', async () => {
+    const known = await payoutIds();
+    let answered = false;
+    const res = h.router.checkout.payout({ ...THB_PAYOUT }, { idempotencyKey: key() }).then((r) => {
+      answered = true;
+      return r;
+    });
+    const release = await store.nextSync();
+    const held = await newPayout(known);
+    assert.equal(held.status, 'unknown', 'the sync covers the reserved payout');
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(await queryCode('payout', held.transferId), '4013', 'HaiPay has no payout by its id');
+    assert.deepEqual(payoutsAtHaiPay(held.transferId), [], 'the apply waits for the sync');
+    assert.equal(answered, false);
+    release();
+    const payout = await res;
+    assert.equal(payout.transferId, held.transferId);
+    assert.equal(payout.status, 'pending');
+    const applied = payoutsAtHaiPay(payout.transferId);
+    assert.equal(applied.length, 1, 'applied once synced');
+    assert.equal(applied[0]?.orderNo, payout.gatewayNo);
+  });
+
+  it('a payout whose reserved payout cannot be synced: HaiPay hears nothing, payout() rejects', async () => {
+    const known = await payoutIds();
+    const k = key();
+    const res = h.router.checkout.payout({ ...THB_PAYOUT }, { idempotencyKey: k });
+    (await store.heldSync()).reject(new Error('EIO: fsync failed'));
+    await assert.rejects(res, /EIO: fsync failed/);
+    for (let i = 0; i < 5; i++) await turn();
+    // The reserved payout is kept, as after a crash; HaiPay does not know it.
+    const left = await newPayout(known);
+    assert.equal(left.status, 'unknown');
+    assert.equal(await queryCode('payout', left.transferId), '4013', 'HaiPay has no payout by its id');
+    assert.deepEqual(payoutsAtHaiPay(left.transferId), [], 'no payout apply reached HaiPay');
+    const retry = await h.router.checkout.payout({ ...THB_PAYOUT }, { idempotencyKey: k });
+    assert.equal(retry.transferId, left.transferId);
+    await newPayout(known);
+    assert.deepEqual(payoutsAtHaiPay(left.transferId), [], 'the retry applied nothing');
   });
 });
 
