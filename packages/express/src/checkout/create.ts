@@ -118,9 +118,13 @@ export async function createOnce<V>(
   let latest: PaymentRecord | null;
   try {
     const { patch, status } = spec.accepted(await answer);
-    // One write: the status and what HaiPay answered. Only when the order has already moved on (a
-    // notification or a query got there first) is the answer's data written on its own.
-    const t = await store.transition(orderId, status, patch);
+    // One write: the status and what HaiPay answered, and the key's outcome beside it (one commit on
+    // SQLite, one round trip on PostgreSQL). Only when the order has already moved on (a notification
+    // or a query got there first) is the answer's data written on its own.
+    const [t] = await Promise.all([
+      store.transition(orderId, status, patch),
+      store.finishIdempotencyKey(scope, idempotencyKey, STORED.created),
+    ]);
     latest = t.changed ? t.record : await store.patch(orderId, patch);
     ctx.emit(latest);
     outcome = 'created';
@@ -155,7 +159,7 @@ export async function createOnce<V>(
       throw err;
     }
   }
-  await store.finishIdempotencyKey(scope, idempotencyKey, STORED[outcome]);
+  if (outcome !== 'created') await store.finishIdempotencyKey(scope, idempotencyKey, STORED[outcome]);
   latest ??= await store.get(orderId);
   if (!latest) throw new HaiPayError('The order was removed while it was being created.');
   // A payment may already be final, its hook due (the shopper does not wait for it). One that gets

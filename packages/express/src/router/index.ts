@@ -10,7 +10,7 @@ import { HaiPayCheckout } from '../checkout/index.js';
 import { telemetryOf } from '../metrics.js';
 import { createReconciler } from '../reconciler.js';
 import { browserRouter } from './browser.js';
-import { notifyRouter } from './notify.js';
+import { addNotifyRoute } from './notify.js';
 import {
   DEFAULT_PROMPTPAY_WINDOW_MS,
   resolveRouterOptions,
@@ -67,7 +67,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   if (options.reconcile !== false) reconciler.start();
 
   const router = express.Router();
-  router.use(notifyRouter(config, checkout));
+  addNotifyRoute(router, config, checkout);
 
   // ---------- Return route: HaiPay's callBackUrl / callBackFailUrl. ----------
   router.get('/return/:orderId{/:result}', async (req: Request, res: Response, next: NextFunction) => {

@@ -38,10 +38,9 @@ function rawNotificationBody(req: Request): string | null {
   return null;
 }
 
-/** The `/notify` route. */
-export function notifyRouter(config: RouterConfig, checkout: HaiPayCheckout): Router {
+/** Adds the `/notify` route to the router (a route of its own, not a nested router every request passes). */
+export function addNotifyRoute(router: Router, config: RouterConfig, checkout: HaiPayCheckout): void {
   const { logger, notifyAllowIps } = config;
-  const router = express.Router();
   // Refused bodies only: HaiPay's verified deliveries never count, whatever they answer.
   const limiter = createRefusalLimiter(
     config.options.notify?.rateLimit,
@@ -103,5 +102,4 @@ export function notifyRouter(config: RouterConfig, checkout: HaiPayCheckout): Ro
         .send(`FAIL: ${answer?.message ?? 'unreadable request'}`);
     },
   );
-  return router;
 }

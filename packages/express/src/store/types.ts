@@ -335,7 +335,11 @@ export interface PaymentStore {
    * matches, `conflict` otherwise.
    */
   createIdempotent(key: IdempotencyKeyInput, record: NewPaymentRecord): Promise<IdempotentCreate>;
-  /** Stores the HTTP status of the first answer given for a key. */
+  /**
+   * Stores the HTTP status of the first answer given for a key (a key already finished keeps its
+   * first). A created order's key is finished beside the transition that records HaiPay's answer, in
+   * the same turn: a store that groups writes may commit the two together.
+   */
   finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void>;
   /** Appends to the notification log. */
   appendNotification(entry: Omit<NotificationLogEntry, 'id'>): Promise<void>;
