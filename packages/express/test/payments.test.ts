@@ -193,6 +193,42 @@ describe('payment methods: create → final, hook exactly once', () => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), `${ORIGIN}/thanks?haipay_order=${p.orderId}`);
   });
+
+  it('return route: the buyer lands on the shop even when the order cannot be read now', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #129b', buyerId: 'u-1001' };
+    const p = await pay('truemoney');
+    const store = h.store;
+    const get = store.get.bind(store);
+    store.get = () => Promise.reject(new Error('database is locked'));
+    try {
+      const res = await h.get(`/haipay/return/${p.orderId}`);
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get('location'), `${ORIGIN}/thanks`);
+    } finally {
+      store.get = get;
+    }
+  });
+
+  it('the server-to-server routes are not behind the browser guard (Origin, CORS, no-store)', async () => {
+    h.order = { amount: '100.00', currency: 'THB', subject: 'Order #129c', buyerId: 'u-1001' };
+    const p = await pay('truemoney');
+    const foreign = { origin: 'https://elsewhere.example' };
+    const back = await fetch(`${h.url}/haipay/return/${p.orderId}`, { headers: foreign, redirect: 'manual' });
+    assert.equal(back.status, 303, 'a return is never refused for its Origin');
+    assert.doesNotMatch(back.headers.get('vary') ?? '', /origin/i);
+    assert.equal(back.headers.get('access-control-allow-origin'), null);
+    const notify = await fetch(`${h.url}/haipay/notify`, {
+      method: 'POST',
+      headers: { ...foreign, 'content-type': 'text/plain' },
+      body: '{}',
+    });
+    // Refused by the notification's own checks (plain text), not by the browser guard (JSON, 403/415).
+    assert.equal(notify.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.match(await notify.text(), /^FAIL/);
+    // A browser route from the same origin is refused by the guard.
+    const browser = await fetch(`${h.url}/haipay/payments/${p.orderId}`, { headers: foreign });
+    assert.equal(browser.status, 403);
+  });
 });
 
 describe('idempotency', () => {

@@ -63,13 +63,17 @@ function sendCreated<V>(res: Response, result: CreateResult<V>, refused: string)
   res.status(createdStatus(result.outcome, result.replayed)).json(result.view);
 }
 
-/** The browser routes, and the stream hub they share (closed by the router's `close()`). */
-export function browserRouter(
+/**
+ * Adds the browser routes, behind the browser guard, to the router (after its server-to-server routes,
+ * which the guard must not see: added to the router itself, not as a nested router every request
+ * would pass through). Returns the stream hub they share (closed by the router's `close()`).
+ */
+export function addBrowserRoutes(
+  browser: Router,
   config: RouterConfig,
   checkout: HaiPayCheckout,
-): { router: Router; streams: StatusStreams } {
+): StatusStreams {
   const { options, store, logger, allowedOrigins, production, publicBaseUrl } = config;
-  const browser = express.Router();
   browser.use((req: Request, res: Response, next: NextFunction) => {
     const origin = req.get('origin');
     res.set('Cache-Control', 'no-store');
@@ -267,5 +271,5 @@ export function browserRouter(
   }
 
   browser.use(browserErrors(logger));
-  return { router: browser, streams };
+  return streams;
 }

@@ -4,12 +4,13 @@
  * notifications (notify.ts), over one checkout core and its reconciler. Options are validated once
  * (options.ts); HTTP status codes live here and in http.ts only.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { checkReadiness } from '../admin/readiness.js';
 import { HaiPayCheckout } from '../checkout/index.js';
 import { telemetryOf } from '../metrics.js';
 import { createReconciler } from '../reconciler.js';
-import { browserRouter } from './browser.js';
+import type { PaymentRecord } from '../store/types.js';
+import { addBrowserRoutes } from './browser.js';
 import { addNotifyRoute } from './notify.js';
 import {
   DEFAULT_PROMPTPAY_WINDOW_MS,
@@ -70,24 +71,30 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
   addNotifyRoute(router, config, checkout);
 
   // ---------- Return route: HaiPay's callBackUrl / callBackFailUrl. ----------
-  router.get('/return/:orderId{/:result}', async (req: Request, res: Response, next: NextFunction) => {
+  // The buyer always lands on the shop: an order that cannot be read now (the store failing) sends
+  // them to the default return page, which follows the status as any other.
+  router.get('/return/:orderId{/:result}', async (req: Request, res: Response) => {
+    const orderId = String(req.params.orderId);
+    let record: PaymentRecord | null = null;
     try {
-      const orderId = String(req.params.orderId);
-      const record = /^hps?_[A-Za-z0-9_-]{10,40}$/.test(orderId) ? await store.get(orderId) : null;
-      const target = new URL(record?.returnUrl ?? options.returnUrl);
-      if (record) {
-        target.searchParams.set('haipay_order', record.orderId);
-        // The buyer just came back from HaiPay: look the order up now rather than at the next tick.
-        void checkout.refresh(record.orderId).catch(() => undefined);
-      }
-      res.redirect(303, target.href);
+      record = /^hps?_[A-Za-z0-9_-]{10,40}$/.test(orderId) ? await store.get(orderId) : null;
     } catch (err) {
-      next(err);
+      logger.error('haipay return: the order could not be read', {
+        orderId,
+        message: (err as Error).message,
+      });
     }
+    const target = new URL(record?.returnUrl ?? options.returnUrl);
+    if (record) {
+      target.searchParams.set('haipay_order', record.orderId);
+      // The buyer just came back from HaiPay: look the order up now rather than at the next tick.
+      void checkout.refresh(record.orderId).catch(() => undefined);
+    }
+    res.redirect(303, target.href);
   });
 
-  const browser = browserRouter(config, checkout);
-  router.use(browser.router);
+  // After the routes above: the browser guard must not see HaiPay's notifications or the return.
+  const streams = addBrowserRoutes(router, config, checkout);
 
   return Object.assign(router, {
     checkout,
@@ -95,7 +102,7 @@ export function createHaiPayRouter(options: HaiPayRouterOptions): HaiPayRouter {
     ready: () => checkReadiness({ store, client: config.client, logger, now: options.now }),
     async close() {
       await reconciler.stop();
-      browser.streams.close();
+      streams.close();
       await checkout.settle(config.hookWaitMs);
       if (config.ownsStore) await store.close();
     },
