@@ -104,8 +104,9 @@ export class MemoryPaymentStore implements PaymentStore {
     if (STATUS_RANK[r.status] >= STATUS_RANK[to]) return { changed: false, record: structuredClone(r) };
     r.status = to;
     // A claim is for one status's hook: the new status's hook may be claimed at once (here, if asked).
-    const claim = options.claimHook !== undefined && r.hookStatus !== to;
-    if (claim) this.#hookClaims.set(orderId, options.claimHook!.now ?? this.#now());
+    const { claimHook } = options;
+    const claim = claimHook !== undefined && r.hookStatus !== to;
+    if (claim) this.#hookClaims.set(orderId, claimHook.now ?? this.#now());
     else this.#hookClaims.delete(orderId);
     applyPatch(r, patch);
     r.version += 1;
