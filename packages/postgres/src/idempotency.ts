@@ -1,18 +1,16 @@
 /**
  * The `haipay_idempotency_keys` table of the PostgreSQL store. The `(scope, key)` primary key is the
  * arbiter between racing requests; {@link IdempotencyTable.create} writes a key and its order in one
- * READ COMMITTED transaction, so a racing instance's insert waits for the first to commit, then reads
- * the committed key — and its order.
+ * statement, so a racing instance's insert waits for the first to commit, then reads the committed key
+ * — and its order.
  */
-import type pg from 'pg';
 import { idempotencyRecordFromRow } from './express.js';
 import type {
   IdempotencyKeyInput,
   IdempotencyKeyRow,
   IdempotencyRecord,
   IdempotencyReservation,
-  IdempotentCreate,
-  PaymentRecord,
+  PaymentRow,
 } from './express.js';
 import { Table, stampOf, type Run } from './sql.js';
 
@@ -49,37 +47,31 @@ export class IdempotencyTable extends Table {
   }
 
   /**
-   * The key and its order in one transaction on one connection from `connect`; `insertOrder` writes the
-   * order on that connection.
+   * The key and its order in one statement (one round trip, one commit): the order is inserted only if
+   * the key was. Of two racing instances, the second's key insert waits for the first's statement to
+   * commit and then inserts nothing, so it reads the committed key — and its order. Answers the new
+   * order's row, or the key that was already there.
    */
   async create(
-    connect: () => Promise<pg.PoolClient>,
     key: IdempotencyKeyInput,
     orderId: string,
-    insertOrder: (run: Run) => Promise<PaymentRecord>,
-  ): Promise<IdempotentCreate> {
-    const client = await connect();
-    const run: Run = (text, params) => client.query(text, params);
-    try {
-      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-      let result: IdempotentCreate;
-      if ((await this.#insertKey(run, key.scope, key.key, key.requestHash, orderId)).rowCount === 1) {
-        result = { outcome: 'created', record: await insertOrder(run) };
-      } else {
-        const existing = await this.#read(run, key.scope, key.key);
-        result =
-          existing.requestHash === key.requestHash
-            ? { outcome: 'replay', key: existing }
-            : { outcome: 'conflict', key: existing };
-      }
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    order: { table: string; columns: string; values: string; params: unknown[] },
+  ): Promise<{ row: PaymentRow } | { existing: IdempotencyRecord }> {
+    const n = order.params.length;
+    const { rows } = await this.query<PaymentRow>(
+      `WITH k AS (
+         INSERT INTO ${this.table} (scope, key, request_hash, order_id, created_at)
+         VALUES ($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, COALESCE($${n + 5}::timestamptz, now()))
+         ON CONFLICT (scope, key) DO NOTHING
+         RETURNING 1
+       )
+       INSERT INTO ${order.table} (${order.columns})
+       SELECT ${order.values} WHERE EXISTS (SELECT 1 FROM k)
+       RETURNING *`,
+      [...order.params, key.scope, key.key, key.requestHash, orderId, stampOf(this.clock())],
+    );
+    if (rows[0]) return { row: rows[0] };
+    return { existing: await this.#read(this.query, key.scope, key.key) };
   }
 
   /** Stores the first answer's outcome for a key. */

@@ -16,7 +16,7 @@ import {
 } from './express.js';
 import type * as Store from './express.js';
 import type { PaymentChange } from './change-feed.js';
-import { DB_NOW_MS, Table, patchSets, rankOf, stampOf, type Clock, type Query, type Run } from './sql.js';
+import { DB_NOW_MS, Table, patchSets, rankOf, stampOf, type Clock, type Query } from './sql.js';
 
 const FINAL_STATUSES = (Object.keys(STATUS_RANK) as RecordStatus[]).filter(isFinalStatus);
 
@@ -30,16 +30,27 @@ export class PaymentTable extends Table {
     this.#changed = changed;
   }
 
-  /** Inserts a new order, on `run` (a transaction's connection) or else the store's query function. */
-  async insert(input: Store.NewPaymentRecord, run: Run = this.query): Promise<Store.PaymentRecord> {
-    const { rows } = await run(
-      `INSERT INTO ${this.table} (order_id, kind, merchant, method, amount, currency, subject, order_ref,
-         buyer_id, status, status_rank, order_no, next_json, expires_at, failure_reason, return_url, metadata_json,
-         created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-         COALESCE($18::timestamptz, now()), COALESCE($18::timestamptz, now()))
-       RETURNING *`,
-      [
+  /**
+   * The INSERT of a new order in parts — its columns, its value expressions and their parameters
+   * ($1…) — so that another statement can carry it (the idempotent create writes the key and the order
+   * in one statement). Every value is cast to its column's type, so the expressions also work in an
+   * `INSERT … SELECT`, where an untyped parameter would be read as text.
+   */
+  insertParts(input: Store.NewPaymentRecord): {
+    table: string;
+    columns: string;
+    values: string;
+    params: unknown[];
+  } {
+    return {
+      table: this.table,
+      columns: `order_id, kind, merchant, method, amount, currency, subject, order_ref, buyer_id, status,
+         status_rank, order_no, next_json, expires_at, failure_reason, return_url, metadata_json, created_at,
+         updated_at`,
+      values: `$1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text,
+         $10::text, $11::smallint, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text,
+         COALESCE($18::timestamptz, now()), COALESCE($18::timestamptz, now())`,
+      params: [
         input.orderId,
         input.kind,
         input.merchant,
@@ -59,6 +70,15 @@ export class PaymentTable extends Table {
         JSON.stringify(input.metadata ?? {}),
         input.createdAt ?? stampOf(this.clock()),
       ],
+    };
+  }
+
+  /** Inserts a new order. */
+  async insert(input: Store.NewPaymentRecord): Promise<Store.PaymentRecord> {
+    const { columns, values, params } = this.insertParts(input);
+    const { rows } = await this.query<PaymentRow>(
+      `INSERT INTO ${this.table} (${columns}) VALUES (${values}) RETURNING *`,
+      params,
     );
     return recordFromRow(rows[0] as PaymentRow);
   }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ChangeFeed, type ChangeFeedState, type PaymentChangeListener } from './change-feed.js';
 import { listenerConfig, openPool, type PostgresPaymentStoreOptions } from './connection.js';
-import type { PaymentStore, RecordStatus } from './express.js';
+import { recordFromRow, type PaymentStore, type RecordStatus } from './express.js';
 // The contract's record types, as `Store.PaymentRecord` and so on.
 import type * as Store from './express.js';
 import { HookEventTable } from './hook-events.js';
@@ -209,16 +209,14 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.#keys.reserve(input);
   }
 
-  createIdempotent(
+  async createIdempotent(
     key: Store.IdempotencyKeyInput,
     record: Store.NewPaymentRecord,
   ): Promise<Store.IdempotentCreate> {
-    return this.#keys.create(
-      () => this.#connect(),
-      key,
-      record.orderId,
-      (run) => this.#payments.insert(record, run),
-    );
+    const created = await this.#keys.create(key, record.orderId, this.#payments.insertParts(record));
+    if ('row' in created) return { outcome: 'created', record: recordFromRow(created.row) };
+    const { existing } = created;
+    return { outcome: existing.requestHash === key.requestHash ? 'replay' : 'conflict', key: existing };
   }
 
   finishIdempotencyKey(scope: string, key: string, responseStatus: number): Promise<void> {
