@@ -43,7 +43,7 @@ export interface SandboxApplyFigures {
    * Sandbox CPU (user + system) per API call of the mix, in ms: in a fresh sandbox (`first100`: about
    * 2,100 orders, from its first thousand calls and a warm-up of a thousand more), in one filled with
    * 10,000 orders and warmed up the same way (`after10k`, about 11,300 orders), and
-   * `after10k / first100`. Each is the median of five blocks of 100 sequential calls, the two
+   * `after10k / first100`. Each is the median of fifteen blocks of 100 sequential calls, the two
    * sandboxes' blocks in turn.
    */
   applyCpuMs: { first100: number; after10k: number; ratio: number };
@@ -74,7 +74,7 @@ interface Probe {
 
 const CHILD_FLAG = '--sandbox-child';
 /** Blocks of 100 calls per measurement; their median is the figure (a shared machine is noisy). */
-const BLOCKS = 5;
+const BLOCKS = 15;
 /** Mix calls both sandboxes get first, and again side by side right before they are measured. */
 const WARM_UP = 1000;
 /** The same V8 heap settings for both sandboxes (see the file comment). */
