@@ -93,6 +93,21 @@ export function recheckContract(
     assert.deepEqual(await due(s, { limit: 2 }), [b, c]);
   });
 
+  it('recheck: orders due alike (same check, same close) come in order of their ids, byte by byte', async (t) => {
+    const s = withRecheck(t);
+    if (!s) return;
+    // Ids that a locale's collation orders differently (a A b B) from their bytes (A B a b).
+    const stem = `hp_tie_${Math.random().toString(36).slice(2)}_`;
+    for (const c of ['b', 'A', 'a', 'B']) {
+      const { orderId } = await s.create(sampleRecord({ orderId: stem + c, status: 'pending' }));
+      await s.transition(orderId, 'expired');
+    }
+    assert.deepEqual(
+      await due(s),
+      ['A', 'B', 'a', 'b'].map((c) => stem + c),
+    );
+  });
+
   it('recheck: endRecheck and a move to review end it for good', async (t) => {
     const s = withRecheck(t);
     if (!s) return;

@@ -144,7 +144,8 @@ export class MemoryPaymentStore implements PaymentStore {
         (a, b) =>
           (a.checkedAt ?? 0) - (b.checkedAt ?? 0) ||
           closedAt(a) - closedAt(b) ||
-          a.orderId.localeCompare(b.orderId),
+          // By bytes, as the SQL stores order them (never by a locale's collation).
+          (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0),
       )
       .slice(0, query.limit ?? 100)
       .map((r) => structuredClone(r));

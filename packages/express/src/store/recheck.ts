@@ -55,7 +55,7 @@ export function recheckSql(
        AND kind = 'payment' AND status IN (${statuses})
        AND (checked_at IS NULL
          OR (checked_at <= ${p(q.now - q.minGapMs)} AND 2 * checked_at - recheck_since <= ${p(q.now)}))
-     ORDER BY COALESCE(checked_at, 0), recheck_since, order_id
+     ORDER BY COALESCE(checked_at, 0), recheck_since, order_id${dialect === 'postgres' ? ' COLLATE "C"' : ''}
      LIMIT ${p(Math.max(0, Math.floor(q.limit ?? 100)))}`;
   return { text, params };
 }
