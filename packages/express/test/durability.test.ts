@@ -5,6 +5,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -273,6 +274,38 @@ describe('sync barrier: refunds and payouts', { timeout: 30_000 }, () => {
     assert.equal(retry.transferId, left.transferId);
     await newPayout(known);
     assert.deepEqual(payoutsAtHaiPay(left.transferId), [], 'the retry applied nothing');
+  });
+});
+
+describe('a created order and its idempotency key, on SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'haipay-key-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are committed together: another connection never sees the order accepted under an open key', async () => {
+    const file = join(dir, 'key.db');
+    const sqlite = new SqlitePaymentStore({ filename: file });
+    const reader = new Database(file, { readonly: true });
+    const keyStatus = reader.prepare<[string], number | null>(
+      'SELECT response_status FROM haipay_idempotency_keys WHERE order_id = ?',
+    );
+    // What another connection sees the moment the order's move to `pending` is committed.
+    const seen: (number | null | undefined)[] = [];
+    const transition = sqlite.transition.bind(sqlite);
+    sqlite.transition = async (orderId, to, patch, options) => {
+      const t = await transition(orderId, to, patch, options);
+      if (t.changed && to === 'pending') seen.push(keyStatus.pluck().get(orderId));
+      return t;
+    };
+    const hk = await startHarness({ sandbox, store: sqlite });
+    try {
+      hk.order = { amount: '100.00', currency: 'THB', subject: 'Order #K', buyerId: 'u-1001' };
+      const res = await hk.post('/haipay/payments', { method: 'promptpay', ...BUYER }, idem());
+      assert.equal(res.status, 201, JSON.stringify(res.json));
+      assert.deepEqual(seen, [201], 'the key was finished in the commit that moved the order');
+    } finally {
+      reader.close();
+      await hk.close();
+    }
   });
 });
 

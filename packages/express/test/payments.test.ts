@@ -194,6 +194,14 @@ describe('payment methods: create → final, hook exactly once', () => {
     assert.equal(res.headers.get('location'), `${ORIGIN}/thanks?haipay_order=${p.orderId}`);
   });
 
+  it('return route: an id the store does not know, or not an order id at all, lands on the plain return page', async () => {
+    for (const id of ['hp_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'not-an-order', '%3Cscript%3E']) {
+      const res = await h.get(`/haipay/return/${id}/fail`);
+      assert.equal(res.status, 303, id);
+      assert.equal(res.headers.get('location'), `${ORIGIN}/thanks`, id);
+    }
+  });
+
   it('return route: the buyer lands on the shop even when the order cannot be read now', async () => {
     h.order = { amount: '100.00', currency: 'THB', subject: 'Order #129b', buyerId: 'u-1001' };
     const p = await pay('truemoney');

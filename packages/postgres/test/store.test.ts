@@ -139,6 +139,35 @@ pgSuite('PostgresPaymentStore', (url) => {
       for (const r of results) if (r.outcome === 'replay') assert.equal(r.record.orderId, `hp_${winner}`);
     });
 
+    it('writes a key and its order in one statement: one round trip, no transaction of its own', async () => {
+      const store = await instance(nextSchema());
+      const sent: string[] = [];
+      let connects = 0;
+      const query = store.pool.query.bind(store.pool);
+      const connect = store.pool.connect.bind(store.pool);
+      store.pool.query = ((text: string, params?: unknown[]) => {
+        sent.push(text);
+        return query(text, params);
+      }) as unknown as typeof store.pool.query;
+      // `pool.query` takes its connection with a callback; a transaction takes one without.
+      store.pool.connect = ((callback?: unknown) => {
+        if (typeof callback !== 'function') connects++;
+        return connect(callback as never);
+      }) as unknown as typeof store.pool.connect;
+      const key = { scope: 'payments', key: 'one-statement-key', requestHash: 'h' };
+      const first = await store.createIdempotent(key, sampleRecord());
+      assert.equal(first.outcome, 'created');
+      assert.equal(sent.length, 1, sent.join('\n---\n'));
+      assert.equal(connects, 0, 'no connection taken for a transaction');
+      // A key already there: the statement inserts nothing, and one read answers with the key.
+      sent.length = 0;
+      const again = await store.createIdempotent(key, sampleRecord());
+      assert.equal(again.outcome, 'replay');
+      assert.equal(again.outcome === 'replay' && again.key.orderId, first.record.orderId);
+      assert.equal(sent.length, 2);
+      assert.equal((await store.listUnsettled()).length, 1, 'the replay wrote no order');
+    });
+
     it('grants a hook claim to exactly one instance, on the database clock when no time is given', async () => {
       const schema = nextSchema();
       const stores = await Promise.all([instance(schema), instance(schema)]);
