@@ -12,7 +12,7 @@ import type {
   IdempotencyReservation,
   PaymentRow,
 } from './express.js';
-import { Table, stampOf, type Run } from './sql.js';
+import { Table, stampOf, type InsertParts, type Run } from './sql.js';
 
 /** The idempotency-key statements. */
 export class IdempotencyTable extends Table {
@@ -55,7 +55,7 @@ export class IdempotencyTable extends Table {
   async create(
     key: IdempotencyKeyInput,
     orderId: string,
-    order: { table: string; columns: string; values: string; params: unknown[] },
+    order: InsertParts,
   ): Promise<{ row: PaymentRow } | { existing: IdempotencyRecord }> {
     const n = order.params.length;
     const { rows } = await this.query<PaymentRow>(

@@ -16,7 +16,16 @@ import {
 } from './express.js';
 import type * as Store from './express.js';
 import type { PaymentChange } from './change-feed.js';
-import { DB_NOW_MS, Table, patchSets, rankOf, stampOf, type Clock, type Query } from './sql.js';
+import {
+  DB_NOW_MS,
+  Table,
+  patchSets,
+  rankOf,
+  stampOf,
+  type Clock,
+  type InsertParts,
+  type Query,
+} from './sql.js';
 
 const FINAL_STATUSES = (Object.keys(STATUS_RANK) as RecordStatus[]).filter(isFinalStatus);
 
@@ -36,12 +45,7 @@ export class PaymentTable extends Table {
    * in one statement). Every value is cast to its column's type, so the expressions also work in an
    * `INSERT … SELECT`, where an untyped parameter would be read as text.
    */
-  insertParts(input: Store.NewPaymentRecord): {
-    table: string;
-    columns: string;
-    values: string;
-    params: unknown[];
-  } {
+  insertParts(input: Store.NewPaymentRecord): InsertParts {
     return {
       table: this.table,
       columns: `order_id, kind, merchant, method, amount, currency, subject, order_ref, buyer_id, status,

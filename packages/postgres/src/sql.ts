@@ -11,6 +11,17 @@ export type Query = <R extends pg.QueryResultRow>(
   params?: unknown[],
 ) => Promise<pg.QueryResult<R>>;
 
+/**
+ * An INSERT in parts, so that another statement can carry it: its table, columns, value expressions
+ * ($1…) and their parameters.
+ */
+export interface InsertParts {
+  table: string;
+  columns: string;
+  values: string;
+  params: unknown[];
+}
+
 /** Runs one statement: the store's query function, or a transaction's connection. */
 export type Run = (text: string, params: unknown[]) => Promise<pg.QueryResult>;
 
